@@ -1,0 +1,22 @@
+/** Reads one cookie from a Cookie header. Later duplicates are ignored, as browsers send the most specific first. */
+export function readCookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq === -1) continue;
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+export interface CookieOptions {
+  maxAgeSeconds: number;
+  httpOnly?: boolean;
+}
+
+/** A first-party cookie that JavaScript cannot read and that other sites' requests do not carry. */
+export function serializeCookie(name: string, value: string, options: CookieOptions): string {
+  const parts = [`${name}=${value}`, "Path=/", `Max-Age=${options.maxAgeSeconds}`, "Secure", "SameSite=Lax"];
+  if (options.httpOnly !== false) parts.push("HttpOnly");
+  return parts.join("; ");
+}

@@ -1,0 +1,27 @@
+/**
+ * Page patterns match URL paths: `/` exactly, `*` one path segment, `**` any rest of the path (including nothing).
+ * `/products/*` matches `/products/boot` but not `/products/boot/reviews`; `/products/**` matches both.
+ * Query strings are never part of the match.
+ */
+export function compilePagePattern(pattern: string): RegExp {
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i] as string;
+    if (char === "*" && pattern[i + 1] === "*") {
+      source += ".*";
+      i++;
+    } else if (char === "*") {
+      source += "[^/]+";
+    } else {
+      source += char.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+    }
+  }
+  return new RegExp(`^${source}/?$`);
+}
+
+export function checkPagePattern(pattern: string): string | undefined {
+  if (!pattern.startsWith("/")) return "a page pattern is a URL path and starts with /";
+  if (/[?#]/.test(pattern)) return "page patterns match the path only; remove the query or fragment";
+  if (/\*{3,}/.test(pattern)) return "use * for one path segment or ** for any rest of the path";
+  return undefined;
+}

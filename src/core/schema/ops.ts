@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { checkSelector } from "../selector.ts";
+import { checkTemplate } from "../template.ts";
+
+/** Limits keep a compiled snapshot far below KV's 25 MiB value cap and each handler cheap. */
+export const LIMITS = {
+  selectorLength: 300,
+  textLength: 2_000,
+  htmlLength: 20_000,
+  cssLength: 20_000,
+  opsPerVariant: 50,
+} as const;
+
+export const SelectorSchema = z
+  .string()
+  .max(LIMITS.selectorLength)
+  .superRefine((selector, ctx) => {
+    const problem = checkSelector(selector);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message });
+  })
+  .describe(
+    "CSS selector in the subset HTMLRewriter supports (no `+`, `~` or pseudo-classes beyond :first-child, :nth-child, :first-of-type, :nth-of-type, :not).",
+  );
+
+function templated(max: number, description: string) {
+  return z
+    .string()
+    .max(max)
+    .superRefine((value, ctx) => {
+      const problem = checkTemplate(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .describe(`${description} May use {{placeholders}}; visitor-derived values are always HTML-escaped.`);
+}
+
+const Text = templated(LIMITS.textLength, "Plain text, escaped on output.");
+const Html = templated(LIMITS.htmlLength, "HTML written by the rule author (trusted).");
+const ClassName = z
+  .string()
+  .regex(/^-?[_a-zA-Z][_a-zA-Z0-9-]*$/, "a single CSS class name")
+  .max(100);
+const AttributeName = z
+  .string()
+  .regex(/^[a-zA-Z_:][-a-zA-Z0-9_:.]*$/, "an HTML attribute name")
+  .max(100)
+  .refine((name) => !/^on/i.test(name), "event-handler attributes (on*) are refused: rules never add script");
+
+const targeted = { selector: SelectorSchema };
+
+export const OpSchema = z.discriminatedUnion("op", [
+  z
+    .object({ op: z.literal("setText"), ...targeted, value: Text })
+    .describe("Replace the element's content with text."),
+  z
+    .object({ op: z.literal("setHtml"), ...targeted, html: Html })
+    .describe("Replace the element's content with HTML."),
+  z
+    .object({ op: z.literal("replace"), ...targeted, html: Html })
+    .describe("Replace the whole element with HTML."),
+  z.object({ op: z.literal("remove"), ...targeted }).describe("Remove the element and its content."),
+  z.object({ op: z.literal("insertBefore"), ...targeted, html: Html }),
+  z.object({ op: z.literal("insertAfter"), ...targeted, html: Html }),
+  z
+    .object({ op: z.literal("append"), ...targeted, html: Html })
+    .describe("Insert HTML at the end of the element."),
+  z
+    .object({ op: z.literal("prepend"), ...targeted, html: Html })
+    .describe("Insert HTML at the start of the element."),
+  z.object({ op: z.literal("setAttribute"), ...targeted, name: AttributeName, value: Text }),
+  z.object({ op: z.literal("removeAttribute"), ...targeted, name: AttributeName }),
+  z.object({ op: z.literal("addClass"), ...targeted, value: ClassName }),
+  z.object({ op: z.literal("removeClass"), ...targeted, value: ClassName }),
+  z
+    .object({
+      op: z.literal("addStyle"),
+      css: z
+        .string()
+        .max(LIMITS.cssLength)
+        .refine((css) => !/<\/style/i.test(css), "CSS may not close the <style> element"),
+    })
+    .describe("Inject a <style> element at the end of <head>."),
+]);
+
+export type Op = z.infer<typeof OpSchema>;
+
+/** The element an op edits: `addStyle` always edits `<head>`. */
+export function opSelector(op: Op): string {
+  return op.op === "addStyle" ? "head" : op.selector;
+}

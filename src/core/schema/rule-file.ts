@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { ExperimentSchema } from "./experiment.ts";
+
+/** One file in `rules/`. Files are merged at compile time; experiment ids are unique across all of them. */
+export const RuleFileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    experiments: z.array(ExperimentSchema).max(1_000).default([]),
+  })
+  .strict();
+
+export type RuleFile = z.infer<typeof RuleFileSchema>;

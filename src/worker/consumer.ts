@@ -1,0 +1,51 @@
+import { EventSchema, type StylistEvent } from "../core/schema/event.ts";
+import type { Env } from "./env.ts";
+import { logFault } from "./log.ts";
+
+const INSERT_EVENT = `INSERT OR IGNORE INTO events
+  (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+function insertStatement(db: D1Database, event: StylistEvent): D1PreparedStatement {
+  return db
+    .prepare(INSERT_EVENT)
+    .bind(
+      event.id,
+      event.type,
+      event.ts,
+      event.visitor,
+      event.experiment,
+      event.variant,
+      event.phase,
+      event.rulesVersion,
+      event.path,
+      event.device,
+      event.country ?? null,
+      event.source ?? null,
+    );
+}
+
+/**
+ * Writes a batch into D1. The event id is the primary key and inserts are `OR IGNORE`, so a redelivered batch
+ * stores nothing twice. Messages that fail validation are acknowledged and logged (retrying cannot fix them);
+ * if the write fails, valid messages are retried with a delay and reach the dead-letter queue after max_retries.
+ */
+export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const valid: Array<{ message: Message<unknown>; event: StylistEvent }> = [];
+  for (const message of batch.messages) {
+    const parsed = EventSchema.safeParse(message.body);
+    if (parsed.success) valid.push({ message, event: parsed.data });
+    else {
+      logFault("event_invalid", parsed.error, { messageId: message.id });
+      message.ack();
+    }
+  }
+  if (valid.length === 0) return;
+  try {
+    await env.DB.batch(valid.map(({ event }) => insertStatement(env.DB, event)));
+    for (const { message } of valid) message.ack();
+  } catch (error) {
+    logFault("sink_write_failed", error, { count: valid.length });
+    for (const { message } of valid) message.retry({ delaySeconds: 10 });
+  }
+}

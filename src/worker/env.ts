@@ -1,0 +1,13 @@
+import type { StylistEvent } from "../core/schema/event.ts";
+
+export interface Env {
+  /** Base URL of the storefront, e.g. https://origin.example.com */
+  ORIGIN_URL: string;
+  /** HMAC key for visitor cookies; a wrangler secret, at least 16 characters. */
+  VISITOR_SECRET: string;
+  /** Seconds an isolate trusts its cached rules before re-reading the active pointer. */
+  RULES_REFRESH_SECONDS?: string;
+  RULES: KVNamespace;
+  EVENTS: Queue<StylistEvent>;
+  DB: D1Database;
+}

@@ -1,0 +1,90 @@
+import { assertUsableSecret, identityCookie, resolveIdentity } from "../core/identity.ts";
+import { buildVisitorContext, type GeoHints } from "../core/request-context.ts";
+import type { Env } from "./env.ts";
+import { logFault } from "./log.ts";
+import { fetchOrigin, isPersonalisable, rewriteOriginRedirect } from "./origin.ts";
+import { personalise } from "./personalise.ts";
+import { markPrivate } from "./response-headers.ts";
+import { createRulesCache, refreshIntervalMs } from "./rules-cache.ts";
+
+const rulesCache = createRulesCache();
+
+/**
+ * How long a page may wait for identity and rules. KV normally answers from the isolate cache in microseconds; a
+ * slow KV must not hold the page, so past this budget the visitor gets the origin page and the load carries on in
+ * the background to warm the cache.
+ */
+const PREPARE_BUDGET_MS = 250;
+
+async function prepare(request: Request, env: Env) {
+  const now = Date.now();
+  assertUsableSecret(env.VISITOR_SECRET);
+  const [identity, rules] = await Promise.all([
+    resolveIdentity(request.headers.get("cookie"), env.VISITOR_SECRET, now),
+    rulesCache.get(env.RULES, now, refreshIntervalMs(env.RULES_REFRESH_SECONDS)),
+  ]);
+  const geo = (request as Request & { cf?: GeoHints }).cf;
+  return { identity, rules, context: buildVisitorContext(request, identity, geo, now) };
+}
+
+/**
+ * The proxy path for every request that is not Stylist's own. The origin fetch starts first and runs while identity
+ * and rules are prepared, so personalisation adds no round trip. Every failure before the first byte falls back to
+ * the origin response as it came.
+ */
+export async function handlePage(request: Request, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
+  const candidate = request.method === "GET" && !request.headers.has("range");
+  const originPending = fetchOrigin(request, env.ORIGIN_URL).then((response) =>
+    rewriteOriginRedirect(response, request, env.ORIGIN_URL),
+  );
+  if (!candidate) return originPending;
+  const prepared = prepare(request, env).catch((error) => {
+    logFault(
+      error instanceof Error && /VISITOR_SECRET/.test(error.message) ? "secret_missing" : "decide_failed",
+      error,
+    );
+    return undefined;
+  });
+  ctx.waitUntil(prepared);
+  const origin = await originPending;
+  if (!isPersonalisable(request, origin)) return origin;
+  const ready = await withinBudget(prepared, PREPARE_BUDGET_MS);
+  if (!ready) return origin;
+  try {
+    const response =
+      personalise({
+        origin,
+        context: ready.context,
+        rules: ready.rules,
+        env,
+        ctx,
+        createRewriter: () => new HTMLRewriter(),
+      }) ?? new Response(origin.body, origin);
+    if (ready.identity.minted) {
+      response.headers.append("set-cookie", await identityCookie(ready.identity, env.VISITOR_SECRET));
+      markPrivate(response.headers);
+    }
+    return response;
+  } catch (error) {
+    logFault("render_failed", error);
+    return origin;
+  }
+}
+
+/** Tests reset the isolate's rule cache between cases. */
+export function clearRulesCache(): void {
+  rulesCache.clear();
+}
+
+function withinBudget<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      logFault("rules_load_failed", new Error(`identity and rules took longer than ${ms} ms`));
+      resolve(undefined);
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => {
+    if (timer !== null) clearTimeout(timer);
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * Faults are logged as one JSON line with a stable code, so `wrangler tail` and Workers Logs can count them.
+ * Messages never include cookie values or other visitor data.
+ */
+export type FaultCode =
+  | "rules_load_failed"
+  | "rules_invalid"
+  | "secret_missing"
+  | "decide_failed"
+  | "render_failed"
+  | "op_failed"
+  | "exposure_send_failed"
+  | "event_invalid"
+  | "sink_write_failed";
+
+function describe(error: unknown): string {
+  if (error && typeof error === "object" && "issues" in error && Array.isArray(error.issues)) {
+    return (error.issues as Array<{ path: PropertyKey[]; message: string }>)
+      .slice(0, 5)
+      .map((issue) => `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`)
+      .join("; ");
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function logFault(code: FaultCode, error: unknown, detail: Record<string, unknown> = {}): void {
+  const message = describe(error);
+  console.error(JSON.stringify({ stylist: code, message, ...detail }));
+}

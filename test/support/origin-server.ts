@@ -1,0 +1,75 @@
+import { createServer, type Server } from "node:http";
+import { brotliCompressSync, gzipSync } from "node:zlib";
+import { HOME_HTML, NO_HERO_HTML } from "../fixtures/pages.ts";
+
+/**
+ * A real HTTP origin for the workerd integration tests: real sockets, real gzip and brotli, real status codes, so
+ * the worker's proxying is tested the way it runs in front of a storefront.
+ */
+export function startFixtureOrigin(port: number): Promise<Server> {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://origin.test");
+    const html = { "content-type": "text/html; charset=utf-8" };
+    switch (url.pathname) {
+      case "/":
+      case "/home":
+        if (request.headers["if-none-match"] === '"home-v1"') {
+          response.writeHead(304, { etag: '"home-v1"' }).end();
+          return;
+        }
+        response
+          .writeHead(200, { ...html, etag: '"home-v1"', "cache-control": "public, max-age=60" })
+          .end(request.method === "HEAD" ? undefined : HOME_HTML);
+        return;
+      case "/gzip":
+        response
+          .writeHead(200, { ...html, "content-encoding": "gzip", vary: "accept-encoding" })
+          .end(gzipSync(HOME_HTML));
+        return;
+      case "/brotli":
+        response
+          .writeHead(200, { ...html, "content-encoding": "br", vary: "accept-encoding" })
+          .end(brotliCompressSync(Buffer.from(HOME_HTML)));
+        return;
+      case "/about":
+        response.writeHead(200, html).end(NO_HERO_HTML);
+        return;
+      case "/error":
+        response.writeHead(500, html).end(HOME_HTML);
+        return;
+      case "/not-found":
+        response.writeHead(404, html).end(HOME_HTML);
+        return;
+      case "/site.css":
+        response.writeHead(200, { "content-type": "text/css" }).end("#hero h1 { color: green; }");
+        return;
+      case "/data.json":
+        response.writeHead(200, { "content-type": "application/json" }).end('{"hero":"<h1>"}');
+        return;
+      case "/moved":
+        response.writeHead(302, { location: `http://127.0.0.1:${port}/home?from=moved` }).end();
+        return;
+      case "/echo": {
+        const chunks: Buffer[] = [];
+        request.on("data", (chunk: Buffer) => chunks.push(chunk));
+        request.on("end", () => {
+          response.writeHead(200, { "content-type": "application/json" }).end(
+            JSON.stringify({
+              method: request.method,
+              body: Buffer.concat(chunks).toString(),
+              forwardedHost: request.headers["x-forwarded-host"],
+              cookie: request.headers.cookie ?? null,
+            }),
+          );
+        });
+        return;
+      }
+      default:
+        response.writeHead(404, { "content-type": "text/plain" }).end("no such fixture");
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve(server));
+  });
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { heroExperiment } from "../fixtures/experiments.ts";
+import { publish, visit, visitorCookie } from "./helpers.ts";
+
+describe("headers on personalised pages", () => {
+  it("drops Content-Length and the strong ETag and marks the page private", async () => {
+    await publish([heroExperiment()]);
+    const response = await visit("/");
+    expect(response.headers.get("content-length")).toBeNull();
+    expect(response.headers.get("etag")).toBeNull();
+    expect(response.headers.get("cache-control")).toBe("private, no-cache");
+  });
+
+  it("sets the visitor cookie once, HttpOnly, Secure and SameSite=Lax", async () => {
+    await publish([heroExperiment()]);
+    const response = await visit("/");
+    expect(response.headers.get("set-cookie")).toMatch(
+      /^stylist_vid=v1\.[0-9a-f]{32}\.\d+\.[\w-]{22}; Path=\/; Max-Age=34560000; Secure; SameSite=Lax; HttpOnly$/,
+    );
+    const again = await visit("/", { cookie: visitorCookie(response) });
+    expect(again.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("mints a new identity when the cookie was tampered with", async () => {
+    await publish([heroExperiment()]);
+    const cookie = visitorCookie(await visit("/"));
+    const tampered = cookie.replace(/\.([0-9a-f])/, (_m, c: string) => `.${c === "a" ? "b" : "a"}`);
+    const response = await visit("/", { cookie: tampered });
+    const fresh = visitorCookie(response);
+    expect(fresh).not.toBe(cookie);
+    expect(fresh).not.toBe(tampered);
+  });
+
+  it("ignores a client-supplied variant cookie or header", async () => {
+    await publish([heroExperiment()]);
+    const cookie = visitorCookie(await visit("/"));
+    const body = await (await visit("/", { cookie })).text();
+    const forced = await visit("/", {
+      cookie: `${cookie}; stylist_variant=promise; hero-headline=control`,
+      headers: { "x-stylist-variant": "promise" },
+    });
+    expect(await forced.text()).toBe(body);
+  });
+});

@@ -1,0 +1,54 @@
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import type { Experiment } from "../../src/core/schema/experiment.ts";
+import { kvRuleStore } from "../../src/rules/store.ts";
+import { pushRules } from "../../src/rules/versions.ts";
+
+export const rulesStore = () => kvRuleStore(env.RULES);
+
+export function publish(experiments: Experiment[], message = "test push") {
+  return pushRules(rulesStore(), experiments, { author: "test", message });
+}
+
+export interface VisitOptions {
+  cookie?: string;
+  headers?: Record<string, string>;
+  method?: string;
+  body?: string;
+}
+
+export function visit(path: string, options: VisitOptions = {}): Promise<Response> {
+  const headers = new Headers(options.headers);
+  if (options.cookie) headers.set("cookie", options.cookie);
+  return exports.default.fetch(`https://shop.example${path}`, {
+    method: options.method ?? "GET",
+    headers,
+    body: options.body,
+    redirect: "manual",
+  });
+}
+
+/** The `name=value` part of the visitor cookie a response set, ready to send back. */
+export function visitorCookie(response: Response): string {
+  const header = response.headers.get("set-cookie") ?? "";
+  const match = /stylist_vid=[^;]+/.exec(header);
+  if (!match) throw new Error(`no visitor cookie in: ${header}`);
+  return match[0];
+}
+
+export async function storedEvents(experiment?: string) {
+  const query = experiment
+    ? env.DB.prepare("SELECT * FROM events WHERE experiment = ? ORDER BY ts").bind(experiment)
+    : env.DB.prepare("SELECT * FROM events ORDER BY ts");
+  return (await query.all<Record<string, unknown>>()).results;
+}
+
+/** Waits for the local queue to deliver to the consumer, polling D1; bounded so a broken pipeline fails fast. */
+export async function waitForEvents(count: number, experiment?: string, timeoutMs = 8_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const events = await storedEvents(experiment);
+    if (events.length >= count || Date.now() > deadline) return events;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    name: "node",
+    include: ["test/node/**/*.test.ts", "test/cli/**/*.test.ts", "test/storefront/**/*.test.ts"],
+    environment: "node",
+  },
+});
