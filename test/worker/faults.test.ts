@@ -1,6 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { KV_KEYS } from "../../src/core/schema/snapshot.ts";
+import type { Env } from "../../src/worker/env.ts";
 import { clearRulesCache } from "../../src/worker/handle-page.ts";
 import worker from "../../src/worker/index.ts";
 import { heroExperiment } from "../fixtures/experiments.ts";
