@@ -1,0 +1,149 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readRuleFiles } from "../src/cli/rule-files.ts";
+import { openLocalBackend } from "../src/cli/stores/local.ts";
+import { diffExperiments, isEmptyDiff } from "../src/rules/diff.ts";
+import { formatProblem } from "../src/rules/issues.ts";
+import { validateRuleSources } from "../src/rules/validate.ts";
+import { pushRules, readActive } from "../src/rules/versions.ts";
+import { type Storefront, startStorefront } from "./storefront/server.ts";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
+
+export interface DemoOptions {
+  /** Port for the proxy (the worker). */
+  port: number;
+  /** Port for the sample storefront (the origin). */
+  originPort: number;
+  /** Local state directory; the default is the one plain `wrangler dev` and `npx stylist` use. */
+  persistTo?: string;
+  /** Seconds the worker trusts its cached rules: short in the demo so a push shows at once. */
+  refreshSeconds?: number;
+  log?: (line: string) => void;
+}
+
+export interface Demo {
+  proxyUrl: string;
+  originUrl: string;
+  pushedVersion: number | undefined;
+  stop(): Promise<void>;
+}
+
+/** The demo keeps its signing key in .dev.vars (git-ignored), where `wrangler dev` and `stylist simulate` find it. */
+export function ensureDevSecret(root = ROOT): void {
+  const path = join(root, ".dev.vars");
+  const current = existsSync(path) ? readFileSync(path, "utf8") : "";
+  if (/^VISITOR_SECRET\s*=/m.test(current)) return;
+  const line = `VISITOR_SECRET=${randomBytes(24).toString("base64url")}\n`;
+  writeFileSync(path, current && !current.endsWith("\n") ? `${current}\n${line}` : current + line);
+}
+
+function run(args: string[], log: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(WRANGLER, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code === 0) resolve();
+      else {
+        log(output);
+        reject(new Error(`wrangler ${args.join(" ")} exited with ${code}`));
+      }
+    });
+  });
+}
+
+/** Pushes rules/ to local KV unless the active version already holds exactly these rules. */
+async function pushSampleRules(persistTo: string | undefined): Promise<number | undefined> {
+  const result = validateRuleSources(readRuleFiles(join(ROOT, "rules"), ROOT));
+  if (result.errors.length > 0)
+    throw new Error(`rules/ is invalid:\n${result.errors.map(formatProblem).join("\n")}`);
+  const backend = await openLocalBackend(join(ROOT, "wrangler.toml"), persistTo);
+  try {
+    const active = await readActive(backend.rules).catch(() => undefined);
+    if (active && isEmptyDiff(diffExperiments(active.experiments, result.experiments))) return active.version;
+    const { snapshot } = await pushRules(backend.rules, result.experiments, {
+      author: "demo",
+      message: "npm start: sample rules",
+    });
+    return snapshot.version;
+  } finally {
+    await backend.close();
+  }
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/_stylist/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the worker did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Starts the whole local stack: the sample storefront, local D1 with migrations applied, the sample rules in
+ * local KV, and the worker (with its queue consumer) under `wrangler dev`.
+ */
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const log = options.log ?? (() => {});
+  const persistArgs = options.persistTo ? ["--persist-to", options.persistTo] : [];
+  ensureDevSecret();
+  const storefront: Storefront = await startStorefront({ port: options.originPort, host: "127.0.0.1" });
+  let worker: ChildProcess | undefined;
+  const stop = async () => {
+    if (worker && worker.exitCode === null) {
+      const exited = new Promise((resolve) => worker?.once("exit", resolve));
+      worker.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (worker.exitCode === null) worker.kill("SIGKILL");
+    }
+    await storefront.close();
+  };
+  try {
+    await run(["d1", "migrations", "apply", "DB", "--local", ...persistArgs], log);
+    const pushedVersion = await pushSampleRules(options.persistTo);
+    const proxyUrl = `http://127.0.0.1:${options.port}`;
+    worker = spawn(
+      WRANGLER,
+      [
+        "dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(options.port),
+        "--inspector-port",
+        "0",
+        "--var",
+        `ORIGIN_URL:${storefront.url}`,
+        "--var",
+        `RULES_REFRESH_SECONDS:${options.refreshSeconds ?? 2}`,
+        "--show-interactive-dev-session=false",
+        ...persistArgs,
+      ],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      },
+    );
+    worker.stdout?.on("data", (chunk: Buffer) => log(chunk.toString()));
+    worker.stderr?.on("data", (chunk: Buffer) => log(chunk.toString()));
+    await waitForHealth(proxyUrl, worker, 60_000);
+    return { proxyUrl, originUrl: storefront.url, pushedVersion, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,42 @@
+// `npm start`: the sample storefront behind Stylist, with sample rules, local queue and sink, and a short tour.
+import { startDemo } from "./run-demo.ts";
+import { tour } from "./tour.ts";
+
+const port = Number(process.env.PORT ?? 8787);
+const originPort = Number(process.env.ORIGIN_PORT ?? 8788);
+for (const [name, value] of [
+  ["PORT", port],
+  ["ORIGIN_PORT", originPort],
+] as const) {
+  if (!Number.isInteger(value) || value <= 0 || value > 65_535) {
+    console.error(`${name} must be a port number, got ${JSON.stringify(process.env[name])}`);
+    process.exit(1);
+  }
+}
+
+const verbose = process.argv.includes("--verbose");
+console.log("Starting the Stylist demo: storefront, local D1, sample rules, worker…");
+const demo = await startDemo({
+  port,
+  originPort,
+  log: (line) => {
+    // The worker cannot fetch Request.cf data offline; wrangler says so on every start, harmlessly.
+    if (verbose || (/error|✘/i.test(line) && !/Request\.cf|workers\.cloudflare\.com/.test(line)))
+      process.stderr.write(line);
+  },
+}).catch((error: Error) => {
+  console.error(`\nThe demo could not start: ${error.message}`);
+  console.error(
+    "Is something else using the ports? Set PORT / ORIGIN_PORT, or run `npm start -- --verbose`.",
+  );
+  process.exit(1);
+});
+
+console.log(tour(demo));
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.log("\nStopping…");
+    void demo.stop().then(() => process.exit(0));
+  });
+}

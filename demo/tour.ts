@@ -1,0 +1,43 @@
+import type { Demo } from "./run-demo.ts";
+
+const PRODUCT = "/products/skarn-fellrunner-6";
+
+/** What a new user should try first, printed once the stack is up. */
+export function tour(demo: Demo): string {
+  const proxy = demo.proxyUrl;
+  // simulate fetches from wrangler.toml's ORIGIN_URL unless told otherwise.
+  const origin = demo.originUrl === "http://127.0.0.1:8788" ? "" : ` --origin ${demo.originUrl}`;
+  return `
+Stylist demo is running (rules version ${demo.pushedVersion ?? "?"} active in local KV).
+
+  Through Stylist:      ${proxy}/
+  The origin, as is:    ${demo.originUrl}/
+
+Try this:
+
+ 1. Open ${proxy}/ — you are a new visitor, bucketed into "home-hero-promise" (50/50).
+    Control:  the hero says "Gear for every fell and fjord" (byte-identical to the origin).
+    Variant:  "Fell-tested kit, at your door tomorrow", a delivery line and an outlined button.
+    Reload: same arm every time (your signed stylist_vid cookie). A private window is a new visitor.
+
+ 2. From a terminal, five fresh visitors (no cookie jar), then one returning visitor
+    (--compressed: like Cloudflare, the local runtime may answer a client that names no encoding with gzip):
+      for i in 1 2 3 4 5; do curl -s --compressed ${proxy}/ | grep -o '<h1>[^<]*</h1>'; done
+      curl -s -c jar ${proxy}/ >/dev/null; curl -s --compressed -b jar ${proxy}/ | grep -o '<h1>[^<]*</h1>'
+
+ 3. A product page: ${proxy}${PRODUCT}
+    80% of visitors are in "pdp-delivery-reassurance"; half of them see a delivery line under the basket button.
+
+ 4. See what was logged (exposures reach local D1 through the queue within a couple of seconds):
+      npx stylist events            npx stylist events --json
+
+ 5. Ask what a visitor would get, with the rewritten HTML as a diff:
+      npx stylist simulate --url ${proxy}/ --visitor 00000000000000000000000000000001${origin}
+      npx stylist simulate --url "${proxy}${PRODUCT}" --header "User-Agent: iPhone" --city Keswick${origin}
+
+ 6. Change the rules and watch them go live (the demo re-reads rules every 2 s):
+      edit rules/home.json, then:  npx stylist validate && npx stylist diff && npx stylist push -m "new headline"
+      npx stylist history     npx stylist rollback     npx stylist kill home-hero-promise
+
+Press Ctrl+C to stop.`;
+}

@@ -1,0 +1,52 @@
+import { CLIError, EXIT } from "./errors.ts";
+import { readProjectConfig } from "./project.ts";
+import { openLocalBackend } from "./stores/local.ts";
+import type { Backend } from "./stores/types.ts";
+
+/** Flags every command that reads or writes state accepts. Local is the default, as in wrangler 4. */
+export const backendArgs = {
+  config: { type: "string", description: "Path to wrangler.toml", default: "wrangler.toml" },
+  local: { type: "boolean", description: "Use the local state that `wrangler dev` uses (default)" },
+  remote: {
+    type: "boolean",
+    description: "Use the Cloudflare account (CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID)",
+  },
+  "persist-to": {
+    type: "string",
+    description: "Local state directory, as given to `wrangler dev --persist-to`",
+  },
+} as const;
+
+export interface BackendFlags {
+  config: string;
+  local?: boolean;
+  remote?: boolean;
+  "persist-to"?: string;
+}
+
+export async function openBackend(flags: BackendFlags): Promise<Backend> {
+  if (flags.local && flags.remote) throw new CLIError("choose one of --local and --remote", EXIT.invalid);
+  const project = readProjectConfig(flags.config);
+  if (!flags.remote) return openLocalBackend(project.configPath, flags["persist-to"]);
+  const { openRemoteBackend, remoteOptionsFromEnv } = await import("./stores/remote.ts");
+  try {
+    return openRemoteBackend(
+      remoteOptionsFromEnv(process.env, {
+        kvNamespaceId: project.kvNamespaceId,
+        d1DatabaseId: project.d1DatabaseId,
+      }),
+    );
+  } catch (error) {
+    throw new CLIError((error as Error).message, EXIT.invalid);
+  }
+}
+
+/** Opens the backend for one command and always closes it, so a failed command leaves no workerd running. */
+export async function withBackend<T>(flags: BackendFlags, use: (backend: Backend) => Promise<T>): Promise<T> {
+  const backend = await openBackend(flags);
+  try {
+    return await use(backend);
+  } finally {
+    await backend.close();
+  }
+}

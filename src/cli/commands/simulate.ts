@@ -1,0 +1,240 @@
+import { defineCommand } from "citty";
+import { type CompiledRules, compileRules } from "../../core/compile.ts";
+import type { VisitorContext } from "../../core/context.ts";
+import { readCookie } from "../../core/cookies.ts";
+import { type Evaluation, evaluate } from "../../core/decide.ts";
+import { planEdits } from "../../core/edit-plan.ts";
+import { decodeIdentity, mintIdentity, VISITOR_COOKIE, type VisitorIdentity } from "../../core/identity.ts";
+import { buildVisitorContext } from "../../core/request-context.ts";
+import { templateValues } from "../../core/template.ts";
+import { renderPage } from "../../render/render.ts";
+import { readActive } from "../../rules/versions.ts";
+import { backendArgs, withBackend } from "../backend.ts";
+import { CLIError, EXIT } from "../errors.ts";
+import { lineDiff } from "../line-diff.ts";
+import { loadValidRules, rulesDirArg } from "../load-rules.ts";
+import { printJson, table } from "../output.ts";
+import { readProjectConfig } from "../project.ts";
+import { findVisitorSecret } from "../secret.ts";
+import { wasmRewriterFactory } from "../wasm-rewriter.ts";
+
+const asList = (value: unknown): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+
+function buildRequest(url: string, headers: string[], cookies: string[]): Request {
+  const request = new Headers();
+  for (const header of headers) {
+    const colon = header.indexOf(":");
+    if (colon < 1) throw new CLIError(`--header "${header}" is not "Name: value"`, EXIT.invalid);
+    request.append(header.slice(0, colon).trim(), header.slice(colon + 1).trim());
+  }
+  if (cookies.length > 0) request.set("cookie", cookies.join("; "));
+  try {
+    return new Request(url, { headers: request });
+  } catch {
+    throw new CLIError(`--url "${url}" is not an absolute URL`, EXIT.invalid);
+  }
+}
+
+async function resolveVisitor(
+  args: Record<string, unknown>,
+  request: Request,
+  secret: string | undefined,
+  now: number,
+) {
+  const visitor = args.visitor as string | undefined;
+  if (visitor !== undefined) {
+    if (!/^[0-9a-f]{32}$/.test(visitor))
+      throw new CLIError("--visitor takes a 32-character hex visitor id", EXIT.invalid);
+    const firstSeen = Math.floor(now / 1000) - (args.returning ? 86_400 : 0);
+    return {
+      identity: { id: visitor, firstSeen, minted: !args.returning } as VisitorIdentity,
+      note: "given by --visitor",
+    };
+  }
+  const cookie = readCookie(request.headers.get("cookie"), VISITOR_COOKIE);
+  if (!cookie)
+    return { identity: mintIdentity(now), note: "no visitor cookie: a new visitor with a fresh id" };
+  if (!secret) {
+    throw new CLIError(
+      "a visitor cookie was given but no VISITOR_SECRET to verify it (--secret, env, or .dev.vars)",
+      EXIT.invalid,
+    );
+  }
+  const decoded = await decodeIdentity(cookie, secret);
+  if (decoded) return { identity: decoded, note: "from a valid visitor cookie" };
+  return {
+    identity: mintIdentity(now),
+    note: "the cookie failed verification: a new visitor, as the worker would treat it",
+  };
+}
+
+function describeEvaluation(evaluation: Evaluation) {
+  const { compiled, decision } = evaluation;
+  return {
+    experiment: compiled.experiment.id,
+    bucket: Number(evaluation.bucket.toFixed(6)),
+    eligible: evaluation.excludedBy === undefined,
+    excludedBy: evaluation.excludedBy ?? null,
+    variant: decision?.variant.id ?? null,
+    control: decision?.control ?? null,
+  };
+}
+
+async function renderForVisitor(
+  originUrl: string,
+  request: Request,
+  context: VisitorContext,
+  evaluations: Evaluation[],
+) {
+  const decisions = evaluations.flatMap((evaluation) => (evaluation.decision ? [evaluation.decision] : []));
+  const target = new URL(new URL(request.url).pathname + new URL(request.url).search, originUrl);
+  const response = await fetch(target, { headers: request.headers, redirect: "manual" }).catch(
+    (error: Error) => {
+      throw new CLIError(
+        `could not fetch ${target} (${error.message}); is the origin running? Use --origin or --decisions-only`,
+        EXIT.unreachable,
+      );
+    },
+  );
+  const original = await response.clone().text();
+  const faults: string[] = [];
+  const rendered = renderPage(
+    response,
+    decisions,
+    planEdits(decisions),
+    templateValues(context),
+    wasmRewriterFactory,
+    (error, decision) => faults.push(`${decision.compiled.experiment.id}: ${(error as Error).message}`),
+  );
+  const html = await rendered.response.text();
+  const outcome = await rendered.outcome;
+  const exposures = decisions
+    .filter((_, index) => outcome.matched[index] && !outcome.faulted[index])
+    .map((decision) => ({ experiment: decision.compiled.experiment.id, variant: decision.variant.id }));
+  return { status: response.status, original, html, exposures, faults };
+}
+
+export default defineCommand({
+  meta: {
+    name: "simulate",
+    description:
+      "Show what one visitor would get: decisions, the rewritten HTML (diff) and the exposures logged",
+  },
+  args: {
+    url: {
+      type: "string",
+      required: true,
+      description: "The page, e.g. https://shop.example/products/boot?utm_source=google",
+    },
+    cookie: { type: "string", description: "Cookie header part, e.g. stylist_vid=v1.… (repeatable)" },
+    header: {
+      type: "string",
+      description: '"Name: value" request header, e.g. "User-Agent: …iPhone…" (repeatable)',
+    },
+    visitor: {
+      type: "string",
+      description: "Simulate this visitor id (32 hex characters) instead of a cookie",
+    },
+    returning: { type: "boolean", description: "With --visitor: first seen a day ago" },
+    country: { type: "string", description: "Two-letter country, as Cloudflare would report it" },
+    region: { type: "string", description: "Region, as Cloudflare would report it" },
+    city: { type: "string", description: "City, as Cloudflare would report it" },
+    rules: {
+      type: "string",
+      description: "files (the rule files, default) or active (the active version)",
+      default: "files",
+    },
+    ...rulesDirArg,
+    origin: {
+      type: "string",
+      description: "Origin to fetch the page from (default: ORIGIN_URL in wrangler.toml)",
+    },
+    full: { type: "boolean", description: "Print the whole rewritten page instead of a diff" },
+    "decisions-only": { type: "boolean", description: "Do not fetch the page; show decisions only" },
+    secret: {
+      type: "string",
+      description: "VISITOR_SECRET for verifying --cookie (default: env, then .dev.vars)",
+    },
+    json: { type: "boolean", description: "Print everything as JSON" },
+    ...backendArgs,
+  },
+  async run({ args }) {
+    const project = readProjectConfig(args.config);
+    const now = Date.now();
+    const request = buildRequest(args.url, asList(args.header), asList(args.cookie));
+    const { identity, note } = await resolveVisitor(
+      args,
+      request,
+      findVisitorSecret(args.secret, project.root),
+      now,
+    );
+    const geo = { country: args.country?.toUpperCase(), region: args.region, city: args.city };
+    const context = buildVisitorContext(request, identity, geo, now);
+    let rules: CompiledRules;
+    if (args.rules === "files")
+      rules = compileRules({ version: 0, experiments: loadValidRules(args.dir), killed: [] });
+    else if (args.rules === "active") {
+      const snapshot = await withBackend(args, (backend) => readActive(backend.rules));
+      if (!snapshot)
+        throw new CLIError("nothing has been pushed yet; simulate --rules files instead", EXIT.failed);
+      rules = compileRules(snapshot);
+    } else throw new CLIError(`--rules takes files or active, not "${args.rules}"`, EXIT.invalid);
+    const evaluations = evaluate(context, rules);
+    const originUrl = args.origin ?? project.originUrl;
+    const page =
+      args["decisions-only"] || !originUrl
+        ? undefined
+        : await renderForVisitor(originUrl, request, context, evaluations);
+    const decisions = evaluations.map(describeEvaluation);
+    if (args.json) {
+      return printJson({
+        visitor: { id: identity.id, note, minted: identity.minted },
+        context,
+        rulesVersion: rules.version,
+        decisions,
+        ...(page
+          ? {
+              page: {
+                status: page.status,
+                exposures: page.exposures,
+                faults: page.faults,
+                diff: lineDiff(page.original, page.html),
+                ...(args.full ? { html: page.html } : {}),
+              },
+            }
+          : {}),
+      });
+    }
+    console.log(
+      `visitor ${identity.id} (${note}); ${context.visitor}, ${context.device}${context.country ? `, ${context.country}` : ""}${context.utm.source ? `, utm_source=${context.utm.source}` : ""}`,
+    );
+    console.log(
+      `rules: ${args.rules === "files" ? `${args.dir}/ (not pushed)` : `active version ${rules.version}`}; page ${context.path}\n`,
+    );
+    if (decisions.length === 0)
+      console.log("no running experiment covers this page: the origin page is served untouched");
+    else {
+      console.log(
+        table(
+          ["experiment", "bucket", "result"],
+          decisions.map((d) => [
+            d.experiment,
+            d.bucket.toFixed(4),
+            d.variant ? `${d.variant}${d.control ? " (control)" : ""}` : `not in: ${d.excludedBy}`,
+          ]),
+        ),
+      );
+    }
+    if (!page) return;
+    console.log(
+      `\norigin answered ${page.status}; exposures that would be logged: ${page.exposures.map((e) => `${e.experiment}/${e.variant}`).join(", ") || "none"}`,
+    );
+    for (const fault of page.faults) console.log(`fault: ${fault}`);
+    if (args.full) return console.log(page.html);
+    const diff = lineDiff(page.original, page.html);
+    console.log(
+      diff.length === 0 ? "the page is served byte-identical to the origin's" : `\n${diff.join("\n")}`,
+    );
+  },
+});

@@ -1,0 +1,41 @@
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { unstable_readConfig } from "wrangler";
+import { CLIError, EXIT } from "./errors.ts";
+
+/** What the CLI needs from wrangler.toml: binding ids for remote mode, and the origin for `simulate`. */
+export interface ProjectConfig {
+  configPath: string;
+  root: string;
+  kvNamespaceId: string;
+  d1DatabaseId: string;
+  originUrl: string | undefined;
+}
+
+export function readProjectConfig(configPath: string): ProjectConfig {
+  const path = resolve(configPath);
+  if (!existsSync(path)) {
+    throw new CLIError(
+      `no wrangler config at ${path}; run from the project root or pass --config`,
+      EXIT.invalid,
+    );
+  }
+  const config = unstable_readConfig({ config: path }, { hideWarnings: true });
+  const kv = (config.kv_namespaces as Array<{ binding: string; id?: string }>).find(
+    (ns) => ns.binding === "RULES",
+  );
+  const d1 = (config.d1_databases as Array<{ binding: string; database_id?: string }>).find(
+    (db) => db.binding === "DB",
+  );
+  if (!kv?.id) throw new CLIError(`${path} has no kv_namespaces entry with binding "RULES"`, EXIT.invalid);
+  if (!d1?.database_id)
+    throw new CLIError(`${path} has no d1_databases entry with binding "DB"`, EXIT.invalid);
+  const origin = config.vars.ORIGIN_URL;
+  return {
+    configPath: path,
+    root: dirname(path),
+    kvNamespaceId: kv.id,
+    d1DatabaseId: d1.database_id,
+    originUrl: typeof origin === "string" ? origin : undefined,
+  };
+}

@@ -1,0 +1,178 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Demo, startDemo } from "../../demo/run-demo.ts";
+import { freePort } from "../support/free-port.ts";
+import { ROOT, runCli } from "../support/run-cli.ts";
+
+// One local stack for the whole file: the sample storefront, wrangler dev (worker + queue consumer + D1) and the
+// CLI, all sharing one temporary state directory, exactly as `npm start` and `npx stylist` share .wrangler/state.
+let demo: Demo;
+let state: string;
+let rulesDir: string;
+const local = () => ["--persist-to", state];
+const HOME_RULES = join(ROOT, "rules", "home.json");
+
+function headline(html: string): string | undefined {
+  return /<section id="hero">\s*<h1>([^<]*)<\/h1>/.exec(html)?.[1];
+}
+
+async function page(path: string, cookie?: string) {
+  const response = await fetch(`${demo.proxyUrl}${path}`, { headers: cookie ? { cookie } : {} });
+  const setCookie = response.headers.get("set-cookie");
+  return { html: await response.text(), cookie: setCookie?.split(";")[0] ?? cookie };
+}
+
+function writeRules(transform: (rules: { experiments: Array<Record<string, unknown>> }) => void) {
+  const rules = JSON.parse(readFileSync(HOME_RULES, "utf8"));
+  transform(rules);
+  writeFileSync(join(rulesDir, "home.json"), JSON.stringify(rules, null, 2));
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting for the worker");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+beforeAll(async () => {
+  state = mkdtempSync(join(tmpdir(), "stylist-state-"));
+  rulesDir = mkdtempSync(join(tmpdir(), "stylist-rules-"));
+  cpSync(join(ROOT, "rules"), rulesDir, { recursive: true });
+  demo = await startDemo({
+    port: await freePort(),
+    originPort: await freePort(),
+    persistTo: state,
+    refreshSeconds: 0,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await demo?.stop();
+  rmSync(state, { recursive: true, force: true });
+  rmSync(rulesDir, { recursive: true, force: true });
+});
+
+describe("the demo stack and the CLI against local state", () => {
+  it("serves fresh visitors both arms, the control byte-identical to the origin", async () => {
+    const origin = await (await fetch(`${demo.originUrl}/`)).text();
+    const seen = new Map<string, string>();
+    for (let i = 0; i < 24 && seen.size < 2; i++) {
+      const { html } = await page("/");
+      seen.set(headline(html) ?? "", html);
+    }
+    expect([...seen.keys()].sort()).toEqual([
+      "Fell-tested kit, at your door tomorrow",
+      "Gear for every fell and fjord",
+    ]);
+    expect(seen.get("Gear for every fell and fjord")).toBe(origin);
+  }, 60_000);
+
+  it("keeps a returning visitor's cookie in one arm", async () => {
+    const first = await page("/");
+    for (let i = 0; i < 5; i++)
+      expect(headline((await page("/", first.cookie)).html)).toBe(headline(first.html));
+  }, 30_000);
+
+  it("lists the exposures it logged through the queue with `stylist events --json`", async () => {
+    const { cookie } = await page("/");
+    const visitor = cookie?.split(".")[1];
+    const events = await waitFor(async () => {
+      const result = await runCli(["events", "--json", "--experiment", "home-hero-promise", ...local()]);
+      expect(result.code).toBe(0);
+      const found = (JSON.parse(result.stdout) as Array<{ visitor: string }>).filter(
+        (e) => e.visitor === visitor,
+      );
+      return found.length > 0 ? found : undefined;
+    });
+    expect(events[0]).toMatchObject({ type: "exposure", experiment: "home-hero-promise", path: "/" });
+  }, 30_000);
+
+  it("simulates the same arm the worker served for a cookie", async () => {
+    const { html, cookie } = await page("/");
+    const result = await runCli([
+      "simulate",
+      "--url",
+      `${demo.proxyUrl}/`,
+      "--cookie",
+      cookie as string,
+      "--rules",
+      "active",
+      "--origin",
+      demo.originUrl,
+      "--json",
+      ...local(),
+    ]);
+    expect(result.code).toBe(0);
+    const simulated = JSON.parse(result.stdout);
+    const arm = headline(html) === "Gear for every fell and fjord" ? "control" : "promise";
+    expect(simulated.decisions).toContainEqual(
+      expect.objectContaining({ experiment: "home-hero-promise", variant: arm }),
+    );
+    expect(simulated.page.exposures).toContainEqual({ experiment: "home-hero-promise", variant: arm });
+  }, 30_000);
+
+  it("refuses an invalid rule file with its path, and writes nothing", async () => {
+    const before = await runCli(["history", "--json", ...local()]);
+    writeRules((rules) => {
+      const experiment = rules.experiments[0] as { variants: Array<{ ops?: Array<{ selector?: string }> }> };
+      (experiment.variants[1]?.ops?.[0] as { selector: string }).selector = "h1 + p";
+    });
+    const result = await runCli(["push", "--dir", rulesDir, ...local()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "home.json: experiments[0].variants[1].ops[0].selector: sibling combinators",
+    );
+    expect(result.stderr).toContain("nothing was written");
+    expect((await runCli(["history", "--json", ...local()])).stdout).toBe(before.stdout);
+  }, 30_000);
+
+  it("pushes a new headline that visitors get, then rolls it back", async () => {
+    writeRules((rules) => {
+      const experiment = rules.experiments[0] as {
+        variants: Array<{ weight: number; ops?: Array<{ value?: string }> }>;
+      };
+      experiment.variants[0] = { ...experiment.variants[0], weight: 0 } as never;
+      (experiment.variants[1]?.ops?.[0] as { value: string }).value = "Pushed from the CLI";
+    });
+    const diff = await runCli(["diff", "--dir", rulesDir, ...local()]);
+    expect(diff.stdout).toContain(
+      'variants[1].ops[0].value: "Fell-tested kit, at your door tomorrow" → "Pushed from the CLI"',
+    );
+    const push = await runCli(["push", "--dir", rulesDir, "-m", "e2e headline", ...local()]);
+    expect(push.code, push.stderr).toBe(0);
+    const pushed = Number(/pushed version (\d+)/.exec(push.stdout)?.[1]);
+    await waitFor(async () =>
+      headline((await page("/")).html) === "Pushed from the CLI" ? true : undefined,
+    );
+
+    const history = JSON.parse((await runCli(["history", "--json", ...local()])).stdout);
+    expect(history[0]).toMatchObject({ version: pushed, active: true, message: "e2e headline" });
+
+    const rollback = await runCli(["rollback", ...local()]);
+    expect(rollback.stdout).toContain(`active version is now ${pushed - 1} (was ${pushed}`);
+    await waitFor(async () => {
+      const seen = headline((await page("/")).html);
+      return seen !== "Pushed from the CLI" ? seen : undefined;
+    });
+  }, 60_000);
+
+  it("kills an experiment so every visitor gets the origin page, and revives it", async () => {
+    const origin = await (await fetch(`${demo.originUrl}/`)).text();
+    expect((await runCli(["kill", "home-hero-promise", ...local()])).code).toBe(0);
+    await waitFor(async () => {
+      for (let i = 0; i < 6; i++) if ((await page("/")).html !== origin) return undefined;
+      return true;
+    });
+    const list = JSON.parse((await runCli(["list", "--json", ...local()])).stdout);
+    expect(list.experiments).toContainEqual(
+      expect.objectContaining({ id: "home-hero-promise", status: "killed" }),
+    );
+    expect((await runCli(["kill", "home-hero-promise", "--revive", ...local()])).code).toBe(0);
+  }, 60_000);
+});

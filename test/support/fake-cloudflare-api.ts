@@ -1,0 +1,231 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A local stand-in for the parts of the Cloudflare v4 REST API that remote mode uses: Workers KV values and keys,
+ * and D1 queries. It is strict on purpose (exact bearer token, ids in the path, content types, list limits) so a
+ * test passing here means the requests are well formed, not merely that something answered.
+ */
+
+export interface FakeCloudflareOptions {
+  token: string;
+  accountId: string;
+  kvNamespaceId: string;
+  d1DatabaseId: string;
+  /** Keys per list page; small so tests exercise cursors. */
+  pageSize?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** The raw path, still percent-encoded, as the client sent it. */
+  path: string;
+  query: Record<string, string>;
+  /** Every header except authorization. */
+  headers: Record<string, string | string[] | undefined>;
+  status: number;
+}
+
+export interface InjectedFailure {
+  status: number;
+  retryAfter?: string;
+  errors?: Array<{ code: number; message: string }>;
+}
+
+export interface FakeCloudflareApi {
+  /** Includes the /client/v4 prefix, like the real one. */
+  baseUrl: string;
+  requests: RecordedRequest[];
+  kv: Map<string, { value: string; metadata?: unknown }>;
+  queries: Array<{ sql: string; params: unknown[] }>;
+  /** Canned D1 rows for a query; defaults to none. */
+  respondToQuery: (sql: string, params: unknown[]) => Array<Record<string, unknown>>;
+  /** The next `times` requests get this failure instead of being served. */
+  fail(failure: InjectedFailure, times?: number): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+type Json = Record<string, unknown>;
+
+class Reply {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+  constructor(status: number, body: string, headers: Record<string, string> = {}) {
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
+  }
+}
+
+const json = (status: number, body: Json, headers: Record<string, string> = {}) =>
+  new Reply(status, JSON.stringify(body), { "content-type": "application/json", ...headers });
+const ok = (result: unknown, extra: Json = {}) =>
+  json(200, { success: true, errors: [], messages: [], result, ...extra });
+const error = (status: number, code: number, message: string, headers: Record<string, string> = {}) =>
+  json(status, { success: false, errors: [{ code, message }], messages: [], result: null }, headers);
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+export async function startFakeCloudflareApi(options: FakeCloudflareOptions): Promise<FakeCloudflareApi> {
+  const pageSize = options.pageSize ?? 2;
+  const failures: InjectedFailure[] = [];
+  const api: Omit<FakeCloudflareApi, "baseUrl" | "close"> = {
+    requests: [],
+    kv: new Map(),
+    queries: [],
+    respondToQuery: () => [],
+    fail(failure, times = 1) {
+      for (let i = 0; i < times; i++) failures.push(failure);
+    },
+    reset() {
+      api.requests.length = 0;
+      api.kv.clear();
+      api.queries.length = 0;
+      api.respondToQuery = () => [];
+      failures.length = 0;
+    },
+  };
+
+  async function serve(request: IncomingMessage, url: URL, body: Buffer): Promise<Reply> {
+    const injected = failures.shift();
+    if (injected) {
+      const headers: Record<string, string> = injected.retryAfter
+        ? { "retry-after": injected.retryAfter }
+        : {};
+      const errors = injected.errors ?? [{ code: 10001, message: "service temporarily unavailable" }];
+      return json(injected.status, { success: false, errors, messages: [], result: null }, headers);
+    }
+    if (request.headers.authorization !== `Bearer ${options.token}`) {
+      return error(401, 10000, "Authentication error");
+    }
+
+    const segments = url.pathname.split("/").map(decodeURIComponent);
+    // ["", "client", "v4", "accounts", account, ...rest]
+    if (segments[1] !== "client" || segments[2] !== "v4" || segments[3] !== "accounts") {
+      return error(404, 7000, "No route for that URI");
+    }
+    if (segments[4] !== options.accountId) {
+      return error(404, 7003, "Could not route to this account, perhaps your object identifier is invalid?");
+    }
+    const rest = segments.slice(5);
+    const contentType = request.headers["content-type"] ?? "";
+
+    if (rest[0] === "storage" && rest[1] === "kv" && rest[2] === "namespaces") {
+      if (rest[3] !== options.kvNamespaceId) return error(404, 10013, "namespace not found");
+      if (rest[4] === "values" && rest.length === 6) {
+        const key = rest[5] ?? "";
+        if (request.method === "GET") {
+          const entry = api.kv.get(key);
+          if (!entry) return error(404, 10009, "get: 'key not found'");
+          return new Reply(200, entry.value, { "content-type": "application/octet-stream" });
+        }
+        if (request.method === "PUT") {
+          if (!contentType.startsWith("multipart/form-data")) {
+            return error(400, 10012, `expected multipart/form-data, got ${contentType || "nothing"}`);
+          }
+          const form = await new Response(new Uint8Array(body), {
+            headers: { "content-type": contentType },
+          }).formData();
+          const value = form.get("value");
+          const metadata = form.get("metadata");
+          if (typeof value !== "string") return error(400, 10012, "multipart body has no value field");
+          let parsed: unknown;
+          if (metadata !== null) {
+            try {
+              parsed = JSON.parse(String(metadata));
+            } catch {
+              return error(400, 10012, "metadata is not JSON");
+            }
+          }
+          api.kv.set(key, parsed === undefined ? { value } : { value, metadata: parsed });
+          return ok(null);
+        }
+      }
+      if (rest[4] === "keys" && rest.length === 5 && request.method === "GET") {
+        const limit = Number(url.searchParams.get("limit") ?? "1000");
+        if (!Number.isInteger(limit) || limit < 10 || limit > 1000) {
+          return error(400, 10028, "invalid limit argument");
+        }
+        const prefix = url.searchParams.get("prefix") ?? "";
+        const names = [...api.kv.keys()].filter((name) => name.startsWith(prefix)).sort();
+        const cursor = url.searchParams.get("cursor");
+        const start = cursor ? Number(Buffer.from(cursor, "base64url").toString()) : 0;
+        if (!Number.isInteger(start) || start < 0) return error(400, 10007, "malformed cursor");
+        const page = names.slice(start, start + Math.min(limit, pageSize));
+        const next =
+          start + page.length < names.length
+            ? Buffer.from(String(start + page.length)).toString("base64url")
+            : "";
+        const result = page.map((name) => {
+          const metadata = api.kv.get(name)?.metadata;
+          return metadata === undefined ? { name } : { name, metadata };
+        });
+        return ok(result, { result_info: { count: result.length, cursor: next } });
+      }
+      return error(405, 10025, "endpoint does not exist");
+    }
+
+    if (rest[0] === "d1" && rest[1] === "database") {
+      if (rest[2] !== options.d1DatabaseId) return error(404, 7404, "database not found");
+      if (rest[3] !== "query" || rest.length !== 4 || request.method !== "POST") {
+        return error(405, 7000, "endpoint does not exist");
+      }
+      if (!contentType.startsWith("application/json")) {
+        return error(400, 7400, `expected application/json, got ${contentType || "nothing"}`);
+      }
+      let parsed: { sql?: unknown; params?: unknown };
+      try {
+        parsed = JSON.parse(body.toString()) as typeof parsed;
+      } catch {
+        return error(400, 7400, "body is not JSON");
+      }
+      if (typeof parsed.sql !== "string" || (parsed.params !== undefined && !Array.isArray(parsed.params))) {
+        return error(400, 7400, "expected { sql: string, params?: unknown[] }");
+      }
+      const query = { sql: parsed.sql, params: (parsed.params ?? []) as unknown[] };
+      api.queries.push(query);
+      const results = api.respondToQuery(query.sql, query.params);
+      return ok([{ results, success: true, meta: { rows_read: results.length, rows_written: 0 } }]);
+    }
+
+    return error(404, 7000, "No route for that URI");
+  }
+
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? "/", "http://fake.cloudflare.test");
+    readBody(request)
+      .then((body) => serve(request, url, body))
+      .catch((cause: unknown) => error(500, 10001, `fake failed: ${String(cause)}`))
+      .then((reply) => {
+        const { authorization: _, ...headers } = request.headers;
+        api.requests.push({
+          method: request.method ?? "",
+          path: (request.url ?? "/").split("?")[0] ?? "/",
+          query: Object.fromEntries(url.searchParams),
+          headers,
+          status: reply.status,
+        });
+        response.writeHead(reply.status, reply.headers).end(reply.body);
+      });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return Object.assign(api, {
+    baseUrl: `http://127.0.0.1:${port}/client/v4`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((cause) => (cause ? reject(cause) : resolve()));
+      }),
+  });
+}
