@@ -68,10 +68,14 @@ async function pushSampleRules(persistTo: string | undefined): Promise<number | 
   try {
     const active = await readActive(backend.rules).catch(() => undefined);
     if (active && isEmptyDiff(diffExperiments(active.experiments, result.experiments))) return active.version;
-    const { snapshot } = await pushRules(backend.rules, result.experiments, {
-      author: "demo",
-      message: "npm start: sample rules",
-    });
+    const { snapshot } = await pushRules(
+      backend.rules,
+      { experiments: result.experiments, settings: result.settings },
+      {
+        author: "demo",
+        message: "npm start: sample rules",
+      },
+    );
     return snapshot.version;
   } finally {
     await backend.close();

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
-import type { Experiment } from "../core/schema/experiment.ts";
 import { formatProblem } from "../rules/issues.ts";
 import { validateRuleSources } from "../rules/validate.ts";
+import type { RuleSet } from "../rules/versions.ts";
 import { CLIError, EXIT } from "./errors.ts";
 import { readRuleFiles } from "./rule-files.ts";
 
@@ -10,7 +10,7 @@ export const rulesDirArg = {
 } as const;
 
 /** Reads and validates the rule files, or fails listing every error with its file and path. */
-export function loadValidRules(dir: string): Experiment[] {
+export function loadValidRules(dir: string): Required<RuleSet> {
   const result = validateRuleSources(readRuleFiles(resolve(dir), process.cwd()));
   for (const warning of result.warnings) console.error(`warning: ${formatProblem(warning)}`);
   if (result.errors.length > 0) {
@@ -22,5 +22,5 @@ export function loadValidRules(dir: string): Experiment[] {
       EXIT.invalid,
     );
   }
-  return result.experiments;
+  return { experiments: result.experiments, settings: result.settings };
 }

@@ -5,8 +5,10 @@ import events from "./commands/events.ts";
 import history from "./commands/history.ts";
 import kill from "./commands/kill.ts";
 import list from "./commands/list.ts";
+import preview from "./commands/preview.ts";
 import pull from "./commands/pull.ts";
 import push from "./commands/push.ts";
+import review from "./commands/review.ts";
 import rollback from "./commands/rollback.ts";
 import simulate from "./commands/simulate.ts";
 import validate from "./commands/validate.ts";
@@ -14,7 +16,20 @@ import { CLIError, EXIT } from "./errors.ts";
 
 const main = defineCommand({
   meta: { name: "stylist", description: "Edit, ship and inspect Stylist's edge personalisation rules" },
-  subCommands: { validate, diff, push, pull, list, history, rollback, kill, simulate, events },
+  subCommands: {
+    validate,
+    diff,
+    push,
+    pull,
+    list,
+    history,
+    rollback,
+    kill,
+    preview,
+    simulate,
+    events,
+    review,
+  },
 });
 
 const rawArgs = process.argv.slice(2);

@@ -2,32 +2,49 @@ import { type AudienceTest, compileCondition } from "./audience.ts";
 import { compilePagePattern } from "./page-pattern.ts";
 import { CONTROL, type Experiment, type Variant } from "./schema/experiment.ts";
 import { opSelector } from "./schema/ops.ts";
+import { GLOBAL_HOLDOUT, type Settings } from "./schema/settings.ts";
 import type { Snapshot } from "./schema/snapshot.ts";
 import { hasPlaceholders } from "./template.ts";
 
 export interface CompiledExperiment {
   experiment: Experiment;
   seed: string;
+  phase: number;
   audience: AudienceTest | undefined;
+  pages: RegExp[];
   /** Selectors whose presence in the page counts as an exposure, identical for every arm. */
   exposureSelectors: string[];
+  /** Split-URL tests are exposed when decided: the variant never renders the page it was decided on. */
+  exposeOnDecision: boolean;
   usesPlaceholders: boolean;
+  /** Milliseconds since the epoch, from `schedule`. */
+  startsAt: number | undefined;
+  endsAt: number | undefined;
 }
 
 export interface CompiledRules {
   version: number;
-  /** Running experiments only; everything else serves the control and is never looked at per request. */
+  /** Running and rolled-out experiments, not killed: the only ones looked at for ordinary page views. */
   live: CompiledExperiment[];
-  /** Exact page paths → experiments, so most pages find their candidates with one map lookup. */
+  /** Every experiment not killed, by id: previews may force drafts and paused experiments. */
+  byId: Map<string, CompiledExperiment>;
+  /** Exact page paths → live experiments, so most pages find their candidates with one map lookup. */
   byExactPath: Map<string, CompiledExperiment[]>;
-  /** Experiments with wildcard page patterns, tested in order. */
+  /** Live experiments with wildcard page patterns, tested in order. */
   byPattern: Array<{ pattern: RegExp; experiment: CompiledExperiment }>;
+  holdout: { share: number; seed: string; phase: number } | undefined;
+  redirectHosts: string[];
 }
 
 function exposureSelectors(experiment: Experiment): string[] {
   if (experiment.target) return [experiment.target];
   const selectors = new Set<string>();
-  for (const variant of experiment.variants) for (const op of variant.ops) selectors.add(opSelector(op));
+  for (const variant of experiment.variants) {
+    for (const op of variant.ops) {
+      const selector = opSelector(op);
+      if (selector) selectors.add(selector);
+    }
+  }
   return [...selectors];
 }
 
@@ -45,31 +62,67 @@ function addTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
   else map.set(key, [value]);
 }
 
-export function compileRules(snapshot: Pick<Snapshot, "version" | "experiments" | "killed">): CompiledRules {
+const time = (iso: string | undefined) => (iso ? Date.parse(iso) : undefined);
+
+export function compileExperiment(experiment: Experiment, phase: number): CompiledExperiment {
+  const redirect = experiment.variants.some((variant) => variant.ops.some((op) => op.op === "redirect"));
+  return {
+    experiment,
+    seed: experiment.seed ?? experiment.id,
+    phase,
+    audience: experiment.audience ? compileCondition(experiment.audience) : undefined,
+    pages: experiment.pages.map(compilePagePattern),
+    exposureSelectors: redirect ? [] : exposureSelectors(experiment),
+    exposeOnDecision: redirect,
+    usesPlaceholders: usesPlaceholders(experiment.variants),
+    startsAt: time(experiment.schedule?.start),
+    endsAt: time(experiment.schedule?.end),
+  };
+}
+
+type CompilableSnapshot = Pick<Snapshot, "version" | "experiments" | "killed"> &
+  Partial<Pick<Snapshot, "phases" | "settings">>;
+
+/** Compiles a snapshot once per version: patterns to regular expressions, audiences to closures, pages indexed. */
+export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
   const killed = new Set(snapshot.killed);
+  const phases = snapshot.phases ?? {};
+  const settings: Settings = snapshot.settings ?? { redirectHosts: [] };
   const live: CompiledExperiment[] = [];
+  const byId = new Map<string, CompiledExperiment>();
   const byExactPath = new Map<string, CompiledExperiment[]>();
   const byPattern: CompiledRules["byPattern"] = [];
   for (const experiment of snapshot.experiments) {
-    if (experiment.status !== "running" || killed.has(experiment.id)) continue;
-    const compiled: CompiledExperiment = {
-      experiment,
-      seed: experiment.seed ?? experiment.id,
-      audience: experiment.audience ? compileCondition(experiment.audience) : undefined,
-      exposureSelectors: exposureSelectors(experiment),
-      usesPlaceholders: usesPlaceholders(experiment.variants),
-    };
+    if (killed.has(experiment.id)) continue;
+    const compiled = compileExperiment(experiment, phases[experiment.id]?.phase ?? 1);
+    byId.set(experiment.id, compiled);
+    if (experiment.status !== "running" && experiment.status !== "rolled-out") continue;
     live.push(compiled);
     for (const page of new Set(experiment.pages)) {
       if (page.includes("*")) byPattern.push({ pattern: compilePagePattern(page), experiment: compiled });
       else {
         addTo(byExactPath, page, compiled);
-        if (page !== "/" && page.endsWith("/")) addTo(byExactPath, page.slice(0, -1), compiled);
-        else if (page !== "/") addTo(byExactPath, `${page}/`, compiled);
+        if (page !== "/") addTo(byExactPath, page.endsWith("/") ? page.slice(0, -1) : `${page}/`, compiled);
       }
     }
   }
-  return { version: snapshot.version, live, byExactPath, byPattern };
+  const holdout =
+    settings.holdout && settings.holdout.share > 0
+      ? {
+          share: settings.holdout.share,
+          seed: settings.holdout.seed,
+          phase: phases[GLOBAL_HOLDOUT]?.phase ?? 1,
+        }
+      : undefined;
+  return {
+    version: snapshot.version,
+    live,
+    byId,
+    byExactPath,
+    byPattern,
+    holdout,
+    redirectHosts: settings.redirectHosts,
+  };
 }
 
 export const EMPTY_RULES: CompiledRules = compileRules({ version: 0, experiments: [], killed: [] });

@@ -3,11 +3,15 @@ import type { CompiledExperiment, CompiledRules } from "./compile.ts";
 import { isControl } from "./compile.ts";
 import type { VisitorContext } from "./context.ts";
 import { bucket } from "./hash.ts";
-import type { Variant } from "./schema/experiment.ts";
+import { applyProgrammeHoldout } from "./programme-holdout.ts";
+import { HOLDOUT, type Variant } from "./schema/experiment.ts";
 
 export interface Decision {
   compiled: CompiledExperiment;
+  /** The arm whose ops are served: the control for held-back visitors. */
   variant: Variant;
+  /** The arm logged in events: a variant id, or "holdout". */
+  arm: string;
   control: boolean;
   /** The visitor's position in [0, 1) for this experiment, kept for explanations and audits. */
   bucket: number;
@@ -24,7 +28,7 @@ export function candidatesFor(rules: CompiledRules, path: string): CompiledExper
   return rules.live.filter((experiment) => found.has(experiment));
 }
 
-export type Exclusion = "audience" | "coverage";
+export type Exclusion = "schedule" | "layer" | "audience" | "coverage";
 
 export interface Evaluation {
   compiled: CompiledExperiment;
@@ -33,28 +37,88 @@ export interface Evaluation {
   bucket: number;
 }
 
-/** Evaluates every experiment on the page, keeping why a visitor was left out (for `stylist simulate`). */
+function decision(compiled: CompiledExperiment, variant: Variant, arm: string, position: number): Decision {
+  return { compiled, variant, arm, control: isControl(variant), bucket: position };
+}
+
+function controlOf(compiled: CompiledExperiment): Variant {
+  return compiled.experiment.variants.find(isControl) as Variant;
+}
+
+/**
+ * One experiment for one visitor, in the order that keeps allocation clean: schedule, layer, audience, then the
+ * experiment's own holdout, then the arm. Every step hashes the visitor id with a different seed, so the steps are
+ * independent of each other.
+ */
+export function assign(compiled: CompiledExperiment, context: VisitorContext): Decision | Exclusion {
+  const { experiment } = compiled;
+  if (
+    (compiled.startsAt !== undefined && context.now < compiled.startsAt) ||
+    (compiled.endsAt !== undefined && context.now >= compiled.endsAt)
+  ) {
+    return "schedule";
+  }
+  if (experiment.layer) {
+    const position = bucket(`layer:${experiment.layer.id}`, context.visitorId);
+    if (position < experiment.layer.start || position >= experiment.layer.end) return "layer";
+  }
+  if (compiled.audience && !compiled.audience(context)) return "audience";
+  const position = bucket(compiled.seed, context.visitorId);
+  if (experiment.holdout > 0 && bucket(`${compiled.seed}:holdout`, context.visitorId) < experiment.holdout) {
+    return decision(compiled, controlOf(compiled), HOLDOUT, position);
+  }
+  if (experiment.status === "rolled-out") {
+    const rolledOut = experiment.variants.find((variant) => variant.id === experiment.rollout);
+    if (rolledOut) return decision(compiled, rolledOut, rolledOut.id, position);
+  }
+  const variant = assignVariant(experiment.variants, experiment.coverage, position);
+  return variant ? decision(compiled, variant, variant.id, position) : "coverage";
+}
+
+/** Evaluates every live experiment on the page, keeping why a visitor was left out (for `stylist simulate`). */
 export function evaluate(context: VisitorContext, rules: CompiledRules): Evaluation[] {
   return candidatesFor(rules, context.path).map((compiled) => {
+    const result = assign(compiled, context);
     const position = bucket(compiled.seed, context.visitorId);
-    if (compiled.audience && !compiled.audience(context)) {
-      return { compiled, decision: undefined, excludedBy: "audience", bucket: position };
-    }
-    const variant = assignVariant(compiled.experiment.variants, compiled.experiment.coverage, position);
-    if (!variant) return { compiled, decision: undefined, excludedBy: "coverage", bucket: position };
-    return {
-      compiled,
-      decision: { compiled, variant, control: isControl(variant), bucket: position },
-      excludedBy: undefined,
-      bucket: position,
-    };
+    return typeof result === "string"
+      ? { compiled, decision: undefined, excludedBy: result, bucket: position }
+      : { compiled, decision: result, excludedBy: undefined, bucket: result.bucket };
   });
 }
 
-/** The arms this visitor gets on this page. Empty means the page is served exactly as the origin sent it. */
-export function decide(context: VisitorContext, rules: CompiledRules): Decision[] {
+export interface DecideOptions {
+  /** Preview: experiment id → arm, forced for this request whatever the experiment's status or targeting. */
+  preview?: ReadonlyMap<string, string>;
+}
+
+function forced(
+  context: VisitorContext,
+  rules: CompiledRules,
+  preview: ReadonlyMap<string, string>,
+): Decision[] {
   const decisions: Decision[] = [];
-  for (const evaluation of evaluate(context, rules))
-    if (evaluation.decision) decisions.push(evaluation.decision);
+  for (const [id, arm] of preview) {
+    const compiled = rules.byId.get(id);
+    const variant = compiled?.experiment.variants.find((candidate) => candidate.id === arm);
+    if (!compiled || !variant || !compiled.pages.some((page) => page.test(context.path))) continue;
+    decisions.push(decision(compiled, variant, variant.id, bucket(compiled.seed, context.visitorId)));
+  }
   return decisions;
+}
+
+/** The arms this visitor gets on this page. Empty means the page is served exactly as the origin sent it. */
+export function decide(
+  context: VisitorContext,
+  rules: CompiledRules,
+  options: DecideOptions = {},
+): Decision[] {
+  const decisions: Decision[] = [];
+  const preview = options.preview;
+  if (preview && preview.size > 0) decisions.push(...forced(context, rules, preview));
+  for (const compiled of candidatesFor(rules, context.path)) {
+    if (preview?.has(compiled.experiment.id)) continue;
+    const result = assign(compiled, context);
+    if (typeof result !== "string") decisions.push(result);
+  }
+  return preview && preview.size > 0 ? decisions : applyProgrammeHoldout(rules, decisions, context.visitorId);
 }

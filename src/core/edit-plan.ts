@@ -25,7 +25,10 @@ export function planEdits(decisions: readonly Decision[]): SelectorPlan[] {
     else bySelector.set(selector, [action]);
   };
   decisions.forEach((decision, index) => {
-    for (const op of decision.variant.ops) add(opSelector(op), { decision: index, op });
+    for (const op of decision.variant.ops) {
+      const selector = opSelector(op);
+      if (selector) add(selector, { decision: index, op });
+    }
     for (const selector of decision.compiled.exposureSelectors)
       add(selector, { decision: index, op: undefined });
   });

@@ -1,5 +1,6 @@
 import type { VisitorContext } from "./context.ts";
 import type { Decision } from "./decide.ts";
+import { bucket } from "./hash.ts";
 import type { StylistEvent } from "./schema/event.ts";
 
 export interface ExposureOutcome {
@@ -8,8 +9,16 @@ export interface ExposureOutcome {
 }
 
 /**
- * One exposure per experiment whose target really rendered in this page — in either arm — and whose ops all
- * applied cleanly. Logging on assignment instead would count visitors who never saw the page area at all.
+ * A page view where an experiment was decided but none of its targets rendered is logged as a "miss" for one in
+ * MISS_SAMPLE_RATE visitors (by hash, so a visitor is always or never sampled): enough for `stylist review` to see a
+ * selector that stopped matching, without a flood of events when one does.
+ */
+export const MISS_SAMPLE_RATE = 20;
+
+/**
+ * One exposure per experiment whose target really rendered in this page — in any arm — and whose ops all applied
+ * cleanly; split-URL tests are exposed when decided. Logging on assignment instead would count visitors who never
+ * saw the page area at all.
  */
 export function exposureEvents(
   context: VisitorContext,
@@ -20,15 +29,19 @@ export function exposureEvents(
 ): StylistEvent[] {
   const events: StylistEvent[] = [];
   decisions.forEach((decision, index) => {
-    if (!outcome.matched[index] || outcome.faulted[index]) return;
+    if (outcome.faulted[index]) return;
+    const { compiled } = decision;
+    const exposed = outcome.matched[index] || compiled.exposeOnDecision;
+    if (!exposed && bucket(`miss:${compiled.experiment.id}`, context.visitorId) >= 1 / MISS_SAMPLE_RATE)
+      return;
     events.push({
       id: newId(),
-      type: "exposure",
+      type: exposed ? "exposure" : "miss",
       ts: context.now,
       visitor: context.visitorId,
-      experiment: decision.compiled.experiment.id,
-      variant: decision.variant.id,
-      phase: 1,
+      experiment: compiled.experiment.id,
+      variant: decision.arm,
+      phase: compiled.phase,
       rulesVersion,
       path: context.path.slice(0, 512),
       device: context.device,

@@ -1,4 +1,5 @@
 import { readCookie, serializeCookie } from "./cookies.ts";
+import { sign, verify } from "./hmac.ts";
 
 /**
  * The visitor cookie: `v1.<id>.<firstSeen>.<signature>`.
@@ -11,46 +12,12 @@ export const VISITOR_COOKIE = "stylist_vid";
 /** 400 days: the longest lifetime Chromium honours, and server-set, so Safari's 7-day script-cookie cap does not apply. */
 export const VISITOR_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
 const FORMAT = "v1";
-const SIGNATURE_CHARS = 22;
 
 export interface VisitorIdentity {
   id: string;
   firstSeen: number;
   /** True when this request had no valid cookie and the id was just created. */
   minted: boolean;
-}
-
-const encoder = new TextEncoder();
-const keyCache = new Map<string, Promise<CryptoKey>>();
-
-function signingKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-    ]);
-    keyCache.set(secret, key);
-  }
-  return key;
-}
-
-function base64url(bytes: ArrayBuffer): string {
-  let binary = "";
-  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-async function sign(payload: string, secret: string): Promise<string> {
-  const mac = await crypto.subtle.sign("HMAC", await signingKey(secret), encoder.encode(payload));
-  return base64url(mac).slice(0, SIGNATURE_CHARS);
-}
-
-/** Compares without an early exit, so timing does not reveal how much of a forged signature was right. */
-function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }
 
 export function assertUsableSecret(secret: string | undefined): asserts secret is string {
@@ -72,8 +39,7 @@ export async function decodeIdentity(
   const match = /^v1\.([0-9a-f]{32})\.(\d{1,12})\.([A-Za-z0-9_-]{22})$/.exec(cookie);
   if (!match) return undefined;
   const [, id, firstSeen, signature] = match as unknown as [string, string, string, string];
-  const expected = await sign(`${FORMAT}.${id}.${firstSeen}`, secret);
-  if (!constantTimeEqual(signature, expected)) return undefined;
+  if (!(await verify(`${FORMAT}.${id}.${firstSeen}`, signature, secret))) return undefined;
   return { id, firstSeen: Number(firstSeen), minted: false };
 }
 

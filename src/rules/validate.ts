@@ -1,7 +1,7 @@
 import type { Experiment } from "../core/schema/experiment.ts";
-import { opSelector } from "../core/schema/ops.ts";
 import { RuleFileSchema } from "../core/schema/rule-file.ts";
-import { isBroadSelector } from "../core/selector.ts";
+import { DEFAULT_SETTINGS, type Settings } from "../core/schema/settings.ts";
+import { checkRuleSet, type Located } from "./cross-checks.ts";
 import { formatPath, problemsFromZod, type RuleProblem } from "./issues.ts";
 
 export interface RuleSource {
@@ -11,19 +11,19 @@ export interface RuleSource {
 
 export interface ValidationResult {
   experiments: Experiment[];
+  settings: Settings;
   errors: RuleProblem[];
   warnings: RuleProblem[];
 }
 
 /**
- * Parses and checks every rule file. Errors make the set unpushable; warnings (such as a selector that will match
- * hundreds of elements) are advice. Nothing is partially accepted: a caller gets all experiments or none.
+ * Parses and checks every rule file, then the set as a whole (ids, layers, overlapping edits, redirects). Errors
+ * make the set unpushable; warnings are advice. Nothing is partially accepted: a caller gets all or nothing.
  */
 export function validateRuleSources(sources: readonly RuleSource[]): ValidationResult {
   const errors: RuleProblem[] = [];
-  const warnings: RuleProblem[] = [];
-  const experiments: Experiment[] = [];
-  const firstSeen = new Map<string, string>();
+  const located: Located[] = [];
+  let settings: { value: Settings; file: string } | undefined;
   for (const source of sources) {
     let json: unknown;
     try {
@@ -41,30 +41,31 @@ export function validateRuleSources(sources: readonly RuleSource[]): ValidationR
       errors.push(...problemsFromZod(source.file, parsed.error));
       continue;
     }
-    parsed.data.experiments.forEach((experiment, index) => {
-      const at = (...path: PropertyKey[]) => formatPath(["experiments", index, ...path]);
-      const duplicateOf = firstSeen.get(experiment.id);
-      if (duplicateOf) {
+    if (parsed.data.settings) {
+      if (settings) {
         errors.push({
           file: source.file,
-          path: at("id"),
-          message: `"${experiment.id}" is also defined in ${duplicateOf}`,
+          path: "settings",
+          message: `settings are already given in ${settings.file}`,
         });
-      } else firstSeen.set(experiment.id, `${source.file} at ${at()}`);
-      experiment.variants.forEach((variant, v) => {
-        variant.ops.forEach((op, o) => {
-          const selector = opSelector(op);
-          if (op.op !== "addStyle" && isBroadSelector(selector)) {
-            warnings.push({
-              file: source.file,
-              path: at("variants", v, "ops", o, "selector"),
-              message: `"${selector}" matches by tag alone and may match hundreds of elements, each costing time; prefer an id or class`,
-            });
-          }
-        });
+      } else settings = { value: parsed.data.settings, file: source.file };
+    }
+    parsed.data.experiments.forEach((experiment, index) => {
+      located.push({
+        experiment,
+        file: source.file,
+        at: (...path) => formatPath(["experiments", index, ...path]),
       });
-      experiments.push(experiment);
     });
   }
-  return errors.length > 0 ? { experiments: [], errors, warnings } : { experiments, errors, warnings };
+  const resolved = settings?.value ?? DEFAULT_SETTINGS;
+  const checked = checkRuleSet(located, resolved);
+  errors.push(...checked.errors);
+  const experiments = located.map((entry) => entry.experiment);
+  return {
+    experiments: errors.length > 0 ? [] : experiments,
+    settings: resolved,
+    errors,
+    warnings: checked.warnings,
+  };
 }

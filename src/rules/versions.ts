@@ -1,4 +1,5 @@
 import type { Experiment } from "../core/schema/experiment.ts";
+import { DEFAULT_SETTINGS, type Settings } from "../core/schema/settings.ts";
 import {
   KV_KEYS,
   type Pointer,
@@ -7,7 +8,14 @@ import {
   type Snapshot,
   SnapshotSchema,
 } from "../core/schema/snapshot.ts";
+import { nextPhases } from "./phases.ts";
 import type { RuleStore, SnapshotMetadata } from "./store.ts";
+
+/** What a push publishes: the validated experiments of every rule file and the programme settings. */
+export interface RuleSet {
+  experiments: Experiment[];
+  settings?: Settings;
+}
 
 export class RulesError extends Error {
   override name = "RulesError";
@@ -87,8 +95,7 @@ export interface WriteOptions {
  */
 async function writeSnapshot(
   store: RuleStore,
-  experiments: Experiment[],
-  killed: string[],
+  content: Pick<Snapshot, "experiments" | "killed" | "settings" | "phases">,
   options: WriteOptions,
 ): Promise<Snapshot> {
   const latest = (await history(store))[0]?.version ?? 0;
@@ -104,15 +111,14 @@ async function writeSnapshot(
     createdAt: (options.now ?? new Date()).toISOString(),
     author: options.author,
     message: options.message,
-    killed,
-    experiments,
+    ...content,
   } satisfies Snapshot);
   const metadata: SnapshotMetadata = {
     version,
     createdAt: snapshot.createdAt,
     author: snapshot.author,
     message: snapshot.message,
-    experiments: experiments.length,
+    experiments: content.experiments.length,
   };
   await store.put(KV_KEYS.snapshot(version), JSON.stringify(snapshot), metadata);
   await store.put(KV_KEYS.active, JSON.stringify({ version } satisfies Pointer));
@@ -131,7 +137,7 @@ export interface PushResult {
  */
 export async function pushRules(
   store: RuleStore,
-  experiments: Experiment[],
+  rules: RuleSet,
   options: WriteOptions,
 ): Promise<PushResult> {
   let active: Snapshot | undefined;
@@ -142,10 +148,20 @@ export async function pushRules(
     if (!(error instanceof RulesError)) throw error;
     repaired = error.message;
   }
+  const { experiments } = rules;
+  const settings = rules.settings ?? DEFAULT_SETTINGS;
+  const latest = await readLatest(store);
   const ids = new Set(experiments.map((experiment) => experiment.id));
   const killed = (active?.killed ?? []).filter((id) => ids.has(id));
-  const snapshot = await writeSnapshot(store, experiments, killed, options);
+  const phases = nextPhases(experiments, settings, active, latest, options.now ?? new Date());
+  const snapshot = await writeSnapshot(store, { experiments, killed, settings, phases }, options);
   return repaired ? { snapshot, repaired } : { snapshot };
+}
+
+/** The newest stored version, which carries the highest phase numbers so far; unreadable counts as none. */
+async function readLatest(store: RuleStore): Promise<Snapshot | undefined> {
+  const newest = (await history(store))[0];
+  return newest ? readSnapshot(store, newest.version).catch(() => undefined) : undefined;
 }
 
 /** Points visitors at an earlier snapshot, by default the one before the active one. One write. */
@@ -182,5 +198,14 @@ export async function setKilled(
     if (revive) killed.delete(id);
     else killed.add(id);
   }
-  return writeSnapshot(store, active.experiments, [...killed].sort(), options);
+  return writeSnapshot(
+    store,
+    {
+      experiments: active.experiments,
+      killed: [...killed].sort(),
+      settings: active.settings,
+      phases: active.phases,
+    },
+    options,
+  );
 }

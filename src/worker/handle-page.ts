@@ -1,4 +1,6 @@
+import { decide } from "../core/decide.ts";
 import { assertUsableSecret, identityCookie, resolveIdentity } from "../core/identity.ts";
+import { previewCookie, previewTokenOf, readPreviewToken } from "../core/preview.ts";
 import { buildVisitorContext, type GeoHints } from "../core/request-context.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
@@ -19,12 +21,17 @@ const PREPARE_BUDGET_MS = 250;
 async function prepare(request: Request, env: Env) {
   const now = Date.now();
   assertUsableSecret(env.VISITOR_SECRET);
-  const [identity, rules] = await Promise.all([
-    resolveIdentity(request.headers.get("cookie"), env.VISITOR_SECRET, now),
+  const cookies = request.headers.get("cookie");
+  const previewToken = previewTokenOf(new URL(request.url), cookies);
+  const [identity, rules, preview] = await Promise.all([
+    resolveIdentity(cookies, env.VISITOR_SECRET, now),
     rulesCache.get(env.RULES, now, refreshIntervalMs(env.RULES_REFRESH_SECONDS)),
+    readPreviewToken(previewToken.token, env.VISITOR_SECRET, now),
   ]);
   const geo = (request as Request & { cf?: GeoHints }).cf;
-  return { identity, rules, context: buildVisitorContext(request, identity, geo, now) };
+  const context = buildVisitorContext(request, identity, geo, now);
+  const decisions = decide(context, rules, preview ? { preview: preview.arms } : {});
+  return { identity, rules, context, decisions, preview, previewToken, now };
 }
 
 /**
@@ -53,14 +60,26 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   try {
     const response =
       personalise({
+        request,
         origin,
         context: ready.context,
         rules: ready.rules,
+        decisions: ready.decisions,
+        log: !ready.preview,
         env,
         ctx,
         createRewriter: () => new HTMLRewriter(),
       }) ?? new Response(origin.body, origin);
-    if (ready.identity.minted) {
+    if (ready.preview) {
+      // A preview is one person's view: never cached, never logged, never mixed into their visitor cookie.
+      response.headers.set("cache-control", "private, no-store");
+      if (ready.previewToken.fromLink && ready.previewToken.token) {
+        response.headers.append(
+          "set-cookie",
+          previewCookie(ready.previewToken.token, ready.preview, ready.now),
+        );
+      }
+    } else if (ready.identity.minted) {
       response.headers.append("set-cookie", await identityCookie(ready.identity, env.VISITOR_SECRET));
       markPrivate(response.headers);
     }

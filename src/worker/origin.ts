@@ -1,3 +1,5 @@
+import { PREVIEW_PARAM } from "../core/preview.ts";
+
 /**
  * Forwards the visitor's request to the storefront with the same method, headers and body, and returns the origin's
  * response as it comes: redirects are handed to the browser, never followed here.
@@ -5,6 +7,9 @@
 export function fetchOrigin(request: Request, originUrl: string): Promise<Response> {
   const incoming = new URL(request.url);
   const target = new URL(incoming.pathname + incoming.search, originUrl);
+  // The preview token is Stylist's own; the storefront never sees it.
+  // Deleting re-serialises the query, so only when the token is there: the origin otherwise gets the query verbatim.
+  if (target.searchParams.has(PREVIEW_PARAM)) target.searchParams.delete(PREVIEW_PARAM);
   const headers = new Headers(request.headers);
   headers.set("x-forwarded-host", incoming.host);
   headers.set("x-forwarded-proto", incoming.protocol.replace(":", ""));

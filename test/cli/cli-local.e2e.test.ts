@@ -14,6 +14,27 @@ let rulesDir: string;
 const local = () => ["--persist-to", state];
 const HOME_RULES = join(ROOT, "rules", "home.json");
 
+const CONTROL_HEADLINE = "Gear for every fell and fjord";
+
+async function simulate(cookie: string, extra: string[]) {
+  const result = await runCli([
+    "simulate",
+    "--url",
+    `${demo.proxyUrl}/`,
+    "--cookie",
+    cookie,
+    "--rules",
+    "active",
+    "--origin",
+    demo.originUrl,
+    "--json",
+    ...extra,
+    ...local(),
+  ]);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
 function headline(html: string): string | undefined {
   return /<section id="hero">\s*<h1>([^<]*)<\/h1>/.exec(html)?.[1];
 }
@@ -59,19 +80,26 @@ afterAll(async () => {
 });
 
 describe("the demo stack and the CLI against local state", () => {
-  it("serves fresh visitors both arms, the control byte-identical to the origin", async () => {
+  it("serves fresh visitors both arms; a visitor in every control gets the origin's bytes", async () => {
     const origin = await (await fetch(`${demo.originUrl}/`)).text();
-    const seen = new Map<string, string>();
-    for (let i = 0; i < 24 && seen.size < 2; i++) {
-      const { html } = await page("/");
-      seen.set(headline(html) ?? "", html);
+    const headlines = new Set<string>();
+    let comparedWithOrigin = false;
+    for (let i = 0; i < 40 && !(headlines.size === 2 && comparedWithOrigin); i++) {
+      const { html, cookie } = await page("/");
+      headlines.add(headline(html) ?? "");
+      if (comparedWithOrigin || headline(html) !== CONTROL_HEADLINE) continue;
+      const simulated = await simulate(cookie as string, ["--decisions-only"]);
+      const everyControl = simulated.decisions.every(
+        (decision: { variant: string | null }) => decision.variant === null || decision.variant === "control",
+      );
+      if (simulated.programmeHoldout || everyControl) {
+        expect(html).toBe(origin);
+        comparedWithOrigin = true;
+      }
     }
-    expect([...seen.keys()].sort()).toEqual([
-      "Fell-tested kit, at your door tomorrow",
-      "Gear for every fell and fjord",
-    ]);
-    expect(seen.get("Gear for every fell and fjord")).toBe(origin);
-  }, 60_000);
+    expect([...headlines].sort()).toEqual(["Fell-tested kit, at your door tomorrow", CONTROL_HEADLINE]);
+    expect(comparedWithOrigin).toBe(true);
+  }, 120_000);
 
   it("keeps a returning visitor's cookie in one arm", async () => {
     const first = await page("/");
@@ -95,26 +123,17 @@ describe("the demo stack and the CLI against local state", () => {
 
   it("simulates the same arm the worker served for a cookie", async () => {
     const { html, cookie } = await page("/");
-    const result = await runCli([
-      "simulate",
-      "--url",
-      `${demo.proxyUrl}/`,
-      "--cookie",
-      cookie as string,
-      "--rules",
-      "active",
-      "--origin",
-      demo.originUrl,
-      "--json",
-      ...local(),
-    ]);
-    expect(result.code).toBe(0);
-    const simulated = JSON.parse(result.stdout);
-    const arm = headline(html) === "Gear for every fell and fjord" ? "control" : "promise";
-    expect(simulated.decisions).toContainEqual(
-      expect.objectContaining({ experiment: "home-hero-promise", variant: arm }),
-    );
-    expect(simulated.page.exposures).toContainEqual({ experiment: "home-hero-promise", variant: arm });
+    const simulated = await simulate(cookie as string, []);
+    const served = headline(html) === CONTROL_HEADLINE ? "control" : "promise";
+    if (simulated.programmeHoldout) {
+      expect(served).toBe("control");
+      expect(simulated.page.exposures).toEqual([{ experiment: "global-holdout", variant: "holdout" }]);
+    } else {
+      expect(simulated.decisions).toContainEqual(
+        expect.objectContaining({ experiment: "home-hero-promise", variant: served }),
+      );
+      expect(simulated.page.exposures).toContainEqual({ experiment: "home-hero-promise", variant: served });
+    }
   }, 30_000);
 
   it("refuses an invalid rule file with its path, and writes nothing", async () => {
@@ -162,9 +181,9 @@ describe("the demo stack and the CLI against local state", () => {
     });
   }, 60_000);
 
-  it("kills an experiment so every visitor gets the origin page, and revives it", async () => {
+  it("kills every experiment so every visitor gets the origin page, and revives them", async () => {
     const origin = await (await fetch(`${demo.originUrl}/`)).text();
-    expect((await runCli(["kill", "home-hero-promise", ...local()])).code).toBe(0);
+    expect((await runCli(["kill", "--all", ...local()])).code).toBe(0);
     await waitFor(async () => {
       for (let i = 0; i < 6; i++) if ((await page("/")).html !== origin) return undefined;
       return true;
@@ -173,6 +192,7 @@ describe("the demo stack and the CLI against local state", () => {
     expect(list.experiments).toContainEqual(
       expect.objectContaining({ id: "home-hero-promise", status: "killed" }),
     );
-    expect((await runCli(["kill", "home-hero-promise", "--revive", ...local()])).code).toBe(0);
+    expect((await runCli(["kill", "--all", "--revive", ...local()])).code).toBe(0);
+    await waitFor(async () => ((await page("/")).html !== origin ? true : undefined));
   }, 60_000);
 });

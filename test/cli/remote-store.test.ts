@@ -67,8 +67,12 @@ afterAll(async () => {
 describe("remote rules over the Workers KV REST API", () => {
   it("pushes a snapshot and moves the pointer through the REST API", async () => {
     const { rules } = openRemoteBackend(options());
-    const first = await pushRules(rules, [experiment], { author: "ana", message: "first" });
-    const second = await pushRules(rules, [experiment], { author: "ben", message: "second" });
+    const first = await pushRules(rules, { experiments: [experiment] }, { author: "ana", message: "first" });
+    const second = await pushRules(
+      rules,
+      { experiments: [experiment] },
+      { author: "ben", message: "second" },
+    );
     expect([first.snapshot.version, second.snapshot.version]).toEqual([1, 2]);
     expect((await readActive(rules))?.version).toBe(2);
 

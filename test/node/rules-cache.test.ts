@@ -17,7 +17,7 @@ describe("the isolate's rules cache", () => {
 
   it("reads KV once per refresh interval and once per version", async () => {
     const memory = memoryKv();
-    await pushRules(kvRuleStore(memory.kv), [experiment], { author: "t", message: "m" });
+    await pushRules(kvRuleStore(memory.kv), { experiments: [experiment] }, { author: "t", message: "m" });
     const cache = createRulesCache();
     const before = memory.reads();
     const rules = await cache.get(source(memory.kv), 1_000, 15_000);
@@ -31,7 +31,7 @@ describe("the isolate's rules cache", () => {
 
   it("shares one KV read between concurrent requests", async () => {
     const memory = memoryKv();
-    await pushRules(kvRuleStore(memory.kv), [experiment], { author: "t", message: "m" });
+    await pushRules(kvRuleStore(memory.kv), { experiments: [experiment] }, { author: "t", message: "m" });
     const cache = createRulesCache();
     const before = memory.reads();
     await Promise.all(Array.from({ length: 50 }, () => cache.get(source(memory.kv), 0, 15_000)));
@@ -40,7 +40,7 @@ describe("the isolate's rules cache", () => {
 
   it("keeps the last good rules through a short KV outage, then serves none", async () => {
     const memory = memoryKv();
-    await pushRules(kvRuleStore(memory.kv), [experiment], { author: "t", message: "m" });
+    await pushRules(kvRuleStore(memory.kv), { experiments: [experiment] }, { author: "t", message: "m" });
     const cache = createRulesCache();
     await cache.get(source(memory.kv), 0, 0);
     const failing = { get: () => Promise.reject(new Error("KV down")) };
@@ -51,12 +51,12 @@ describe("the isolate's rules cache", () => {
   it("serves no personalisation when the active snapshot is corrupt, and recovers on a good push", async () => {
     const memory = memoryKv();
     const store = kvRuleStore(memory.kv);
-    await pushRules(store, [experiment], { author: "t", message: "m" });
+    await pushRules(store, { experiments: [experiment] }, { author: "t", message: "m" });
     const cache = createRulesCache();
     await memory.kv.put(KV_KEYS.snapshot(2), '{"format":1}');
     await memory.kv.put(KV_KEYS.active, '{"version":2}');
     expect((await cache.get(source(memory.kv), 0, 0)).live).toHaveLength(0);
-    await pushRules(store, [experiment], { author: "t", message: "fix" });
+    await pushRules(store, { experiments: [experiment] }, { author: "t", message: "fix" });
     expect((await cache.get(source(memory.kv), 1, 0)).version).toBe(3);
   });
 });

@@ -13,8 +13,8 @@ describe("versioned rules in KV", () => {
   it("stores each push as an immutable version and points at the newest", async () => {
     const { kv, values } = memoryKv();
     const store = kvRuleStore(kv);
-    const first = await pushRules(store, [experiment("a")], by("first"));
-    const second = await pushRules(store, [experiment("a"), experiment("b")], by("second"));
+    const first = await pushRules(store, { experiments: [experiment("a")] }, by("first"));
+    const second = await pushRules(store, { experiments: [experiment("a"), experiment("b")] }, by("second"));
     expect([first.snapshot.version, second.snapshot.version]).toEqual([1, 2]);
     expect(JSON.parse(values.get(KV_KEYS.active)?.value ?? "")).toEqual({ version: 2 });
     expect(JSON.parse(values.get(KV_KEYS.snapshot(1))?.value ?? "").experiments).toHaveLength(1);
@@ -23,7 +23,8 @@ describe("versioned rules in KV", () => {
 
   it("lists history newest first from key metadata, across list pages", async () => {
     const store = kvRuleStore(memoryKv(1).kv);
-    for (const message of ["one", "two", "three"]) await pushRules(store, [experiment("a")], by(message));
+    for (const message of ["one", "two", "three"])
+      await pushRules(store, { experiments: [experiment("a")] }, by(message));
     const entries = await history(store);
     expect(entries.map((entry) => [entry.version, entry.message, entry.active])).toEqual([
       [3, "three", true],
@@ -40,7 +41,8 @@ describe("versioned rules in KV", () => {
   it("rolls back to the previous version by default, or to a named one, with one pointer write", async () => {
     const { kv } = memoryKv();
     const store = kvRuleStore(kv);
-    for (const message of ["one", "two", "three"]) await pushRules(store, [experiment(message)], by(message));
+    for (const message of ["one", "two", "three"])
+      await pushRules(store, { experiments: [experiment(message)] }, by(message));
     expect(await rollback(store)).toEqual({ from: 3, to: 2 });
     expect((await readActive(store))?.experiments[0]?.id).toBe("two");
     expect(await rollback(store, 1)).toEqual({ from: 2, to: 1 });
@@ -50,16 +52,16 @@ describe("versioned rules in KV", () => {
   it("refuses to roll back to a version that does not exist, or past the oldest", async () => {
     const store = kvRuleStore(memoryKv().kv);
     await expect(rollback(store)).rejects.toThrow(/nothing has been pushed yet/);
-    await pushRules(store, [experiment("a")], by("one"));
+    await pushRules(store, { experiments: [experiment("a")] }, by("one"));
     await expect(rollback(store)).rejects.toThrow(/version 1 is the oldest/);
     await expect(rollback(store, 7)).rejects.toThrow(/version 7 does not exist/);
   });
 
   it("kills and revives experiments in new versions, and carries kills across pushes", async () => {
     const store = kvRuleStore(memoryKv().kv);
-    await pushRules(store, [experiment("a"), experiment("b")], by("one"));
+    await pushRules(store, { experiments: [experiment("a"), experiment("b")] }, by("one"));
     expect((await setKilled(store, ["a"], false, by("kill a"))).killed).toEqual(["a"]);
-    const pushed = await pushRules(store, [experiment("a"), experiment("b")], by("edit"));
+    const pushed = await pushRules(store, { experiments: [experiment("a"), experiment("b")] }, by("edit"));
     expect(pushed.snapshot.killed).toEqual(["a"]);
     expect((await setKilled(store, ["a"], true, by("revive a"))).killed).toEqual([]);
     expect((await setKilled(store, "all", false, by("kill all"))).killed).toEqual(["a", "b"]);
@@ -69,10 +71,10 @@ describe("versioned rules in KV", () => {
   it("repairs a corrupt active pointer on push and says so", async () => {
     const { kv } = memoryKv();
     const store = kvRuleStore(kv);
-    await pushRules(store, [experiment("a")], by("one"));
+    await pushRules(store, { experiments: [experiment("a")] }, by("one"));
     await kv.put(KV_KEYS.active, "{broken");
     await expect(readActive(store)).rejects.toThrow(/not a pointer/);
-    const result = await pushRules(store, [experiment("a")], by("repair"));
+    const result = await pushRules(store, { experiments: [experiment("a")] }, by("repair"));
     expect(result.repaired).toMatch(/not a pointer/);
     expect((await readActive(store))?.version).toBe(2);
   });

@@ -31,6 +31,10 @@ export function startFixtureOrigin(port: number): Promise<Server> {
           .writeHead(200, { ...html, "content-encoding": "br", vary: "accept-encoding" })
           .end(brotliCompressSync(Buffer.from(HOME_HTML)));
         return;
+      case "/landing":
+      case "/landing-b":
+        response.writeHead(200, html).end(HOME_HTML);
+        return;
       case "/about":
         response.writeHead(200, html).end(NO_HERO_HTML);
         return;

@@ -7,7 +7,7 @@ import { pushRules } from "../../src/rules/versions.ts";
 export const rulesStore = () => kvRuleStore(env.RULES);
 
 export function publish(experiments: Experiment[], message = "test push") {
-  return pushRules(rulesStore(), experiments, { author: "test", message });
+  return pushRules(rulesStore(), { experiments }, { author: "test", message });
 }
 
 export interface VisitOptions {

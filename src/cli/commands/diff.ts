@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import type { Experiment } from "../../core/schema/experiment.ts";
+import { type BlastRadius, blastRadius } from "../../rules/blast-radius.ts";
 import { diffExperiments, isEmptyDiff, type RulesDiff } from "../../rules/diff.ts";
 import { readActive, readSnapshot } from "../../rules/versions.ts";
 import { backendArgs, withBackend } from "../backend.ts";
@@ -21,6 +22,13 @@ function describeDiff(diff: RulesDiff): string[] {
   }
   if (diff.unchanged.length > 0) lines.push(`= ${diff.unchanged.length} unchanged`);
   return lines;
+}
+
+function describeRadius(radius: BlastRadius[]): string[] {
+  return radius.map((entry) => {
+    const share = `${(entry.armChangeShare * 100).toFixed(1)}% of its visitors change arm`;
+    return `  ${entry.id}: ${entry.newPhase ? "starts a new phase (reports restart); " : ""}${share}`;
+  });
 }
 
 export default defineCommand({
@@ -48,13 +56,15 @@ export default defineCommand({
         : ((await readActive(backend.rules))?.experiments ?? []);
       const after = args.to
         ? (await readSnapshot(backend.rules, version(args.to))).experiments
-        : loadValidRules(args.dir);
+        : loadValidRules(args.dir).experiments;
       const diff = diffExperiments(before, after);
-      if (args.json) return printJson(diff);
+      const radius = blastRadius(before, after).filter((entry) => entry.newPhase || entry.armChangeShare > 0);
+      if (args.json) return printJson({ ...diff, blastRadius: radius });
       const from = args.from ? `version ${args.from}` : "the active version";
       const to = args.to ? `version ${args.to}` : `${args.dir}/`;
       console.log(`${from} → ${to} (${backend.mode})`);
       console.log(isEmptyDiff(diff) ? "no changes" : describeDiff(diff).join("\n"));
+      if (radius.length > 0) console.log(`\nBlast radius:\n${describeRadius(radius).join("\n")}`);
     });
   },
 });

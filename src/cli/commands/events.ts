@@ -6,7 +6,7 @@ import { printJson, table } from "../output.ts";
 
 interface EventRow {
   id: string;
-  type: "exposure";
+  type: StylistEvent["type"];
   ts: number;
   visitor: string;
   experiment: string;

@@ -20,16 +20,16 @@ export default defineCommand({
   },
   args: { ...rulesDirArg, ...authorArgs, ...backendArgs },
   async run({ args }) {
-    const experiments = loadValidRules(args.dir);
+    const rules = loadValidRules(args.dir);
     await withBackend(args, async (backend) => {
-      const { snapshot, repaired } = await pushRules(backend.rules, experiments, {
+      const { snapshot, repaired } = await pushRules(backend.rules, rules, {
         author: authorOf(args.author),
         message: args.message,
       });
       if (repaired)
         console.error(`warning: the previous active rules were unreadable (${repaired}); replaced them`);
       console.log(
-        `pushed version ${snapshot.version} (${backend.mode}): ${experiments.length} experiment(s), now active`,
+        `pushed version ${snapshot.version} (${backend.mode}): ${rules.experiments.length} experiment(s), now active`,
       );
       if (snapshot.killed.length > 0)
         console.log(`still killed: ${snapshot.killed.join(", ")} (stylist kill --revive ID)`);

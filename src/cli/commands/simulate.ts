@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { type CompiledRules, compileRules } from "../../core/compile.ts";
 import type { VisitorContext } from "../../core/context.ts";
 import { readCookie } from "../../core/cookies.ts";
-import { type Evaluation, evaluate } from "../../core/decide.ts";
+import { type Decision, decide, type Evaluation, evaluate } from "../../core/decide.ts";
 import { planEdits } from "../../core/edit-plan.ts";
 import { decodeIdentity, mintIdentity, VISITOR_COOKIE, type VisitorIdentity } from "../../core/identity.ts";
 import { buildVisitorContext } from "../../core/request-context.ts";
@@ -76,7 +76,7 @@ function describeEvaluation(evaluation: Evaluation) {
     bucket: Number(evaluation.bucket.toFixed(6)),
     eligible: evaluation.excludedBy === undefined,
     excludedBy: evaluation.excludedBy ?? null,
-    variant: decision?.variant.id ?? null,
+    variant: decision?.arm ?? null,
     control: decision?.control ?? null,
   };
 }
@@ -85,9 +85,8 @@ async function renderForVisitor(
   originUrl: string,
   request: Request,
   context: VisitorContext,
-  evaluations: Evaluation[],
+  decisions: Decision[],
 ) {
-  const decisions = evaluations.flatMap((evaluation) => (evaluation.decision ? [evaluation.decision] : []));
   const target = new URL(new URL(request.url).pathname + new URL(request.url).search, originUrl);
   const response = await fetch(target, { headers: request.headers, redirect: "manual" }).catch(
     (error: Error) => {
@@ -111,7 +110,7 @@ async function renderForVisitor(
   const outcome = await rendered.outcome;
   const exposures = decisions
     .filter((_, index) => outcome.matched[index] && !outcome.faulted[index])
-    .map((decision) => ({ experiment: decision.compiled.experiment.id, variant: decision.variant.id }));
+    .map((decision) => ({ experiment: decision.compiled.experiment.id, variant: decision.arm }));
   return { status: response.status, original, html, exposures, faults };
 }
 
@@ -172,8 +171,7 @@ export default defineCommand({
     const geo = { country: args.country?.toUpperCase(), region: args.region, city: args.city };
     const context = buildVisitorContext(request, identity, geo, now);
     let rules: CompiledRules;
-    if (args.rules === "files")
-      rules = compileRules({ version: 0, experiments: loadValidRules(args.dir), killed: [] });
+    if (args.rules === "files") rules = compileRules({ version: 0, ...loadValidRules(args.dir), killed: [] });
     else if (args.rules === "active") {
       const snapshot = await withBackend(args, (backend) => readActive(backend.rules));
       if (!snapshot)
@@ -181,17 +179,22 @@ export default defineCommand({
       rules = compileRules(snapshot);
     } else throw new CLIError(`--rules takes files or active, not "${args.rules}"`, EXIT.invalid);
     const evaluations = evaluate(context, rules);
+    const served = decide(context, rules);
+    const heldBack = served.some(
+      (decision) => decision.compiled.experiment.id === "global-holdout" && decision.arm === "holdout",
+    );
     const originUrl = args.origin ?? project.originUrl;
     const page =
       args["decisions-only"] || !originUrl
         ? undefined
-        : await renderForVisitor(originUrl, request, context, evaluations);
+        : await renderForVisitor(originUrl, request, context, served);
     const decisions = evaluations.map(describeEvaluation);
     if (args.json) {
       return printJson({
         visitor: { id: identity.id, note, minted: identity.minted },
         context,
         rulesVersion: rules.version,
+        programmeHoldout: heldBack,
         decisions,
         ...(page
           ? {
@@ -226,6 +229,7 @@ export default defineCommand({
         ),
       );
     }
+    if (heldBack) console.log("\nin the programme holdout: this visitor gets no personalisation at all");
     if (!page) return;
     console.log(
       `\norigin answered ${page.status}; exposures that would be logged: ${page.exposures.map((e) => `${e.experiment}/${e.variant}`).join(", ") || "none"}`,

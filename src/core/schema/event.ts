@@ -8,7 +8,9 @@ import { DEVICE_CLASSES } from "./audience.ts";
 export const EventSchema = z
   .object({
     id: z.string().uuid().describe("Idempotency key: a redelivered event is stored once."),
-    type: z.enum(["exposure"]),
+    type: z
+      .enum(["exposure", "miss"])
+      .describe("exposure: the target rendered. miss: decided, but no target was in the page (sampled)."),
     ts: z.number().int().positive().describe("Milliseconds since the Unix epoch."),
     visitor: z.string().regex(/^[0-9a-f]{32}$/),
     experiment: z.string().max(63),

@@ -1,10 +1,13 @@
 import { z } from "zod";
 import { ConditionSchema, PagePattern } from "./audience.ts";
+import { checkExperiment } from "./experiment-checks.ts";
 import { LIMITS, OpSchema, SelectorSchema } from "./ops.ts";
 
 export const CONTROL = "control";
+/** The arm id logged for visitors held back from an experiment (or from all personalisation). */
+export const HOLDOUT = "holdout";
 
-const Slug = z
+export const Slug = z
   .string()
   .regex(
     /^[a-z0-9][a-z0-9-]{0,62}$/,
@@ -12,14 +15,17 @@ const Slug = z
   );
 
 const MetricName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "a goal id such as purchase or pdp_view");
+const Share = (max: number) => z.number().min(0).max(max);
 
 export const VariantSchema = z
   .object({
-    id: Slug,
+    id: Slug.refine((id) => id !== HOLDOUT, `"${HOLDOUT}" is reserved for held-back visitors`),
     weight: z.number().min(0).max(100).describe("Relative share of the experiment's traffic."),
     ops: z.array(OpSchema).max(LIMITS.opsPerVariant).default([]),
   })
   .strict();
+
+export const STATUSES = ["draft", "running", "paused", "stopped", "rolled-out"] as const;
 
 export const ExperimentSchema = z
   .object({
@@ -30,16 +36,49 @@ export const ExperimentSchema = z
       .min(20, "state the hypothesis: who, which signal, what change, and what it should move")
       .max(2_000),
     status: z
-      .enum(["draft", "running", "paused", "stopped"])
-      .describe("Only running experiments are served; all others serve the control and log nothing."),
+      .enum(STATUSES)
+      .describe(
+        "running: the test is live. rolled-out: the `rollout` variant for everyone but the holdout. " +
+          "draft, paused, stopped: the control for everyone and nothing logged (previews still work).",
+      ),
+    schedule: z
+      .object({
+        start: z.iso.datetime().optional().describe("UTC; served from this time."),
+        end: z.iso.datetime().optional().describe("UTC; no longer served from this time."),
+      })
+      .strict()
+      .optional(),
+    plannedDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .optional()
+      .describe("How long the test is planned to run; `stylist review` flags it when it runs longer."),
     pages: z.array(PagePattern).min(1).max(50),
     audience: ConditionSchema.optional().describe("Who is eligible. Omitted: every visitor on the pages."),
-    coverage: z
-      .number()
-      .gt(0)
-      .max(1)
+    coverage: Share(1)
+      .refine((share) => share > 0, "coverage must be above 0; pause the experiment instead")
       .default(1)
       .describe("Share of eligible visitors in the experiment. Raising it never moves anyone already in."),
+    holdout: Share(0.5)
+      .default(0)
+      .describe("Share of eligible visitors kept on the control and logged as the holdout arm."),
+    rollout: Slug.optional().describe(
+      "With status rolled-out: the winning variant everyone but the holdout gets.",
+    ),
+    layer: z
+      .object({
+        id: Slug.describe("Experiments in one layer split its traffic: no visitor is in two of them."),
+        start: Share(1),
+        end: Share(1),
+      })
+      .strict()
+      .optional(),
+    allowOverlap: z
+      .boolean()
+      .default(false)
+      .describe("Allow editing the same selector on the same page as an experiment in another layer."),
     seed: z.string().min(1).max(100).optional().describe("Bucketing seed; defaults to the id."),
     target: SelectorSchema.optional().describe(
       "Selector whose presence in the page counts as an exposure, in every arm. Defaults to the variants' selectors.",
@@ -54,47 +93,7 @@ export const ExperimentSchema = z
       .strict(),
   })
   .strict()
-  .superRefine((experiment, ctx) => {
-    const control = experiment.variants.findIndex((variant) => variant.id === CONTROL);
-    if (control === -1) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["variants"],
-        message: `every experiment needs a variant with id "${CONTROL}": a personalisation is only judged against one`,
-      });
-    } else if ((experiment.variants[control]?.ops.length ?? 0) > 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["variants", control, "ops"],
-        message: "the control serves the origin page unchanged, so it has no ops",
-      });
-    }
-    const seen = new Set<string>();
-    experiment.variants.forEach((variant, index) => {
-      if (seen.has(variant.id)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["variants", index, "id"],
-          message: `duplicate variant id "${variant.id}"`,
-        });
-      }
-      seen.add(variant.id);
-      if (variant.id !== CONTROL && variant.ops.length === 0) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["variants", index, "ops"],
-          message: "a variant without ops is a second control; give it at least one op",
-        });
-      }
-    });
-    if (experiment.variants.every((variant) => variant.weight === 0)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["variants"],
-        message: "at least one variant needs a weight above 0",
-      });
-    }
-  });
+  .superRefine(checkExperiment);
 
 export type Experiment = z.infer<typeof ExperimentSchema>;
 export type ExperimentInput = z.input<typeof ExperimentSchema>;

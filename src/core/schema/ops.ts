@@ -79,11 +79,36 @@ export const OpSchema = z.discriminatedUnion("op", [
         .refine((css) => !/<\/style/i.test(css), "CSS may not close the <style> element"),
     })
     .describe("Inject a <style> element at the end of <head>."),
+  z
+    .object({
+      op: z.literal("redirect"),
+      url: z
+        .string()
+        .max(2_000)
+        .refine(
+          isRedirectTarget,
+          "a path on this site (/new-home) or an https:// URL on a host in settings.redirectHosts",
+        )
+        .describe("Split-URL test: 302 to this URL, keeping the visitor's query string."),
+    })
+    .strict(),
 ]);
 
 export type Op = z.infer<typeof OpSchema>;
 
-/** The element an op edits: `addStyle` always edits `<head>`. */
-export function opSelector(op: Op): string {
-  return op.op === "addStyle" ? "head" : op.selector;
+/** The element an op edits: `addStyle` always edits `<head>`; a redirect edits nothing. */
+export function opSelector(op: Op): string | undefined {
+  if (op.op === "addStyle") return "head";
+  if (op.op === "redirect") return undefined;
+  return op.selector;
+}
+
+function isRedirectTarget(url: string): boolean {
+  if (url.startsWith("/")) return !url.startsWith("//") && !/[\\\s]/.test(url);
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" && parsed.username === "" && parsed.password === "";
+  } catch {
+    return false;
+  }
 }

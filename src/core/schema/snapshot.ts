@@ -1,5 +1,22 @@
 import { z } from "zod";
 import { ExperimentSchema } from "./experiment.ts";
+import { SettingsSchema } from "./settings.ts";
+
+/**
+ * An experiment's current phase. A change to who is allocated where (pages, audience, coverage, weights, holdout,
+ * layer, seed, roll-out) starts a new phase, and reports never mix phases.
+ */
+export const PhaseSchema = z
+  .object({
+    phase: z.number().int().positive(),
+    since: z.iso.datetime(),
+    /** Digest of the allocation this phase was started with. */
+    allocation: z.string(),
+    /** The highest phase number this experiment has ever had, so a phase number is never reused after a rollback. */
+    highest: z.number().int().positive(),
+  })
+  .strict();
+export type Phase = z.infer<typeof PhaseSchema>;
 
 /** Bump when a snapshot written by an older Stylist can no longer be read as-is. */
 export const SNAPSHOT_FORMAT = 1;
@@ -14,6 +31,9 @@ export const SnapshotSchema = z
     message: z.string().max(1_000),
     /** Experiment ids switched off by `stylist kill`; they serve the control and log nothing. */
     killed: z.array(z.string()).default([]),
+    settings: SettingsSchema.default({ redirectHosts: [] }),
+    /** Keyed by experiment id, plus "global-holdout" for the programme holdout. */
+    phases: z.record(z.string(), PhaseSchema).default({}),
     experiments: z.array(ExperimentSchema),
   })
   .strict();

@@ -1,0 +1,74 @@
+import { defineCommand } from "citty";
+import { createPreviewToken, PREVIEW_PARAM } from "../../core/preview.ts";
+import { readActive } from "../../rules/versions.ts";
+import { backendArgs, withBackend } from "../backend.ts";
+import { CLIError, EXIT } from "../errors.ts";
+import { readProjectConfig } from "../project.ts";
+import { findVisitorSecret } from "../secret.ts";
+
+const DURATION = /^(\d+)\s*(s|m|h|d)$/;
+const UNIT_SECONDS = { s: 1, m: 60, h: 3_600, d: 86_400 } as const;
+
+export function parseDuration(text: string): number {
+  const match = DURATION.exec(text.trim());
+  if (!match) throw new CLIError(`"${text}" is not a duration such as 30m, 4h or 2d`, EXIT.invalid);
+  return Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS];
+}
+
+export default defineCommand({
+  meta: {
+    name: "preview",
+    description:
+      "Print a signed, expiring link that shows one arm of an experiment to whoever opens it (never logged)",
+  },
+  args: {
+    experiment: { type: "positional", required: true, description: "Experiment id (in the active version)" },
+    variant: { type: "positional", required: true, description: "Arm to show, e.g. control or a variant id" },
+    url: {
+      type: "string",
+      description: "Page to open (default: the experiment's first exact page on --site)",
+    },
+    site: {
+      type: "string",
+      description: "The storefront as visitors reach it",
+      default: "http://127.0.0.1:8787",
+    },
+    ttl: { type: "string", description: "How long the link works: 30m, 4h, 2d (at most 7d)", default: "24h" },
+    secret: { type: "string", description: "VISITOR_SECRET of the worker (default: env, then .dev.vars)" },
+    ...backendArgs,
+  },
+  async run({ args }) {
+    const project = readProjectConfig(args.config);
+    const secret = findVisitorSecret(args.secret, project.root);
+    if (!secret)
+      throw new CLIError(
+        "a preview is signed with the worker's VISITOR_SECRET: pass --secret or set it",
+        EXIT.invalid,
+      );
+    const experiment = await withBackend(args, async (backend) => {
+      const snapshot = await readActive(backend.rules);
+      return snapshot?.experiments.find((candidate) => candidate.id === args.experiment);
+    });
+    if (!experiment)
+      throw new CLIError(`"${args.experiment}" is not in the active rules; push it first`, EXIT.invalid);
+    if (!experiment.variants.some((variant) => variant.id === args.variant)) {
+      const arms = experiment.variants.map((variant) => variant.id).join(", ");
+      throw new CLIError(
+        `"${args.variant}" is not an arm of ${experiment.id}; its arms are ${arms}`,
+        EXIT.invalid,
+      );
+    }
+    const ttl = parseDuration(args.ttl);
+    const token = await createPreviewToken({ [experiment.id]: args.variant }, ttl, secret, Date.now());
+    const page =
+      args.url ??
+      new URL(experiment.pages.find((pattern) => !pattern.includes("*")) ?? "/", args.site).toString();
+    const link = new URL(page);
+    link.searchParams.set(PREVIEW_PARAM, token);
+    console.log(link.toString());
+    console.error(
+      `Shows ${experiment.id} → ${args.variant} for ${args.ttl} to whoever opens it, on every page it covers. ` +
+        "Previews are never logged and never change the visitor's own cookie.",
+    );
+  },
+});

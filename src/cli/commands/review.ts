@@ -1,0 +1,42 @@
+import { defineCommand } from "citty";
+import { type ActivityRow, reviewRules } from "../../rules/review.ts";
+import { readActive } from "../../rules/versions.ts";
+import { backendArgs, withBackend } from "../backend.ts";
+import { CLIError, EXIT } from "../errors.ts";
+import { printJson, table } from "../output.ts";
+
+export default defineCommand({
+  meta: {
+    name: "review",
+    description: "Find stale rules: overdue, ended, targets missing, no exposures, killed",
+  },
+  args: {
+    days: { type: "string", description: "Look-back window in days", default: "7" },
+    json: { type: "boolean", description: "Print findings as JSON" },
+    ...backendArgs,
+  },
+  async run({ args }) {
+    const days = Number(args.days);
+    if (!Number.isInteger(days) || days < 1 || days > 365)
+      throw new CLIError("--days takes 1 to 365", EXIT.invalid);
+    await withBackend(args, async (backend) => {
+      const snapshot = await readActive(backend.rules);
+      if (!snapshot) return console.log("nothing has been pushed yet");
+      const now = Date.now();
+      const activity = await backend.sink.query<ActivityRow>(
+        "SELECT experiment, phase, type, COUNT(*) AS n, MAX(ts) AS last FROM events WHERE ts >= ? GROUP BY experiment, phase, type",
+        [now - days * 86_400_000],
+      );
+      const findings = reviewRules(snapshot, activity, now, days);
+      if (args.json) return printJson({ version: snapshot.version, days, findings });
+      if (findings.length === 0)
+        return console.log(`version ${snapshot.version}: nothing stale in the last ${days} days`);
+      console.log(
+        table(
+          ["experiment", "finding", "what to look at"],
+          findings.map((f) => [f.experiment, f.kind, f.message]),
+        ),
+      );
+    });
+  },
+});

@@ -1,0 +1,78 @@
+import { readCookie, serializeCookie } from "./cookies.ts";
+import { base64url, fromBase64url, sign, verify } from "./hmac.ts";
+
+/**
+ * Preview links force chosen arms for whoever holds them, until they expire:
+ *   ?stylist_preview=<base64url(JSON {"arms": {experiment: arm}, "exp": unixSeconds})>.<signature>
+ * The signature is an HMAC with VISITOR_SECRET over "preview.v1." + the payload, so a visitor cookie can never pass
+ * for a preview token or the other way round. A preview request is never logged and never touches the visitor's
+ * own cookie; the token rides in a session cookie of its own so the holder can click around the site.
+ */
+export const PREVIEW_PARAM = "stylist_preview";
+export const PREVIEW_COOKIE = "stylist_preview";
+const DOMAIN = "preview.v1.";
+const MAX_TOKEN_LENGTH = 2_000;
+const MAX_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+export interface Preview {
+  arms: Map<string, string>;
+  expiresAt: number;
+}
+
+export async function createPreviewToken(
+  arms: Record<string, string>,
+  ttlSeconds: number,
+  secret: string,
+  now: number,
+): Promise<string> {
+  if (ttlSeconds <= 0 || ttlSeconds > MAX_TTL_SECONDS)
+    throw new Error("a preview lasts from 1 second to 7 days");
+  const payload = base64url(
+    new TextEncoder().encode(JSON.stringify({ arms, exp: Math.floor(now / 1000) + ttlSeconds })),
+  );
+  return `${payload}.${await sign(DOMAIN + payload, secret)}`;
+}
+
+/** The preview a token grants, or undefined when it is malformed, tampered with or expired. */
+export async function readPreviewToken(
+  token: string | undefined,
+  secret: string,
+  now: number,
+): Promise<Preview | undefined> {
+  if (!token || token.length > MAX_TOKEN_LENGTH) return undefined;
+  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/.exec(token);
+  if (!match) return undefined;
+  const [, payload, signature] = match as unknown as [string, string, string];
+  if (!(await verify(DOMAIN + payload, signature, secret))) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(
+      new TextDecoder().decode(Uint8Array.from(fromBase64url(payload), (char) => char.charCodeAt(0))),
+    );
+  } catch {
+    return undefined;
+  }
+  const { arms, exp } = (body ?? {}) as { arms?: unknown; exp?: unknown };
+  if (typeof exp !== "number" || exp * 1000 <= now || !arms || typeof arms !== "object") return undefined;
+  const entries = Object.entries(arms).filter(
+    (entry): entry is [string, string] => typeof entry[1] === "string",
+  );
+  return entries.length > 0 ? { arms: new Map(entries), expiresAt: exp * 1000 } : undefined;
+}
+
+/** The token from the link (first) or from the preview cookie set by an earlier page of the same preview. */
+export function previewTokenOf(
+  url: URL,
+  cookieHeader: string | null,
+): { token: string | undefined; fromLink: boolean } {
+  const fromLink = url.searchParams.get(PREVIEW_PARAM) ?? undefined;
+  return fromLink
+    ? { token: fromLink, fromLink: true }
+    : { token: readCookie(cookieHeader, PREVIEW_COOKIE), fromLink: false };
+}
+
+export function previewCookie(token: string, preview: Preview, now: number): string {
+  return serializeCookie(PREVIEW_COOKIE, token, {
+    maxAgeSeconds: Math.max(1, Math.floor((preview.expiresAt - now) / 1000)),
+  });
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { compileRules } from "../../src/core/compile.ts";
+import type { VisitorContext } from "../../src/core/context.ts";
+import { decide } from "../../src/core/decide.ts";
+import { type ExperimentInput, ExperimentSchema } from "../../src/core/schema/experiment.ts";
+import { VALID_RULE_FILE } from "../fixtures/rule-sources.ts";
+
+const experiment = (overrides: Partial<ExperimentInput> = {}) =>
+  ExperimentSchema.parse({ ...VALID_RULE_FILE.experiments[0], ...overrides });
+const N = 100_000;
+const context = (i: number, now = 0): VisitorContext => ({
+  visitorId: i.toString(16).padStart(32, "0"),
+  visitor: "new",
+  path: "/",
+  device: "desktop",
+  utm: {},
+  now,
+});
+/** |observed − expected| under 4.5 binomial standard deviations: a false alarm about once in 150,000 runs. */
+const withinTolerance = (count: number, share: number) =>
+  Math.abs(count - N * share) < 4.5 * Math.sqrt(N * share * (1 - share));
+
+const layered = (id: string, start: number, end: number, selector: string) =>
+  experiment({
+    id,
+    layer: { id: "home-hero", start, end },
+    variants: [
+      { id: "control", weight: 50 },
+      { id: "b", weight: 50, ops: [{ op: "setText", selector, value: id }] },
+    ],
+  });
+
+describe("allocation over 100,000 simulated visitors", () => {
+  it("keeps experiments in one layer mutually exclusive, each near its configured share", () => {
+    const rules = compileRules({
+      version: 1,
+      experiments: [
+        layered("a", 0, 0.2, "#hero h1"),
+        layered("b", 0.2, 0.5, "#hero h1"),
+        layered("c", 0.5, 1, "#hero h1"),
+      ],
+      killed: [],
+    });
+    const counts = { a: 0, b: 0, c: 0 };
+    for (let i = 0; i < N; i++) {
+      const decisions = decide(context(i), rules);
+      expect(decisions.length).toBe(1);
+      counts[decisions[0]?.compiled.experiment.id as "a" | "b" | "c"]++;
+    }
+    expect(withinTolerance(counts.a, 0.2)).toBe(true);
+    expect(withinTolerance(counts.b, 0.3)).toBe(true);
+    expect(withinTolerance(counts.c, 0.5)).toBe(true);
+  });
+
+  it("holds back the configured share of an experiment as the holdout arm, served the control", () => {
+    const rules = compileRules({ version: 1, experiments: [experiment({ holdout: 0.1 })], killed: [] });
+    let held = 0;
+    for (let i = 0; i < N; i++) {
+      const decision = decide(context(i), rules)[0];
+      if (decision?.arm === "holdout") {
+        held++;
+        expect(decision.variant.id).toBe("control");
+      }
+    }
+    expect(withinTolerance(held, 0.1)).toBe(true);
+  });
+
+  it("rolls the winner out to everyone but the holdout", () => {
+    const rules = compileRules({
+      version: 1,
+      experiments: [experiment({ status: "rolled-out", rollout: "promise", holdout: 0.05, coverage: 0.3 })],
+      killed: [],
+    });
+    const arms = new Map<string, number>();
+    for (let i = 0; i < N; i++) {
+      const arm = decide(context(i), rules)[0]?.arm ?? "none";
+      arms.set(arm, (arms.get(arm) ?? 0) + 1);
+    }
+    expect([...arms.keys()].sort()).toEqual(["holdout", "promise"]);
+    expect(withinTolerance(arms.get("holdout") ?? 0, 0.05)).toBe(true);
+  });
+
+  it("keeps a global holdout away from every experiment and logs it as its own arm", () => {
+    const rules = compileRules({
+      version: 1,
+      experiments: [experiment({ id: "one" }), experiment({ id: "two", pages: ["/**"], allowOverlap: true })],
+      killed: [],
+      settings: { holdout: { share: 0.05, seed: "global-holdout" }, redirectHosts: [] },
+    });
+    let held = 0;
+    for (let i = 0; i < N; i++) {
+      const decisions = decide(context(i), rules);
+      const programme = decisions.at(-1);
+      expect(programme?.compiled.experiment.id).toBe("global-holdout");
+      if (programme?.arm === "holdout") {
+        held++;
+        expect(decisions).toHaveLength(1);
+      } else {
+        expect(programme?.arm).toBe("personalised");
+        expect(decisions).toHaveLength(3);
+      }
+    }
+    expect(withinTolerance(held, 0.05)).toBe(true);
+  });
+
+  it("serves an experiment only inside its schedule", () => {
+    const rules = compileRules({
+      version: 1,
+      experiments: [experiment({ schedule: { start: "2026-12-01T00:00:00Z", end: "2026-12-08T00:00:00Z" } })],
+      killed: [],
+    });
+    expect(decide(context(1, Date.parse("2026-11-30T23:59:59Z")), rules)).toEqual([]);
+    expect(decide(context(1, Date.parse("2026-12-01T00:00:00Z")), rules)).toHaveLength(1);
+    expect(decide(context(1, Date.parse("2026-12-08T00:00:00Z")), rules)).toEqual([]);
+  });
+
+  it("lets a preview force any arm, even of a draft, and only on the experiment's pages", () => {
+    const rules = compileRules({ version: 1, experiments: [experiment({ status: "draft" })], killed: [] });
+    expect(decide(context(1), rules)).toEqual([]);
+    const preview = new Map([["hero", "promise"]]);
+    expect(decide(context(1), rules, { preview }).map((d) => d.arm)).toEqual(["promise"]);
+    expect(decide({ ...context(1), path: "/other" }, rules, { preview })).toEqual([]);
+    expect(decide(context(1), rules, { preview: new Map([["hero", "nonexistent"]]) })).toEqual([]);
+  });
+});
