@@ -35,9 +35,14 @@ Try this:
       npx stylist simulate --url ${proxy}/ --visitor 00000000000000000000000000000001${origin}
       npx stylist simulate --url "${proxy}${PRODUCT}" --header "User-Agent: iPhone" --city Keswick${origin}
 
- 6. Change the rules and watch them go live (the demo re-reads rules every 2 s):
+ 6. Three experiments share the USP bar in one layer (no visitor sees two); 5% of visitors are held back from
+    all personalisation. Preview any arm from a link (never logged):
+      npx stylist preview usp-social-proof rating --site ${proxy}
+
+ 7. Change the rules and watch them go live (the demo re-reads rules every 2 s):
       edit rules/home.json, then:  npx stylist validate && npx stylist diff && npx stylist push -m "new headline"
-      npx stylist history     npx stylist rollback     npx stylist kill home-hero-promise
+      npx stylist history     npx stylist rollback     npx stylist kill home-hero-promise     npx stylist review
+    The README walks through pausing, rolling out with a holdout and rolling back.
 
 Press Ctrl+C to stop.`;
 }
