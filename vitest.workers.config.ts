@@ -15,6 +15,7 @@ export default defineConfig({
         bindings: {
           ORIGIN_URL: `http://127.0.0.1:${process.env.STYLIST_TEST_ORIGIN_PORT}`,
           VISITOR_SECRET: "test-secret-0123456789abcdef",
+          SERVER_EVENTS_SECRET: "server-secret-0123456789abcdef",
           RULES_REFRESH_SECONDS: "0",
           TEST_MIGRATIONS: migrations,
         },

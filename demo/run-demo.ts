@@ -5,11 +5,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readRuleFiles } from "../src/cli/rule-files.ts";
 import { openLocalBackend } from "../src/cli/stores/local.ts";
+import { SIGNATURE_HEADER, signServerEvent } from "../src/core/server-signature.ts";
 import { diffExperiments, isEmptyDiff } from "../src/rules/diff.ts";
 import { formatProblem } from "../src/rules/issues.ts";
 import { validateRuleSources } from "../src/rules/validate.ts";
 import { pushRules, readActive } from "../src/rules/versions.ts";
-import { type Storefront, startStorefront } from "./storefront/server.ts";
+import { type ShopEvent, type Storefront, startStorefront } from "./storefront/server.ts";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
@@ -33,13 +34,47 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
-/** The demo keeps its signing key in .dev.vars (git-ignored), where `wrangler dev` and `stylist simulate` find it. */
-export function ensureDevSecret(root = ROOT): void {
+/**
+ * The demo keeps its secrets in .dev.vars (git-ignored), where `wrangler dev` and the CLI find them: the visitor
+ * cookie key, and the key the sample shop's backend signs its order reports with.
+ */
+export function ensureDevSecrets(root = ROOT): Record<string, string> {
   const path = join(root, ".dev.vars");
-  const current = existsSync(path) ? readFileSync(path, "utf8") : "";
-  if (/^VISITOR_SECRET\s*=/m.test(current)) return;
-  const line = `VISITOR_SECRET=${randomBytes(24).toString("base64url")}\n`;
-  writeFileSync(path, current && !current.endsWith("\n") ? `${current}\n${line}` : current + line);
+  let current = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const secrets: Record<string, string> = {};
+  for (const name of ["VISITOR_SECRET", "SERVER_EVENTS_SECRET"]) {
+    const existing = new RegExp(`^${name}\\s*=\\s*"?([^"\\n]+)"?\\s*$`, "m").exec(current)?.[1];
+    if (existing) {
+      secrets[name] = existing.trim();
+      continue;
+    }
+    secrets[name] = randomBytes(24).toString("base64url");
+    current = `${current}${current && !current.endsWith("\n") ? "\n" : ""}${name}=${secrets[name]}\n`;
+  }
+  writeFileSync(path, current);
+  return secrets;
+}
+
+/** The sample shop's backend reporting basket adds and orders to Stylist, signed, as a real one would. */
+function shopReporter(proxyUrl: string, secret: string) {
+  return async (event: ShopEvent) => {
+    const visitor = /(?:^|;\s*)stylist_vid=v1\.([0-9a-f]{32})\./.exec(event.cookieHeader ?? "")?.[1];
+    if (!visitor) return;
+    const { cookieHeader: _, ...rest } = event;
+    const body = JSON.stringify({
+      visitor,
+      ...rest,
+      path: event.goal === "purchase" ? "/checkout" : "/basket",
+    });
+    await fetch(`${proxyUrl}/_stylist/event/server`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        [SIGNATURE_HEADER]: await signServerEvent(body, secret, Date.now()),
+      },
+      body,
+    });
+  };
 }
 
 function run(args: string[], log: (line: string) => void): Promise<void> {
@@ -103,8 +138,13 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   const log = options.log ?? (() => {});
   const persistArgs = options.persistTo ? ["--persist-to", options.persistTo] : [];
-  ensureDevSecret();
-  const storefront: Storefront = await startStorefront({ port: options.originPort, host: "127.0.0.1" });
+  const secrets = ensureDevSecrets();
+  const proxyUrl = `http://127.0.0.1:${options.port}`;
+  const storefront: Storefront = await startStorefront({
+    port: options.originPort,
+    host: "127.0.0.1",
+    reportEvent: shopReporter(proxyUrl, secrets.SERVER_EVENTS_SECRET as string),
+  });
   let worker: ChildProcess | undefined;
   const stop = async () => {
     if (worker && worker.exitCode === null) {
@@ -118,7 +158,6 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   try {
     await run(["d1", "migrations", "apply", "DB", "--local", ...persistArgs], log);
     const pushedVersion = await pushSampleRules(options.persistTo);
-    const proxyUrl = `http://127.0.0.1:${options.port}`;
     worker = spawn(
       WRANGLER,
       [

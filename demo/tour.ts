@@ -32,7 +32,7 @@ Try this:
       npx stylist events            npx stylist events --json
 
  5. Ask what a visitor would get, with the rewritten HTML as a diff:
-      npx stylist simulate --url ${proxy}/ --visitor 00000000000000000000000000000001${origin}
+      npx stylist simulate --url ${proxy}/ --visitor 00000000000000000000000000000002${origin}
       npx stylist simulate --url "${proxy}${PRODUCT}" --header "User-Agent: iPhone" --city Keswick${origin}
 
  6. Three experiments share the USP bar in one layer (no visitor sees two); 5% of visitors are held back from

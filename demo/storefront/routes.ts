@@ -148,8 +148,19 @@ export function route(method: string, target: string): Outcome {
       }),
     };
   }
+  if (path === "/checkout" && method === "POST") {
+    return {
+      representation: representation({
+        status: 303,
+        contentType: CONTENT_TYPES.text,
+        cacheControl: CACHE.none,
+        body: "",
+        headers: { Location: "/checkout/complete" },
+      }),
+    };
+  }
   if (method !== "GET" && method !== "HEAD") {
-    const allow = path === "/basket" ? "GET, HEAD, POST" : "GET, HEAD";
+    const allow = path === "/basket" || path === "/checkout" ? "GET, HEAD, POST" : "GET, HEAD";
     return { representation: plainText(405, "Method Not Allowed\n", { Allow: allow }) };
   }
   return get(path, query);

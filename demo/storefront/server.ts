@@ -1,13 +1,28 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { basketTotals, sampleBasket } from "./basket-contents.ts";
 import { respond } from "./respond.ts";
 import { route } from "./routes.ts";
+
+/** What the shop's backend tells its analytics when something happens, with the request's cookies. */
+export interface ShopEvent {
+  goal: "add_to_basket" | "purchase";
+  cookieHeader: string | undefined;
+  value?: number;
+  currency?: string;
+  orderId?: string;
+}
 
 export interface StorefrontOptions {
   /** 0 picks a free port, which is what tests should use. Default 8788. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * Called by the shop's backend for basket adds and orders, the way a real shop reports revenue server to server
+   * (the source of truth). It must not fail the page, so errors are logged and dropped.
+   */
+  reportEvent?: (event: ShopEvent) => Promise<void>;
 }
 
 export interface Storefront {
@@ -17,7 +32,24 @@ export interface Storefront {
   close(): Promise<void>;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+let orderSequence = 0;
+
+function shopEventFor(req: IncomingMessage): ShopEvent | undefined {
+  if (req.method !== "POST") return undefined;
+  const cookieHeader = req.headers.cookie;
+  if (req.url === "/basket") return { goal: "add_to_basket", cookieHeader };
+  if (req.url === "/checkout") {
+    orderSequence += 1;
+    const totals = basketTotals(sampleBasket());
+    const orderId = `FS-${Date.now().toString(36).toUpperCase()}-${orderSequence}`;
+    return { goal: "purchase", cookieHeader, value: totals.total, currency: "GBP", orderId };
+  }
+  return undefined;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: StorefrontOptions): Promise<void> {
+  const event = options.reportEvent ? shopEventFor(req) : undefined;
+  if (event && options.reportEvent) await options.reportEvent(event).catch((error) => console.error(error));
   // No route reads a request body; draining it keeps keep-alive connections usable.
   req.resume();
   try {
@@ -37,7 +69,7 @@ export function startStorefront(options: StorefrontOptions = {}): Promise<Storef
   const port = options.port ?? 8788;
   const host = options.host ?? "127.0.0.1";
   const server = createServer((req, res) => {
-    void handle(req, res);
+    void handle(req, res, options);
   });
 
   return new Promise((resolve, reject) => {

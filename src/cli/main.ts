@@ -52,7 +52,10 @@ if (rawArgs.length === 0 || rawArgs.some((arg) => arg === "--help" || arg === "-
       console.error(`stylist: ${error.message} (see stylist --help)`);
       process.exitCode = EXIT.invalid;
     } else {
-      console.error(error);
+      // Anything else (an API refusing a request, a full disk) is still shown as one line; the stack is for
+      // bug reports, with STYLIST_DEBUG=1.
+      console.error(`stylist: ${error instanceof Error ? error.message : String(error)}`);
+      if (process.env.STYLIST_DEBUG) console.error(error);
       process.exitCode = EXIT.failed;
     }
   }

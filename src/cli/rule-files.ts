@@ -20,5 +20,9 @@ export function readRuleFiles(dir: string, cwd: string): RuleSource[] {
   };
   walk(dir);
   if (files.length === 0) throw new CLIError(`no *.json rule files in ${dir}`, EXIT.invalid);
-  return files.map((file) => ({ file: relative(cwd, file) || file, text: readFileSync(file, "utf8") }));
+  const name = (file: string) => {
+    const local = relative(cwd, file);
+    return local && !local.startsWith("..") ? local : file;
+  };
+  return files.map((file) => ({ file: name(file), text: readFileSync(file, "utf8") }));
 }

@@ -1,8 +1,9 @@
 import { type AudienceTest, compileCondition } from "./audience.ts";
 import { compilePagePattern } from "./page-pattern.ts";
 import { CONTROL, type Experiment, type Variant } from "./schema/experiment.ts";
+import { PURCHASE } from "./schema/goals.ts";
 import { opSelector } from "./schema/ops.ts";
-import { GLOBAL_HOLDOUT, type Settings } from "./schema/settings.ts";
+import { DEFAULT_SETTINGS, GLOBAL_HOLDOUT, type Settings } from "./schema/settings.ts";
 import type { Snapshot } from "./schema/snapshot.ts";
 import { hasPlaceholders } from "./template.ts";
 
@@ -34,18 +35,26 @@ export interface CompiledRules {
   byPattern: Array<{ pattern: RegExp; experiment: CompiledExperiment }>;
   holdout: { share: number; seed: string; phase: number } | undefined;
   redirectHosts: string[];
+  /** Goal ids the storefront may report through the event endpoints: event goals and the built-in purchase. */
+  eventGoals: Set<string>;
+  /** Goals reached by loading a page, recorded by the worker itself. */
+  urlGoals: Array<{ id: string; pages: RegExp[] }>;
 }
 
+/**
+ * The target, or every element the variants edit. A style in <head> is left out when there is anything else,
+ * since every page has a head: it would count visitors who never saw the part of the page the test is about.
+ */
 function exposureSelectors(experiment: Experiment): string[] {
   if (experiment.target) return [experiment.target];
   const selectors = new Set<string>();
   for (const variant of experiment.variants) {
     for (const op of variant.ops) {
       const selector = opSelector(op);
-      if (selector) selectors.add(selector);
+      if (selector && op.op !== "addStyle") selectors.add(selector);
     }
   }
-  return [...selectors];
+  return selectors.size > 0 ? [...selectors] : ["head"];
 }
 
 function usesPlaceholders(variants: readonly Variant[]): boolean {
@@ -87,7 +96,7 @@ type CompilableSnapshot = Pick<Snapshot, "version" | "experiments" | "killed"> &
 export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
   const killed = new Set(snapshot.killed);
   const phases = snapshot.phases ?? {};
-  const settings: Settings = snapshot.settings ?? { redirectHosts: [] };
+  const settings: Settings = snapshot.settings ?? DEFAULT_SETTINGS;
   const live: CompiledExperiment[] = [];
   const byId = new Map<string, CompiledExperiment>();
   const byExactPath = new Map<string, CompiledExperiment[]>();
@@ -114,6 +123,13 @@ export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
           phase: phases[GLOBAL_HOLDOUT]?.phase ?? 1,
         }
       : undefined;
+  const urlGoals = settings.goals.flatMap((goal) =>
+    goal.pages ? [{ id: goal.id, pages: goal.pages.map(compilePagePattern) }] : [],
+  );
+  const eventGoals = new Set([
+    PURCHASE,
+    ...settings.goals.filter((goal) => !goal.pages).map((goal) => goal.id),
+  ]);
   return {
     version: snapshot.version,
     live,
@@ -122,6 +138,8 @@ export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
     byPattern,
     holdout,
     redirectHosts: settings.redirectHosts,
+    eventGoals,
+    urlGoals,
   };
 }
 

@@ -1,16 +1,19 @@
 /** HMAC-SHA-256 signatures for values the edge hands to browsers and later trusts again (visitor ids, previews). */
 const encoder = new TextEncoder();
-const keyCache = new Map<string, Promise<CryptoKey>>();
+/**
+ * Resolved keys only: a promise created while serving one request must not be awaited by another (workerd ties it to
+ * the first request, and a second one waiting on it can be cancelled as hung).
+ */
+const keyCache = new Map<string, CryptoKey>();
 const SIGNATURE_CHARS = 22;
 
-function signingKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-    ]);
-    keyCache.set(secret, key);
-  }
+async function signingKey(secret: string): Promise<CryptoKey> {
+  const cached = keyCache.get(secret);
+  if (cached) return cached;
+  const algorithm = { name: "HMAC", hash: "SHA-256" };
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), algorithm, false, ["sign"]);
+  if (keyCache.size >= 16) keyCache.clear();
+  keyCache.set(secret, key);
   return key;
 }
 

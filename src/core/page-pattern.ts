@@ -1,9 +1,10 @@
 /**
  * Page patterns match URL paths: `/` exactly, `*` one path segment, `**` any rest of the path (including nothing).
  * `/products/*` matches `/products/boot` but not `/products/boot/reviews`; `/products/**` matches both.
- * Query strings are never part of the match.
+ * A trailing slash is optional everywhere: `/sale/` and `/sale` match the same paths. Query strings never count.
  */
 export function compilePagePattern(pattern: string): RegExp {
+  pattern = pattern.length > 1 ? pattern.replace(/\/+$/, "") : pattern;
   let source = "";
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern[i] as string;

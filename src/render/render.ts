@@ -42,8 +42,12 @@ export function renderPage(
     rewriter = rewriter.on(selector, {
       element(element) {
         for (const action of actions) {
-          matched[action.decision] = true;
-          if (!action.op || faulted[action.decision]) continue;
+          // Only the exposure watches count: they are the same in every arm, so the arms are counted alike.
+          if (!action.op) {
+            matched[action.decision] = true;
+            continue;
+          }
+          if (faulted[action.decision]) continue;
           try {
             applyOp(element, action.op, values);
           } catch (error) {

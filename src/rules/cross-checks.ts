@@ -1,5 +1,6 @@
 import { compilePagePattern } from "../core/page-pattern.ts";
 import type { Experiment } from "../core/schema/experiment.ts";
+import { PURCHASE } from "../core/schema/goals.ts";
 import { opSelector } from "../core/schema/ops.ts";
 import type { Settings } from "../core/schema/settings.ts";
 import { isBroadSelector } from "../core/selector.ts";
@@ -46,8 +47,23 @@ export function checkRuleSet(located: readonly Located[], settings: Settings) {
   const errors: RuleProblem[] = [];
   const warnings: RuleProblem[] = [];
   const firstSeen = new Map<string, Located>();
+  const goals = new Set([PURCHASE, ...settings.goals.map((goal) => goal.id)]);
   located.forEach((entry, index) => {
     const { experiment, file, at } = entry;
+    const { primary, secondary, guardrails } = experiment.metrics;
+    for (const [path, goal] of [
+      [at("metrics", "primary"), primary],
+      ...secondary.map((goal, i) => [at("metrics", "secondary", i), goal]),
+      ...guardrails.map((goal, i) => [at("metrics", "guardrails", i), goal]),
+    ] as Array<[string, string]>) {
+      if (!goals.has(goal)) {
+        errors.push({
+          file,
+          path,
+          message: `"${goal}" is not a goal: declare it in settings.goals (known: ${[...goals].join(", ")})`,
+        });
+      }
+    }
     const earlier = firstSeen.get(experiment.id);
     if (earlier) {
       errors.push({
@@ -69,11 +85,19 @@ export function checkRuleSet(located: readonly Located[], settings: Settings) {
           warnings.push({
             file,
             path: at("variants", v, "ops", o, "selector"),
-            message: `"${selector}" matches by tag alone and may match hundreds of elements, each costing time; prefer an id or class`,
+            message: `"${selector}" ends in a bare tag, which may match hundreds of elements, each costing time; prefer an id or class`,
           });
         }
       });
     });
+
+    if (experiment.target && isBroadSelector(experiment.target)) {
+      warnings.push({
+        file,
+        path: at("target"),
+        message: `"${experiment.target}" ends in a bare tag: it may match on pages where the tested area is absent`,
+      });
+    }
 
     for (const other of located.slice(0, index)) {
       if (other.experiment.id === experiment.id) continue;

@@ -113,11 +113,12 @@ async function writeSnapshot(
     message: options.message,
     ...content,
   } satisfies Snapshot);
+  // KV caps metadata at 1,024 bytes; the snapshot keeps the full message, the listing a prefix of it.
   const metadata: SnapshotMetadata = {
     version,
     createdAt: snapshot.createdAt,
-    author: snapshot.author,
-    message: snapshot.message,
+    author: snapshot.author.slice(0, 100),
+    message: snapshot.message.slice(0, 300),
     experiments: content.experiments.length,
   };
   await store.put(KV_KEYS.snapshot(version), JSON.stringify(snapshot), metadata);

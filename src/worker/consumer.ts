@@ -1,33 +1,16 @@
 import { EventSchema, type StylistEvent } from "../core/schema/event.ts";
+import { insertOf } from "../sink/rows.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 
-const INSERT_EVENT = `INSERT OR IGNORE INTO events
-  (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-
 function insertStatement(db: D1Database, event: StylistEvent): D1PreparedStatement {
-  return db
-    .prepare(INSERT_EVENT)
-    .bind(
-      event.id,
-      event.type,
-      event.ts,
-      event.visitor,
-      event.experiment,
-      event.variant,
-      event.phase,
-      event.rulesVersion,
-      event.path,
-      event.device,
-      event.country ?? null,
-      event.source ?? null,
-    );
+  const { sql, params } = insertOf(event);
+  return db.prepare(sql).bind(...params);
 }
 
 /**
- * Writes a batch into D1. The event id is the primary key and inserts are `OR IGNORE`, so a redelivered batch
- * stores nothing twice. Messages that fail validation are acknowledged and logged (retrying cannot fix them);
+ * Writes a batch into D1 in one transaction. Inserts ignore an existing event id (and order id), so a redelivered
+ * batch stores nothing twice. Messages that fail validation are acknowledged and logged (retrying cannot fix them);
  * if the write fails, valid messages are retried with a delay and reach the dead-letter queue after max_retries.
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {

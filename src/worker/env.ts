@@ -5,6 +5,8 @@ export interface Env {
   ORIGIN_URL: string;
   /** HMAC key for visitor cookies; a wrangler secret, at least 16 characters. */
   VISITOR_SECRET: string;
+  /** HMAC key the shop's backend signs server-to-server events with; a wrangler secret, at least 16 characters. */
+  SERVER_EVENTS_SECRET?: string;
   /** Seconds an isolate trusts its cached rules before re-reading the active pointer. */
   RULES_REFRESH_SECONDS?: string;
   RULES: KVNamespace;

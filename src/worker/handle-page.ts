@@ -1,3 +1,4 @@
+import { urlGoalConversions } from "../core/conversions.ts";
 import { decide } from "../core/decide.ts";
 import { assertUsableSecret, identityCookie, resolveIdentity } from "../core/identity.ts";
 import { previewCookie, previewTokenOf, readPreviewToken } from "../core/preview.ts";
@@ -7,9 +8,7 @@ import { logFault } from "./log.ts";
 import { fetchOrigin, isPersonalisable, rewriteOriginRedirect } from "./origin.ts";
 import { personalise } from "./personalise.ts";
 import { markPrivate } from "./response-headers.ts";
-import { createRulesCache, refreshIntervalMs } from "./rules-cache.ts";
-
-const rulesCache = createRulesCache();
+import { loadRules } from "./rules.ts";
 
 /**
  * How long a page may wait for identity and rules. KV normally answers from the isolate cache in microseconds; a
@@ -18,20 +17,21 @@ const rulesCache = createRulesCache();
  */
 const PREPARE_BUDGET_MS = 250;
 
-async function prepare(request: Request, env: Env) {
+async function prepare(request: Request, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
   const now = Date.now();
   assertUsableSecret(env.VISITOR_SECRET);
   const cookies = request.headers.get("cookie");
   const previewToken = previewTokenOf(new URL(request.url), cookies);
   const [identity, rules, preview] = await Promise.all([
     resolveIdentity(cookies, env.VISITOR_SECRET, now),
-    rulesCache.get(env.RULES, now, refreshIntervalMs(env.RULES_REFRESH_SECONDS)),
+    loadRules(env, now, ctx),
     readPreviewToken(previewToken.token, env.VISITOR_SECRET, now),
   ]);
   const geo = (request as Request & { cf?: GeoHints }).cf;
   const context = buildVisitorContext(request, identity, geo, now);
   const decisions = decide(context, rules, preview ? { preview: preview.arms } : {});
-  return { identity, rules, context, decisions, preview, previewToken, now };
+  const conversions = preview ? [] : urlGoalConversions(context, rules, () => crypto.randomUUID());
+  return { identity, rules, context, decisions, conversions, preview, previewToken, now };
 }
 
 /**
@@ -41,11 +41,18 @@ async function prepare(request: Request, env: Env) {
  */
 export async function handlePage(request: Request, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
   const candidate = request.method === "GET" && !request.headers.has("range");
-  const originPending = fetchOrigin(request, env.ORIGIN_URL).then((response) =>
-    rewriteOriginRedirect(response, request, env.ORIGIN_URL),
+  const originPending = fetchOrigin(request, env.ORIGIN_URL).then(
+    (response) => rewriteOriginRedirect(response, request, env.ORIGIN_URL),
+    (error) => {
+      logFault("origin_unreachable", error);
+      return new Response("The shop could not be reached. Please try again in a moment.", {
+        status: 502,
+        headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+      });
+    },
   );
   if (!candidate) return originPending;
-  const prepared = prepare(request, env).catch((error) => {
+  const prepared = prepare(request, env, ctx).catch((error) => {
     logFault(
       error instanceof Error && /VISITOR_SECRET/.test(error.message) ? "secret_missing" : "decide_failed",
       error,
@@ -65,6 +72,7 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
         context: ready.context,
         rules: ready.rules,
         decisions: ready.decisions,
+        conversions: ready.conversions,
         log: !ready.preview,
         env,
         ctx,
@@ -90,16 +98,14 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   }
 }
 
-/** Tests reset the isolate's rule cache between cases. */
-export function clearRulesCache(): void {
-  rulesCache.clear();
-}
-
 function withinBudget<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const timeout = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => {
-      logFault("rules_load_failed", new Error(`identity and rules took longer than ${ms} ms`));
+      logFault(
+        "prepare_timeout",
+        new Error(`identity, rules and decisions took over ${ms} ms after the origin answered`),
+      );
       resolve(undefined);
     }, ms);
   });

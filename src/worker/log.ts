@@ -8,6 +8,8 @@ export type FaultCode =
   | "secret_missing"
   | "decide_failed"
   | "render_failed"
+  | "prepare_timeout"
+  | "origin_unreachable"
   | "op_failed"
   | "exposure_send_failed"
   | "event_invalid"

@@ -4,6 +4,7 @@ import type { Decision } from "../core/decide.ts";
 import { planEdits } from "../core/edit-plan.ts";
 import { type ExposureOutcome, exposureEvents } from "../core/exposures.ts";
 import { redirectTarget } from "../core/redirect.ts";
+import type { StylistEvent } from "../core/schema/event.ts";
 import { templateValues } from "../core/template.ts";
 import { renderPage } from "../render/render.ts";
 import type { RewriterFactory } from "../render/rewriter-types.ts";
@@ -17,6 +18,8 @@ export interface PersonaliseInput {
   context: VisitorContext;
   rules: CompiledRules;
   decisions: Decision[];
+  /** URL goals this page view reached, sent in the same batch as its exposures. */
+  conversions: StylistEvent[];
   /** False for previews: they are never logged. */
   log: boolean;
   env: Env;
@@ -24,36 +27,67 @@ export interface PersonaliseInput {
   createRewriter: RewriterFactory;
 }
 
-function sendExposures(
+const NOTHING_RENDERED: ExposureOutcome = { matched: [], faulted: [] };
+
+/**
+ * A page the visitor abandons mid-stream never reaches its end, so its outcome never settles; after this long the
+ * page view is given up as not exposed, and its goals are sent alone.
+ */
+const ABANDONED_AFTER_MS = 25_000;
+
+function settleOrAbandon(outcome: Promise<ExposureOutcome>): Promise<ExposureOutcome> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const abandoned = new Promise<ExposureOutcome>((resolve) => {
+    timer = setTimeout(() => resolve(NOTHING_RENDERED), ABANDONED_AFTER_MS);
+  });
+  return Promise.race([outcome, abandoned]).finally(() => {
+    if (timer !== null) clearTimeout(timer);
+  });
+}
+
+/** One queue send per page view, once the page has streamed: its exposures plus any goals it reached. */
+function sendEvents(
   input: PersonaliseInput,
   decisions: readonly Decision[],
   outcome: Promise<ExposureOutcome>,
 ) {
   if (!input.log) return;
   input.ctx.waitUntil(
-    outcome
+    settleOrAbandon(outcome)
       .then((result) => {
-        const events = exposureEvents(input.context, decisions, result, input.rules.version, () =>
-          crypto.randomUUID(),
-        );
-        if (events.length > 0)
-          return input.env.EVENTS.sendBatch(events.map((body) => ({ body, contentType: "json" })));
+        const newId = () => crypto.randomUUID();
+        const exposures = exposureEvents(input.context, decisions, result, input.rules.version, newId);
+        const events = [...exposures, ...input.conversions];
+        // sendBatch takes at most 100 messages; a page with more is rare, and gets more than one send.
+        const sends: Promise<unknown>[] = [];
+        for (let start = 0; start < events.length; start += 100) {
+          const batch = events
+            .slice(start, start + 100)
+            .map((body) => ({ body, contentType: "json" as const }));
+          sends.push(input.env.EVENTS.sendBatch(batch));
+        }
+        return Promise.all(sends);
       })
       .catch((error) => logFault("exposure_send_failed", error)),
   );
+}
+
+/** The redirect a decision asks for, if any; `undefined` when the decision is not a redirect or it is refused. */
+function redirectOf(decision: Decision, url: URL, rules: CompiledRules): URL | "refused" | undefined {
+  const op = decision.variant.ops[0];
+  if (op?.op !== "redirect") return undefined;
+  return redirectTarget(op.url, url, rules.redirectHosts) ?? "refused";
 }
 
 /** A split-URL variant: 302 (never 301, which browsers cache) to the variant URL, exposed now. */
 function redirectResponse(input: PersonaliseInput): Response | undefined {
   const url = new URL(input.request.url);
   for (const decision of input.decisions) {
-    const op = decision.variant.ops[0];
-    if (op?.op !== "redirect") continue;
-    const target = redirectTarget(op.url, url, input.rules.redirectHosts);
-    if (!target) continue;
+    const target = redirectOf(decision, url, input.rules);
+    if (!target || target === "refused") continue;
     void input.origin.body?.cancel();
     const exposed = input.decisions.filter((candidate) => candidate.compiled.exposeOnDecision);
-    sendExposures(
+    sendEvents(
       input,
       exposed,
       Promise.resolve({ matched: exposed.map(() => true), faulted: exposed.map(() => false) }),
@@ -73,10 +107,17 @@ function redirectResponse(input: PersonaliseInput): Response | undefined {
  */
 export function personalise(input: PersonaliseInput): Response | undefined {
   const { decisions, context } = input;
-  if (decisions.length === 0) return undefined;
+  if (decisions.length === 0) {
+    sendEvents(input, [], Promise.resolve(NOTHING_RENDERED));
+    return undefined;
+  }
   const redirect = redirectResponse(input);
   if (redirect) return redirect;
   const needsValues = decisions.some((decision) => decision.compiled.usesPlaceholders);
+  // A redirect refused at run time (off-site, or a loop) leaves the visitor on this page: that is not its arm, so the
+  // decision is not logged.
+  const url = new URL(input.request.url);
+  const refused = decisions.map((decision) => redirectOf(decision, url, input.rules) === "refused");
   const rendered = renderPage(
     input.origin,
     decisions,
@@ -85,7 +126,14 @@ export function personalise(input: PersonaliseInput): Response | undefined {
     input.createRewriter,
     (error, decision) => logFault("op_failed", error, { experiment: decision.compiled.experiment.id }),
   );
-  sendExposures(input, decisions, rendered.outcome);
+  sendEvents(
+    input,
+    decisions,
+    rendered.outcome.then((outcome) => ({
+      ...outcome,
+      faulted: outcome.faulted.map((f, i) => f || Boolean(refused[i])),
+    })),
+  );
   const response = new Response(rendered.response.body, rendered.response);
   markPersonalised(response.headers);
   return response;

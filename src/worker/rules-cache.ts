@@ -26,7 +26,6 @@ const MAX_STALE_MS = 5 * 60_000;
  */
 export function createRulesCache() {
   let entry: CacheEntry | undefined;
-  let inFlight: Promise<CompiledRules> | undefined;
 
   async function refresh(source: RulesSource, now: number): Promise<CompiledRules> {
     const previous = entry?.rules ?? EMPTY_RULES;
@@ -66,13 +65,26 @@ export function createRulesCache() {
   }
 
   return {
-    /** Current rules; reads KV only when the refresh interval has passed, and then once for all waiting requests. */
-    get(source: RulesSource, now: number, refreshMs = DEFAULT_REFRESH_MS): Promise<CompiledRules> {
+    /**
+     * Current rules; reads KV only when the refresh interval has passed. Within one more interval after that, the
+     * cached rules are served at once and the refresh runs in the background (`background`), so a slow KV never
+     * holds a page; older than that (an idle isolate) the request waits for fresh rules. Each request reads for
+     * itself rather than awaiting another request's read: workerd ties a promise to the request that made it.
+     */
+    get(
+      source: RulesSource,
+      now: number,
+      refreshMs = DEFAULT_REFRESH_MS,
+      background?: { waitUntil(promise: Promise<unknown>): void },
+    ): Promise<CompiledRules> {
       if (entry && now - entry.checkedAt < refreshMs) return Promise.resolve(entry.rules);
-      inFlight ??= refresh(source, now).finally(() => {
-        inFlight = undefined;
-      });
-      return inFlight;
+      if (entry && background && now - entry.checkedAt < 2 * refreshMs) {
+        const stale = entry.rules;
+        entry = { ...entry, checkedAt: now };
+        background.waitUntil(refresh(source, now));
+        return Promise.resolve(stale);
+      }
+      return refresh(source, now);
     },
     clear() {
       entry = undefined;
@@ -90,6 +102,7 @@ function parseJson(text: string | null): unknown {
 }
 
 export function refreshIntervalMs(setting: string | undefined): number {
+  if (setting === undefined || setting.trim() === "") return DEFAULT_REFRESH_MS;
   const seconds = Number(setting);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_REFRESH_MS;
 }

@@ -85,8 +85,8 @@ describe("stylist --remote against a fake Cloudflare API", () => {
     expect(events.code, events.stderr).toBe(0);
     expect(JSON.parse(events.stdout)).toEqual([]);
     expect(fake.queries.at(-1)).toEqual({
-      sql: "SELECT * FROM events WHERE experiment = ? ORDER BY ts DESC, id LIMIT ?",
-      params: ["home-hero-promise", 5],
+      sql: "SELECT * FROM events WHERE (?1 IS NULL OR experiment = ?1) AND (?2 IS NULL OR type = ?2) ORDER BY ts DESC, id LIMIT ?3",
+      params: ["home-hero-promise", null, 5],
     });
   }, 30_000);
 

@@ -85,7 +85,7 @@ describe("allocation over 100,000 simulated visitors", () => {
       version: 1,
       experiments: [experiment({ id: "one" }), experiment({ id: "two", pages: ["/**"], allowOverlap: true })],
       killed: [],
-      settings: { holdout: { share: 0.05, seed: "global-holdout" }, redirectHosts: [] },
+      settings: { holdout: { share: 0.05, seed: "global-holdout" }, goals: [], redirectHosts: [] },
     });
     let held = 0;
     for (let i = 0; i < N; i++) {

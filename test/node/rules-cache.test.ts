@@ -29,13 +29,22 @@ describe("the isolate's rules cache", () => {
     expect(memory.reads() - before).toBe(3);
   });
 
-  it("shares one KV read between concurrent requests", async () => {
+  it("serves cached rules at once while refreshing in the background, within one more interval", async () => {
     const memory = memoryKv();
-    await pushRules(kvRuleStore(memory.kv), { experiments: [experiment] }, { author: "t", message: "m" });
+    const store = kvRuleStore(memory.kv);
+    await pushRules(store, { experiments: [experiment] }, { author: "t", message: "m" });
     const cache = createRulesCache();
-    const before = memory.reads();
-    await Promise.all(Array.from({ length: 50 }, () => cache.get(source(memory.kv), 0, 15_000)));
-    expect(memory.reads() - before).toBe(2);
+    await cache.get(source(memory.kv), 0, 15_000);
+    await pushRules(store, { experiments: [experiment] }, { author: "t", message: "newer" });
+    const pending: Promise<unknown>[] = [];
+    const background = { waitUntil: (promise: Promise<unknown>) => pending.push(promise) };
+    expect((await cache.get(source(memory.kv), 20_000, 15_000, background)).version).toBe(1);
+    expect(pending).toHaveLength(1);
+    await Promise.all(pending);
+    expect((await cache.get(source(memory.kv), 21_000, 15_000, background)).version).toBe(2);
+    // An idle isolate (older than two intervals) waits for fresh rules instead.
+    await pushRules(store, { experiments: [experiment] }, { author: "t", message: "newest" });
+    expect((await cache.get(source(memory.kv), 60_000, 15_000, background)).version).toBe(3);
   });
 
   it("keeps the last good rules through a short KV outage, then serves none", async () => {

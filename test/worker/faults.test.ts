@@ -2,8 +2,8 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { beforeEach, describe, expect, it } from "vitest";
 import { KV_KEYS } from "../../src/core/schema/snapshot.ts";
 import type { Env } from "../../src/worker/env.ts";
-import { clearRulesCache } from "../../src/worker/handle-page.ts";
 import worker from "../../src/worker/index.ts";
+import { clearRulesCache } from "../../src/worker/rules.ts";
 import { heroExperiment } from "../fixtures/experiments.ts";
 import { HOME_HTML } from "../fixtures/pages.ts";
 import { publish } from "./helpers.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { heroExperiment } from "../fixtures/experiments.ts";
-import { publish, visit, visitorCookie } from "./helpers.ts";
+import { freshVisitor, publish, visit, visitorCookie } from "./helpers.ts";
 
 describe("headers on personalised pages", () => {
   it("drops Content-Length and the strong ETag and marks the page private", async () => {
@@ -23,7 +23,7 @@ describe("headers on personalised pages", () => {
 
   it("mints a new identity when the cookie was tampered with", async () => {
     await publish([heroExperiment()]);
-    const cookie = visitorCookie(await visit("/"));
+    const cookie = await freshVisitor();
     const tampered = cookie.replace(/\.([0-9a-f])/, (_m, c: string) => `.${c === "a" ? "b" : "a"}`);
     const response = await visit("/", { cookie: tampered });
     const fresh = visitorCookie(response);
@@ -33,7 +33,7 @@ describe("headers on personalised pages", () => {
 
   it("ignores a client-supplied variant cookie or header", async () => {
     await publish([heroExperiment()]);
-    const cookie = visitorCookie(await visit("/"));
+    const cookie = await freshVisitor();
     const body = await (await visit("/", { cookie })).text();
     const forced = await visit("/", {
       cookie: `${cookie}; stylist_variant=promise; hero-headline=control`,

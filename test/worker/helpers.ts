@@ -28,6 +28,16 @@ export function visit(path: string, options: VisitOptions = {}): Promise<Respons
   });
 }
 
+/**
+ * A new visitor: loads the home page to the end (so its exposure is sent, as a browser would) and returns the
+ * `name=value` of the visitor cookie it was given.
+ */
+export async function freshVisitor(path = "/"): Promise<string> {
+  const response = await visit(path);
+  await response.text();
+  return visitorCookie(response);
+}
+
 /** The `name=value` part of the visitor cookie a response set, ready to send back. */
 export function visitorCookie(response: Response): string {
   const header = response.headers.get("set-cookie") ?? "";

@@ -88,7 +88,7 @@ describe("the programme holdout", () => {
       kvRuleStore(env.RULES),
       {
         experiments: [heroExperiment()],
-        settings: { holdout: { share: 0.3, seed: "global-holdout" }, redirectHosts: [] },
+        settings: { holdout: { share: 0.3, seed: "global-holdout" }, goals: [], redirectHosts: [] },
       },
       { author: "test", message: "holdout" },
     );

@@ -28,7 +28,7 @@ ${lines.map(
 <dt>Delivery</dt><dd>${totals.delivery === 0 ? "Free" : formatPrice(totals.delivery)}</dd>
 <dt class="basket-total">Total</dt><dd class="basket-total" id="basket-total">${formatPrice(totals.total)}</dd>
 </dl>
-<a class="button" id="checkout" href="/checkout/complete">Checkout securely</a>
+<form method="post" action="/checkout"><button class="button" id="checkout" type="submit">Checkout securely</button></form>
 </section>`;
   return renderPage({
     title: "Your basket",

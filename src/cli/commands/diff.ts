@@ -1,12 +1,22 @@
 import { defineCommand } from "citty";
-import type { Experiment } from "../../core/schema/experiment.ts";
+import { DEFAULT_SETTINGS } from "../../core/schema/settings.ts";
 import { type BlastRadius, blastRadius } from "../../rules/blast-radius.ts";
-import { diffExperiments, isEmptyDiff, type RulesDiff } from "../../rules/diff.ts";
+import {
+  diffExperiments,
+  diffValues,
+  isEmptyDiff,
+  type RulesDiff,
+  type ValueChange,
+} from "../../rules/diff.ts";
 import { readActive, readSnapshot } from "../../rules/versions.ts";
 import { backendArgs, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { loadValidRules, rulesDirArg } from "../load-rules.ts";
 import { printJson } from "../output.ts";
+
+function describeChange(change: ValueChange): string {
+  return `${change.path}: ${JSON.stringify(change.before) ?? "(none)"} → ${JSON.stringify(change.after) ?? "(none)"}`;
+}
 
 function describeDiff(diff: RulesDiff): string[] {
   const lines: string[] = [];
@@ -15,9 +25,7 @@ function describeDiff(diff: RulesDiff): string[] {
   for (const { id, changes } of diff.changed) {
     lines.push(`~ ${id}`);
     for (const change of changes) {
-      lines.push(
-        `    ${change.path}: ${JSON.stringify(change.before) ?? "(none)"} → ${JSON.stringify(change.after) ?? "(none)"}`,
-      );
+      lines.push(`    ${describeChange(change)}`);
     }
   }
   if (diff.unchanged.length > 0) lines.push(`= ${diff.unchanged.length} unchanged`);
@@ -51,19 +59,25 @@ export default defineCommand({
       return number;
     };
     await withBackend(args, async (backend) => {
-      const before: Experiment[] = args.from
-        ? (await readSnapshot(backend.rules, version(args.from))).experiments
-        : ((await readActive(backend.rules))?.experiments ?? []);
-      const after = args.to
-        ? (await readSnapshot(backend.rules, version(args.to))).experiments
-        : loadValidRules(args.dir).experiments;
-      const diff = diffExperiments(before, after);
-      const radius = blastRadius(before, after).filter((entry) => entry.newPhase || entry.armChangeShare > 0);
-      if (args.json) return printJson({ ...diff, blastRadius: radius });
+      const stored = async (flag: string | undefined) => {
+        const snapshot = flag
+          ? await readSnapshot(backend.rules, version(flag))
+          : await readActive(backend.rules);
+        return { experiments: snapshot?.experiments ?? [], settings: snapshot?.settings ?? DEFAULT_SETTINGS };
+      };
+      const before = await stored(args.from);
+      const after = args.to ? await stored(args.to) : loadValidRules(args.dir);
+      const diff = diffExperiments(before.experiments, after.experiments);
+      const settings = diffValues(before.settings, after.settings, ["settings"]);
+      const radius = blastRadius(before.experiments, after.experiments).filter(
+        (entry) => entry.newPhase || entry.armChangeShare > 0,
+      );
+      if (args.json) return printJson({ ...diff, settings, blastRadius: radius });
       const from = args.from ? `version ${args.from}` : "the active version";
       const to = args.to ? `version ${args.to}` : `${args.dir}/`;
       console.log(`${from} → ${to} (${backend.mode})`);
-      console.log(isEmptyDiff(diff) ? "no changes" : describeDiff(diff).join("\n"));
+      const lines = [...settings.map(describeChange), ...describeDiff(diff)];
+      console.log(isEmptyDiff(diff) && settings.length === 0 ? "no changes" : lines.join("\n"));
       if (radius.length > 0) console.log(`\nBlast radius:\n${describeRadius(radius).join("\n")}`);
     });
   },

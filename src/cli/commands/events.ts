@@ -1,83 +1,97 @@
 import { defineCommand } from "citty";
 import type { StylistEvent } from "../../core/schema/event.ts";
+import {
+  type AssignmentRow,
+  assignmentFromRow,
+  type ConversionRow,
+  conversionFromRow,
+} from "../../sink/rows.ts";
 import { backendArgs, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { printJson, table } from "../output.ts";
+import type { SqlRunner } from "../stores/types.ts";
 
-interface EventRow {
-  id: string;
-  type: StylistEvent["type"];
-  ts: number;
-  visitor: string;
-  experiment: string;
-  variant: string;
-  phase: number;
-  rules_version: number;
-  path: string;
-  device: StylistEvent["device"];
-  country: string | null;
-  source: string | null;
+interface Filters {
+  experiment: string | undefined;
+  goal: string | undefined;
+  type: string | undefined;
+  limit: number;
 }
 
-/** Rows back into the event shape the queue carries, so `--json` output can be fed to other tools as-is. */
-function toEvent(row: EventRow): StylistEvent {
-  return {
-    id: row.id,
-    type: row.type,
-    ts: row.ts,
-    visitor: row.visitor,
-    experiment: row.experiment,
-    variant: row.variant,
-    phase: row.phase,
-    rulesVersion: row.rules_version,
-    path: row.path,
-    device: row.device,
-    ...(row.country ? { country: row.country } : {}),
-    ...(row.source ? { source: row.source } : {}),
-  };
+async function readEvents(sink: SqlRunner, filters: Filters): Promise<StylistEvent[]> {
+  const wantAssignments = !filters.goal && filters.type !== "conversion";
+  const wantConversions =
+    !filters.experiment && (filters.type === undefined || filters.type === "conversion");
+  const assignments = wantAssignments
+    ? await sink.query<AssignmentRow>(
+        `SELECT * FROM events WHERE (?1 IS NULL OR experiment = ?1) AND (?2 IS NULL OR type = ?2) ORDER BY ts DESC, id LIMIT ?3`,
+        [filters.experiment ?? null, filters.type ?? null, filters.limit],
+      )
+    : [];
+  const conversions = wantConversions
+    ? await sink.query<ConversionRow>(
+        "SELECT * FROM conversions WHERE (?1 IS NULL OR goal = ?1) ORDER BY ts DESC, id LIMIT ?2",
+        [filters.goal ?? null, filters.limit],
+      )
+    : [];
+  return [...assignments.map(assignmentFromRow), ...conversions.map(conversionFromRow)]
+    .sort((a, b) => b.ts - a.ts || a.id.localeCompare(b.id))
+    .slice(0, filters.limit);
+}
+
+function describe(event: StylistEvent): string {
+  if (event.type !== "conversion") return `${event.experiment} / ${event.variant} (phase ${event.phase})`;
+  const value =
+    event.value === undefined ? "" : ` ${(event.value / 100).toFixed(2)} ${event.currency ?? ""}`.trimEnd();
+  return `${event.goal}${value}${event.orderId ? ` order ${event.orderId}` : ""}`;
 }
 
 export default defineCommand({
-  meta: { name: "events", description: "Show the newest events in the analytics sink" },
+  meta: { name: "events", description: "Show the newest events in the analytics sink, newest first" },
   args: {
-    experiment: { type: "string", description: "Only this experiment" },
-    limit: { type: "string", description: "How many (newest first)", default: "50" },
-    json: { type: "boolean", description: "Print as a JSON array of events" },
+    experiment: { type: "string", description: "Only exposures and misses of this experiment" },
+    goal: { type: "string", description: "Only conversions of this goal" },
+    type: { type: "string", description: "exposure, miss or conversion" },
+    limit: { type: "string", description: "How many", default: "50" },
+    json: { type: "boolean", description: "Print as a JSON array of events (the queue's format)" },
     ...backendArgs,
   },
   async run({ args }) {
     const limit = Number(args.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-      throw new CLIError("--limit takes a whole number from 1 to 10000", EXIT.invalid);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) {
+      throw new CLIError("--limit takes a whole number from 1 to 100000", EXIT.invalid);
+    }
+    if (args.type && !["exposure", "miss", "conversion"].includes(args.type)) {
+      throw new CLIError("--type takes exposure, miss or conversion", EXIT.invalid);
     }
     await withBackend(args, async (backend) => {
-      const where = args.experiment ? "WHERE experiment = ?" : "";
-      const params = args.experiment ? [args.experiment, limit] : [limit];
-      const rows = await backend.sink
-        .query<EventRow>(`SELECT * FROM events ${where} ORDER BY ts DESC, id LIMIT ?`, params)
-        .catch((error: Error) => {
-          if (/no such table/i.test(error.message)) {
-            throw new CLIError(
-              `the sink has no events table yet: run \`npx wrangler d1 migrations apply DB ${backend.mode === "local" ? "--local" : "--remote"}\``,
-              EXIT.failed,
-            );
-          }
-          throw error;
-        });
-      const events = rows.map(toEvent);
+      const events = await readEvents(backend.sink, {
+        experiment: args.experiment,
+        goal: args.goal,
+        type: args.type,
+        limit,
+      }).catch((error: Error) => {
+        if (/no such table/i.test(error.message)) {
+          const flag = backend.mode === "local" ? "--local" : "--remote";
+          throw new CLIError(
+            `the sink is missing tables: run \`npx wrangler d1 migrations apply DB ${flag}\``,
+            EXIT.failed,
+          );
+        }
+        throw error;
+      });
       if (args.json) return printJson(events);
       if (events.length === 0) return console.log(`no events yet (${backend.mode})`);
       console.log(
         table(
-          ["time", "experiment", "variant", "visitor", "path", "device", "country"],
+          ["time", "type", "what", "visitor", "path", "device"],
           events.map((event) => [
             new Date(event.ts).toISOString(),
-            event.experiment,
-            event.variant,
+            event.type,
+            describe(event),
             `${event.visitor.slice(0, 8)}…`,
             event.path,
-            event.device,
-            event.country ?? "",
+            event.device ?? "",
           ]),
         ),
       );

@@ -17,7 +17,12 @@ export default defineCommand({
         ? await readSnapshot(backend.rules, Number(args.version))
         : await readActive(backend.rules);
       if (!snapshot) throw new CLIError("nothing has been pushed yet", EXIT.failed);
-      const text = `${JSON.stringify({ $schema: "../schema/rules.schema.json", experiments: snapshot.experiments }, null, 2)}\n`;
+      const file = {
+        $schema: "../schema/rules.schema.json",
+        settings: snapshot.settings,
+        experiments: snapshot.experiments,
+      };
+      const text = `${JSON.stringify(file, null, 2)}\n`;
       if (args.out) {
         writeFileSync(args.out, text, { flag: "wx" });
         console.error(`wrote version ${snapshot.version} to ${args.out}`);

@@ -2,29 +2,82 @@ import { z } from "zod";
 import { DEVICE_CLASSES } from "./audience.ts";
 
 /**
- * One shape for the queue, the sink, NDJSON archives and reports. Pseudonymous by construction: no IP address,
- * no user agent, no query string, nothing a visitor typed.
+ * One shape for the queue, the sink, NDJSON archives and `stylist report --events`. Pseudonymous by construction:
+ * no IP address, no user agent, no query string, nothing a visitor typed.
  */
-export const EventSchema = z
+const common = {
+  id: z.uuid().describe("Idempotency key: a redelivered event is stored once."),
+  ts: z.number().int().positive().describe("Milliseconds since the Unix epoch."),
+  visitor: z.string().regex(/^[0-9a-f]{32}$/),
+  path: z.string().max(512),
+  device: z.enum(DEVICE_CLASSES),
+  country: z
+    .string()
+    .regex(/^[A-Z0-9]{2}$/)
+    .optional(),
+  source: z.string().max(100).optional(),
+};
+
+const assignment = {
+  experiment: z.string().max(63),
+  variant: z.string().max(63),
+  phase: z.number().int().positive(),
+  rulesVersion: z.number().int().nonnegative(),
+  /** Ids of the named audiences the visitor was in, for breakdowns. */
+  segments: z.array(z.string().max(63)).max(20).optional(),
+};
+
+export const ExposureEventSchema = z
   .object({
-    id: z.string().uuid().describe("Idempotency key: a redelivered event is stored once."),
-    type: z
-      .enum(["exposure", "miss"])
-      .describe("exposure: the target rendered. miss: decided, but no target was in the page (sampled)."),
-    ts: z.number().int().positive().describe("Milliseconds since the Unix epoch."),
-    visitor: z.string().regex(/^[0-9a-f]{32}$/),
-    experiment: z.string().max(63),
-    variant: z.string().max(63),
-    phase: z.number().int().positive(),
-    rulesVersion: z.number().int().nonnegative(),
-    path: z.string().max(512),
-    device: z.enum(DEVICE_CLASSES),
-    country: z
-      .string()
-      .regex(/^[A-Z0-9]{2}$/)
-      .optional(),
-    source: z.string().max(100).optional(),
+    type: z.literal("exposure").describe("The experiment's target rendered in this arm."),
+    ...common,
+    ...assignment,
   })
   .strict();
 
+export const MissEventSchema = z
+  .object({
+    type: z.literal("miss").describe("Decided, but no target was in the page (sampled)."),
+    ...common,
+    ...assignment,
+  })
+  .strict();
+
+export const ConversionEventSchema = z
+  .object({
+    type: z.literal("conversion"),
+    ...common,
+    // A shop's backend reporting an order does not know the device.
+    device: z.enum(DEVICE_CLASSES).optional(),
+    goal: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/),
+    value: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000_000_00)
+      .optional()
+      .describe("Revenue in minor units (pence, cents)."),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .optional(),
+    orderId: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("An order counts once, however often it is reported."),
+  })
+  .strict();
+
+export const EventSchema = z.discriminatedUnion("type", [
+  ExposureEventSchema,
+  MissEventSchema,
+  ConversionEventSchema,
+]);
+
 export type StylistEvent = z.infer<typeof EventSchema>;
+export type ExposureEvent = z.infer<typeof ExposureEventSchema>;
+export type MissEvent = z.infer<typeof MissEventSchema>;
+export type ConversionEvent = z.infer<typeof ConversionEventSchema>;
+export type AssignmentEvent = ExposureEvent | MissEvent;

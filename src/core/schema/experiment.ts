@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ConditionSchema, PagePattern } from "./audience.ts";
 import { checkExperiment } from "./experiment-checks.ts";
 import { LIMITS, OpSchema, SelectorSchema } from "./ops.ts";
+import { PlanSchema } from "./plan.ts";
 
 export const CONTROL = "control";
 /** The arm id logged for visitors held back from an experiment (or from all personalisation). */
@@ -55,6 +56,9 @@ export const ExperimentSchema = z
       .max(365)
       .optional()
       .describe("How long the test is planned to run; `stylist review` flags it when it runs longer."),
+    plan: PlanSchema.optional().describe(
+      "Planned sample size and run; `stylist report` calls no winner before it is met.",
+    ),
     pages: z.array(PagePattern).min(1).max(50),
     audience: ConditionSchema.optional().describe("Who is eligible. Omitted: every visitor on the pages."),
     coverage: Share(1)

@@ -34,7 +34,16 @@ function templated(max: number, description: string) {
 }
 
 const Text = templated(LIMITS.textLength, "Plain text, escaped on output.");
-const Html = templated(LIMITS.htmlLength, "HTML written by the rule author (trusted).");
+
+/**
+ * Rule HTML is the author's and trusted, but Stylist promises no client script: a rule cannot add a script element,
+ * an inline event handler or a javascript: URL, whoever wrote it.
+ */
+const SCRIPT_IN_HTML = /<\s*script\b|\son[a-z]+\s*=|javascript\s*:/i;
+const Html = templated(LIMITS.htmlLength, "HTML written by the rule author (trusted).").refine(
+  (html) => !SCRIPT_IN_HTML.test(html),
+  "rule HTML may not contain <script>, on* event handlers or javascript: URLs: Stylist adds no client script",
+);
 const ClassName = z
   .string()
   .regex(/^-?[_a-zA-Z][_a-zA-Z0-9-]*$/, "a single CSS class name")
@@ -43,35 +52,38 @@ const AttributeName = z
   .string()
   .regex(/^[a-zA-Z_:][-a-zA-Z0-9_:.]*$/, "an HTML attribute name")
   .max(100)
-  .refine((name) => !/^on/i.test(name), "event-handler attributes (on*) are refused: rules never add script");
+  .refine(
+    (name) => !/^on/i.test(name),
+    "event-handler attributes (on*) are refused: Stylist adds no client script",
+  );
 
 const targeted = { selector: SelectorSchema };
 
 export const OpSchema = z.discriminatedUnion("op", [
   z
-    .object({ op: z.literal("setText"), ...targeted, value: Text })
+    .strictObject({ op: z.literal("setText"), ...targeted, value: Text })
     .describe("Replace the element's content with text."),
   z
-    .object({ op: z.literal("setHtml"), ...targeted, html: Html })
+    .strictObject({ op: z.literal("setHtml"), ...targeted, html: Html })
     .describe("Replace the element's content with HTML."),
   z
-    .object({ op: z.literal("replace"), ...targeted, html: Html })
+    .strictObject({ op: z.literal("replace"), ...targeted, html: Html })
     .describe("Replace the whole element with HTML."),
-  z.object({ op: z.literal("remove"), ...targeted }).describe("Remove the element and its content."),
-  z.object({ op: z.literal("insertBefore"), ...targeted, html: Html }),
-  z.object({ op: z.literal("insertAfter"), ...targeted, html: Html }),
+  z.strictObject({ op: z.literal("remove"), ...targeted }).describe("Remove the element and its content."),
+  z.strictObject({ op: z.literal("insertBefore"), ...targeted, html: Html }),
+  z.strictObject({ op: z.literal("insertAfter"), ...targeted, html: Html }),
   z
-    .object({ op: z.literal("append"), ...targeted, html: Html })
+    .strictObject({ op: z.literal("append"), ...targeted, html: Html })
     .describe("Insert HTML at the end of the element."),
   z
-    .object({ op: z.literal("prepend"), ...targeted, html: Html })
+    .strictObject({ op: z.literal("prepend"), ...targeted, html: Html })
     .describe("Insert HTML at the start of the element."),
-  z.object({ op: z.literal("setAttribute"), ...targeted, name: AttributeName, value: Text }),
-  z.object({ op: z.literal("removeAttribute"), ...targeted, name: AttributeName }),
-  z.object({ op: z.literal("addClass"), ...targeted, value: ClassName }),
-  z.object({ op: z.literal("removeClass"), ...targeted, value: ClassName }),
+  z.strictObject({ op: z.literal("setAttribute"), ...targeted, name: AttributeName, value: Text }),
+  z.strictObject({ op: z.literal("removeAttribute"), ...targeted, name: AttributeName }),
+  z.strictObject({ op: z.literal("addClass"), ...targeted, value: ClassName }),
+  z.strictObject({ op: z.literal("removeClass"), ...targeted, value: ClassName }),
   z
-    .object({
+    .strictObject({
       op: z.literal("addStyle"),
       css: z
         .string()
@@ -79,19 +91,17 @@ export const OpSchema = z.discriminatedUnion("op", [
         .refine((css) => !/<\/style/i.test(css), "CSS may not close the <style> element"),
     })
     .describe("Inject a <style> element at the end of <head>."),
-  z
-    .object({
-      op: z.literal("redirect"),
-      url: z
-        .string()
-        .max(2_000)
-        .refine(
-          isRedirectTarget,
-          "a path on this site (/new-home) or an https:// URL on a host in settings.redirectHosts",
-        )
-        .describe("Split-URL test: 302 to this URL, keeping the visitor's query string."),
-    })
-    .strict(),
+  z.strictObject({
+    op: z.literal("redirect"),
+    url: z
+      .string()
+      .max(2_000)
+      .refine(
+        isRedirectTarget,
+        "a path on this site (/new-home) or an https:// URL on a host in settings.redirectHosts",
+      )
+      .describe("Split-URL test: 302 to this URL, keeping the visitor's query string."),
+  }),
 ]);
 
 export type Op = z.infer<typeof OpSchema>;

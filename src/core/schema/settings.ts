@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GoalSchema } from "./goals.ts";
 
 /** Programme-wide settings, in the `settings` block of at most one rule file. */
 export const SettingsSchema = z
@@ -16,6 +17,11 @@ export const SettingsSchema = z
       })
       .strict()
       .optional(),
+    goals: z
+      .array(GoalSchema)
+      .max(100)
+      .default([])
+      .describe('Conversion goals experiments can name as metrics; "purchase" is built in.'),
     redirectHosts: z
       .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a host name such as shop.example.com"))
       .max(50)
@@ -29,4 +35,4 @@ export const GLOBAL_HOLDOUT = "global-holdout";
 export const PERSONALISED = "personalised";
 
 export type Settings = z.infer<typeof SettingsSchema>;
-export const DEFAULT_SETTINGS: Settings = { redirectHosts: [] };
+export const DEFAULT_SETTINGS: Settings = { goals: [], redirectHosts: [] };

@@ -31,7 +31,7 @@ export const SnapshotSchema = z
     message: z.string().max(1_000),
     /** Experiment ids switched off by `stylist kill`; they serve the control and log nothing. */
     killed: z.array(z.string()).default([]),
-    settings: SettingsSchema.default({ redirectHosts: [] }),
+    settings: SettingsSchema.default({ goals: [], redirectHosts: [] }),
     /** Keyed by experiment id, plus "global-holdout" for the programme holdout. */
     phases: z.record(z.string(), PhaseSchema).default({}),
     experiments: z.array(ExperimentSchema),

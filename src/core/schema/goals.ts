@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { PagePattern } from "./audience.ts";
+
+/** Built in: reported by the storefront (browser or, better, its backend) with revenue and an order id. */
+export const PURCHASE = "purchase";
+
+export const GoalSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "a goal id such as add_to_basket"),
+    description: z.string().max(200).optional(),
+    pages: z
+      .array(PagePattern)
+      .min(1)
+      .max(50)
+      .optional()
+      .describe(
+        "A URL goal: reached when the visitor loads one of these pages. Without pages: an event goal.",
+      ),
+  })
+  .strict();
+
+export type Goal = z.infer<typeof GoalSchema>;

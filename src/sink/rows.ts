@@ -1,0 +1,125 @@
+import type { AssignmentEvent, ConversionEvent, StylistEvent } from "../core/schema/event.ts";
+
+/**
+ * The D1 sink: exposures and misses in `events`, conversions in `conversions` (migrations/). Inserts are
+ * `OR IGNORE` on the event id — and, for conversions, on (goal, order id) — so redelivery and duplicate order reports
+ * store nothing twice. Shared by the queue consumer (writes) and the CLI (reads), so both agree on every column.
+ */
+export const INSERT_ASSIGNMENT = `INSERT OR IGNORE INTO events
+  (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source, segments)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export const INSERT_CONVERSION = `INSERT OR IGNORE INTO conversions
+  (id, ts, visitor, goal, value, currency, order_id, path, device, country, source)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export type SqlValue = string | number | null;
+
+export function insertOf(event: StylistEvent): { sql: string; params: SqlValue[] } {
+  if (event.type === "conversion") {
+    return {
+      sql: INSERT_CONVERSION,
+      params: [
+        event.id,
+        event.ts,
+        event.visitor,
+        event.goal,
+        event.value ?? null,
+        event.currency ?? null,
+        event.orderId ?? null,
+        event.path,
+        event.device ?? null,
+        event.country ?? null,
+        event.source ?? null,
+      ],
+    };
+  }
+  return {
+    sql: INSERT_ASSIGNMENT,
+    params: [
+      event.id,
+      event.type,
+      event.ts,
+      event.visitor,
+      event.experiment,
+      event.variant,
+      event.phase,
+      event.rulesVersion,
+      event.path,
+      event.device,
+      event.country ?? null,
+      event.source ?? null,
+      event.segments ? JSON.stringify(event.segments) : null,
+    ],
+  };
+}
+
+export interface AssignmentRow {
+  id: string;
+  type: "exposure" | "miss";
+  ts: number;
+  visitor: string;
+  experiment: string;
+  variant: string;
+  phase: number;
+  rules_version: number;
+  path: string;
+  device: AssignmentEvent["device"];
+  country: string | null;
+  source: string | null;
+  segments: string | null;
+}
+
+export interface ConversionRow {
+  id: string;
+  ts: number;
+  visitor: string;
+  goal: string;
+  value: number | null;
+  currency: string | null;
+  order_id: string | null;
+  path: string;
+  device: ConversionEvent["device"] | null;
+  country: string | null;
+  source: string | null;
+}
+
+const optional = <K extends string, V>(key: K, value: V | null) =>
+  (value === null || value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+
+/** Rows back into the queue's event shape, so CLI output can be fed to `stylist report --events` as-is. */
+export function assignmentFromRow(row: AssignmentRow): AssignmentEvent {
+  const segments = row.segments ? (JSON.parse(row.segments) as string[]) : undefined;
+  return {
+    id: row.id,
+    type: row.type,
+    ts: row.ts,
+    visitor: row.visitor,
+    experiment: row.experiment,
+    variant: row.variant,
+    phase: row.phase,
+    rulesVersion: row.rules_version,
+    path: row.path,
+    device: row.device,
+    ...optional("country", row.country),
+    ...optional("source", row.source),
+    ...optional("segments", segments ?? null),
+  };
+}
+
+export function conversionFromRow(row: ConversionRow): ConversionEvent {
+  return {
+    id: row.id,
+    type: "conversion",
+    ts: row.ts,
+    visitor: row.visitor,
+    goal: row.goal,
+    path: row.path,
+    ...optional("device", row.device),
+    ...optional("value", row.value),
+    ...optional("currency", row.currency),
+    ...optional("orderId", row.order_id),
+    ...optional("country", row.country),
+    ...optional("source", row.source),
+  };
+}
