@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
+import type { Audience } from "../core/schema/audience.ts";
+import type { Experiment } from "../core/schema/experiment.ts";
+import type { Settings } from "../core/schema/settings.ts";
 import { formatProblem } from "../rules/issues.ts";
 import { validateRuleSources } from "../rules/validate.ts";
-import type { RuleSet } from "../rules/versions.ts";
 import { CLIError, EXIT } from "./errors.ts";
 import { readRuleFiles } from "./rule-files.ts";
 
@@ -10,7 +12,13 @@ export const rulesDirArg = {
 } as const;
 
 /** Reads and validates the rule files, or fails listing every error with its file and path. */
-export function loadValidRules(dir: string): Required<RuleSet> {
+export interface LoadedRules {
+  experiments: Experiment[];
+  settings: Settings;
+  audiences: Audience[];
+}
+
+export function loadValidRules(dir: string): LoadedRules {
   const result = validateRuleSources(readRuleFiles(resolve(dir), process.cwd()));
   for (const warning of result.warnings) console.error(`warning: ${formatProblem(warning)}`);
   if (result.errors.length > 0) {
@@ -22,5 +30,5 @@ export function loadValidRules(dir: string): Required<RuleSet> {
       EXIT.invalid,
     );
   }
-  return { experiments: result.experiments, settings: result.settings };
+  return { experiments: result.experiments, settings: result.settings, audiences: result.audiences };
 }

@@ -29,6 +29,8 @@ const main = defineCommand({
     simulate,
     events,
     review,
+    report: () => import("./commands/report.ts").then((module) => module.default),
+    plan: () => import("./commands/plan.ts").then((module) => module.default),
   },
 });
 

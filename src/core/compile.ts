@@ -1,10 +1,13 @@
-import { type AudienceTest, compileCondition } from "./audience.ts";
+import { type AudienceScope, type AudienceTest, compileCondition } from "./audience.ts";
 import { compilePagePattern } from "./page-pattern.ts";
+import { type CompiledTaxonomyEntry, compileTaxonomy } from "./page-view.ts";
+import type { Audience } from "./schema/audience.ts";
 import { CONTROL, type Experiment, type Variant } from "./schema/experiment.ts";
 import { PURCHASE } from "./schema/goals.ts";
 import { opSelector } from "./schema/ops.ts";
 import { DEFAULT_SETTINGS, GLOBAL_HOLDOUT, type Settings } from "./schema/settings.ts";
 import type { Snapshot } from "./schema/snapshot.ts";
+import type { CustomerSource } from "./schema/taxonomy.ts";
 import { hasPlaceholders } from "./template.ts";
 
 export interface CompiledExperiment {
@@ -18,6 +21,8 @@ export interface CompiledExperiment {
   /** Split-URL tests are exposed when decided: the variant never renders the page it was decided on. */
   exposeOnDecision: boolean;
   usesPlaceholders: boolean;
+  /** Has product-list ops, which need the catalogue and the visitor's profile. */
+  usesCatalogue: boolean;
   /** Milliseconds since the epoch, from `schedule`. */
   startsAt: number | undefined;
   endsAt: number | undefined;
@@ -39,6 +44,11 @@ export interface CompiledRules {
   eventGoals: Set<string>;
   /** Goals reached by loading a page, recorded by the worker itself. */
   urlGoals: Array<{ id: string; pages: RegExp[] }>;
+  /** Named audiences in rule order, for segments on events and reasons at /_stylist/why. */
+  audiences: Array<{ audience: Audience; test: AudienceTest }>;
+  scope: AudienceScope;
+  taxonomy: CompiledTaxonomyEntry[];
+  customer: CustomerSource | undefined;
 }
 
 /**
@@ -73,37 +83,57 @@ function addTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
 
 const time = (iso: string | undefined) => (iso ? Date.parse(iso) : undefined);
 
-export function compileExperiment(experiment: Experiment, phase: number): CompiledExperiment {
+export function compileExperiment(
+  experiment: Experiment,
+  phase: number,
+  scope: AudienceScope,
+): CompiledExperiment {
   const redirect = experiment.variants.some((variant) => variant.ops.some((op) => op.op === "redirect"));
   return {
     experiment,
     seed: experiment.seed ?? experiment.id,
     phase,
-    audience: experiment.audience ? compileCondition(experiment.audience) : undefined,
+    audience: experiment.audience ? compileCondition(experiment.audience, scope) : undefined,
     pages: experiment.pages.map(compilePagePattern),
     exposureSelectors: redirect ? [] : exposureSelectors(experiment),
     exposeOnDecision: redirect,
     usesPlaceholders: usesPlaceholders(experiment.variants),
+    usesCatalogue: experiment.variants.some((variant) =>
+      variant.ops.some((op) => op.op === "recentlyViewed" || op.op === "moreFromCategory"),
+    ),
     startsAt: time(experiment.schedule?.start),
     endsAt: time(experiment.schedule?.end),
   };
 }
 
 type CompilableSnapshot = Pick<Snapshot, "version" | "experiments" | "killed"> &
-  Partial<Pick<Snapshot, "phases" | "settings">>;
+  Partial<Pick<Snapshot, "phases" | "settings" | "audiences">>;
+
+/** Named audiences refer to each other by id, looked up when evaluated (validation refuses cycles). */
+function compileAudiences(audiences: readonly Audience[], timeZone: string) {
+  const tests = new Map<string, AudienceTest>();
+  const scope: AudienceScope = { timeZone, audiences: tests };
+  const compiled = audiences.map((audience) => {
+    const test = compileCondition(audience.condition, scope);
+    tests.set(audience.id, test);
+    return { audience, test };
+  });
+  return { scope, compiled };
+}
 
 /** Compiles a snapshot once per version: patterns to regular expressions, audiences to closures, pages indexed. */
 export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
   const killed = new Set(snapshot.killed);
   const phases = snapshot.phases ?? {};
   const settings: Settings = snapshot.settings ?? DEFAULT_SETTINGS;
+  const { scope, compiled: audiences } = compileAudiences(snapshot.audiences ?? [], settings.timeZone);
   const live: CompiledExperiment[] = [];
   const byId = new Map<string, CompiledExperiment>();
   const byExactPath = new Map<string, CompiledExperiment[]>();
   const byPattern: CompiledRules["byPattern"] = [];
   for (const experiment of snapshot.experiments) {
     if (killed.has(experiment.id)) continue;
-    const compiled = compileExperiment(experiment, phases[experiment.id]?.phase ?? 1);
+    const compiled = compileExperiment(experiment, phases[experiment.id]?.phase ?? 1, scope);
     byId.set(experiment.id, compiled);
     if (experiment.status !== "running" && experiment.status !== "rolled-out") continue;
     live.push(compiled);
@@ -140,6 +170,10 @@ export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
     redirectHosts: settings.redirectHosts,
     eventGoals,
     urlGoals,
+    audiences,
+    scope,
+    taxonomy: compileTaxonomy(settings.taxonomy),
+    customer: settings.customer,
   };
 }
 

@@ -26,6 +26,7 @@ export function exposureEvents(
   outcome: ExposureOutcome,
   rulesVersion: number,
   newId: () => string,
+  segments: readonly string[] = [],
 ): StylistEvent[] {
   const events: StylistEvent[] = [];
   decisions.forEach((decision, index) => {
@@ -47,6 +48,7 @@ export function exposureEvents(
       device: context.device,
       ...(context.country ? { country: context.country } : {}),
       ...(context.utm.source ? { source: context.utm.source } : {}),
+      ...(segments.length > 0 ? { segments: segments.slice(0, 20) } : {}),
     });
   });
   return events;

@@ -1,6 +1,10 @@
+import { browserFamily, primaryLanguage } from "./browser.ts";
 import type { VisitorContext } from "./context.ts";
+import type { CustomerStatus } from "./customer.ts";
 import { classifyDevice } from "./device.ts";
 import type { VisitorIdentity } from "./identity.ts";
+import { EMPTY_BEHAVIOUR, type Observed } from "./profile.ts";
+import { classifySource } from "./traffic-source.ts";
 
 /** The parts of Cloudflare's `request.cf` that Stylist reads. Absent locally and in tests unless faked. */
 export interface GeoHints {
@@ -10,20 +14,31 @@ export interface GeoHints {
 }
 
 const RETURNING_AFTER_MS = 30 * 60 * 1000;
-const MAX_UTM_LENGTH = 100;
+const MAX_VALUE_LENGTH = 100;
+const MAX_QUERY_PARAMS = 30;
 
 function geoField(value: unknown, pattern: RegExp): string | undefined {
   return typeof value === "string" && pattern.test(value) ? value : undefined;
 }
 
-function utmParam(url: URL, name: string): string | undefined {
+function param(url: URL, name: string): string | undefined {
   const value = url.searchParams.get(name)?.trim().toLowerCase();
-  return value ? value.slice(0, MAX_UTM_LENGTH) : undefined;
+  return value ? value.slice(0, MAX_VALUE_LENGTH) : undefined;
+}
+
+function queryOf(url: URL): Record<string, string> {
+  const query: Record<string, string> = {};
+  let count = 0;
+  for (const [name, value] of url.searchParams) {
+    if (count++ >= MAX_QUERY_PARAMS) break;
+    if (!(name in query)) query[name.slice(0, MAX_VALUE_LENGTH)] = value.slice(0, 200);
+  }
+  return query;
 }
 
 /**
- * A visitor is "returning" once their first visit is more than a session (30 minutes) old: the second page of a
- * first visit is still a new visitor's page.
+ * What the request alone says about the visitor. Before the profile is folded in (withProfile), a visitor is
+ * "returning" once their first visit is more than a session (30 minutes) old.
  */
 export function buildVisitorContext(
   request: Request,
@@ -32,20 +47,51 @@ export function buildVisitorContext(
   now: number,
 ): VisitorContext {
   const url = new URL(request.url);
+  const headers = request.headers;
   const returning = !identity.minted && now - identity.firstSeen * 1000 > RETURNING_AFTER_MS;
+  const language = primaryLanguage(headers.get("accept-language"));
+  const country = geoField(geo?.country, /^[A-Z0-9]{2}$/);
+  const region = geoField(geo?.region, /^[\p{L}\p{N} .'-]{1,80}$/u);
+  const city = geoField(geo?.city, /^[\p{L}\p{N} .'-]{1,80}$/u);
   return {
     visitorId: identity.id,
     visitor: returning ? "returning" : "new",
+    sessions: returning ? 2 : 1,
     path: url.pathname,
-    device: classifyDevice(request.headers.get("user-agent"), request.headers.get("sec-ch-ua-mobile")),
-    country: geoField(geo?.country, /^[A-Z0-9]{2}$/),
-    region: geoField(geo?.region, /^[\p{L}\p{N} .'-]{1,80}$/u),
-    city: geoField(geo?.city, /^[\p{L}\p{N} .'-]{1,80}$/u),
+    query: queryOf(url),
+    device: classifyDevice(headers.get("user-agent"), headers.get("sec-ch-ua-mobile")),
+    browser: browserFamily(headers.get("user-agent")),
+    ...(language ? { language } : {}),
+    ...(country ? { country } : {}),
+    ...(region ? { region } : {}),
+    ...(city ? { city } : {}),
     utm: {
-      source: utmParam(url, "utm_source"),
-      medium: utmParam(url, "utm_medium"),
-      campaign: utmParam(url, "utm_campaign"),
+      source: param(url, "utm_source"),
+      medium: param(url, "utm_medium"),
+      campaign: param(url, "utm_campaign"),
     },
+    source: classifySource(url, headers.get("referer")),
+    landingPage: url.pathname,
+    customer: false,
+    behaviour: EMPTY_BEHAVIOUR,
     now,
   };
+}
+
+/** Folds in what the edge profile knows: sessions, the session's landing source and page, and behaviour. */
+export function withProfile(context: VisitorContext, observed: Observed): VisitorContext {
+  const { profile } = observed;
+  return {
+    ...context,
+    visitor: profile.sessions > 1 ? "returning" : "new",
+    sessions: profile.sessions,
+    source: profile.session.source,
+    landingPage: profile.session.landing,
+    behaviour: observed.behaviour,
+  };
+}
+
+export function withCustomer(context: VisitorContext, status: CustomerStatus): VisitorContext {
+  if (!status.customer) return context;
+  return { ...context, customer: true, ...(status.tier ? { tier: status.tier } : {}) };
 }

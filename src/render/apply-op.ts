@@ -1,5 +1,7 @@
 import type { Op } from "../core/schema/ops.ts";
-import { renderTemplate, type TemplateValues } from "../core/template.ts";
+import { renderTemplate } from "../core/template.ts";
+import { productListHtml } from "./product-list.ts";
+import type { RenderData } from "./render-data.ts";
 import type { RewriterElement } from "./rewriter-types.ts";
 
 const HTML = { html: true } as const;
@@ -13,9 +15,9 @@ function classList(element: RewriterElement): string[] {
  * Applies one op to one matched element. Placeholder values are escaped inside HTML; text ops hand raw text to
  * the rewriter with `html: false`, which escapes all of it.
  */
-export function applyOp(element: RewriterElement, op: Op, values: TemplateValues): void {
-  const html = (source: string) => renderTemplate(source, values, "html");
-  const text = (source: string) => renderTemplate(source, values, "text");
+export function applyOp(element: RewriterElement, op: Op, data: RenderData): void {
+  const html = (source: string) => renderTemplate(source, data.values, "html");
+  const text = (source: string) => renderTemplate(source, data.values, "text");
   switch (op.op) {
     case "setText":
       element.setInnerContent(text(op.value), TEXT);
@@ -62,5 +64,30 @@ export function applyOp(element: RewriterElement, op: Op, values: TemplateValues
     case "addStyle":
       element.append(`<style data-stylist>${op.css}</style>`, HTML);
       return;
+    case "recentlyViewed":
+    case "moreFromCategory": {
+      const products =
+        op.op === "recentlyViewed" ? data.recentlyViewed(op.limit) : data.moreFromCategory(op.limit);
+      // Nothing to show is shown as nothing: the element stays as the origin sent it.
+      if (products.length === 0) return;
+      const list = productListHtml(
+        op.op === "recentlyViewed" ? "recently-viewed" : "more-from-category",
+        op.heading,
+        products,
+      );
+      placeList(element, op.position, list);
+      return;
+    }
+    case "redirect":
+      return;
   }
+}
+
+function placeList(element: RewriterElement, position: string, list: string): void {
+  if (position === "prepend") element.prepend(list, HTML);
+  else if (position === "insertBefore") element.before(list, HTML);
+  else if (position === "insertAfter") element.after(list, HTML);
+  else if (position === "setHtml") element.setInnerContent(list, HTML);
+  else if (position === "replace") element.replace(list, HTML);
+  else element.append(list, HTML);
 }

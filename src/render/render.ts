@@ -1,7 +1,7 @@
 import type { Decision } from "../core/decide.ts";
 import type { SelectorPlan } from "../core/edit-plan.ts";
-import type { TemplateValues } from "../core/template.ts";
 import { applyOp } from "./apply-op.ts";
+import type { RenderData } from "./render-data.ts";
 import type { RewriterFactory } from "./rewriter-types.ts";
 
 /** What the streamed page really contained, known once the last byte has passed through. */
@@ -27,7 +27,7 @@ export function renderPage(
   response: Response,
   decisions: readonly Decision[],
   plan: readonly SelectorPlan[],
-  values: TemplateValues,
+  data: RenderData,
   createRewriter: RewriterFactory,
   onFault: (error: unknown, decision: Decision) => void,
 ): Rendered {
@@ -49,7 +49,7 @@ export function renderPage(
           }
           if (faulted[action.decision]) continue;
           try {
-            applyOp(element, action.op, values);
+            applyOp(element, action.op, data);
           } catch (error) {
             faulted[action.decision] = true;
             onFault(error, decisions[action.decision] as Decision);

@@ -1,5 +1,5 @@
 import { compileExperiment } from "../core/compile.ts";
-import type { VisitorContext } from "../core/context.ts";
+import { syntheticContext, type VisitorContext } from "../core/context.ts";
 import { assign } from "../core/decide.ts";
 import type { Experiment } from "../core/schema/experiment.ts";
 import { allocationOf } from "./phases.ts";
@@ -14,6 +14,7 @@ export interface BlastRadius {
 }
 
 const SIMULATED_VISITORS = 20_000;
+const NO_SCOPE = { timeZone: "UTC", audiences: new Map() };
 const isLive = (experiment: Experiment | undefined) =>
   experiment !== undefined && (experiment.status === "running" || experiment.status === "rolled-out");
 
@@ -23,7 +24,11 @@ const visitorId = (index: number) => index.toString(16).padStart(32, "0");
 /** The arm a visitor would be logged in, by allocation alone: audience and schedule are set aside. */
 function armOf(experiment: Experiment | undefined, context: VisitorContext): string {
   if (!experiment || !isLive(experiment)) return "-";
-  const compiled = compileExperiment({ ...experiment, audience: undefined, schedule: undefined }, 1);
+  const compiled = compileExperiment(
+    { ...experiment, audience: undefined, schedule: undefined },
+    1,
+    NO_SCOPE,
+  );
   const result = assign(compiled, context);
   return typeof result === "string" ? "-" : result.arm;
 }
@@ -41,14 +46,7 @@ export function blastRadius(before: readonly Experiment[], after: readonly Exper
     let changed = 0;
     let involved = 0;
     for (let i = 0; i < SIMULATED_VISITORS; i++) {
-      const context: VisitorContext = {
-        visitorId: visitorId(i),
-        visitor: "new",
-        path: "/",
-        device: "desktop",
-        utm: {},
-        now: 0,
-      };
+      const context = syntheticContext({ visitorId: visitorId(i) });
       const [was, now] = [armOf(old, context), armOf(experiment, context)];
       if (was === "-" && now === "-") continue;
       involved++;

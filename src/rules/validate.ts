@@ -1,6 +1,8 @@
+import type { Audience } from "../core/schema/audience.ts";
 import type { Experiment } from "../core/schema/experiment.ts";
 import { RuleFileSchema } from "../core/schema/rule-file.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../core/schema/settings.ts";
+import { checkAudiences, type LocatedAudience } from "./audience-checks.ts";
 import { checkRuleSet, type Located } from "./cross-checks.ts";
 import { formatPath, problemsFromZod, type RuleProblem } from "./issues.ts";
 
@@ -12,6 +14,7 @@ export interface RuleSource {
 export interface ValidationResult {
   experiments: Experiment[];
   settings: Settings;
+  audiences: Audience[];
   errors: RuleProblem[];
   warnings: RuleProblem[];
 }
@@ -23,6 +26,7 @@ export interface ValidationResult {
 export function validateRuleSources(sources: readonly RuleSource[]): ValidationResult {
   const errors: RuleProblem[] = [];
   const located: Located[] = [];
+  const audiences: LocatedAudience[] = [];
   let settings: { value: Settings; file: string } | undefined;
   for (const source of sources) {
     let json: unknown;
@@ -50,6 +54,13 @@ export function validateRuleSources(sources: readonly RuleSource[]): ValidationR
         });
       } else settings = { value: parsed.data.settings, file: source.file };
     }
+    parsed.data.audiences.forEach((audience, index) => {
+      audiences.push({
+        audience,
+        file: source.file,
+        at: (...path) => formatPath(["audiences", index, ...path]),
+      });
+    });
     parsed.data.experiments.forEach((experiment, index) => {
       located.push({
         experiment,
@@ -60,12 +71,15 @@ export function validateRuleSources(sources: readonly RuleSource[]): ValidationR
   }
   const resolved = settings?.value ?? DEFAULT_SETTINGS;
   const checked = checkRuleSet(located, resolved);
-  errors.push(...checked.errors);
+  const audienceChecks = checkAudiences(audiences, located, resolved);
+  errors.push(...checked.errors, ...audienceChecks.errors);
   const experiments = located.map((entry) => entry.experiment);
+  const valid = errors.length === 0;
   return {
-    experiments: errors.length > 0 ? [] : experiments,
+    experiments: valid ? experiments : [],
     settings: resolved,
+    audiences: valid ? audiences.map((entry) => entry.audience) : [],
     errors,
-    warnings: checked.warnings,
+    warnings: [...checked.warnings, ...audienceChecks.warnings],
   };
 }

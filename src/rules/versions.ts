@@ -1,5 +1,6 @@
+import type { Audience } from "../core/schema/audience.ts";
 import type { Experiment } from "../core/schema/experiment.ts";
-import { DEFAULT_SETTINGS, type Settings } from "../core/schema/settings.ts";
+import { type SettingsInput, SettingsSchema } from "../core/schema/settings.ts";
 import {
   KV_KEYS,
   type Pointer,
@@ -14,7 +15,8 @@ import type { RuleStore, SnapshotMetadata } from "./store.ts";
 /** What a push publishes: the validated experiments of every rule file and the programme settings. */
 export interface RuleSet {
   experiments: Experiment[];
-  settings?: Settings;
+  settings?: SettingsInput;
+  audiences?: Audience[];
 }
 
 export class RulesError extends Error {
@@ -95,7 +97,7 @@ export interface WriteOptions {
  */
 async function writeSnapshot(
   store: RuleStore,
-  content: Pick<Snapshot, "experiments" | "killed" | "settings" | "phases">,
+  content: Pick<Snapshot, "experiments" | "killed" | "settings" | "phases" | "audiences">,
   options: WriteOptions,
 ): Promise<Snapshot> {
   const latest = (await history(store))[0]?.version ?? 0;
@@ -150,12 +152,13 @@ export async function pushRules(
     repaired = error.message;
   }
   const { experiments } = rules;
-  const settings = rules.settings ?? DEFAULT_SETTINGS;
+  const settings = SettingsSchema.parse(rules.settings ?? {});
   const latest = await readLatest(store);
   const ids = new Set(experiments.map((experiment) => experiment.id));
   const killed = (active?.killed ?? []).filter((id) => ids.has(id));
   const phases = nextPhases(experiments, settings, active, latest, options.now ?? new Date());
-  const snapshot = await writeSnapshot(store, { experiments, killed, settings, phases }, options);
+  const audiences = rules.audiences ?? [];
+  const snapshot = await writeSnapshot(store, { experiments, killed, settings, phases, audiences }, options);
   return repaired ? { snapshot, repaired } : { snapshot };
 }
 
@@ -206,6 +209,7 @@ export async function setKilled(
       killed: [...killed].sort(),
       settings: active.settings,
       phases: active.phases,
+      audiences: active.audiences,
     },
     options,
   );

@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import { readCookie } from "../core/cookies.ts";
 import { classifyDevice } from "../core/device.ts";
 import { decodeIdentity, VISITOR_COOKIE } from "../core/identity.ts";
+import { observeEvent } from "../core/profile.ts";
+import { decodeProfile, profileCookie, readProfileCookie } from "../core/profile-cookie.ts";
 import { BrowserEventSchema, MAX_EVENT_BODY_BYTES, ServerEventSchema } from "../core/schema/beacon.ts";
 import type { ConversionEvent } from "../core/schema/event.ts";
 import { checkServerSignature, SIGNATURE_HEADER } from "../core/server-signature.ts";
@@ -73,7 +75,7 @@ function pathOf(referer: string | undefined, host: string): string {
   }
 }
 
-async function accept(c: EventContext, event: ConversionEvent) {
+async function accept(c: EventContext, event: ConversionEvent, setCookie?: string) {
   const rules = await loadRules(c.env, Date.now());
   if (!rules.eventGoals.has(event.goal)) {
     const known = [...rules.eventGoals].join(", ");
@@ -90,6 +92,7 @@ async function accept(c: EventContext, event: ConversionEvent) {
     logFault("exposure_send_failed", error, { goal: event.goal });
     return c.json({ error: "the event could not be queued; retry later" }, 503);
   }
+  if (setCookie) c.header("set-cookie", setCookie);
   return c.body(null, 204);
 }
 
@@ -114,19 +117,28 @@ export async function browserEvent(c: EventContext): Promise<Response> {
       ? request.cf.country
       : undefined;
   const { id, goal, value, currency, orderId } = parsed.data;
-  return accept(c, {
-    id: id ?? crypto.randomUUID(),
-    type: "conversion",
-    ts: Date.now(),
-    visitor: identity.id,
-    goal,
-    path: pathOf(c.req.header("referer"), new URL(c.req.url).host),
-    device: classifyDevice(c.req.header("user-agent") ?? null, c.req.header("sec-ch-ua-mobile") ?? null),
-    ...(value !== undefined ? { value } : {}),
-    ...(currency ? { currency } : {}),
-    ...(orderId ? { orderId } : {}),
-    ...(country ? { country } : {}),
-  });
+  // The visitor's own profile learns of basket adds and purchases, for behavioural audiences on later pages.
+  const profile = await decodeProfile(readProfileCookie(c.req.header("cookie") ?? null), secret as string);
+  const updated = profile
+    ? await profileCookie(observeEvent(profile, goal, Date.now()), secret as string)
+    : undefined;
+  return accept(
+    c,
+    {
+      id: id ?? crypto.randomUUID(),
+      type: "conversion",
+      ts: Date.now(),
+      visitor: identity.id,
+      goal,
+      path: pathOf(c.req.header("referer"), new URL(c.req.url).host),
+      device: classifyDevice(c.req.header("user-agent") ?? null, c.req.header("sec-ch-ua-mobile") ?? null),
+      ...(value !== undefined ? { value } : {}),
+      ...(currency ? { currency } : {}),
+      ...(orderId ? { orderId } : {}),
+      ...(country ? { country } : {}),
+    },
+    updated,
+  );
 }
 
 /** `POST /_stylist/event/server`: a conversion from the shop's backend, signed with SERVER_EVENTS_SECRET. */

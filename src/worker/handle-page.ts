@@ -1,38 +1,20 @@
 import { urlGoalConversions } from "../core/conversions.ts";
-import { decide } from "../core/decide.ts";
-import { assertUsableSecret, identityCookie, resolveIdentity } from "../core/identity.ts";
-import { previewCookie, previewTokenOf, readPreviewToken } from "../core/preview.ts";
-import { buildVisitorContext, type GeoHints } from "../core/request-context.ts";
+import { identityCookie } from "../core/identity.ts";
+import { previewCookie } from "../core/preview.ts";
+import { profileCookie } from "../core/profile-cookie.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 import { fetchOrigin, isPersonalisable, rewriteOriginRedirect } from "./origin.ts";
+import { preparePageView } from "./page-view.ts";
 import { personalise } from "./personalise.ts";
 import { markPrivate } from "./response-headers.ts";
-import { loadRules } from "./rules.ts";
 
 /**
- * How long a page may wait for identity and rules. KV normally answers from the isolate cache in microseconds; a
- * slow KV must not hold the page, so past this budget the visitor gets the origin page and the load carries on in
- * the background to warm the cache.
+ * How long a page may wait for identity and rules once the origin has answered. KV normally answers from the isolate
+ * cache in microseconds; a slow KV must not hold the page, so past this budget the visitor gets the origin page and
+ * the load carries on in the background to warm the cache.
  */
 const PREPARE_BUDGET_MS = 250;
-
-async function prepare(request: Request, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
-  const now = Date.now();
-  assertUsableSecret(env.VISITOR_SECRET);
-  const cookies = request.headers.get("cookie");
-  const previewToken = previewTokenOf(new URL(request.url), cookies);
-  const [identity, rules, preview] = await Promise.all([
-    resolveIdentity(cookies, env.VISITOR_SECRET, now),
-    loadRules(env, now, ctx),
-    readPreviewToken(previewToken.token, env.VISITOR_SECRET, now),
-  ]);
-  const geo = (request as Request & { cf?: GeoHints }).cf;
-  const context = buildVisitorContext(request, identity, geo, now);
-  const decisions = decide(context, rules, preview ? { preview: preview.arms } : {});
-  const conversions = preview ? [] : urlGoalConversions(context, rules, () => crypto.randomUUID());
-  return { identity, rules, context, decisions, conversions, preview, previewToken, now };
-}
 
 /**
  * The proxy path for every request that is not Stylist's own. The origin fetch starts first and runs while identity
@@ -52,7 +34,7 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
     },
   );
   if (!candidate) return originPending;
-  const prepared = prepare(request, env, ctx).catch((error) => {
+  const prepared = preparePageView(request, env, ctx).catch((error) => {
     logFault(
       error instanceof Error && /VISITOR_SECRET/.test(error.message) ? "secret_missing" : "decide_failed",
       error,
@@ -72,7 +54,11 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
         context: ready.context,
         rules: ready.rules,
         decisions: ready.decisions,
-        conversions: ready.conversions,
+        conversions: ready.preview
+          ? []
+          : urlGoalConversions(ready.context, ready.rules, () => crypto.randomUUID()),
+        render: ready.render,
+        segments: ready.segments,
         log: !ready.preview,
         env,
         ctx,
@@ -87,9 +73,13 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
           previewCookie(ready.previewToken.token, ready.preview, ready.now),
         );
       }
-    } else if (ready.identity.minted) {
-      response.headers.append("set-cookie", await identityCookie(ready.identity, env.VISITOR_SECRET));
-      markPrivate(response.headers);
+    } else {
+      if (ready.identity.minted) {
+        response.headers.append("set-cookie", await identityCookie(ready.identity, env.VISITOR_SECRET));
+      }
+      if (ready.profile)
+        response.headers.append("set-cookie", await profileCookie(ready.profile, env.VISITOR_SECRET));
+      if (ready.identity.minted || ready.profile) markPrivate(response.headers);
     }
     return response;
   } catch (error) {

@@ -5,8 +5,8 @@ import { planEdits } from "../core/edit-plan.ts";
 import { type ExposureOutcome, exposureEvents } from "../core/exposures.ts";
 import { redirectTarget } from "../core/redirect.ts";
 import type { StylistEvent } from "../core/schema/event.ts";
-import { templateValues } from "../core/template.ts";
 import { renderPage } from "../render/render.ts";
+import type { RenderData } from "../render/render-data.ts";
 import type { RewriterFactory } from "../render/rewriter-types.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
@@ -20,6 +20,9 @@ export interface PersonaliseInput {
   decisions: Decision[];
   /** URL goals this page view reached, sent in the same batch as its exposures. */
   conversions: StylistEvent[];
+  render: RenderData;
+  /** Named audiences the visitor is in; computed only when an exposure is logged. */
+  segments: () => string[];
   /** False for previews: they are never logged. */
   log: boolean;
   env: Env;
@@ -56,7 +59,15 @@ function sendEvents(
     settleOrAbandon(outcome)
       .then((result) => {
         const newId = () => crypto.randomUUID();
-        const exposures = exposureEvents(input.context, decisions, result, input.rules.version, newId);
+        const segments = decisions.length > 0 ? input.segments() : [];
+        const exposures = exposureEvents(
+          input.context,
+          decisions,
+          result,
+          input.rules.version,
+          newId,
+          segments,
+        );
         const events = [...exposures, ...input.conversions];
         // sendBatch takes at most 100 messages; a page with more is rare, and gets more than one send.
         const sends: Promise<unknown>[] = [];
@@ -113,7 +124,6 @@ export function personalise(input: PersonaliseInput): Response | undefined {
   }
   const redirect = redirectResponse(input);
   if (redirect) return redirect;
-  const needsValues = decisions.some((decision) => decision.compiled.usesPlaceholders);
   // A redirect refused at run time (off-site, or a loop) leaves the visitor on this page: that is not its arm, so the
   // decision is not logged.
   const url = new URL(input.request.url);
@@ -122,7 +132,7 @@ export function personalise(input: PersonaliseInput): Response | undefined {
     input.origin,
     decisions,
     planEdits(decisions),
-    needsValues ? templateValues(context) : {},
+    input.render,
     input.createRewriter,
     (error, decision) => logFault("op_failed", error, { experiment: decision.compiled.experiment.id }),
   );

@@ -1,21 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { compileRules } from "../../src/core/compile.ts";
-import type { VisitorContext } from "../../src/core/context.ts";
+import { syntheticContext, type VisitorContext } from "../../src/core/context.ts";
 import { decide } from "../../src/core/decide.ts";
 import { type ExperimentInput, ExperimentSchema } from "../../src/core/schema/experiment.ts";
+import { SettingsSchema } from "../../src/core/schema/settings.ts";
 import { VALID_RULE_FILE } from "../fixtures/rule-sources.ts";
 
 const experiment = (overrides: Partial<ExperimentInput> = {}) =>
   ExperimentSchema.parse({ ...VALID_RULE_FILE.experiments[0], ...overrides });
 const N = 100_000;
-const context = (i: number, now = 0): VisitorContext => ({
-  visitorId: i.toString(16).padStart(32, "0"),
-  visitor: "new",
-  path: "/",
-  device: "desktop",
-  utm: {},
-  now,
-});
+const context = (i: number, now = 0): VisitorContext =>
+  syntheticContext({ visitorId: i.toString(16).padStart(32, "0"), now });
 /** |observed − expected| under 4.5 binomial standard deviations: a false alarm about once in 150,000 runs. */
 const withinTolerance = (count: number, share: number) =>
   Math.abs(count - N * share) < 4.5 * Math.sqrt(N * share * (1 - share));
@@ -85,7 +80,7 @@ describe("allocation over 100,000 simulated visitors", () => {
       version: 1,
       experiments: [experiment({ id: "one" }), experiment({ id: "two", pages: ["/**"], allowOverlap: true })],
       killed: [],
-      settings: { holdout: { share: 0.05, seed: "global-holdout" }, goals: [], redirectHosts: [] },
+      settings: SettingsSchema.parse({ holdout: { share: 0.05, seed: "global-holdout" } }),
     });
     let held = 0;
     for (let i = 0; i < N; i++) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileRules } from "../../src/core/compile.ts";
-import type { VisitorContext } from "../../src/core/context.ts";
+import { syntheticContext, type VisitorContext } from "../../src/core/context.ts";
 import { decide, evaluate } from "../../src/core/decide.ts";
 import { type ExperimentInput, ExperimentSchema } from "../../src/core/schema/experiment.ts";
 import { VALID_RULE_FILE } from "../fixtures/rule-sources.ts";
@@ -8,15 +8,8 @@ import { VALID_RULE_FILE } from "../fixtures/rule-sources.ts";
 const experiment = (overrides: Partial<ExperimentInput>) =>
   ExperimentSchema.parse({ ...VALID_RULE_FILE.experiments[0], ...overrides });
 
-const visitor = (overrides: Partial<VisitorContext> = {}): VisitorContext => ({
-  visitorId: "0123456789abcdef0123456789abcdef",
-  visitor: "new",
-  path: "/",
-  device: "desktop",
-  utm: {},
-  now: 0,
-  ...overrides,
-});
+const visitor = (overrides: Partial<VisitorContext> = {}): VisitorContext =>
+  syntheticContext({ visitorId: "0123456789abcdef0123456789abcdef", ...overrides });
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => i.toString(16).padStart(32, "0"));
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileRules } from "../../src/core/compile.ts";
+import { syntheticContext } from "../../src/core/context.ts";
 import { decide } from "../../src/core/decide.ts";
 import { type ExperimentInput, ExperimentSchema } from "../../src/core/schema/experiment.ts";
 import { blastRadius } from "../../src/rules/blast-radius.ts";
@@ -76,14 +77,7 @@ describe("phases", () => {
   it("never moves a visitor between arms within a phase: the same rules decide the same arm every time", async () => {
     const rules = compileRules({ version: 1, experiments: [withWeights(30, 70)], killed: [] });
     for (let i = 0; i < 2_000; i++) {
-      const context = {
-        visitorId: i.toString(16).padStart(32, "0"),
-        visitor: "new" as const,
-        path: "/",
-        device: "desktop" as const,
-        utm: {},
-        now: 0,
-      };
+      const context = syntheticContext({ visitorId: i.toString(16).padStart(32, "0") });
       expect(decide(context, rules)[0]?.arm).toBe(decide(context, rules)[0]?.arm);
     }
   });

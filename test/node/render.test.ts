@@ -1,16 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { wasmRewriterFactory } from "../../src/cli/wasm-rewriter.ts";
 import { compileRules } from "../../src/core/compile.ts";
+import { syntheticContext } from "../../src/core/context.ts";
 import { decide } from "../../src/core/decide.ts";
 import { planEdits } from "../../src/core/edit-plan.ts";
 import { ExperimentSchema } from "../../src/core/schema/experiment.ts";
 import type { Op } from "../../src/core/schema/ops.ts";
+import type { TemplateValues } from "../../src/core/template.ts";
 import { renderPage } from "../../src/render/render.ts";
+import { NO_RENDER_DATA } from "../../src/render/render-data.ts";
 import { VALID_RULE_FILE } from "../fixtures/rule-sources.ts";
 
 const PAGE = `<html><head><title>t</title></head><body><section id="hero" class="a b"><h1>Old</h1><p class="intro" title="x">Intro</p></section><p id="other">Other</p></body></html>`;
 
-async function render(ops: Op[], values = {}, page = PAGE) {
+async function render(ops: Op[], values: TemplateValues = {}, page = PAGE) {
   const experiment = ExperimentSchema.parse({
     ...VALID_RULE_FILE.experiments[0],
     variants: [
@@ -19,16 +22,13 @@ async function render(ops: Op[], values = {}, page = PAGE) {
     ],
   });
   const rules = compileRules({ version: 1, experiments: [experiment], killed: [] });
-  const decisions = decide(
-    { visitorId: "0".repeat(32), visitor: "new", path: "/", device: "desktop", utm: {}, now: 0 },
-    rules,
-  );
+  const decisions = decide(syntheticContext({ visitorId: "0".repeat(32), now: 0 }), rules);
   const faults: unknown[] = [];
   const rendered = renderPage(
     new Response(page),
     decisions,
     planEdits(decisions),
-    values,
+    { ...NO_RENDER_DATA, values },
     wasmRewriterFactory,
     (e) => faults.push(e),
   );

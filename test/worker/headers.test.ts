@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { heroExperiment } from "../fixtures/experiments.ts";
-import { freshVisitor, publish, visit, visitorCookie } from "./helpers.ts";
+import { cookieJar, freshVisitor, publish, visit, visitorCookie } from "./helpers.ts";
 
 describe("headers on personalised pages", () => {
   it("drops Content-Length and the strong ETag and marks the page private", async () => {
@@ -11,13 +11,15 @@ describe("headers on personalised pages", () => {
     expect(response.headers.get("cache-control")).toBe("private, no-cache");
   });
 
-  it("sets the visitor cookie once, HttpOnly, Secure and SameSite=Lax", async () => {
+  it("sets the visitor and profile cookies once, HttpOnly, Secure and SameSite=Lax", async () => {
     await publish([heroExperiment()]);
     const response = await visit("/");
-    expect(response.headers.get("set-cookie")).toMatch(
+    const [identity, profile] = response.headers.getSetCookie();
+    expect(identity).toMatch(
       /^stylist_vid=v1\.[0-9a-f]{32}\.\d+\.[\w-]{22}; Path=\/; Max-Age=34560000; Secure; SameSite=Lax; HttpOnly$/,
     );
-    const again = await visit("/", { cookie: visitorCookie(response) });
+    expect(profile).toMatch(/^stylist_p=[\w-]+\.[\w-]{22}; Path=\/; Max-Age=7776000; Secure; SameSite=Lax; HttpOnly$/);
+    const again = await visit("/", { cookie: cookieJar(response) });
     expect(again.headers.get("set-cookie")).toBeNull();
   });
 

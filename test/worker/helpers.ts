@@ -38,6 +38,14 @@ export async function freshVisitor(path = "/"): Promise<string> {
   return visitorCookie(response);
 }
 
+/** Every cookie a response set, as a Cookie header value: what a browser would send on its next request. */
+export function cookieJar(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(";")[0])
+    .join("; ");
+}
+
 /** The `name=value` part of the visitor cookie a response set, ready to send back. */
 export function visitorCookie(response: Response): string {
   const header = response.headers.get("set-cookie") ?? "";

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { heroExperiment } from "../fixtures/experiments.ts";
 import { HOME_HTML } from "../fixtures/pages.ts";
-import { publish, visit, visitorCookie } from "./helpers.ts";
+import { cookieJar, publish, visit } from "./helpers.ts";
 
 describe("personalised pages", () => {
   beforeEach(async () => {
@@ -18,7 +18,7 @@ describe("personalised pages", () => {
 
   it("keeps a returning cookie in the same arm on every request", async () => {
     const first = await visit("/");
-    const cookie = visitorCookie(first);
+    const cookie = cookieJar(first);
     const body = await first.text();
     for (let i = 0; i < 10; i++) {
       const again = await visit("/", { cookie });

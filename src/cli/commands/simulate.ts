@@ -1,13 +1,27 @@
+import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
+import { explainCondition } from "../../core/audience.ts";
+import {
+  type CatalogueIndex,
+  EMPTY_CATALOGUE,
+  indexCatalogue,
+  moreFromCategory,
+  recentlyViewed,
+} from "../../core/catalogue-index.ts";
 import { type CompiledRules, compileRules } from "../../core/compile.ts";
 import type { VisitorContext } from "../../core/context.ts";
 import { readCookie } from "../../core/cookies.ts";
 import { type Decision, decide, type Evaluation, evaluate } from "../../core/decide.ts";
 import { planEdits } from "../../core/edit-plan.ts";
 import { decodeIdentity, mintIdentity, VISITOR_COOKIE, type VisitorIdentity } from "../../core/identity.ts";
-import { buildVisitorContext } from "../../core/request-context.ts";
+import { classifyPage } from "../../core/page-view.ts";
+import { observePageView, type Profile } from "../../core/profile.ts";
+import { decodeProfile, readProfileCookie } from "../../core/profile-cookie.ts";
+import { buildVisitorContext, withCustomer, withProfile } from "../../core/request-context.ts";
+import { CATALOGUE_KEY, CatalogueSchema } from "../../core/schema/catalogue.ts";
 import { templateValues } from "../../core/template.ts";
 import { renderPage } from "../../render/render.ts";
+import type { RenderData } from "../../render/render-data.ts";
 import { readActive } from "../../rules/versions.ts";
 import { backendArgs, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
@@ -16,6 +30,7 @@ import { loadValidRules, rulesDirArg } from "../load-rules.ts";
 import { printJson, table } from "../output.ts";
 import { readProjectConfig } from "../project.ts";
 import { findVisitorSecret } from "../secret.ts";
+import { buildProfile, parseViewed, profileFromFile } from "../simulate/profile-flags.ts";
 import { wasmRewriterFactory } from "../wasm-rewriter.ts";
 
 const asList = (value: unknown): string[] =>
@@ -84,7 +99,7 @@ function describeEvaluation(evaluation: Evaluation) {
 async function renderForVisitor(
   originUrl: string,
   request: Request,
-  context: VisitorContext,
+  render: RenderData,
   decisions: Decision[],
 ) {
   const target = new URL(new URL(request.url).pathname + new URL(request.url).search, originUrl);
@@ -102,7 +117,7 @@ async function renderForVisitor(
     response,
     decisions,
     planEdits(decisions),
-    templateValues(context),
+    render,
     wasmRewriterFactory,
     (error, decision) => faults.push(`${decision.compiled.experiment.id}: ${(error as Error).message}`),
   );
@@ -156,6 +171,20 @@ export default defineCommand({
       description: "VISITOR_SECRET for verifying --cookie (default: env, then .dev.vars)",
     },
     json: { type: "boolean", description: "Print everything as JSON" },
+    referrer: { type: "string", description: "The Referer the page was reached from (traffic source)" },
+    profile: {
+      type: "string",
+      description: 'A profile file: { "sessions": 3, "viewed": { "trail-running": 2 }, … }',
+    },
+    viewed: { type: "string", description: "A category viewed today, as category=count (repeatable)" },
+    sessions: { type: "string", description: "Which session this is (1 = first visit)" },
+    "basket-add": { type: "boolean", description: "Added to basket this session, not bought" },
+    purchases: { type: "string", description: "Purchases in the profile" },
+    customer: { type: "string", description: "A customer, with this loyalty tier (or 1)" },
+    catalogue: {
+      type: "string",
+      description: "Catalogue file for product lists (default: KV with --rules active)",
+    },
     ...backendArgs,
   },
   async run({ args }) {
@@ -169,15 +198,69 @@ export default defineCommand({
       now,
     );
     const geo = { country: args.country?.toUpperCase(), region: args.region, city: args.city };
-    const context = buildVisitorContext(request, identity, geo, now);
+    if (args.referrer) request.headers.set("referer", args.referrer);
+    const base = buildVisitorContext(request, identity, geo, now);
     let rules: CompiledRules;
+    let catalogue: CatalogueIndex = EMPTY_CATALOGUE;
+    if (args.catalogue)
+      catalogue = indexCatalogue(CatalogueSchema.parse(JSON.parse(readFileSync(args.catalogue, "utf8"))));
     if (args.rules === "files") rules = compileRules({ version: 0, ...loadValidRules(args.dir), killed: [] });
     else if (args.rules === "active") {
-      const snapshot = await withBackend(args, (backend) => readActive(backend.rules));
+      const { snapshot, stored } = await withBackend(args, async (backend) => ({
+        snapshot: await readActive(backend.rules),
+        stored: await backend.rules.get(CATALOGUE_KEY),
+      }));
       if (!snapshot)
         throw new CLIError("nothing has been pushed yet; simulate --rules files instead", EXIT.failed);
       rules = compileRules(snapshot);
+      if (!args.catalogue && stored) catalogue = indexCatalogue(CatalogueSchema.parse(JSON.parse(stored)));
     } else throw new CLIError(`--rules takes files or active, not "${args.rules}"`, EXIT.invalid);
+    const secret = findVisitorSecret(args.secret, project.root);
+    const fromCookie =
+      secret && !identity.minted
+        ? await decodeProfile(readProfileCookie(request.headers.get("cookie")), secret)
+        : undefined;
+    const flagged = args.profile || args.viewed || args.sessions || args["basket-add"] || args.purchases;
+    const profile: Profile | undefined = flagged
+      ? buildProfile(
+          {
+            ...(args.profile ? profileFromFile(args.profile) : {}),
+            ...(args.viewed ? { viewed: parseViewed(asList(args.viewed)) } : {}),
+            ...(args.sessions ? { sessions: Number(args.sessions) } : {}),
+            ...(args["basket-add"] ? { basketAdds: 1 } : {}),
+            ...(args.purchases ? { purchases: Number(args.purchases) } : {}),
+          },
+          now,
+        )
+      : fromCookie;
+    // The same steps as the worker (src/worker/page-view.ts): this page view is folded in before deciding.
+    const view = classifyPage(rules.taxonomy, base.path, (slug) => catalogue.bySlug.get(slug)?.category);
+    const observed = observePageView(profile, view, { source: base.source, path: base.path }, now);
+    const customer = args.customer
+      ? { customer: true, tier: args.customer === "1" ? undefined : args.customer }
+      : { customer: false, tier: undefined };
+    const context = withCustomer(withProfile(base, observed), customer);
+    const render: RenderData = {
+      values: templateValues(context),
+      recentlyViewed: (limit) => recentlyViewed(catalogue, observed.profile.recent, view.product, limit),
+      moreFromCategory: (limit) =>
+        moreFromCategory(catalogue, observed.behaviour, observed.profile.recent, view.product, limit),
+    };
+    const audiences = rules.audiences.map(({ audience }) => ({
+      audience: audience.id,
+      reason: audience.reason,
+      ...explainCondition(audience.condition, context, rules.scope),
+    }));
+    const experimentAudiences = rules.live.flatMap((compiled) =>
+      compiled.experiment.audience
+        ? [
+            {
+              experiment: compiled.experiment.id,
+              ...explainCondition(compiled.experiment.audience, context, rules.scope),
+            },
+          ]
+        : [],
+    );
     const evaluations = evaluate(context, rules);
     const served = decide(context, rules);
     const heldBack = served.some(
@@ -187,7 +270,7 @@ export default defineCommand({
     const page =
       args["decisions-only"] || !originUrl
         ? undefined
-        : await renderForVisitor(originUrl, request, context, served);
+        : await renderForVisitor(originUrl, request, render, served);
     const decisions = evaluations.map(describeEvaluation);
     if (args.json) {
       return printJson({
@@ -195,6 +278,9 @@ export default defineCommand({
         context,
         rulesVersion: rules.version,
         programmeHoldout: heldBack,
+        pageView: { type: view.type ?? null, category: view.category ?? null, product: view.product ?? null },
+        audiences,
+        experimentAudiences,
         decisions,
         ...(page
           ? {
@@ -215,6 +301,18 @@ export default defineCommand({
     console.log(
       `rules: ${args.rules === "files" ? `${args.dir}/ (not pushed)` : `active version ${rules.version}`}; page ${context.path}\n`,
     );
+    if (audiences.length > 0) {
+      console.log(
+        table(
+          ["audience", "in?", "decided by"],
+          audiences.map((entry) => [entry.audience, entry.matched ? "yes" : "no", entry.decidedBy]),
+        ),
+      );
+      console.log("");
+    }
+    for (const entry of experimentAudiences) {
+      console.log(`${entry.experiment}'s audience: ${entry.matched ? "in" : "not in"} — ${entry.decidedBy}`);
+    }
     if (decisions.length === 0)
       console.log("no running experiment covers this page: the origin page is served untouched");
     else {

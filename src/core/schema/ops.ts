@@ -59,6 +59,24 @@ const AttributeName = z
 
 const targeted = { selector: SelectorSchema };
 
+export const LIST_POSITIONS = [
+  "append",
+  "prepend",
+  "insertBefore",
+  "insertAfter",
+  "setHtml",
+  "replace",
+] as const;
+
+/** A product list rendered at the edge: where it goes, its heading (plain text, escaped) and how many products. */
+function productList(heading: string) {
+  return {
+    position: z.enum(LIST_POSITIONS).default("append"),
+    heading: z.string().max(200).default(heading),
+    limit: z.number().int().min(1).max(12).default(4),
+  };
+}
+
 export const OpSchema = z.discriminatedUnion("op", [
   z
     .strictObject({ op: z.literal("setText"), ...targeted, value: Text })
@@ -91,6 +109,16 @@ export const OpSchema = z.discriminatedUnion("op", [
         .refine((css) => !/<\/style/i.test(css), "CSS may not close the <style> element"),
     })
     .describe("Inject a <style> element at the end of <head>."),
+  z
+    .strictObject({ op: z.literal("recentlyViewed"), ...targeted, ...productList("Recently viewed") })
+    .describe("Products the visitor viewed lately, from their edge profile and the catalogue in KV."),
+  z
+    .strictObject({
+      op: z.literal("moreFromCategory"),
+      ...targeted,
+      ...productList("More from this category"),
+    })
+    .describe("Other products from the category the visitor has been browsing most."),
   z.strictObject({
     op: z.literal("redirect"),
     url: z

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AudienceSchema } from "./audience.ts";
 import { ExperimentSchema } from "./experiment.ts";
 import { SettingsSchema } from "./settings.ts";
 
@@ -7,6 +8,7 @@ export const RuleFileSchema = z
   .object({
     $schema: z.string().optional(),
     settings: SettingsSchema.optional(),
+    audiences: z.array(AudienceSchema).max(500).default([]),
     experiments: z.array(ExperimentSchema).max(1_000).default([]),
   })
   .strict();

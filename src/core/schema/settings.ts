@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GoalSchema } from "./goals.ts";
+import { CustomerSourceSchema, TaxonomyEntrySchema } from "./taxonomy.ts";
 
 /** Programme-wide settings, in the `settings` block of at most one rule file. */
 export const SettingsSchema = z
@@ -22,6 +23,19 @@ export const SettingsSchema = z
       .max(100)
       .default([])
       .describe('Conversion goals experiments can name as metrics; "purchase" is built in.'),
+    taxonomy: z.array(TaxonomyEntrySchema).max(100).default([]).describe("Page types for the edge profile."),
+    categories: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/))
+      .max(500)
+      .optional()
+      .describe("Known category ids; `stylist validate` warns about audiences naming others."),
+    customer: CustomerSourceSchema.optional(),
+    timeZone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, "an IANA time zone such as Europe/London")
+      .default("UTC")
+      .describe("The store's time zone, for localHour and weekday conditions."),
     redirectHosts: z
       .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a host name such as shop.example.com"))
       .max(50)
@@ -35,4 +49,14 @@ export const GLOBAL_HOLDOUT = "global-holdout";
 export const PERSONALISED = "personalised";
 
 export type Settings = z.infer<typeof SettingsSchema>;
-export const DEFAULT_SETTINGS: Settings = { goals: [], redirectHosts: [] };
+export type SettingsInput = z.input<typeof SettingsSchema>;
+export const DEFAULT_SETTINGS: Settings = { goals: [], taxonomy: [], timeZone: "UTC", redirectHosts: [] };
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

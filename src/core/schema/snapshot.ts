@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { AudienceSchema } from "./audience.ts";
 import { ExperimentSchema } from "./experiment.ts";
-import { SettingsSchema } from "./settings.ts";
+import { DEFAULT_SETTINGS, SettingsSchema } from "./settings.ts";
 
 /**
  * An experiment's current phase. A change to who is allocated where (pages, audience, coverage, weights, holdout,
@@ -31,7 +32,8 @@ export const SnapshotSchema = z
     message: z.string().max(1_000),
     /** Experiment ids switched off by `stylist kill`; they serve the control and log nothing. */
     killed: z.array(z.string()).default([]),
-    settings: SettingsSchema.default({ goals: [], redirectHosts: [] }),
+    settings: SettingsSchema.default(DEFAULT_SETTINGS),
+    audiences: z.array(AudienceSchema).default([]),
     /** Keyed by experiment id, plus "global-holdout" for the programme holdout. */
     phases: z.record(z.string(), PhaseSchema).default({}),
     experiments: z.array(ExperimentSchema),

@@ -1,0 +1,221 @@
+import { createReadStream, existsSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { defineCommand } from "citty";
+import { EventSchema, type StylistEvent } from "../../core/schema/event.ts";
+import { aggregate } from "../../report/aggregate.ts";
+import { type BuildOptions, buildReport, reportedPhases } from "../../report/build.ts";
+import { configsOf, type ExperimentConfig } from "../../report/config.ts";
+import type { Report } from "../../report/model.ts";
+import { renderCsv } from "../../report/render-csv.ts";
+import { renderHtml } from "../../report/render-html.ts";
+import { renderText } from "../../report/render-text.ts";
+import { phaseRules } from "../../report/rules-source.ts";
+import { DIMENSIONS, type Dimension } from "../../report/segment.ts";
+import { sinkEvents } from "../../report/sink-source.ts";
+import type { AggregateResult } from "../../report/sums.ts";
+import { parseWindow } from "../../report/window.ts";
+import { readActive } from "../../rules/versions.ts";
+import { type BackendFlags, backendArgs, withBackend } from "../backend.ts";
+import { CLIError, EXIT } from "../errors.ts";
+import { loadValidRules, rulesDirArg } from "../load-rules.ts";
+import { printJson } from "../output.ts";
+import type { Backend } from "../stores/types.ts";
+
+/**
+ * Reads an NDJSON file line by line. Every line is parsed and validated on the exposures pass, so a bad line
+ * fails the report with its number before anything is printed; the conversions pass re-reads the file and parses
+ * only lines that can hold a conversion.
+ */
+async function* readNdjson(file: string, pass: "exposures" | "conversions"): AsyncGenerator<StylistEvent> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+  let number = 0;
+  for await (const raw of lines) {
+    number++;
+    const line = number === 1 ? raw.replace(/^\uFEFF/, "") : raw;
+    if (line.trim() === "") continue;
+    if (pass === "conversions" && !line.includes("conversion") && !line.includes("\\u")) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (error) {
+      throw new CLIError(`${file}:${number}: not JSON: ${(error as Error).message}`, EXIT.invalid);
+    }
+    const parsed = EventSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+      throw new CLIError(
+        `${file}:${number}: not a Stylist event: ${path}${issue?.message ?? "invalid"}`,
+        EXIT.invalid,
+      );
+    }
+    const event = parsed.data;
+    if ((event.type === "conversion") === (pass === "conversions")) yield event;
+  }
+}
+
+/** Exposures first, then conversions: the aggregator's ordering contract, whatever order the file is in. */
+async function* fileEvents(file: string): AsyncGenerator<StylistEvent> {
+  yield* readNdjson(file, "exposures");
+  yield* readNdjson(file, "conversions");
+}
+
+function missingTables(backend: Backend) {
+  return (error: Error): never => {
+    if (/no such table/i.test(error.message)) {
+      const flag = backend.mode === "local" ? "--local" : "--remote";
+      throw new CLIError(
+        `the sink is missing tables: run \`npx wrangler d1 migrations apply DB ${flag}\``,
+        EXIT.failed,
+      );
+    }
+    throw error;
+  };
+}
+
+interface Parsed {
+  experiment: string | undefined;
+  phase: number | undefined;
+  window: string | undefined;
+  windowMs: number | undefined;
+  by: Dimension | undefined;
+  rules: "active" | "files";
+}
+
+function parseFlags(args: Record<string, unknown>): Parsed {
+  const phase = args.phase === undefined ? undefined : Number(args.phase);
+  if (phase !== undefined && !(Number.isInteger(phase) && phase > 0))
+    throw new CLIError("--phase takes a phase number (1, 2, …)", EXIT.invalid);
+  const window = args.window as string | undefined;
+  const windowMs = window === undefined ? undefined : parseWindow(window);
+  if (window !== undefined && windowMs === undefined)
+    throw new CLIError("--window takes a duration such as 7d, 48h or 2w", EXIT.invalid);
+  const by = args.by as string | undefined;
+  if (by !== undefined && !(DIMENSIONS as readonly string[]).includes(by))
+    throw new CLIError(`--by takes ${DIMENSIONS.join(", ")}`, EXIT.invalid);
+  const rules = (args.rules as string | undefined) ?? (args.events ? "files" : "active");
+  if (rules !== "active" && rules !== "files")
+    throw new CLIError(`--rules takes active or files, not "${rules}"`, EXIT.invalid);
+  if (args.json && args.csv) throw new CLIError("choose one of --json and --csv", EXIT.invalid);
+  if (args.events && !existsSync(args.events as string))
+    throw new CLIError(`no events file at ${args.events}`, EXIT.invalid);
+  return {
+    experiment: args.experiment as string | undefined,
+    phase,
+    window,
+    windowMs,
+    by: by as Dimension | undefined,
+    rules,
+  };
+}
+
+type ConfigFor = BuildOptions["configFor"];
+
+/** Rules from the active version: each reported phase's own, looked up in the history when it is not current. */
+async function activeRules(backend: Backend, result: AggregateResult, flags: Parsed) {
+  const snapshot = await readActive(backend.rules);
+  if (!snapshot) throw new CLIError("nothing has been pushed yet; use --rules files", EXIT.failed);
+  const probe: ConfigFor = () => undefined;
+  const wanted = reportedPhases(result, {
+    experiment: flags.experiment,
+    phase: flags.phase,
+    configFor: probe,
+  });
+  const rules = await phaseRules(backend.rules, snapshot, wanted);
+  const warnings = rules.missing.map(
+    ({ experiment, phase }) =>
+      `no stored version has the rules of ${experiment} phase ${phase}: figures only`,
+  );
+  return { configFor: rules.configFor, version: snapshot.version, warnings };
+}
+
+function fileRules(dir: string): { configFor: ConfigFor; version: null; warnings: string[] } {
+  const configs: Map<string, ExperimentConfig> = configsOf(loadValidRules(dir));
+  return { configFor: (experiment) => configs.get(experiment), version: null, warnings: [] };
+}
+
+function output(report: Report, args: { json?: boolean; csv?: boolean; html?: string }) {
+  if (args.html) {
+    writeFileSync(args.html, renderHtml(report));
+    console.error(`wrote ${args.html}`);
+  }
+  if (args.json) printJson(report);
+  else if (args.csv) process.stdout.write(renderCsv(report));
+  else if (!args.html) console.log(renderText(report));
+}
+
+export default defineCommand({
+  meta: {
+    name: "report",
+    description: "Experiment results: lifts, intervals, SRM, verdicts (see docs/report.md)",
+  },
+  args: {
+    experiment: { type: "string", description: "Only this experiment" },
+    phase: { type: "string", description: "This phase (default: each experiment's latest in the events)" },
+    window: {
+      type: "string",
+      description: "Count conversions up to this long after first exposure: 7d, 48h, 2w",
+    },
+    by: { type: "string", description: "Exploratory breakdown: device, country, source or segment" },
+    sequential: { type: "boolean", description: "Add always-valid (sequential) intervals" },
+    json: { type: "boolean", description: "Print the report as JSON (schema stylist.report/1)" },
+    csv: { type: "boolean", description: "Print the report as CSV" },
+    html: { type: "string", description: "Write a self-contained HTML report with charts to this file" },
+    events: { type: "string", description: "Read events from this NDJSON file instead of the sink" },
+    rules: {
+      type: "string",
+      description: "active (the active version; default with the sink) or files (default with --events)",
+    },
+    ...rulesDirArg,
+    ...backendArgs,
+  },
+  async run({ args }) {
+    const flags = parseFlags(args);
+    const aggregateOptions = {
+      ...(flags.windowMs !== undefined ? { windowMs: flags.windowMs } : {}),
+      ...(flags.by ? { by: flags.by } : {}),
+      include: (experiment: string, phase: number) =>
+        (flags.experiment === undefined || experiment === flags.experiment) &&
+        (flags.phase === undefined || phase === flags.phase),
+    };
+    const build = (
+      result: AggregateResult,
+      rules: { configFor: ConfigFor; version: number | null; warnings: string[] },
+      source: Pick<Report["source"], "events" | "file" | "backend">,
+    ) => {
+      const report = buildReport(result, {
+        configFor: rules.configFor,
+        source: { ...source, rules: flags.rules, rulesVersion: rules.version },
+        ...(flags.experiment !== undefined ? { experiment: flags.experiment } : {}),
+        ...(flags.phase !== undefined ? { phase: flags.phase } : {}),
+        ...(flags.window !== undefined ? { window: flags.window, windowMs: flags.windowMs } : {}),
+        ...(flags.by ? { by: flags.by } : {}),
+        sequential: Boolean(args.sequential),
+      });
+      report.warnings.push(...rules.warnings);
+      return report;
+    };
+    const backendFlags: BackendFlags = args;
+    let report: Report;
+    // Rule files are read first, so a mistake in them fails before a long pass over the events.
+    const files = flags.rules === "files" ? fileRules(args.dir) : undefined;
+    if (args.events) {
+      const file = args.events;
+      const result = await aggregate(fileEvents(file), aggregateOptions);
+      const rules =
+        files ?? (await withBackend(backendFlags, (backend) => activeRules(backend, result, flags)));
+      report = build(result, rules, { events: "file", file, backend: null });
+    } else {
+      report = await withBackend(backendFlags, async (backend) => {
+        const events = sinkEvents(backend.sink, {
+          ...(flags.experiment !== undefined ? { experiment: flags.experiment } : {}),
+          ...(flags.phase !== undefined ? { phase: flags.phase } : {}),
+        });
+        const result = await aggregate(events, aggregateOptions).catch(missingTables(backend));
+        const rules = files ?? (await activeRules(backend, result, flags));
+        return build(result, rules, { events: "sink", file: null, backend: backend.mode });
+      });
+    }
+    output(report, args);
+  },
+});

@@ -1,0 +1,30 @@
+import { escapeHtml } from "../core/escape.ts";
+import type { CatalogueProduct } from "../core/schema/catalogue.ts";
+
+const formats = new Map<string, Intl.NumberFormat>();
+
+function price(minor: number, currency: string): string {
+  let format = formats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat("en-GB", { style: "currency", currency });
+    formats.set(currency, format);
+  }
+  return format.format(minor / 100);
+}
+
+/** The markup of a product list: every value from the catalogue or the profile is escaped. */
+export function productListHtml(
+  kind: string,
+  heading: string,
+  products: readonly CatalogueProduct[],
+): string {
+  const items = products
+    .map((product) => {
+      const image = product.image
+        ? `<img src="${escapeHtml(product.image)}" alt="" width="120" height="120" loading="lazy" decoding="async">`
+        : "";
+      return `<li><a href="${escapeHtml(product.url)}">${image}<span class="stylist-product-name">${escapeHtml(product.name)}</span><span class="stylist-product-price">${escapeHtml(price(product.price, product.currency))}</span></a></li>`;
+    })
+    .join("");
+  return `<section class="stylist-products" data-stylist="${escapeHtml(kind)}"><h2>${escapeHtml(heading)}</h2><ul>${items}</ul></section>`;
+}

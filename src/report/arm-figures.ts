@@ -1,0 +1,65 @@
+/** An arm's descriptive figures: visitors, conversions and rate per goal, purchase orders and revenue. */
+
+import { PURCHASE } from "../core/schema/goals.ts";
+import type { ArmRole } from "./config.ts";
+import type { ArmReport, GoalFigures, Statistic } from "./model.ts";
+import { type ArmSums, goalOf } from "./sums.ts";
+
+const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);
+
+function goalFigures(arm: ArmSums | undefined, goal: string): GoalFigures {
+  const sums = goalOf(arm, goal);
+  const visitors = arm?.visitors ?? 0;
+  return {
+    conversions: sums.converters,
+    rate: ratio(sums.converters, visitors),
+    orders: sums.orders,
+    revenue: sums.revenue,
+  };
+}
+
+/** The only currency of a goal's values, or null when none or several were seen. */
+export function currencyOf(
+  currencies: ReadonlyMap<string, ReadonlySet<string>>,
+  goal: string,
+): string | null {
+  const seen = currencies.get(goal);
+  return seen && seen.size === 1 ? ([...seen][0] ?? null) : null;
+}
+
+export function armFigures(
+  id: string,
+  role: ArmRole | "unexpected",
+  arm: ArmSums | undefined,
+  goals: readonly string[],
+  primary: string,
+  currency: string | null,
+): ArmReport {
+  const visitors = arm?.visitors ?? 0;
+  const purchase = goalOf(arm, PURCHASE);
+  const main = goalFigures(arm, primary);
+  const perGoal: Record<string, GoalFigures> = {};
+  for (const goal of goals) perGoal[goal] = goalFigures(arm, goal);
+  return {
+    id,
+    role,
+    visitors,
+    conversions: main.conversions,
+    rate: main.rate,
+    orders: purchase.orders,
+    revenue: purchase.revenue,
+    revenuePerVisitor: ratio(purchase.revenue, visitors),
+    aov: ratio(purchase.revenue, purchase.orders),
+    currency,
+    goals: perGoal,
+  };
+}
+
+/** An arm's value of one metric statistic: a rate, revenue per visitor or average order value (minor units). */
+export function statisticValue(arm: ArmReport, metric: string, statistic: Statistic): number | null {
+  const goal = Object.hasOwn(arm.goals, metric) ? arm.goals[metric] : undefined;
+  if (!goal) return null;
+  if (statistic === "rate") return goal.rate;
+  if (statistic === "revenuePerVisitor") return ratio(goal.revenue, arm.visitors);
+  return ratio(goal.revenue, goal.orders);
+}

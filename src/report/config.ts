@@ -1,0 +1,146 @@
+/**
+ * What the report needs to know about an experiment phase from the rules: its arms with the share of exposed
+ * visitors each should get (for the SRM check), which arm is the baseline, its metrics and plan, and the phase
+ * start. Built from a rule set (rule files) or a stored snapshot, which also records phases.
+ */
+
+import { CONTROL, type Experiment, HOLDOUT } from "../core/schema/experiment.ts";
+import type { Plan } from "../core/schema/plan.ts";
+import { GLOBAL_HOLDOUT, PERSONALISED } from "../core/schema/settings.ts";
+import type { Snapshot } from "../core/schema/snapshot.ts";
+
+export type ReportKind = "experiment" | "rollout" | "programme-holdout";
+export type ArmRole = "baseline" | "treatment" | "holdout";
+
+export interface ArmConfig {
+  id: string;
+  /** Expected share of the phase's exposed visitors, in (0, 1]; the shares of an experiment add up to 1. */
+  share: number;
+  role: ArmRole;
+}
+
+export interface ExperimentConfig {
+  id: string;
+  name: string | null;
+  kind: ReportKind;
+  status: string;
+  /** Every arm that should receive visitors. */
+  arms: ArmConfig[];
+  /** The arm every treatment is compared with: the control, or the holdout for roll-outs and the programme. */
+  baseline: string | undefined;
+  metrics: { primary: string; secondary: string[]; guardrails: string[] };
+  plan: Plan | undefined;
+  /** The phase these rules describe and when it started, when known (snapshots record it; rule files do not). */
+  phase: number | undefined;
+  since: string | undefined;
+}
+
+export interface PhaseInfo {
+  phase: number;
+  since: string;
+}
+
+function normalised(arms: ArmConfig[]): ArmConfig[] {
+  const kept = arms.filter((arm) => arm.share > 0);
+  const total = kept.reduce((sum, arm) => sum + arm.share, 0);
+  return kept.map((arm) => ({ ...arm, share: arm.share / total }));
+}
+
+/**
+ * Expected shares follow the allocation in src/core/decide.ts: the holdout is drawn first from every eligible
+ * visitor (share h, whatever the coverage); the rest are split by weight within the coverage, so variant i gets
+ * (1 − h) · coverage · wᵢ/Σw. A roll-out gives everyone outside the holdout the rolled-out variant: (1 − h, h).
+ */
+function armsOf(experiment: Experiment): {
+  arms: ArmConfig[];
+  baseline: string | undefined;
+  kind: ReportKind;
+} {
+  const h = experiment.holdout;
+  const holdout: ArmConfig = { id: HOLDOUT, share: h, role: "holdout" };
+  if (experiment.status === "rolled-out" && experiment.rollout) {
+    const arms = normalised([
+      { id: experiment.rollout, share: 1 - h, role: "treatment" },
+      { ...holdout, role: "baseline" },
+    ]);
+    return { arms, baseline: h > 0 ? HOLDOUT : undefined, kind: "rollout" };
+  }
+  const total = experiment.variants.reduce((sum, variant) => sum + variant.weight, 0);
+  const variants: ArmConfig[] = experiment.variants.map((variant) => ({
+    id: variant.id,
+    share: ((1 - h) * experiment.coverage * variant.weight) / total,
+    role: variant.id === CONTROL ? "baseline" : "treatment",
+  }));
+  const arms = normalised([...variants, holdout]);
+  if (arms.some((arm) => arm.id === CONTROL)) return { arms, baseline: CONTROL, kind: "experiment" };
+  // A control weighted 0 leaves the holdout (which sees the control's page) as the only fair baseline.
+  const fallback = arms.map((arm) => (arm.id === HOLDOUT ? { ...arm, role: "baseline" as const } : arm));
+  return { arms: fallback, baseline: h > 0 ? HOLDOUT : undefined, kind: "experiment" };
+}
+
+export function experimentConfig(experiment: Experiment, phase?: PhaseInfo): ExperimentConfig {
+  const { arms, baseline, kind } = armsOf(experiment);
+  return {
+    id: experiment.id,
+    name: experiment.name ?? null,
+    kind,
+    status: experiment.status,
+    arms,
+    baseline,
+    metrics: {
+      primary: experiment.metrics.primary,
+      secondary: [...experiment.metrics.secondary],
+      guardrails: [...experiment.metrics.guardrails],
+    },
+    plan: experiment.plan,
+    phase: phase?.phase,
+    since: phase?.since,
+  };
+}
+
+/** The programme holdout, logged as experiment "global-holdout": "personalised" is compared with "holdout". */
+export function programmeConfig(
+  settings: ProgrammeSettings | undefined,
+  phase?: PhaseInfo,
+): ExperimentConfig | undefined {
+  const share = settings?.holdout?.share ?? 0;
+  if (!(share > 0)) return undefined;
+  return {
+    id: GLOBAL_HOLDOUT,
+    name: "Programme holdout: all personalisation against none",
+    kind: "programme-holdout",
+    status: "running",
+    arms: [
+      { id: PERSONALISED, share: 1 - share, role: "treatment" },
+      { id: HOLDOUT, share, role: "baseline" },
+    ],
+    baseline: HOLDOUT,
+    metrics: { primary: "purchase", secondary: [], guardrails: [] },
+    plan: undefined,
+    phase: phase?.phase,
+    since: phase?.since,
+  };
+}
+
+/** The one programme setting a report needs (parsed settings or a rule file's input both have it). */
+export interface ProgrammeSettings {
+  holdout?: { share: number } | undefined;
+}
+
+export interface RulesForReport {
+  experiments: readonly Experiment[];
+  settings?: ProgrammeSettings | undefined;
+  /** From a snapshot: each experiment's current phase. */
+  phases?: Snapshot["phases"];
+}
+
+/** Every experiment of a rule set (and the programme holdout) by id. */
+export function configsOf(rules: RulesForReport): Map<string, ExperimentConfig> {
+  const configs = new Map<string, ExperimentConfig>();
+  for (const experiment of rules.experiments) {
+    configs.set(experiment.id, experimentConfig(experiment, rules.phases?.[experiment.id]));
+  }
+  const programme = programmeConfig(rules.settings, rules.phases?.[GLOBAL_HOLDOUT]);
+  if (programme) configs.set(GLOBAL_HOLDOUT, programme);
+  return configs;
+}

@@ -1,0 +1,189 @@
+/**
+ * The report as data: what `stylist report --json` prints and every renderer reads. docs/report.md documents it
+ * field by field. Stable: fields are only ever added; a breaking change bumps `schema`.
+ * Numbers that cannot be computed (a rate of an empty arm, a lift over a zero baseline) are null.
+ */
+
+import type { ArmRole, ReportKind } from "./config.ts";
+import type { Dimension } from "./segment.ts";
+
+export const REPORT_SCHEMA = "stylist.report/1";
+
+export type Interval = [number | null, number | null];
+export type Statistic = "rate" | "revenuePerVisitor" | "averageOrderValue";
+export type MetricRole = "primary" | "secondary" | "guardrail";
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  generatedAt: string;
+  /** Time of the latest event read; durations ("ran 9 days") are measured to it. */
+  asOf: string | null;
+  source: {
+    events: "sink" | "file";
+    file: string | null;
+    backend: "local" | "remote" | null;
+    rules: "active" | "files";
+    rulesVersion: number | null;
+  };
+  options: {
+    experiment: string | null;
+    phase: number | null;
+    window: string | null;
+    windowMs: number | null;
+    by: Dimension | null;
+    sequential: boolean;
+    sequentialTuning: number | null;
+    /** Two-sided level of every interval (0.05 → 95% intervals). */
+    alpha: number;
+  };
+  input: {
+    events: number;
+    exposures: number;
+    misses: number;
+    conversions: number;
+    unattributed: number;
+    duplicateConversions: number;
+    duplicateOrders: number;
+    outOfOrder: number;
+  };
+  warnings: string[];
+  experiments: ExperimentReport[];
+}
+
+export interface ExperimentReport {
+  id: string;
+  name: string | null;
+  /** "unknown" when the experiment is in the events but not in the rules. */
+  kind: ReportKind | "unknown";
+  status: string | null;
+  phase: number;
+  /** Phase start: from the stored version, else the first exposure. */
+  since: string | null;
+  sinceSource: "phase" | "first-exposure" | null;
+  firstExposure: string | null;
+  lastEvent: string | null;
+  /** Days from `since` to `asOf`. */
+  days: number;
+  baseline: string | null;
+  metrics: { primary: string; secondary: string[]; guardrails: string[] };
+  crossovers: number;
+  srm: SrmReport;
+  arms: ArmReport[];
+  comparisons: Comparison[];
+  verdict: Verdict;
+  daily: Daily;
+  breakdown: Breakdown | null;
+  warnings: string[];
+}
+
+export interface SrmReport {
+  /** Chi-square p-value of the arm visitor counts against the configured shares; null when it cannot be run. */
+  p: number | null;
+  statistic: number | null;
+  df: number | null;
+  threshold: number;
+  /** true: consistent with the configured split; false: mismatch (p < threshold), no verdict; null: not checked. */
+  ok: boolean | null;
+  arms: { id: string; visitors: number; observedShare: number | null; expectedShare: number | null }[];
+  note: string | null;
+}
+
+export interface GoalFigures {
+  /** Visitors who converted at least once. */
+  conversions: number;
+  rate: number | null;
+  /** Counted conversion events (for purchase: orders). */
+  orders: number;
+  /** Σ value in minor units. */
+  revenue: number;
+}
+
+export interface ArmReport {
+  id: string;
+  /** "unexpected": in the events but not among the configured arms. */
+  role: ArmRole | "unexpected";
+  visitors: number;
+  /** On the primary metric. */
+  conversions: number;
+  rate: number | null;
+  /** Purchase orders, revenue (minor units), revenue per visitor, average order value. */
+  orders: number;
+  revenue: number;
+  revenuePerVisitor: number | null;
+  aov: number | null;
+  currency: string | null;
+  goals: Record<string, GoalFigures>;
+}
+
+export interface Comparison {
+  arm: string;
+  baseline: string;
+  metric: string;
+  statistic: Statistic;
+  role: MetricRole;
+  baselineValue: number | null;
+  value: number | null;
+  /** Absolute difference value − baselineValue, and its interval. */
+  difference: number | null;
+  differenceCi: Interval;
+  /** Relative lift value / baselineValue − 1 and its delta-method interval. */
+  lift: number | null;
+  ci: Interval;
+  /** Two-proportion z-test (rate), Welch's t (revenue per visitor, average order value). */
+  p: number | null;
+  /** Holm–Bonferroni across the arms compared on this metric and statistic. */
+  pAdjusted: number | null;
+  /** Bayesian probability that the arm beats the baseline. */
+  chanceToBeat: number | null;
+  /** pAdjusted below alpha (p for exploratory breakdowns). */
+  significant: boolean;
+  sequential: { ci: Interval; differenceCi: Interval; significant: boolean } | null;
+}
+
+export type VerdictStatus =
+  | "winner"
+  | "loser"
+  | "no-detectable-difference"
+  | "too-early"
+  | "sample-ratio-mismatch"
+  | "no-baseline"
+  | "no-data"
+  | "not-configured";
+
+export interface Gate {
+  met: boolean;
+  required: number | null;
+  actual: number;
+  text: string;
+}
+
+export interface Verdict {
+  status: VerdictStatus;
+  /** One or two sentences a person can act on. */
+  text: string;
+  planned: boolean;
+  gates: { sampleSize: Gate; run: Gate; conversions: Gate } | null;
+  arms: { arm: string; status: "winner" | "loser" | "no-detectable-difference"; text: string }[];
+  guardrails: {
+    arm: string;
+    metric: string;
+    statistic: Statistic;
+    lift: number | null;
+    p: number | null;
+    text: string;
+  }[];
+  sequential: { arm: string; text: string }[];
+}
+
+export interface Daily {
+  metric: string;
+  dates: string[];
+  arms: { id: string; visitors: number[]; conversions: number[]; rate: (number | null)[] }[];
+}
+
+export interface Breakdown {
+  by: Dimension;
+  exploratory: true;
+  note: string;
+  groups: { value: string; srmP: number | null; arms: ArmReport[]; comparisons: Comparison[] }[];
+}

@@ -1,0 +1,191 @@
+/**
+ * The report as one self-contained HTML page: inline CSS, server-drawn inline SVG, no script, no external
+ * resource (a Content-Security-Policy forbids any), every string escaped.
+ */
+
+import { escapeHtml as esc } from "../core/escape.ts";
+import { statisticValue } from "./arm-figures.ts";
+import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
+import * as f from "./format.ts";
+import { REPORT_CSS } from "./html-style.ts";
+import { metricLabel } from "./metrics.ts";
+import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
+
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+/** A table whose first `textColumns` columns are words (left-aligned) and the rest figures. */
+function tableHtml(
+  headers: string[],
+  rows: string[][],
+  textColumns: number,
+  rowClass: (i: number) => string = () => "",
+): string {
+  const cls = (i: number) => (i < textColumns ? ' class="text"' : "");
+  const head = headers.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join("");
+  const body = rows
+    .map(
+      (row, i) =>
+        `<tr class="${rowClass(i)}">${row.map((cell, c) => `<td${cls(c)}>${esc(cell)}</td>`).join("")}</tr>`,
+    )
+    .join("");
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+function armsTable(arms: ArmReport[], primary: string): string {
+  return tableHtml(
+    ["Arm", "Role", "Visitors", `${primary} conversions`, "Rate", "Orders", "Revenue", "Per visitor", "AOV"],
+    arms.map((arm) => [
+      arm.id,
+      arm.role,
+      f.count(arm.visitors),
+      f.count(arm.conversions),
+      f.percent(arm.rate),
+      f.count(arm.orders),
+      f.money(arm.revenue, arm.currency),
+      f.money(arm.revenuePerVisitor, null),
+      f.money(arm.aov, null),
+    ]),
+    2,
+  );
+}
+
+function comparisonsTable(comparisons: Comparison[], currency: string | null, sequential: boolean): string {
+  return tableHtml(
+    [
+      "Arm",
+      "Metric",
+      "Role",
+      "Baseline",
+      "Arm",
+      "Lift",
+      "95% CI",
+      ...(sequential ? ["Always-valid CI"] : []),
+      "p",
+      "p (Holm)",
+      "Chance to beat",
+    ],
+    comparisons.map((c) => [
+      c.arm,
+      metricLabel(c.metric, c.statistic),
+      c.role,
+      f.statistic(c.statistic, c.baselineValue, currency),
+      f.statistic(c.statistic, c.value, currency),
+      f.signedPercent(c.lift),
+      f.percentInterval(c.ci),
+      ...(sequential ? [f.percentInterval(c.sequential?.ci ?? [null, null])] : []),
+      f.pValue(c.p),
+      f.pValue(c.pAdjusted),
+      f.percent(c.chanceToBeat, 1),
+    ]),
+    3,
+    (i) => (comparisons[i]?.significant ? "significant" : ""),
+  );
+}
+
+function breakdownHtml(experiment: ExperimentReport): string {
+  const breakdown = experiment.breakdown;
+  if (!breakdown) return "";
+  const primary = experiment.metrics.primary;
+  const rows = breakdown.groups.flatMap((group) =>
+    group.arms.map((arm) => {
+      const c = group.comparisons.find(
+        (x) => x.arm === arm.id && x.metric === primary && x.statistic === "rate",
+      );
+      return [
+        group.value,
+        arm.id,
+        f.count(arm.visitors),
+        f.percent(statisticValue(arm, primary, "rate")),
+        c ? f.signedPercent(c.lift) : "",
+        c ? f.percentInterval(c.ci) : "",
+        c ? f.pValue(c.p) : "",
+        f.pValue(group.srmP),
+      ];
+    }),
+  );
+  return (
+    `<div class="exploratory"><h3>By ${esc(breakdown.by)} — exploratory</h3><p class="meta">${esc(breakdown.note)}</p>` +
+    tableHtml(
+      [breakdown.by, "Arm", "Visitors", `${primary} rate`, "Lift", "95% CI", "p (raw)", "SRM p"],
+      rows,
+      2,
+    ) +
+    "</div>"
+  );
+}
+
+function legend(colours: ReadonlyMap<string, string>): string {
+  const items = [...colours]
+    .map(([id, colour]) => `<li><span class="swatch" style="background:${colour}"></span>${esc(id)}</li>`)
+    .join("");
+  return `<ul class="legend">${items}</ul>`;
+}
+
+function experimentHtml(experiment: ExperimentReport, sequential: boolean): string {
+  const colours = new Map(experiment.arms.map((arm, i) => [arm.id, PALETTE[i % PALETTE.length] as string]));
+  const currency = experiment.arms.find((arm) => arm.currency)?.currency ?? null;
+  const facts = [
+    `phase ${experiment.phase}`,
+    experiment.kind,
+    experiment.status ?? "",
+    experiment.since ? `since ${experiment.since.slice(0, 10)} (${experiment.sinceSource})` : "",
+    `${f.days(experiment.days)} days`,
+    experiment.baseline ? `baseline: ${experiment.baseline}` : "",
+    experiment.crossovers > 0 ? `${f.count(experiment.crossovers)} crossover visitors left out` : "",
+  ].filter(Boolean);
+  const charts = [
+    experiment.daily.dates.length > 0
+      ? `<figure>${cumulativeChart(experiment.daily, colours)}${legend(colours)}<figcaption>Cumulative conversion rate on ${esc(experiment.metrics.primary)}: lines that settle and stay apart suggest a real difference; early days swing widely.</figcaption></figure>`
+      : "",
+    experiment.comparisons.length > 0
+      ? `<figure>${forestPlot(experiment.comparisons, colours)}<figcaption>Dot: the observed lift; line: its 95% interval${sequential ? "; pale band: the always-valid interval" : ""}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`
+      : "",
+    `<figure>${splitChart(experiment.srm, colours)}<figcaption>Bars: each arm's share of visitors; black tick: the configured share.</figcaption></figure>`,
+  ].join("");
+  const warnings = experiment.warnings.map((w) => `<p class="warning">${esc(w)}</p>`).join("");
+  return (
+    `<section class="experiment" id="${esc(`experiment-${experiment.id}`)}">` +
+    `<h2>${esc(experiment.id)}${experiment.name ? ` — ${esc(experiment.name)}` : ""}</h2>` +
+    `<p class="meta">${esc(facts.join(" · "))}</p>` +
+    `<div class="verdict ${esc(experiment.verdict.status)}"><strong>${esc(experiment.verdict.status.replaceAll("-", " "))}</strong> — ${esc(experiment.verdict.text)}</div>` +
+    warnings +
+    `<div class="charts">${charts}</div>` +
+    `<h3>Arms</h3>${armsTable(experiment.arms, experiment.metrics.primary)}` +
+    (experiment.comparisons.length > 0
+      ? `<h3>Comparisons</h3>${comparisonsTable(experiment.comparisons, currency, sequential)}`
+      : "") +
+    breakdownHtml(experiment) +
+    "</section>"
+  );
+}
+
+export function renderHtml(report: Report): string {
+  const source =
+    report.source.events === "file"
+      ? `events from ${report.source.file ?? "a file"}`
+      : `events from the ${report.source.backend ?? ""} sink`;
+  const rules =
+    report.source.rules === "active" ? `active rules v${report.source.rulesVersion ?? "?"}` : "rule files";
+  const meta = [
+    `generated ${report.generatedAt}`,
+    report.asOf ? `data up to ${report.asOf}` : "",
+    source,
+    rules,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+  const warnings = report.warnings.map((w) => `<p class="warning">${esc(w)}</p>`).join("");
+  const body =
+    report.experiments.length > 0
+      ? report.experiments.map((experiment) => experimentHtml(experiment, report.options.sequential)).join("")
+      : "<p>No exposures in the events read.</p>";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Stylist report</title><style>${REPORT_CSS}</style></head>
+<body><main><header><h1>Stylist experiment report</h1><p class="meta">${esc(meta)}</p></header>${warnings}${body}
+<footer><p>Unit: the visitor. Rates: two-proportion z-test; revenue per visitor: Welch's t; average order value: delta method. Lifts are relative with delta-method intervals; p (Holm) is adjusted across arms per metric. See docs/report.md.</p></footer>
+</main></body></html>
+`;
+}

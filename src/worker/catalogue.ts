@@ -1,0 +1,30 @@
+import { type CatalogueIndex, EMPTY_CATALOGUE, indexCatalogue } from "../core/catalogue-index.ts";
+import { CATALOGUE_KEY, CatalogueSchema } from "../core/schema/catalogue.ts";
+import type { Env } from "./env.ts";
+import { logFault } from "./log.ts";
+import { refreshIntervalMs } from "./rules-cache.ts";
+
+/**
+ * The product catalogue, cached in the isolate like the rules: read from KV at most once per refresh interval, and
+ * only by page views that need it (product pages, product-list ops). Missing or invalid: an empty catalogue, so
+ * product lists render nothing and the page is served as usual.
+ */
+let cached: { index: CatalogueIndex; checkedAt: number } | undefined;
+
+export async function loadCatalogue(env: Env, now: number): Promise<CatalogueIndex> {
+  if (cached && now - cached.checkedAt < refreshIntervalMs(env.RULES_REFRESH_SECONDS)) return cached.index;
+  let index = cached?.index ?? EMPTY_CATALOGUE;
+  try {
+    const text = await env.RULES.get(CATALOGUE_KEY, "text");
+    if (text === null) index = EMPTY_CATALOGUE;
+    else {
+      const parsed = CatalogueSchema.safeParse(JSON.parse(text));
+      if (parsed.success) index = indexCatalogue(parsed.data);
+      else logFault("rules_invalid", parsed.error, { key: CATALOGUE_KEY });
+    }
+  } catch (error) {
+    logFault("rules_load_failed", error, { key: CATALOGUE_KEY });
+  }
+  cached = { index, checkedAt: now };
+  return index;
+}

@@ -1,0 +1,90 @@
+import { EMPTY_CATALOGUE, moreFromCategory, recentlyViewed } from "../core/catalogue-index.ts";
+import type { CompiledRules } from "../core/compile.ts";
+import { readCustomer } from "../core/customer.ts";
+import { decide } from "../core/decide.ts";
+import { assertUsableSecret, resolveIdentity } from "../core/identity.ts";
+import { classifyPage } from "../core/page-view.ts";
+import { previewTokenOf, readPreviewToken } from "../core/preview.ts";
+import { observePageView, type Profile } from "../core/profile.ts";
+import { decodeProfile, readProfileCookie } from "../core/profile-cookie.ts";
+import { buildVisitorContext, type GeoHints, withCustomer, withProfile } from "../core/request-context.ts";
+import { templateValues } from "../core/template.ts";
+import type { RenderData } from "../render/render-data.ts";
+import { loadCatalogue } from "./catalogue.ts";
+import type { Env } from "./env.ts";
+import { loadRules } from "./rules.ts";
+
+/** How stale the stored last-seen time may get before the profile cookie is re-sent just to refresh it. */
+const TOUCH_AFTER_SECONDS = 5 * 60;
+
+function needsCatalogue(rules: CompiledRules, path: string): boolean {
+  return (
+    rules.taxonomy.some((entry) => entry.type === "product" && entry.pattern.test(path)) ||
+    rules.live.some((experiment) => experiment.usesCatalogue)
+  );
+}
+
+/** The profile cookie is re-sent only when it says something new, so most page views set no extra cookie. */
+function profileChanged(
+  previous: Profile | undefined,
+  next: Profile,
+  typed: boolean,
+  newSession: boolean,
+): boolean {
+  return !previous || typed || newSession || next.lastSeen - previous.lastSeen > TOUCH_AFTER_SECONDS;
+}
+
+/**
+ * Everything about one page view that comes before the origin's bytes: who the visitor is, what their profile and
+ * the storefront say about them, the rules, and the arms they get. Pure data out; the caller does the I/O with it.
+ */
+export async function preparePageView(request: Request, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
+  const now = Date.now();
+  assertUsableSecret(env.VISITOR_SECRET);
+  const secret = env.VISITOR_SECRET;
+  const cookies = request.headers.get("cookie");
+  const previewToken = previewTokenOf(new URL(request.url), cookies);
+  const [identity, rules, preview] = await Promise.all([
+    resolveIdentity(cookies, secret, now),
+    loadRules(env, now, ctx),
+    readPreviewToken(previewToken.token, secret, now),
+  ]);
+  const previous = identity.minted ? undefined : await decodeProfile(readProfileCookie(cookies), secret);
+  const geo = (request as Request & { cf?: GeoHints }).cf;
+  const base = buildVisitorContext(request, identity, geo, now);
+  const catalogue = needsCatalogue(rules, base.path) ? await loadCatalogue(env, now) : EMPTY_CATALOGUE;
+  const view = classifyPage(rules.taxonomy, base.path, (slug) => catalogue.bySlug.get(slug)?.category);
+  const observed = observePageView(previous, view, { source: base.source, path: base.path }, now);
+  const customer = await readCustomer(
+    rules.customer,
+    request.headers,
+    env as unknown as Record<string, unknown>,
+  );
+  const context = withCustomer(withProfile(base, observed), customer);
+  const decisions = decide(context, rules, preview ? { preview: preview.arms } : {});
+  const render: RenderData = {
+    values: templateValues(context),
+    recentlyViewed: (limit) => recentlyViewed(catalogue, observed.profile.recent, view.product, limit),
+    moreFromCategory: (limit) =>
+      moreFromCategory(catalogue, observed.behaviour, observed.profile.recent, view.product, limit),
+  };
+  return {
+    now,
+    identity,
+    rules,
+    preview,
+    previewToken,
+    context,
+    decisions,
+    render,
+    /** Ids of the named audiences the visitor is in, carried on exposure events for breakdowns. */
+    segments: () => rules.audiences.filter((entry) => entry.test(context)).map((entry) => entry.audience.id),
+    /** The updated profile to send back, or undefined when nothing new was learnt (and never for a preview). */
+    profile:
+      !preview && profileChanged(previous, observed.profile, view.type !== undefined, observed.newSession)
+        ? observed.profile
+        : undefined,
+  };
+}
+
+export type PreparedPageView = Awaited<ReturnType<typeof preparePageView>>;

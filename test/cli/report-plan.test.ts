@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { planFigures } from "../../src/cli/commands/plan.ts";
+import { runCli } from "../support/run-cli.ts";
+
+describe("stylist plan", { timeout: 30_000 }, () => {
+  it("matches R's power.prop.test for its documented example", async () => {
+    // R ?power.prop.test: power.prop.test(p1 = .50, p2 = .75, power = .90)  ## =>  n = 76.7 (76.70693)
+    const result = await runCli(["plan", "--baseline", "0.5", "--mde", "0.25", "--power", "0.9", "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.n).toBeCloseTo(76.70693, 4);
+    expect(plan.visitorsPerArm).toBe(77);
+    expect(plan.totalVisitors).toBe(154);
+  });
+
+  it("reads a relative effect and turns traffic into days and whole weeks", async () => {
+    // 5% → 5.5% at 80% power: R's power equation (solved exactly, as src/stats/power.ts does) gives n = 31,233.4.
+    const plan = planFigures({
+      baseline: 0.05,
+      mde: 0.1,
+      relative: true,
+      alpha: 0.05,
+      power: 0.8,
+      arms: 3,
+      dailyVisitors: 4000,
+    });
+    expect(plan.visitorsPerArm).toBe(31_234);
+    // 3 × 31,234 = 93,702 visitors at 4,000 a day: 23.4 → 24 days, 4 whole weeks.
+    expect([plan.days, plan.weeks]).toEqual([24, 4]);
+    const text = await runCli([
+      "plan",
+      "--baseline",
+      "0.05",
+      "--mde",
+      "0.1",
+      "--relative",
+      "--daily-visitors",
+      "4000",
+    ]);
+    expect(text.stdout).toMatch(/visitors per arm\s+31,234/);
+    expect(text.stdout).toMatch(/16 days at 4,000 visitors a day; plan 3 whole week\(s\)/);
+  });
+
+  it("refuses an effect that would take the rate past 100%", async () => {
+    const past = await runCli(["plan", "--baseline", "0.6", "--mde", "0.5"]);
+    expect(past.code).toBe(2);
+    expect(past.stderr).toMatch(/baseline \+ mde/);
+  });
+});
