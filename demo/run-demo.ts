@@ -5,11 +5,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readRuleFiles } from "../src/cli/rule-files.ts";
 import { openLocalBackend } from "../src/cli/stores/local.ts";
+import { CATALOGUE_KEY } from "../src/core/schema/catalogue.ts";
 import { SIGNATURE_HEADER, signServerEvent } from "../src/core/server-signature.ts";
 import { diffExperiments, isEmptyDiff } from "../src/rules/diff.ts";
 import { formatProblem } from "../src/rules/issues.ts";
 import { validateRuleSources } from "../src/rules/validate.ts";
 import { pushRules, readActive } from "../src/rules/versions.ts";
+import { demoCatalogue } from "./catalogue.ts";
 import { type ShopEvent, type Storefront, startStorefront } from "./storefront/server.ts";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -102,15 +104,18 @@ async function pushSampleRules(persistTo: string | undefined): Promise<number | 
   const backend = await openLocalBackend(join(ROOT, "wrangler.toml"), persistTo);
   try {
     const active = await readActive(backend.rules).catch(() => undefined);
-    if (active && isEmptyDiff(diffExperiments(active.experiments, result.experiments))) return active.version;
-    const { snapshot } = await pushRules(
-      backend.rules,
-      { experiments: result.experiments, settings: result.settings },
-      {
-        author: "demo",
-        message: "npm start: sample rules",
-      },
-    );
+    await backend.rules.put(CATALOGUE_KEY, JSON.stringify(demoCatalogue()));
+    const sameRules =
+      active &&
+      isEmptyDiff(diffExperiments(active.experiments, result.experiments)) &&
+      JSON.stringify([active.settings, active.audiences]) ===
+        JSON.stringify([result.settings, result.audiences]);
+    if (sameRules) return active.version;
+    const rules = { experiments: result.experiments, settings: result.settings, audiences: result.audiences };
+    const { snapshot } = await pushRules(backend.rules, rules, {
+      author: "demo",
+      message: "npm start: sample rules",
+    });
     return snapshot.version;
   } finally {
     await backend.close();

@@ -1,5 +1,6 @@
 import { defineCommand, runCommand, runMain } from "citty";
 import { RulesError } from "../rules/versions.ts";
+import catalogue from "./commands/catalogue.ts";
 import diff from "./commands/diff.ts";
 import events from "./commands/events.ts";
 import history from "./commands/history.ts";
@@ -29,6 +30,7 @@ const main = defineCommand({
     simulate,
     events,
     review,
+    catalogue,
     report: () => import("./commands/report.ts").then((module) => module.default),
     plan: () => import("./commands/plan.ts").then((module) => module.default),
   },

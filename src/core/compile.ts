@@ -2,6 +2,7 @@ import { type AudienceScope, type AudienceTest, compileCondition } from "./audie
 import { compilePagePattern } from "./page-pattern.ts";
 import { type CompiledTaxonomyEntry, compileTaxonomy } from "./page-view.ts";
 import type { Audience } from "./schema/audience.ts";
+import type { Consent } from "./schema/consent.ts";
 import { CONTROL, type Experiment, type Variant } from "./schema/experiment.ts";
 import { PURCHASE } from "./schema/goals.ts";
 import { opSelector } from "./schema/ops.ts";
@@ -49,6 +50,7 @@ export interface CompiledRules {
   scope: AudienceScope;
   taxonomy: CompiledTaxonomyEntry[];
   customer: CustomerSource | undefined;
+  consent: Consent;
 }
 
 /**
@@ -174,6 +176,7 @@ export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
     scope,
     taxonomy: compileTaxonomy(settings.taxonomy),
     customer: settings.customer,
+    consent: settings.consent,
   };
 }
 

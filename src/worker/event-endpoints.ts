@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { readCookie } from "../core/cookies.ts";
 import { classifyDevice } from "../core/device.ts";
+import { gateOf } from "../core/gate.ts";
 import { decodeIdentity, VISITOR_COOKIE } from "../core/identity.ts";
 import { observeEvent } from "../core/profile.ts";
 import { decodeProfile, profileCookie, readProfileCookie } from "../core/profile-cookie.ts";
@@ -105,6 +106,9 @@ export async function browserEvent(c: EventContext): Promise<Response> {
     const issue = parsed.error.issues[0];
     return refuse(c, 400, issue?.message ?? "invalid event", formatPath(issue?.path ?? []));
   }
+  // A bot or a visitor who objected is answered as if recorded, and nothing is kept.
+  if (gateOf(c.req.raw.headers, (await loadRules(c.env, Date.now())).consent, false))
+    return c.body(null, 204);
   const secret = c.env.VISITOR_SECRET;
   const identity = secret
     ? await decodeIdentity(readCookie(c.req.header("cookie") ?? null, VISITOR_COOKIE), secret)

@@ -45,7 +45,8 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   const origin = await originPending;
   if (!isPersonalisable(request, origin)) return origin;
   const ready = await withinBudget(prepared, PREPARE_BUDGET_MS);
-  if (!ready) return origin;
+  // Bots, objections and missing consent get the origin page as it came: no cookie, nothing logged.
+  if (!ready || ready.gate) return origin;
   try {
     const response =
       personalise({

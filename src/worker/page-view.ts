@@ -2,6 +2,7 @@ import { EMPTY_CATALOGUE, moreFromCategory, recentlyViewed } from "../core/catal
 import type { CompiledRules } from "../core/compile.ts";
 import { readCustomer } from "../core/customer.ts";
 import { decide } from "../core/decide.ts";
+import { gateOf } from "../core/gate.ts";
 import { assertUsableSecret, resolveIdentity } from "../core/identity.ts";
 import { classifyPage } from "../core/page-view.ts";
 import { previewTokenOf, readPreviewToken } from "../core/preview.ts";
@@ -49,8 +50,11 @@ export async function preparePageView(request: Request, env: Env, ctx: Pick<Exec
     loadRules(env, now, ctx),
     readPreviewToken(previewToken.token, secret, now),
   ]);
+  const cf = (request as Request & { cf?: GeoHints & { botManagement?: { verifiedBot?: unknown } } }).cf;
+  const gate = gateOf(request.headers, rules.consent, cf?.botManagement?.verifiedBot === true);
+  if (gate) return { gate } as const;
   const previous = identity.minted ? undefined : await decodeProfile(readProfileCookie(cookies), secret);
-  const geo = (request as Request & { cf?: GeoHints }).cf;
+  const geo = cf;
   const base = buildVisitorContext(request, identity, geo, now);
   const catalogue = needsCatalogue(rules, base.path) ? await loadCatalogue(env, now) : EMPTY_CATALOGUE;
   const view = classifyPage(rules.taxonomy, base.path, (slug) => catalogue.bySlug.get(slug)?.category);
@@ -69,6 +73,7 @@ export async function preparePageView(request: Request, env: Env, ctx: Pick<Exec
       moreFromCategory(catalogue, observed.behaviour, observed.profile.recent, view.product, limit),
   };
   return {
+    gate: undefined,
     now,
     identity,
     rules,
@@ -87,4 +92,4 @@ export async function preparePageView(request: Request, env: Env, ctx: Pick<Exec
   };
 }
 
-export type PreparedPageView = Awaited<ReturnType<typeof preparePageView>>;
+export type PreparedPageView = Exclude<Awaited<ReturnType<typeof preparePageView>>, { gate: string }>;

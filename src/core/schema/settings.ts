@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ConsentSchema } from "./consent.ts";
 import { GoalSchema } from "./goals.ts";
 import { CustomerSourceSchema, TaxonomyEntrySchema } from "./taxonomy.ts";
 
@@ -36,6 +37,10 @@ export const SettingsSchema = z
       .refine(isTimeZone, "an IANA time zone such as Europe/London")
       .default("UTC")
       .describe("The store's time zone, for localHour and weekday conditions."),
+    consent: ConsentSchema.default({
+      mode: "statistical",
+      grantedValues: ["1", "true", "yes", "granted", "accepted", "all"],
+    }),
     redirectHosts: z
       .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a host name such as shop.example.com"))
       .max(50)
@@ -50,7 +55,7 @@ export const PERSONALISED = "personalised";
 
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsInput = z.input<typeof SettingsSchema>;
-export const DEFAULT_SETTINGS: Settings = { goals: [], taxonomy: [], timeZone: "UTC", redirectHosts: [] };
+export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
 
 function isTimeZone(zone: string): boolean {
   try {

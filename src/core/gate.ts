@@ -1,0 +1,25 @@
+import { isbot } from "isbot";
+import { readCookie } from "./cookies.ts";
+import { type Consent, OBJECTION_COOKIE } from "./schema/consent.ts";
+
+/** Why a request gets no personalisation at all: the origin page, no cookie, nothing logged. */
+export type Gate = "bot" | "objection" | "no-consent";
+
+/**
+ * Checked before anything is stored or logged. Bots (the `isbot` list, or Cloudflare's verified-bot signal) get the
+ * control — the same page as most people, so it is not cloaking — and never enter the data. So do visitors who
+ * objected (our cookie, or Global Privacy Control), and, where consent is required, those who have not given it.
+ */
+export function gateOf(headers: Headers, consent: Consent, verifiedBot: boolean): Gate | undefined {
+  if (verifiedBot || isbot(headers.get("user-agent") ?? "")) return "bot";
+  const cookies = headers.get("cookie");
+  if (readCookie(cookies, OBJECTION_COOKIE) === "1" || headers.get("sec-gpc") === "1") return "objection";
+  if (consent.mode === "required") {
+    const value = consent.cookie ? readCookie(cookies, consent.cookie) : undefined;
+    const granted =
+      value !== undefined &&
+      consent.grantedValues.some((yes) => yes.toLowerCase() === decodeURIComponent(value).toLowerCase());
+    if (!granted) return "no-consent";
+  }
+  return undefined;
+}

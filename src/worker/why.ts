@@ -1,0 +1,144 @@
+import type { Context } from "hono";
+import { readCookie, serializeCookie } from "../core/cookies.ts";
+import { assign } from "../core/decide.ts";
+import { escapeHtml } from "../core/escape.ts";
+import { gateOf } from "../core/gate.ts";
+import { decodeIdentity, VISITOR_COOKIE } from "../core/identity.ts";
+import { compilePagePattern } from "../core/page-pattern.ts";
+import { behaviourOf, type Profile } from "../core/profile.ts";
+import { decodeProfile, PROFILE_COOKIE, readProfileCookie } from "../core/profile-cookie.ts";
+import { buildVisitorContext, type GeoHints, withProfile } from "../core/request-context.ts";
+import { OBJECTION_COOKIE } from "../core/schema/consent.ts";
+import type { Env } from "./env.ts";
+import { loadRules } from "./rules.ts";
+
+type WhyContext = Context<{ Bindings: Env }>;
+
+/** A sample path a page pattern matches, to ask "which arm would this visitor get on that page?". */
+const samplePath = (pattern: string) => pattern.replace(/\*\*/g, "x").replace(/\*/g, "x");
+
+function describeProfile(profile: Profile | undefined) {
+  if (!profile) return undefined;
+  return {
+    sessions: profile.sessions,
+    lastVisit: new Date(profile.lastSeen * 1000).toISOString(),
+    thisVisitCameFrom: profile.session.source,
+    categoriesViewed: Object.fromEntries(
+      Object.entries(profile.categories).map(([category, days]) => [category, days.length]),
+    ),
+    recentlyViewedProducts: profile.recent,
+    basketAddsThisVisit: profile.session.basketAdds,
+    purchases: profile.purchases,
+  };
+}
+
+/** What Stylist knows about this visitor and why they see what they see, as data. */
+async function explain(c: WhyContext) {
+  const now = Date.now();
+  const secret = c.env.VISITOR_SECRET ?? "";
+  const request = c.req.raw;
+  const cookies = request.headers.get("cookie");
+  const rules = await loadRules(c.env, now);
+  const gate = gateOf(request.headers, rules.consent, false);
+  const identity =
+    secret.length >= 16 ? await decodeIdentity(readCookie(cookies, VISITOR_COOKIE), secret) : undefined;
+  if (gate === "objection" || !identity) {
+    return {
+      objected: gate === "objection",
+      stored: null,
+      audiences: [],
+      experiences: [],
+      gate: gate ?? null,
+    };
+  }
+  const profile = await decodeProfile(readProfileCookie(cookies), secret);
+  const geo = (request as Request & { cf?: GeoHints }).cf;
+  let context = buildVisitorContext(request, identity, geo, now);
+  if (profile) {
+    const today = Math.floor(now / 86_400_000);
+    context = withProfile(context, {
+      profile,
+      behaviour: behaviourOf(profile, today, false),
+      newSession: false,
+    });
+  }
+  const audiences = rules.audiences
+    .filter((entry) => entry.test(context))
+    .map(({ audience }) => ({
+      id: audience.id,
+      name: audience.name ?? audience.id,
+      reason: audience.reason,
+    }));
+  const experiences = rules.live.flatMap((compiled) => {
+    const page = compiled.experiment.pages[0] ?? "/";
+    const path = samplePath(page);
+    if (!compilePagePattern(page).test(path)) return [];
+    const result = assign(compiled, { ...context, path });
+    if (typeof result === "string") return [];
+    return [
+      {
+        experiment: compiled.experiment.id,
+        name: compiled.experiment.name ?? compiled.experiment.id,
+        pages: compiled.experiment.pages,
+        youSee: result.control ? "the original page" : `version "${result.variant.id}"`,
+      },
+    ];
+  });
+  return {
+    objected: false,
+    gate: gate ?? null,
+    stored: {
+      visitorId: identity.id,
+      firstVisit: new Date(identity.firstSeen * 1000).toISOString(),
+      profile: describeProfile(profile) ?? null,
+    },
+    audiences,
+    experiences,
+  };
+}
+
+const PAGE_STYLE =
+  "body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}h1{font-size:1.5rem}li{margin:.3rem 0}button{font:inherit;padding:.5rem 1rem}";
+
+function page(data: Awaited<ReturnType<typeof explain>>): string {
+  const list = (items: string[]) => (items.length ? `<ul>${items.join("")}</ul>` : "<p>None.</p>");
+  const stored = data.stored;
+  const profile = stored?.profile;
+  const body = data.objected
+    ? "<p>You have objected: Stylist stores nothing about you, logs nothing and shows you the standard site.</p>"
+    : !stored
+      ? "<p>Stylist has not stored anything about you.</p>"
+      : `<h2>What we store</h2>${list([
+          `<li>A random visitor id (<code>${escapeHtml(stored.visitorId)}</code>) in a first-party cookie, first set ${escapeHtml(stored.firstVisit)}. It keeps you in the same version of each test.</li>`,
+          ...(profile
+            ? [
+                `<li>A profile cookie on your device: visit ${profile.sessions}, categories viewed ${escapeHtml(JSON.stringify(profile.categoriesViewed))}, recently viewed products ${escapeHtml(profile.recentlyViewedProducts.join(", ") || "none")}, basket adds this visit ${profile.basketAddsThisVisit}, purchases ${profile.purchases}.</li>`,
+              ]
+            : []),
+          "<li>For each test you see, an event with that id, the version, the page and your device type: never your IP address or anything you type.</li>",
+        ])}<h2>Why you see what you see</h2>${list(data.audiences.map((a) => `<li><strong>${escapeHtml(a.name)}</strong>: ${escapeHtml(a.reason)}</li>`))}<h2>Tests you are in</h2>${list(
+          data.experiences.map(
+            (e) =>
+              `<li>${escapeHtml(e.name)} (${escapeHtml(e.pages.join(", "))}): you see ${escapeHtml(e.youSee)}</li>`,
+          ),
+        )}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
+  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Why you see this</title><style>${PAGE_STYLE}</style></head><body><h1>Personalisation on this site</h1>${body}</body></html>`;
+}
+
+/** `GET /_stylist/why`: the visitor's own view of what is stored and why; JSON with `Accept: application/json`. */
+export async function why(c: WhyContext): Promise<Response> {
+  const data = await explain(c);
+  c.header("cache-control", "private, no-store");
+  if ((c.req.header("accept") ?? "").includes("application/json")) return c.json(data);
+  return c.html(page(data));
+}
+
+/** `POST /_stylist/why/object`: forget the identifier and profile on this device, and stop for good. */
+export function object(c: WhyContext): Response {
+  const expire = (name: string) => serializeCookie(name, "", { maxAgeSeconds: 0 });
+  const headers = new Headers({ location: "/_stylist/why", "cache-control": "no-store" });
+  headers.append("set-cookie", expire(VISITOR_COOKIE));
+  headers.append("set-cookie", expire(PROFILE_COOKIE));
+  headers.append("set-cookie", serializeCookie(OBJECTION_COOKIE, "1", { maxAgeSeconds: 400 * 24 * 60 * 60 }));
+  return new Response(null, { status: 303, headers });
+}
