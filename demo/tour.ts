@@ -20,10 +20,12 @@ Try this:
     Variant:  "Fell-tested kit, at your door tomorrow", a delivery line and an outlined button.
     Reload: same arm every time (your signed stylist_vid cookie). A private window is a new visitor.
 
- 2. From a terminal, five fresh visitors (no cookie jar), then one returning visitor
-    (--compressed: like Cloudflare, the local runtime may answer a client that names no encoding with gzip):
-      for i in 1 2 3 4 5; do curl -s --compressed ${proxy}/ | grep -o '<h1>[^<]*</h1>'; done
-      curl -s -c jar ${proxy}/ >/dev/null; curl -s --compressed -b jar ${proxy}/ | grep -o '<h1>[^<]*</h1>'
+ 2. From a terminal, five fresh visitors (no cookie jar), then one returning visitor. curl must say it is a
+    browser (bots get the plain page and no cookie), and --compressed because, like Cloudflare, the local runtime
+    may answer a client that names no encoding with gzip:
+      UA="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
+      for i in 1 2 3 4 5; do curl -s --compressed -A "$UA" ${proxy}/ | grep -o '<h1>[^<]*</h1>'; done
+      curl -s -A "$UA" -c jar ${proxy}/ >/dev/null; curl -s --compressed -A "$UA" -b jar ${proxy}/ | grep -o '<h1>[^<]*</h1>'
 
  3. A product page: ${proxy}${PRODUCT}
     80% of visitors are in "pdp-delivery-reassurance"; half of them see a delivery line under the basket button.
@@ -39,7 +41,14 @@ Try this:
     all personalisation. Preview any arm from a link (never logged):
       npx stylist preview usp-social-proof rating --site ${proxy}
 
- 7. Change the rules and watch them go live (the demo re-reads rules every 2 s):
+ 7. Behaviour at the edge, with no client script: browse trail running twice, then go home. Half of such
+    visitors (it is a test against a control) get a banner; ${proxy}/_stylist/why shows any visitor why.
+      rm -f jar; for p in /category/trail-running /category/trail-running /; do
+        curl -s --compressed -A "$UA" -b jar -c jar ${proxy}$p > page.html; done; grep -o 'trail-banner">[^<]*' page.html
+    Ask about any visitor, with the condition that decided each audience:
+      npx stylist simulate --url "${proxy}/?gclid=x" --sessions 2 --viewed trail-running=2 --header "User-Agent: iPhone"${origin}
+
+ 8. Change the rules and watch them go live (the demo re-reads rules every 2 s):
       edit rules/home.json, then:  npx stylist validate && npx stylist diff && npx stylist push -m "new headline"
       npx stylist history     npx stylist rollback     npx stylist kill home-hero-promise     npx stylist review
     The README walks through pausing, rolling out with a holdout and rolling back.

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Demo, startDemo } from "../../demo/run-demo.ts";
+import { BROWSER_UA } from "../support/browser-agent.ts";
 import { freePort } from "../support/free-port.ts";
 import { ROOT, runCli } from "../support/run-cli.ts";
 
@@ -40,7 +41,9 @@ function headline(html: string): string | undefined {
 }
 
 async function page(path: string, cookie?: string) {
-  const response = await fetch(`${demo.proxyUrl}${path}`, { headers: cookie ? { cookie } : {} });
+  const response = await fetch(`${demo.proxyUrl}${path}`, {
+    headers: { "user-agent": BROWSER_UA, ...(cookie ? { cookie } : {}) },
+  });
   const setCookie = response.headers.get("set-cookie");
   return { html: await response.text(), cookie: setCookie?.split(";")[0] ?? cookie };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Demo, startDemo } from "../../demo/run-demo.ts";
+import { BROWSER_UA } from "../support/browser-agent.ts";
 import { freePort } from "../support/free-port.ts";
 import { ROOT, runCli } from "../support/run-cli.ts";
 
@@ -30,7 +31,9 @@ async function push(message: string) {
 
 async function homePages(count: number) {
   const pages: string[] = [];
-  for (let i = 0; i < count; i++) pages.push(await (await fetch(`${demo.proxyUrl}/`)).text());
+  for (let i = 0; i < count; i++) {
+    pages.push(await (await fetch(`${demo.proxyUrl}/`, { headers: { "user-agent": BROWSER_UA } })).text());
+  }
   return pages;
 }
 
@@ -107,7 +110,7 @@ describe("an experiment's lifecycle on the demo home page", () => {
       ...local(),
     ]);
     expect(link.code, link.stderr).toBe(0);
-    const html = await (await fetch(link.stdout.trim())).text();
+    const html = await (await fetch(link.stdout.trim(), { headers: { "user-agent": BROWSER_UA } })).text();
     expect(html).toContain("Rated 4.8/5");
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect((await events("usp-social-proof")).length).toBe(before);

@@ -224,6 +224,9 @@ export default defineCommand({
     const profile: Profile | undefined = flagged
       ? buildProfile(
           {
+            // This request is the session's page unless the profile file says where the session began.
+            source: base.source,
+            landing: base.path,
             ...(args.profile ? profileFromFile(args.profile) : {}),
             ...(args.viewed ? { viewed: parseViewed(asList(args.viewed)) } : {}),
             ...(args.sessions ? { sessions: Number(args.sessions) } : {}),

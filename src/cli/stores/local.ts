@@ -25,13 +25,32 @@ export async function openLocalBackend(configPath: string, persistTo: string | u
     mode: "local",
     rules: kvRuleStore(RULES),
     sink: {
-      async query<Row>(sql: string, params: unknown[] = []) {
-        const result = await DB.prepare(sql)
-          .bind(...params)
-          .all<Row>();
-        return result.results;
+      query<Row>(sql: string, params: unknown[] = []) {
+        return whileBusy(
+          async () =>
+            (
+              await DB.prepare(sql)
+                .bind(...params)
+                .all<Row>()
+            ).results,
+        );
       },
     },
     close: () => proxy.dispose(),
   };
+}
+
+/**
+ * `wrangler dev` writes events into the same local SQLite file while the CLI reads it; a read can meet the writer's
+ * lock (SQLITE_BUSY). Locks are held for milliseconds, so a few short retries are enough.
+ */
+async function whileBusy<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt >= 8 || !/SQLITE_BUSY|database is locked/i.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
