@@ -1,6 +1,5 @@
 import { CLIError, EXIT } from "./errors.ts";
 import { readProjectConfig } from "./project.ts";
-import { openLocalBackend } from "./stores/local.ts";
 import type { Backend } from "./stores/types.ts";
 
 /** Flags every command that reads or writes state accepts. Local is the default, as in wrangler 4. */
@@ -27,7 +26,10 @@ export interface BackendFlags {
 export async function openBackend(flags: BackendFlags): Promise<Backend> {
   if (flags.local && flags.remote) throw new CLIError("choose one of --local and --remote", EXIT.invalid);
   const project = readProjectConfig(flags.config);
-  if (!flags.remote) return openLocalBackend(project.configPath, flags["persist-to"]);
+  if (!flags.remote) {
+    const { openLocalBackend } = await import("./stores/local.ts");
+    return openLocalBackend(project.configPath, flags["persist-to"]);
+  }
   const { openRemoteBackend, remoteOptionsFromEnv } = await import("./stores/remote.ts");
   try {
     return openRemoteBackend(

@@ -1,36 +1,24 @@
 import { defineCommand, runCommand, runMain } from "citty";
 import { RulesError } from "../rules/versions.ts";
-import catalogue from "./commands/catalogue.ts";
-import diff from "./commands/diff.ts";
-import events from "./commands/events.ts";
-import history from "./commands/history.ts";
-import kill from "./commands/kill.ts";
-import list from "./commands/list.ts";
-import preview from "./commands/preview.ts";
-import pull from "./commands/pull.ts";
-import push from "./commands/push.ts";
-import review from "./commands/review.ts";
-import rollback from "./commands/rollback.ts";
-import simulate from "./commands/simulate.ts";
-import validate from "./commands/validate.ts";
 import { CLIError, EXIT } from "./errors.ts";
 
 const main = defineCommand({
   meta: { name: "stylist", description: "Edit, ship and inspect Stylist's edge personalisation rules" },
+  // Each command is loaded only when run: `validate` should not pay for wrangler, which `push` needs.
   subCommands: {
-    validate,
-    diff,
-    push,
-    pull,
-    list,
-    history,
-    rollback,
-    kill,
-    preview,
-    simulate,
-    events,
-    review,
-    catalogue,
+    validate: () => import("./commands/validate.ts").then((module) => module.default),
+    diff: () => import("./commands/diff.ts").then((module) => module.default),
+    push: () => import("./commands/push.ts").then((module) => module.default),
+    pull: () => import("./commands/pull.ts").then((module) => module.default),
+    list: () => import("./commands/list.ts").then((module) => module.default),
+    history: () => import("./commands/history.ts").then((module) => module.default),
+    rollback: () => import("./commands/rollback.ts").then((module) => module.default),
+    kill: () => import("./commands/kill.ts").then((module) => module.default),
+    preview: () => import("./commands/preview.ts").then((module) => module.default),
+    simulate: () => import("./commands/simulate.ts").then((module) => module.default),
+    events: () => import("./commands/events.ts").then((module) => module.default),
+    review: () => import("./commands/review.ts").then((module) => module.default),
+    catalogue: () => import("./commands/catalogue.ts").then((module) => module.default),
     report: () => import("./commands/report.ts").then((module) => module.default),
     plan: () => import("./commands/plan.ts").then((module) => module.default),
   },
@@ -39,7 +27,7 @@ const main = defineCommand({
 const rawArgs = process.argv.slice(2);
 
 // The only place that sets the exit code. Commands throw CLIError (a message for people) or RulesError (a refused
-// rules operation); anything else is unexpected and is shown with its stack so it can be reported.
+// rules operation); anything else is unexpected: one line, and the stack with STYLIST_DEBUG=1.
 if (rawArgs.length === 0 || rawArgs.some((arg) => arg === "--help" || arg === "-h")) {
   await runMain(main, { rawArgs });
 } else {
