@@ -52,3 +52,17 @@ export async function withBackend<T>(flags: BackendFlags, use: (backend: Backend
     await backend.close();
   }
 }
+
+/** A sink query's failure, explained when the tables are missing (migrations not applied), else passed on. */
+export function missingTables(backend: Backend) {
+  return (error: Error): never => {
+    if (/no such table/i.test(error.message)) {
+      const flag = backend.mode === "local" ? "--local" : "--remote";
+      throw new CLIError(
+        `the sink is missing tables: run \`npx wrangler d1 migrations apply DB ${flag}\``,
+        EXIT.failed,
+      );
+    }
+    throw error;
+  };
+}

@@ -71,7 +71,7 @@ function expand(wire: Compact): Profile {
 const encodePayload = (wire: Compact) => base64url(new TextEncoder().encode(JSON.stringify(wire)));
 
 /** Drops the oldest signals until the cookie fits: products seen, then recent products, then categories. */
-function fit(profile: Profile): string {
+function fitToCap(profile: Profile): string {
   let wire = compact(profile);
   for (let payload = encodePayload(wire); ; payload = encodePayload(wire)) {
     if (payload.length + 23 <= MAX_COOKIE_CHARS) return payload;
@@ -87,7 +87,7 @@ function fit(profile: Profile): string {
 }
 
 export async function encodeProfile(profile: Profile, secret: string): Promise<string> {
-  const payload = fit(profile);
+  const payload = fitToCap(profile);
   return `${payload}.${await sign(DOMAIN + payload, secret)}`;
 }
 

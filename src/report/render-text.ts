@@ -4,19 +4,7 @@ import { statisticValue } from "./arm-figures.ts";
 import * as f from "./format.ts";
 import { metricLabel } from "./metrics.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
-
-/** Left-aligned columns separated by two spaces, with a rule under the header. */
-export function textTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, i) =>
-    Math.max(header.length, ...rows.map((row) => (row[i] ?? "").length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return [line(headers), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
-}
+import { textTable } from "./text-table.ts";
 
 function armsTable(arms: ArmReport[], primary: string): string {
   return textTable(

@@ -117,7 +117,7 @@ function redirectResponse(input: PersonaliseInput): Response | undefined {
  * and skips the rewriter's cost entirely.
  */
 export function personalise(input: PersonaliseInput): Response | undefined {
-  const { decisions, context } = input;
+  const { decisions } = input;
   if (decisions.length === 0) {
     sendEvents(input, [], Promise.resolve(NOTHING_RENDERED));
     return undefined;

@@ -134,7 +134,7 @@ export async function why(c: WhyContext): Promise<Response> {
 }
 
 /** `POST /_stylist/why/object`: forget the identifier and profile on this device, and stop for good. */
-export function object(c: WhyContext): Response {
+export function object(_c: WhyContext): Response {
   const expire = (name: string) => serializeCookie(name, "", { maxAgeSeconds: 0 });
   const headers = new Headers({ location: "/_stylist/why", "cache-control": "no-store" });
   headers.append("set-cookie", expire(VISITOR_COOKIE));

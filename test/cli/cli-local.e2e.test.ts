@@ -1,18 +1,12 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Demo, startDemo } from "../../demo/run-demo.ts";
+import { describe, expect, it } from "vitest";
 import { BROWSER_UA } from "../support/browser-agent.ts";
-import { freePort } from "../support/free-port.ts";
+import { eventually, useDemoStack } from "../support/demo-stack.ts";
 import { ROOT, runCli } from "../support/run-cli.ts";
 
-// One local stack for the whole file: the sample storefront, wrangler dev (worker + queue consumer + D1) and the
-// CLI, all sharing one temporary state directory, exactly as `npm start` and `npx stylist` share .wrangler/state.
-let demo: Demo;
-let state: string;
-let rulesDir: string;
-const local = () => ["--persist-to", state];
+const stack = useDemoStack();
+const local = () => stack.local();
 const HOME_RULES = join(ROOT, "rules", "home.json");
 
 const CONTROL_HEADLINE = "Gear for every fell and fjord";
@@ -21,13 +15,13 @@ async function simulate(cookie: string, extra: string[]) {
   const result = await runCli([
     "simulate",
     "--url",
-    `${demo.proxyUrl}/`,
+    `${stack.demo.proxyUrl}/`,
     "--cookie",
     cookie,
     "--rules",
     "active",
     "--origin",
-    demo.originUrl,
+    stack.demo.originUrl,
     "--json",
     ...extra,
     ...local(),
@@ -41,7 +35,7 @@ function headline(html: string): string | undefined {
 }
 
 async function page(path: string, cookie?: string) {
-  const response = await fetch(`${demo.proxyUrl}${path}`, {
+  const response = await fetch(`${stack.demo.proxyUrl}${path}`, {
     headers: { "user-agent": BROWSER_UA, ...(cookie ? { cookie } : {}) },
   });
   const setCookie = response.headers.get("set-cookie");
@@ -51,40 +45,12 @@ async function page(path: string, cookie?: string) {
 function writeRules(transform: (rules: { experiments: Array<Record<string, unknown>> }) => void) {
   const rules = JSON.parse(readFileSync(HOME_RULES, "utf8"));
   transform(rules);
-  writeFileSync(join(rulesDir, "home.json"), JSON.stringify(rules, null, 2));
+  writeFileSync(join(stack.rulesDir, "home.json"), JSON.stringify(rules, null, 2));
 }
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting for the worker");
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-beforeAll(async () => {
-  state = mkdtempSync(join(tmpdir(), "stylist-state-"));
-  rulesDir = mkdtempSync(join(tmpdir(), "stylist-rules-"));
-  cpSync(join(ROOT, "rules"), rulesDir, { recursive: true });
-  demo = await startDemo({
-    port: await freePort(),
-    originPort: await freePort(),
-    persistTo: state,
-    refreshSeconds: 0,
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await demo?.stop();
-  rmSync(state, { recursive: true, force: true });
-  rmSync(rulesDir, { recursive: true, force: true });
-});
 
 describe("the demo stack and the CLI against local state", () => {
   it("serves fresh visitors both arms; a visitor in every control gets the origin's bytes", async () => {
-    const origin = await (await fetch(`${demo.originUrl}/`)).text();
+    const origin = await (await fetch(`${stack.demo.originUrl}/`)).text();
     const headlines = new Set<string>();
     let comparedWithOrigin = false;
     for (let i = 0; i < 40 && !(headlines.size === 2 && comparedWithOrigin); i++) {
@@ -113,7 +79,7 @@ describe("the demo stack and the CLI against local state", () => {
   it("lists the exposures it logged through the queue with `stylist events --json`", async () => {
     const { cookie } = await page("/");
     const visitor = cookie?.split(".")[1];
-    const events = await waitFor(async () => {
+    const events = await eventually(async () => {
       const result = await runCli(["events", "--json", "--experiment", "home-hero-promise", ...local()]);
       expect(result.code).toBe(0);
       const found = (JSON.parse(result.stdout) as Array<{ visitor: string }>).filter(
@@ -145,7 +111,7 @@ describe("the demo stack and the CLI against local state", () => {
       const experiment = rules.experiments[0] as { variants: Array<{ ops?: Array<{ selector?: string }> }> };
       (experiment.variants[1]?.ops?.[0] as { selector: string }).selector = "h1 + p";
     });
-    const result = await runCli(["push", "--dir", rulesDir, ...local()]);
+    const result = await runCli(["push", "--dir", stack.rulesDir, ...local()]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       "home.json: experiments[0].variants[1].ops[0].selector: sibling combinators",
@@ -162,14 +128,14 @@ describe("the demo stack and the CLI against local state", () => {
       experiment.variants[0] = { ...experiment.variants[0], weight: 0 } as never;
       (experiment.variants[1]?.ops?.[0] as { value: string }).value = "Pushed from the CLI";
     });
-    const diff = await runCli(["diff", "--dir", rulesDir, ...local()]);
+    const diff = await runCli(["diff", "--dir", stack.rulesDir, ...local()]);
     expect(diff.stdout).toContain(
       'variants[1].ops[0].value: "Fell-tested kit, at your door tomorrow" → "Pushed from the CLI"',
     );
-    const push = await runCli(["push", "--dir", rulesDir, "-m", "e2e headline", ...local()]);
+    const push = await runCli(["push", "--dir", stack.rulesDir, "-m", "e2e headline", ...local()]);
     expect(push.code, push.stderr).toBe(0);
     const pushed = Number(/pushed version (\d+)/.exec(push.stdout)?.[1]);
-    await waitFor(async () =>
+    await eventually(async () =>
       headline((await page("/")).html) === "Pushed from the CLI" ? true : undefined,
     );
 
@@ -178,16 +144,16 @@ describe("the demo stack and the CLI against local state", () => {
 
     const rollback = await runCli(["rollback", ...local()]);
     expect(rollback.stdout).toContain(`active version is now ${pushed - 1} (was ${pushed}`);
-    await waitFor(async () => {
+    await eventually(async () => {
       const seen = headline((await page("/")).html);
       return seen !== "Pushed from the CLI" ? seen : undefined;
     });
   }, 60_000);
 
   it("kills every experiment so every visitor gets the origin page, and revives them", async () => {
-    const origin = await (await fetch(`${demo.originUrl}/`)).text();
+    const origin = await (await fetch(`${stack.demo.originUrl}/`)).text();
     expect((await runCli(["kill", "--all", ...local()])).code).toBe(0);
-    await waitFor(async () => {
+    await eventually(async () => {
       for (let i = 0; i < 6; i++) if ((await page("/")).html !== origin) return undefined;
       return true;
     });
@@ -196,6 +162,6 @@ describe("the demo stack and the CLI against local state", () => {
       expect.objectContaining({ id: "home-hero-promise", status: "killed" }),
     );
     expect((await runCli(["kill", "--all", "--revive", ...local()])).code).toBe(0);
-    await waitFor(async () => ((await page("/")).html !== origin ? true : undefined));
+    await eventually(async () => ((await page("/")).html !== origin ? true : undefined));
   }, 60_000);
 });

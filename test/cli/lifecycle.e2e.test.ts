@@ -1,22 +1,18 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Demo, startDemo } from "../../demo/run-demo.ts";
+import { describe, expect, it } from "vitest";
 import { BROWSER_UA } from "../support/browser-agent.ts";
-import { freePort } from "../support/free-port.ts";
-import { ROOT, runCli } from "../support/run-cli.ts";
+import { eventually, useDemoStack } from "../support/demo-stack.ts";
+import { runCli } from "../support/run-cli.ts";
 
 // The lifecycle walk-through from the README, on the demo stack: three experiments in one layer on the home page
 // plus the programme holdout; preview; pause; roll out with a holdout; a bad push rolled back in one command.
-let demo: Demo;
-let state: string;
-let rulesDir: string;
-const local = () => ["--persist-to", state];
+const stack = useDemoStack();
+const local = () => stack.local();
 
 type UspRules = { experiments: Array<Record<string, unknown>> };
 function editUsp(change: (rules: UspRules) => void) {
-  const path = join(rulesDir, "home-usp.json");
+  const path = join(stack.rulesDir, "home-usp.json");
   const rules = JSON.parse(readFileSync(path, "utf8")) as UspRules;
   change(rules);
   writeFileSync(path, JSON.stringify(rules, null, 2));
@@ -25,14 +21,16 @@ const experimentIn = (rules: UspRules, id: string) =>
   rules.experiments.find((e) => e.id === id) as Record<string, unknown>;
 
 async function push(message: string) {
-  const result = await runCli(["push", "--dir", rulesDir, "-m", message, ...local()]);
+  const result = await runCli(["push", "--dir", stack.rulesDir, "-m", message, ...local()]);
   expect(result.code, result.stderr).toBe(0);
 }
 
 async function homePages(count: number) {
   const pages: string[] = [];
   for (let i = 0; i < count; i++) {
-    pages.push(await (await fetch(`${demo.proxyUrl}/`, { headers: { "user-agent": BROWSER_UA } })).text());
+    pages.push(
+      await (await fetch(`${stack.demo.proxyUrl}/`, { headers: { "user-agent": BROWSER_UA } })).text(),
+    );
   }
   return pages;
 }
@@ -49,34 +47,6 @@ async function events(experiment: string) {
   ]);
   return JSON.parse(result.stdout) as Array<{ variant: string; phase: number; type: string }>;
 }
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-}
-
-beforeAll(async () => {
-  state = mkdtempSync(join(tmpdir(), "stylist-lifecycle-"));
-  rulesDir = mkdtempSync(join(tmpdir(), "stylist-lifecycle-rules-"));
-  cpSync(join(ROOT, "rules"), rulesDir, { recursive: true });
-  demo = await startDemo({
-    port: await freePort(),
-    originPort: await freePort(),
-    persistTo: state,
-    refreshSeconds: 0,
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await demo?.stop();
-  rmSync(state, { recursive: true, force: true });
-  rmSync(rulesDir, { recursive: true, force: true });
-});
 
 describe("an experiment's lifecycle on the demo home page", () => {
   it("runs three experiments in one layer: no visitor sees two of them", async () => {
@@ -104,7 +74,7 @@ describe("an experiment's lifecycle on the demo home page", () => {
       "usp-social-proof",
       "rating",
       "--site",
-      demo.proxyUrl,
+      stack.demo.proxyUrl,
       "--ttl",
       "10m",
       ...local(),

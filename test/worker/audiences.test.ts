@@ -99,7 +99,11 @@ describe("the visitor's own view: /_stylist/why", () => {
       cookie,
       headers: { accept: "application/json", "user-agent": BROWSER },
     });
-    const data = await response.json<Record<string, any>>();
+    const data = await response.json<{
+      stored: { profile: { categoriesViewed: Record<string, number> } };
+      audiences: unknown[];
+      experiences: unknown[];
+    }>();
     expect(response.headers.get("cache-control")).toBe("private, no-store");
     expect(data.stored.profile.categoriesViewed).toEqual({ about: 2 });
     expect(data.audiences).toEqual([

@@ -18,7 +18,9 @@ describe("headers on personalised pages", () => {
     expect(identity).toMatch(
       /^stylist_vid=v1\.[0-9a-f]{32}\.\d+\.[\w-]{22}; Path=\/; Max-Age=34560000; Secure; SameSite=Lax; HttpOnly$/,
     );
-    expect(profile).toMatch(/^stylist_p=[\w-]+\.[\w-]{22}; Path=\/; Max-Age=7776000; Secure; SameSite=Lax; HttpOnly$/);
+    expect(profile).toMatch(
+      /^stylist_p=[\w-]+\.[\w-]{22}; Path=\/; Max-Age=7776000; Secure; SameSite=Lax; HttpOnly$/,
+    );
     const again = await visit("/", { cookie: cookieJar(response) });
     expect(again.headers.get("set-cookie")).toBeNull();
   });

@@ -6,7 +6,7 @@ import {
   type ConversionRow,
   conversionFromRow,
 } from "../../sink/rows.ts";
-import { backendArgs, withBackend } from "../backend.ts";
+import { backendArgs, missingTables, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { printJson, table } from "../output.ts";
 import type { SqlRunner } from "../stores/types.ts";
@@ -70,16 +70,7 @@ export default defineCommand({
         goal: args.goal,
         type: args.type,
         limit,
-      }).catch((error: Error) => {
-        if (/no such table/i.test(error.message)) {
-          const flag = backend.mode === "local" ? "--local" : "--remote";
-          throw new CLIError(
-            `the sink is missing tables: run \`npx wrangler d1 migrations apply DB ${flag}\``,
-            EXIT.failed,
-          );
-        }
-        throw error;
-      });
+      }).catch(missingTables(backend));
       if (args.json) return printJson(events);
       if (events.length === 0) return console.log(`no events yet (${backend.mode})`);
       console.log(

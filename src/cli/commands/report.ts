@@ -15,7 +15,7 @@ import { sinkEvents } from "../../report/sink-source.ts";
 import type { AggregateResult } from "../../report/sums.ts";
 import { parseWindow } from "../../report/window.ts";
 import { readActive } from "../../rules/versions.ts";
-import { type BackendFlags, backendArgs, withBackend } from "../backend.ts";
+import { type BackendFlags, backendArgs, missingTables, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { loadValidRules, rulesDirArg } from "../load-rules.ts";
 import { printJson } from "../output.ts";
@@ -58,19 +58,6 @@ async function* readNdjson(file: string, pass: "exposures" | "conversions"): Asy
 async function* fileEvents(file: string): AsyncGenerator<StylistEvent> {
   yield* readNdjson(file, "exposures");
   yield* readNdjson(file, "conversions");
-}
-
-function missingTables(backend: Backend) {
-  return (error: Error): never => {
-    if (/no such table/i.test(error.message)) {
-      const flag = backend.mode === "local" ? "--local" : "--remote";
-      throw new CLIError(
-        `the sink is missing tables: run \`npx wrangler d1 migrations apply DB ${flag}\``,
-        EXIT.failed,
-      );
-    }
-    throw error;
-  };
 }
 
 interface Parsed {

@@ -9,7 +9,6 @@ import {
   recentlyViewed,
 } from "../../core/catalogue-index.ts";
 import { type CompiledRules, compileRules } from "../../core/compile.ts";
-import type { VisitorContext } from "../../core/context.ts";
 import { readCookie } from "../../core/cookies.ts";
 import { type Decision, decide, type Evaluation, evaluate } from "../../core/decide.ts";
 import { planEdits } from "../../core/edit-plan.ts";
