@@ -20,3 +20,12 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   if (options.httpOnly !== false) parts.push("HttpOnly");
   return parts.join("; ");
 }
+
+/** Percent-decoding that never throws: a malformed cookie value is taken as it is rather than failing the page. */
+export function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

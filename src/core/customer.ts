@@ -1,4 +1,4 @@
-import { readCookie } from "./cookies.ts";
+import { readCookie, safeDecode } from "./cookies.ts";
 import { verify } from "./hmac.ts";
 import type { CustomerSource } from "./schema/taxonomy.ts";
 
@@ -24,11 +24,11 @@ export async function readCustomer(
     (source.header && headers.get(source.header)) ||
     (source.cookie && readCookie(headers.get("cookie"), source.cookie));
   if (!raw || raw.length > 200) return NONE;
-  let value = decodeURIComponent(raw).trim();
+  let value = safeDecode(raw).trim();
   if (source.secretVar) {
     const secret = secrets[source.secretVar];
     const dot = value.lastIndexOf(".");
-    if (typeof secret !== "string" || dot < 1) return NONE;
+    if (typeof secret !== "string" || secret.length < 16 || dot < 1) return NONE;
     if (!(await verify(`customer.v1.${value.slice(0, dot)}`, value.slice(dot + 1), secret))) return NONE;
     value = value.slice(0, dot);
   }

@@ -122,3 +122,19 @@ export function decide(
   }
   return preview && preview.size > 0 ? decisions : applyProgrammeHoldout(rules, decisions, context.visitorId);
 }
+
+/**
+ * For visitors Stylist must not identify or log (bots, objections, no consent): no test arms, but a rolled-out winner
+ * is now simply the site's content, so they get it too — serving crawlers something other than what people see would
+ * be cloaking.
+ */
+export function decideRolledOut(context: VisitorContext, rules: CompiledRules): Decision[] {
+  const decisions: Decision[] = [];
+  for (const compiled of candidatesFor(rules, context.path)) {
+    const { experiment } = compiled;
+    if (experiment.status !== "rolled-out" || (compiled.audience && !compiled.audience(context))) continue;
+    const rolledOut = experiment.variants.find((variant) => variant.id === experiment.rollout);
+    if (rolledOut) decisions.push(decision(compiled, rolledOut, rolledOut.id, 0));
+  }
+  return decisions;
+}

@@ -1,5 +1,5 @@
 import { isbot } from "isbot";
-import { readCookie } from "./cookies.ts";
+import { readCookie, safeDecode } from "./cookies.ts";
 import { type Consent, OBJECTION_COOKIE } from "./schema/consent.ts";
 
 /** Why a request gets no personalisation at all: the origin page, no cookie, nothing logged. */
@@ -18,7 +18,7 @@ export function gateOf(headers: Headers, consent: Consent, verifiedBot: boolean)
     const value = consent.cookie ? readCookie(cookies, consent.cookie) : undefined;
     const granted =
       value !== undefined &&
-      consent.grantedValues.some((yes) => yes.toLowerCase() === decodeURIComponent(value).toLowerCase());
+      consent.grantedValues.some((yes) => yes.toLowerCase() === safeDecode(value).toLowerCase());
     if (!granted) return "no-consent";
   }
   return undefined;

@@ -6,7 +6,7 @@ import { base64url, fromBase64url, sign, verify } from "./hmac.ts";
  *   ?stylist_preview=<base64url(JSON {"arms": {experiment: arm}, "exp": unixSeconds})>.<signature>
  * The signature is an HMAC with VISITOR_SECRET over "preview.v1." + the payload, so a visitor cookie can never pass
  * for a preview token or the other way round. A preview request is never logged and never touches the visitor's
- * own cookie; the token rides in a session cookie of its own so the holder can click around the site.
+ * own cookie; the token rides in a cookie of its own, until the token expires, so the holder can click around.
  */
 export const PREVIEW_PARAM = "stylist_preview";
 export const PREVIEW_COOKIE = "stylist_preview";

@@ -22,7 +22,7 @@ export interface Profile {
   categories: Record<string, number[]>;
   /** Recently viewed product slugs, newest first. */
   recent: string[];
-  /** Product slugs viewed at any time in the retention window, for "came back to a product". */
+  /** Product slugs viewed before, newest first, capped at MAX_SEEN (not aged out), for "came back to a product". */
   seen: string[];
   purchases: number;
   lastPurchase: number | undefined;

@@ -49,8 +49,3 @@ function referrerHost(referrer: string | null): string | undefined {
     return undefined;
   }
 }
-
-/** A page reached from another page of the same site: part of the session, not a new arrival. */
-export function isInternalNavigation(url: URL, referrer: string | null): boolean {
-  return referrerHost(referrer) === url.hostname;
-}

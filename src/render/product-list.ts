@@ -9,7 +9,8 @@ function price(minor: number, currency: string): string {
     format = new Intl.NumberFormat("en-GB", { style: "currency", currency });
     formats.set(currency, format);
   }
-  return format.format(minor / 100);
+  // Minor units per major unit follow the currency: pence for GBP, none for JPY.
+  return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
 }
 
 /** The markup of a product list: every value from the catalogue or the profile is escaped. */

@@ -1,8 +1,14 @@
 import { compileExperiment } from "../core/compile.ts";
 import { syntheticContext, type VisitorContext } from "../core/context.ts";
 import { assign } from "../core/decide.ts";
+import type { Audience } from "../core/schema/audience.ts";
 import type { Experiment } from "../core/schema/experiment.ts";
 import { allocationOf } from "./phases.ts";
+
+interface RuleSetLike {
+  experiments: readonly Experiment[];
+  audiences?: readonly Audience[];
+}
 
 export interface BlastRadius {
   id: string;
@@ -37,10 +43,13 @@ function armOf(experiment: Experiment | undefined, context: VisitorContext): str
  * For every experiment live before or after: would the change start a new phase, and what share of visitors would
  * change arm. Computed by assigning the same simulated visitors under both versions.
  */
-export function blastRadius(before: readonly Experiment[], after: readonly Experiment[]): BlastRadius[] {
-  const previous = new Map(before.map((experiment) => [experiment.id, experiment]));
+export function blastRadius(before: RuleSetLike, after: RuleSetLike): BlastRadius[] {
+  const previous = new Map(before.experiments.map((experiment) => [experiment.id, experiment]));
+  const named = (rules: RuleSetLike) =>
+    new Map((rules.audiences ?? []).map((audience) => [audience.id, audience.condition]));
+  const [namedBefore, namedAfter] = [named(before), named(after)];
   const results: BlastRadius[] = [];
-  for (const experiment of after) {
+  for (const experiment of after.experiments) {
     const old = previous.get(experiment.id);
     if (!isLive(old) && !isLive(experiment)) continue;
     let changed = 0;
@@ -54,7 +63,10 @@ export function blastRadius(before: readonly Experiment[], after: readonly Exper
     }
     results.push({
       id: experiment.id,
-      newPhase: old !== undefined && isLive(old) && allocationOf(old) !== allocationOf(experiment),
+      newPhase:
+        old !== undefined &&
+        isLive(old) &&
+        allocationOf(old, namedBefore) !== allocationOf(experiment, namedAfter),
       armChangeShare: involved === 0 ? 0 : changed / involved,
       simulated: SIMULATED_VISITORS,
     });

@@ -1,3 +1,4 @@
+import type { Audience, Condition } from "../core/schema/audience.ts";
 import type { Experiment } from "../core/schema/experiment.ts";
 import { GLOBAL_HOLDOUT, type Settings } from "../core/schema/settings.ts";
 import type { Phase, Snapshot } from "../core/schema/snapshot.ts";
@@ -14,11 +15,35 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Everything that decides which arm a visitor lands in. Copy, ops and status are not part of it. */
-export function allocationOf(experiment: Experiment): string {
+/** Replaces `{ "audience": id }` references by the named audiences' own conditions, so editing one is a change. */
+function resolved(
+  condition: Condition | undefined,
+  audiences: ReadonlyMap<string, Condition>,
+  depth = 0,
+): unknown {
+  if (!condition || depth > 20) return condition;
+  if ("audience" in condition)
+    return {
+      audience: condition.audience,
+      is: resolved(audiences.get(condition.audience), audiences, depth + 1),
+    };
+  if ("all" in condition) return { all: condition.all.map((inner) => resolved(inner, audiences, depth + 1)) };
+  if ("any" in condition) return { any: condition.any.map((inner) => resolved(inner, audiences, depth + 1)) };
+  if ("not" in condition) return { not: resolved(condition.not, audiences, depth + 1) };
+  return condition;
+}
+
+/**
+ * Everything that decides which arm a visitor lands in: copy, ops and status are not part of it; the audience is,
+ * with the named audiences it refers to spelled out.
+ */
+export function allocationOf(
+  experiment: Experiment,
+  audiences: ReadonlyMap<string, Condition> = new Map(),
+): string {
   return canonical({
     pages: experiment.pages,
-    audience: experiment.audience,
+    audience: resolved(experiment.audience, audiences),
     coverage: experiment.coverage,
     holdout: experiment.holdout,
     seed: experiment.seed ?? experiment.id,
@@ -39,6 +64,7 @@ function holdoutAllocation(settings: Settings): string | undefined {
  */
 export function nextPhases(
   experiments: readonly Experiment[],
+  audiences: readonly Audience[],
   settings: Settings,
   active: Pick<Snapshot, "phases"> | undefined,
   latest: Pick<Snapshot, "phases"> | undefined,
@@ -53,7 +79,8 @@ export function nextPhases(
         ? { ...current, highest: Math.max(highest, current.phase) }
         : { phase: highest + 1, since: now.toISOString(), allocation, highest: highest + 1 };
   };
-  for (const experiment of experiments) assign(experiment.id, allocationOf(experiment));
+  const named = new Map(audiences.map((audience) => [audience.id, audience.condition]));
+  for (const experiment of experiments) assign(experiment.id, allocationOf(experiment, named));
   const holdout = holdoutAllocation(settings);
   if (holdout) assign(GLOBAL_HOLDOUT, holdout);
   return phases;

@@ -156,8 +156,8 @@ export async function pushRules(
   const latest = await readLatest(store);
   const ids = new Set(experiments.map((experiment) => experiment.id));
   const killed = (active?.killed ?? []).filter((id) => ids.has(id));
-  const phases = nextPhases(experiments, settings, active, latest, options.now ?? new Date());
   const audiences = rules.audiences ?? [];
+  const phases = nextPhases(experiments, audiences, settings, active, latest, options.now ?? new Date());
   const snapshot = await writeSnapshot(store, { experiments, killed, settings, phases, audiences }, options);
   return repaired ? { snapshot, repaired } : { snapshot };
 }

@@ -6,8 +6,8 @@ import { refreshIntervalMs } from "./rules-cache.ts";
 
 /**
  * The product catalogue, cached in the isolate like the rules: read from KV at most once per refresh interval, and
- * only by page views that need it (product pages, product-list ops). Missing or invalid: an empty catalogue, so
- * product lists render nothing and the page is served as usual.
+ * only by page views that need it (product pages, product-list ops). Missing: an empty catalogue, so product lists
+ * render nothing; invalid or unreadable: the last good one is kept. The page is served as usual either way.
  */
 let cached: { index: CatalogueIndex; checkedAt: number } | undefined;
 

@@ -2,6 +2,8 @@ import { urlGoalConversions } from "../core/conversions.ts";
 import { identityCookie } from "../core/identity.ts";
 import { previewCookie } from "../core/preview.ts";
 import { profileCookie } from "../core/profile-cookie.ts";
+import { templateValues } from "../core/template.ts";
+import { NO_RENDER_DATA } from "../render/render-data.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 import { fetchOrigin, isPersonalisable, rewriteOriginRedirect } from "./origin.ts";
@@ -45,8 +47,9 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   const origin = await originPending;
   if (!isPersonalisable(request, origin)) return origin;
   const ready = await withinBudget(prepared, PREPARE_BUDGET_MS);
-  // Bots, objections and missing consent get the origin page as it came: no cookie, nothing logged.
-  if (!ready || ready.gate) return origin;
+  if (!ready) return origin;
+  // Bots, objections and missing consent: no cookie, nothing logged, and no test arm — only rolled-out winners.
+  if (ready.gate) return serveGated(request, origin, ready, env, ctx);
   try {
     const response =
       personalise({
@@ -83,6 +86,37 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
       if (ready.identity.minted || ready.profile) markPrivate(response.headers);
     }
     return response;
+  } catch (error) {
+    logFault("render_failed", error);
+    return origin;
+  }
+}
+
+function serveGated(
+  request: Request,
+  origin: Response,
+  ready: Extract<Awaited<ReturnType<typeof preparePageView>>, { gate: string }>,
+  env: Env,
+  ctx: Pick<ExecutionContext, "waitUntil">,
+): Response {
+  if (ready.decisions.length === 0) return origin;
+  try {
+    return (
+      personalise({
+        request,
+        origin,
+        context: ready.context,
+        rules: ready.rules,
+        decisions: ready.decisions,
+        conversions: [],
+        render: { ...NO_RENDER_DATA, values: templateValues(ready.context) },
+        segments: () => [],
+        log: false,
+        env,
+        ctx,
+        createRewriter: () => new HTMLRewriter(),
+      }) ?? origin
+    );
   } catch (error) {
     logFault("render_failed", error);
     return origin;

@@ -1,7 +1,7 @@
 import { EMPTY_CATALOGUE, moreFromCategory, recentlyViewed } from "../core/catalogue-index.ts";
 import type { CompiledRules } from "../core/compile.ts";
 import { readCustomer } from "../core/customer.ts";
-import { decide } from "../core/decide.ts";
+import { decide, decideRolledOut } from "../core/decide.ts";
 import { gateOf } from "../core/gate.ts";
 import { assertUsableSecret, resolveIdentity } from "../core/identity.ts";
 import { classifyPage } from "../core/page-view.ts";
@@ -52,7 +52,10 @@ export async function preparePageView(request: Request, env: Env, ctx: Pick<Exec
   ]);
   const cf = (request as Request & { cf?: GeoHints & { botManagement?: { verifiedBot?: unknown } } }).cf;
   const gate = gateOf(request.headers, rules.consent, cf?.botManagement?.verifiedBot === true);
-  if (gate) return { gate } as const;
+  if (gate) {
+    const anonymous = buildVisitorContext(request, identity, cf, now);
+    return { gate, context: anonymous, rules, decisions: decideRolledOut(anonymous, rules) } as const;
+  }
   const previous = identity.minted ? undefined : await decodeProfile(readProfileCookie(cookies), secret);
   const geo = cf;
   const base = buildVisitorContext(request, identity, geo, now);

@@ -3,6 +3,7 @@ import { readCookie, serializeCookie } from "../core/cookies.ts";
 import { assign } from "../core/decide.ts";
 import { escapeHtml } from "../core/escape.ts";
 import { gateOf } from "../core/gate.ts";
+import { bucket } from "../core/hash.ts";
 import { decodeIdentity, VISITOR_COOKIE } from "../core/identity.ts";
 import { compilePagePattern } from "../core/page-pattern.ts";
 import { behaviourOf, type Profile } from "../core/profile.ts";
@@ -69,24 +70,30 @@ async function explain(c: WhyContext) {
       name: audience.name ?? audience.id,
       reason: audience.reason,
     }));
-  const experiences = rules.live.flatMap((compiled) => {
-    const page = compiled.experiment.pages[0] ?? "/";
-    const path = samplePath(page);
-    if (!compilePagePattern(page).test(path)) return [];
-    const result = assign(compiled, { ...context, path });
-    if (typeof result === "string") return [];
-    return [
-      {
-        experiment: compiled.experiment.id,
-        name: compiled.experiment.name ?? compiled.experiment.id,
-        pages: compiled.experiment.pages,
-        youSee: result.control ? "the original page" : `version "${result.variant.id}"`,
-      },
-    ];
-  });
+  const heldBack =
+    rules.holdout !== undefined && bucket(rules.holdout.seed, identity.id) < rules.holdout.share;
+  const experiences = heldBack
+    ? []
+    : rules.live.flatMap((compiled) => {
+        const page = compiled.experiment.pages[0] ?? "/";
+        const path = samplePath(page);
+        if (!compilePagePattern(page).test(path)) return [];
+        const result = assign(compiled, { ...context, path });
+        if (typeof result === "string") return [];
+        return [
+          {
+            experiment: compiled.experiment.id,
+            name: compiled.experiment.name ?? compiled.experiment.id,
+            pages: compiled.experiment.pages,
+            youSee: result.control ? "the original page" : `version "${result.variant.id}"`,
+          },
+        ];
+      });
   return {
     objected: false,
     gate: gate ?? null,
+    /** In the programme holdout: no personalisation at all, kept as a comparison group. */
+    heldBack,
     stored: {
       visitorId: identity.id,
       firstVisit: new Date(identity.firstSeen * 1000).toISOString(),
@@ -121,7 +128,7 @@ function page(data: Awaited<ReturnType<typeof explain>>): string {
             (e) =>
               `<li>${escapeHtml(e.name)} (${escapeHtml(e.pages.join(", "))}): you see ${escapeHtml(e.youSee)}</li>`,
           ),
-        )}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
+        )}${data.heldBack ? "<p>You are in a small comparison group that sees the site without personalisation.</p>" : ""}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
   return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Why you see this</title><style>${PAGE_STYLE}</style></head><body><h1>Personalisation on this site</h1>${body}</body></html>`;
 }
 
@@ -134,7 +141,12 @@ export async function why(c: WhyContext): Promise<Response> {
 }
 
 /** `POST /_stylist/why/object`: forget the identifier and profile on this device, and stop for good. */
-export function object(_c: WhyContext): Response {
+export function object(c: WhyContext): Response {
+  // A form on another site must not be able to opt a visitor out behind their back.
+  const origin = c.req.header("origin");
+  if (origin && origin !== "null" && new URL(origin).host !== new URL(c.req.url).host) {
+    return c.text("Objections are accepted from this site's own page: /_stylist/why", 403);
+  }
   const expire = (name: string) => serializeCookie(name, "", { maxAgeSeconds: 0 });
   const headers = new Headers({ location: "/_stylist/why", "cache-control": "no-store" });
   headers.append("set-cookie", expire(VISITOR_COOKIE));

@@ -64,6 +64,23 @@ describe("phases", () => {
     });
   });
 
+  it("starts a new phase when a named audience the experiment refers to is edited", async () => {
+    const store = kvRuleStore(memoryKv().kv);
+    const targeted = experiment({ audience: { audience: "mobile" } });
+    const audience = (device: "mobile" | "tablet") => ({
+      id: "mobile",
+      reason: "because you are on a phone",
+      condition: { device: [device] },
+    });
+    await pushRules(store, { experiments: [targeted], audiences: [audience("mobile")] }, at(1));
+    const { snapshot } = await pushRules(
+      store,
+      { experiments: [targeted], audiences: [audience("tablet")] },
+      at(2),
+    );
+    expect(snapshot.phases.hero?.phase).toBe(2);
+  });
+
   it("never reuses a phase number after a rollback and a new push", async () => {
     const store = kvRuleStore(memoryKv().kv);
     await phaseAfter(store, [withWeights(50, 50)], 1);
@@ -83,13 +100,22 @@ describe("phases", () => {
   });
 
   it("reports the blast radius of a change: new phase and the share of visitors who change arm", () => {
-    const [copyChange] = blastRadius([withWeights(50, 50)], [withWeights(50, 50)]);
+    const [copyChange] = blastRadius(
+      { experiments: [withWeights(50, 50)] },
+      { experiments: [withWeights(50, 50)] },
+    );
     expect(copyChange).toMatchObject({ newPhase: false, armChangeShare: 0 });
-    const [reweight] = blastRadius([withWeights(50, 50)], [withWeights(20, 80)]);
+    const [reweight] = blastRadius(
+      { experiments: [withWeights(50, 50)] },
+      { experiments: [withWeights(20, 80)] },
+    );
     // Moving the boundary from 0.5 to 0.2 moves the visitors in [0.2, 0.5): 30% of them.
     expect(reweight?.newPhase).toBe(true);
     expect(reweight?.armChangeShare).toBeCloseTo(0.3, 1);
-    const [ramp] = blastRadius([experiment({ coverage: 0.2 })], [experiment({ coverage: 0.6 })]);
+    const [ramp] = blastRadius(
+      { experiments: [experiment({ coverage: 0.2 })] },
+      { experiments: [experiment({ coverage: 0.6 })] },
+    );
     // Raising coverage 0.2 → 0.6 adds visitors (2/3 of those now in) but moves nobody who was in.
     expect(ramp?.armChangeShare).toBeCloseTo(2 / 3, 1);
   });

@@ -93,3 +93,36 @@ describe("validating lifecycle rules", () => {
     expect(errors(file([reserved]))[0]).toMatch(/variants\[1\]\.id: "holdout" is reserved/);
   });
 });
+
+describe("validating against script and impossible settings", () => {
+  it("refuses a javascript: URL in a link attribute, but allows it as plain text elsewhere", () => {
+    const link = {
+      ...base,
+      variants: variantWith([
+        { op: "setAttribute", selector: "#cta", name: "href", value: " JavaScript:alert(1)" },
+      ]),
+    };
+    expect(errors(file([link]))[0]).toMatch(/ops\[0\]\.value: a javascript:, vbscript: or data: URL/);
+    const title = {
+      ...base,
+      variants: variantWith([
+        { op: "setAttribute", selector: "#cta", name: "title", value: "javascript: the language" },
+      ]),
+    };
+    expect(errors(file([title]))).toEqual([]);
+  });
+
+  it("refuses required consent without the cookie to wait for", () => {
+    expect(errors(file([], { consent: { mode: "required" } }))[0]).toMatch(
+      /settings\.consent\.cookie: mode required needs the consent cookie/,
+    );
+    expect(errors(file([], { consent: { mode: "required", cookie: "cmp" } }))).toEqual([]);
+  });
+
+  it("refuses an hour window that can never match", () => {
+    const never = { ...base, audience: { localHour: { from: 9, to: 9 } } };
+    expect(errors(file([never]))[0]).toMatch(
+      /experiments\[0\]\.audience\.localHour: from and to are the same hour/,
+    );
+  });
+});

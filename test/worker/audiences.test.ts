@@ -161,3 +161,33 @@ describe("who never gets personalisation", () => {
     expect(await granted.text()).toContain("Back for more trail shoes?");
   });
 });
+
+describe("rolled-out winners for visitors Stylist does not identify", () => {
+  it("serves a crawler the rolled-out variant people get, without a cookie or an event", async () => {
+    const rolledOut = ExperimentSchema.parse({
+      ...banner,
+      audience: undefined,
+      status: "rolled-out",
+      rollout: "banner",
+    });
+    await pushRules(
+      kvRuleStore(env.RULES),
+      { experiments: [rolledOut] },
+      { author: "test", message: "rolled out" },
+    );
+    const crawler = await visit("/", {
+      headers: { "user-agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)" },
+    });
+    expect(await crawler.text()).toContain("Back for more trail shoes?");
+    expect(crawler.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("refuses an objection posted from another site", async () => {
+    const response = await visit("/_stylist/why/object", {
+      method: "POST",
+      headers: { origin: "https://evil.example" },
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+});

@@ -14,6 +14,9 @@ import { CLIError, EXIT } from "../errors.ts";
 import { loadValidRules, rulesDirArg } from "../load-rules.ts";
 import { printJson } from "../output.ts";
 
+const byId = (audiences: ReadonlyArray<{ id: string }>) =>
+  Object.fromEntries(audiences.map((a) => [a.id, a]));
+
 function describeChange(change: ValueChange): string {
   return `${change.path}: ${JSON.stringify(change.before) ?? "(none)"} → ${JSON.stringify(change.after) ?? "(none)"}`;
 }
@@ -63,15 +66,20 @@ export default defineCommand({
         const snapshot = flag
           ? await readSnapshot(backend.rules, version(flag))
           : await readActive(backend.rules);
-        return { experiments: snapshot?.experiments ?? [], settings: snapshot?.settings ?? DEFAULT_SETTINGS };
+        return {
+          experiments: snapshot?.experiments ?? [],
+          settings: snapshot?.settings ?? DEFAULT_SETTINGS,
+          audiences: snapshot?.audiences ?? [],
+        };
       };
       const before = await stored(args.from);
       const after = args.to ? await stored(args.to) : loadValidRules(args.dir);
       const diff = diffExperiments(before.experiments, after.experiments);
-      const settings = diffValues(before.settings, after.settings, ["settings"]);
-      const radius = blastRadius(before.experiments, after.experiments).filter(
-        (entry) => entry.newPhase || entry.armChangeShare > 0,
-      );
+      const settings = [
+        ...diffValues(before.settings, after.settings, ["settings"]),
+        ...diffValues(byId(before.audiences), byId(after.audiences), ["audiences"]),
+      ];
+      const radius = blastRadius(before, after).filter((entry) => entry.newPhase || entry.armChangeShare > 0);
       if (args.json) return printJson({ ...diff, settings, blastRadius: radius });
       const from = args.from ? `version ${args.from}` : "the active version";
       const to = args.to ? `version ${args.to}` : `${args.dir}/`;

@@ -20,6 +20,7 @@ export default defineCommand({
       const file = {
         $schema: "../schema/rules.schema.json",
         settings: snapshot.settings,
+        audiences: snapshot.audiences,
         experiments: snapshot.experiments,
       };
       const text = `${JSON.stringify(file, null, 2)}\n`;

@@ -149,7 +149,10 @@ export default defineCommand({
       type: "string",
       description: "Simulate this visitor id (32 hex characters) instead of a cookie",
     },
-    returning: { type: "boolean", description: "With --visitor: first seen a day ago" },
+    returning: {
+      type: "boolean",
+      description: "A returning visitor (a second session), unless --sessions says more",
+    },
     country: { type: "string", description: "Two-letter country, as Cloudflare would report it" },
     region: { type: "string", description: "Region, as Cloudflare would report it" },
     city: { type: "string", description: "City, as Cloudflare would report it" },
@@ -219,7 +222,8 @@ export default defineCommand({
       secret && !identity.minted
         ? await decodeProfile(readProfileCookie(request.headers.get("cookie")), secret)
         : undefined;
-    const flagged = args.profile || args.viewed || args.sessions || args["basket-add"] || args.purchases;
+    const flagged =
+      args.profile || args.viewed || args.sessions || args.returning || args["basket-add"] || args.purchases;
     const profile: Profile | undefined = flagged
       ? buildProfile(
           {
@@ -228,7 +232,7 @@ export default defineCommand({
             landing: base.path,
             ...(args.profile ? profileFromFile(args.profile) : {}),
             ...(args.viewed ? { viewed: parseViewed(asList(args.viewed)) } : {}),
-            ...(args.sessions ? { sessions: Number(args.sessions) } : {}),
+            ...(args.sessions ? { sessions: Number(args.sessions) } : args.returning ? { sessions: 2 } : {}),
             ...(args["basket-add"] ? { basketAdds: 1 } : {}),
             ...(args.purchases ? { purchases: Number(args.purchases) } : {}),
           },

@@ -53,6 +53,7 @@ const requestConditions = [
   one({
     localHour: z
       .strictObject({ from: z.number().int().min(0).max(23), to: z.number().int().min(0).max(24) })
+      .refine((hours) => hours.from !== hours.to, "from and to are the same hour, so it would never match")
       .describe("Store-local hour, from inclusive to exclusive; from > to wraps past midnight."),
   }),
   one({ weekday: z.array(z.enum(WEEKDAYS)).min(1) }),
@@ -63,7 +64,13 @@ const behaviourConditions = [
   one({
     viewedCategory: z.strictObject({
       category: Slug,
-      atLeast: z.number().int().min(1).max(100).default(MIN_EVIDENCE),
+      atLeast: z
+        .number()
+        .int()
+        .min(1)
+        .max(10)
+        .default(MIN_EVIDENCE)
+        .describe("The profile keeps 10 views per category."),
       withinDays: z.number().int().min(1).max(90).default(30),
     }),
   }),

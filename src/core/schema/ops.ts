@@ -59,6 +59,9 @@ const AttributeName = z
 
 const targeted = { selector: SelectorSchema };
 
+/** Attributes whose value is loaded or followed as a URL. */
+const URL_ATTRIBUTES = /^(href|src|action|formaction|srcdoc|xlink:href|poster|data|background)$/i;
+
 export const LIST_POSITIONS = [
   "append",
   "prepend",
@@ -96,7 +99,13 @@ export const OpSchema = z.discriminatedUnion("op", [
   z
     .strictObject({ op: z.literal("prepend"), ...targeted, html: Html })
     .describe("Insert HTML at the start of the element."),
-  z.strictObject({ op: z.literal("setAttribute"), ...targeted, name: AttributeName, value: Text }),
+  z
+    .strictObject({ op: z.literal("setAttribute"), ...targeted, name: AttributeName, value: Text })
+    .refine((op) => !/^\s*(javascript|vbscript|data)\s*:/i.test(op.value) || !URL_ATTRIBUTES.test(op.name), {
+      path: ["value"],
+      message:
+        "a javascript:, vbscript: or data: URL in a link or source attribute is refused: Stylist adds no client script",
+    }),
   z.strictObject({ op: z.literal("removeAttribute"), ...targeted, name: AttributeName }),
   z.strictObject({ op: z.literal("addClass"), ...targeted, value: ClassName }),
   z.strictObject({ op: z.literal("removeClass"), ...targeted, value: ClassName }),
