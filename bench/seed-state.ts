@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { kvRuleStore } from "../src/rules/store.ts";
+import { pushRules } from "../src/rules/versions.ts";
+import type { RuleSet } from "./rules-fixture.ts";
+import type { Workerd } from "./workerd.ts";
+
+const MIGRATIONS = new URL("../migrations/", import.meta.url);
+
+/** Splits a migration into statements; the project's migrations hold no semicolons inside strings. */
+function statements(sql: string): string[] {
+  return sql
+    .split("\n")
+    .filter((line) => !line.trimStart().startsWith("--"))
+    .join("\n")
+    .split(";")
+    .map((statement) => statement.trim())
+    .filter((statement) => statement !== "");
+}
+
+/** Applies migrations/ in order, as `wrangler d1 migrations apply` would on a fresh database. */
+export async function applyMigrations(workerd: Workerd): Promise<string[]> {
+  const db = await workerd.mf.getD1Database("DB", "stylist-consumer");
+  const files = readdirSync(MIGRATIONS)
+    .filter((file) => file.endsWith(".sql"))
+    .sort();
+  for (const file of files) {
+    const sql = readFileSync(new URL(file, MIGRATIONS), "utf8");
+    await db.batch(statements(sql).map((statement) => db.prepare(statement)));
+  }
+  return files;
+}
+
+/** Pushes each rule set into its worker's KV namespace through the same code path as `stylist push`. */
+export async function pushRuleSets(workerd: Workerd, ruleSets: readonly RuleSet[]): Promise<void> {
+  for (const ruleSet of ruleSets) {
+    const kv = await workerd.mf.getKVNamespace("RULES", `stylist-${ruleSet.name}`);
+    await pushRules(
+      kvRuleStore(kv),
+      { experiments: ruleSet.experiments },
+      {
+        author: "bench",
+        message: `${ruleSet.experiments.length} rules, ${ruleSet.eligible} on the product page`,
+      },
+    );
+  }
+}
+
+export async function storedEventCount(workerd: Workerd): Promise<number> {
+  const db = await workerd.mf.getD1Database("DB", "stylist-consumer");
+  const row = await db.prepare("SELECT COUNT(*) AS n FROM events").first<{ n: number }>();
+  return row?.n ?? 0;
+}
