@@ -21,6 +21,8 @@ const main = defineCommand({
     catalogue: () => import("./commands/catalogue.ts").then((module) => module.default),
     report: () => import("./commands/report.ts").then((module) => module.default),
     plan: () => import("./commands/plan.ts").then((module) => module.default),
+    forget: () => import("./commands/forget.ts").then((module) => module.default),
+    prune: () => import("./commands/prune.ts").then((module) => module.default),
   },
 });
 

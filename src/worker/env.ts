@@ -9,6 +9,8 @@ export interface Env {
   SERVER_EVENTS_SECRET?: string;
   /** Seconds an isolate trusts its cached rules before re-reading the active pointer. */
   RULES_REFRESH_SECONDS?: string;
+  /** "1": add a Server-Timing header with Stylist's own time, so the cost shows in browser and RUM dashboards. */
+  SERVER_TIMING?: string;
   RULES: KVNamespace;
   EVENTS: Queue<StylistEvent>;
   DB: D1Database;

@@ -25,6 +25,7 @@ const PREPARE_BUDGET_MS = 250;
  */
 export async function handlePage(request: Request, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
   const candidate = request.method === "GET" && !request.headers.has("range");
+  const started = performance.now();
   const originPending = fetchOrigin(request, env.ORIGIN_URL).then(
     (response) => rewriteOriginRedirect(response, request, env.ORIGIN_URL),
     (error) => {
@@ -46,7 +47,9 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   ctx.waitUntil(prepared);
   const origin = await originPending;
   if (!isPersonalisable(request, origin)) return origin;
+  const originAt = performance.now();
   const ready = await withinBudget(prepared, PREPARE_BUDGET_MS);
+  const waited = performance.now() - originAt;
   if (!ready) return origin;
   // Bots, objections and missing consent: no cookie, nothing logged, and no test arm — only rolled-out winners.
   if (ready.gate) return serveGated(request, origin, ready, env, ctx);
@@ -68,6 +71,13 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
         ctx,
         createRewriter: () => new HTMLRewriter(),
       }) ?? new Response(origin.body, origin);
+    if (env.SERVER_TIMING === "1") {
+      // Workers' clocks advance only across I/O, so these are I/O waits (KV, the origin), not CPU time.
+      response.headers.append(
+        "server-timing",
+        `stylist;desc="after origin";dur=${waited.toFixed(1)}, stylist-origin;desc="origin headers";dur=${(originAt - started).toFixed(1)}`,
+      );
+    }
     if (ready.preview) {
       // A preview is one person's view: never cached, never logged, never mixed into their visitor cookie.
       response.headers.set("cache-control", "private, no-store");

@@ -164,4 +164,26 @@ describe("the demo stack and the CLI against local state", () => {
     expect((await runCli(["kill", "--all", "--revive", ...local()])).code).toBe(0);
     await eventually(async () => ((await page("/")).html !== origin ? true : undefined));
   }, 60_000);
+
+  it("forgets one visitor's events, and prunes by age", async () => {
+    const { cookie } = await page("/");
+    const visitor = cookie?.split(".")[1] as string;
+    await eventually(async () => {
+      const listed = JSON.parse(
+        (await runCli(["events", "--json", "--limit", "1000", ...local()])).stdout,
+      ) as Array<{ visitor: string }>;
+      return listed.some((event) => event.visitor === visitor) ? true : undefined;
+    });
+    const forget = await runCli(["forget", visitor, ...local()]);
+    expect(forget.code, forget.stderr).toBe(0);
+    expect(forget.stdout).toMatch(/deleted [1-9]\d* exposure\/miss event\(s\)/);
+    const after = JSON.parse(
+      (await runCli(["events", "--json", "--limit", "1000", ...local()])).stdout,
+    ) as Array<{ visitor: string }>;
+    expect(after.some((event) => event.visitor === visitor)).toBe(false);
+    const dryRun = await runCli(["prune", "--older-than", "1s", "--dry-run", ...local()]);
+    expect(dryRun.stdout).toMatch(/would delete [1-9]\d* event\(s\)/);
+    const pruned = await runCli(["prune", "--older-than", "1s", ...local()]);
+    expect(pruned.stdout).toMatch(/deleted [1-9]\d* event\(s\)/);
+  }, 60_000);
 });

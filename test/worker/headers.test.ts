@@ -46,3 +46,27 @@ describe("headers on personalised pages", () => {
     expect(await forced.text()).toBe(body);
   });
 });
+
+describe("Server-Timing", () => {
+  it("is added only when SERVER_TIMING is 1", async () => {
+    const { env } = await import("cloudflare:test");
+    const { default: worker } = await import("../../src/worker/index.ts");
+    const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
+    await publish([heroExperiment()]);
+    const fetchWith = async (SERVER_TIMING?: string) => {
+      const ctx = createExecutionContext();
+      const response = await worker.fetch(
+        new Request("https://shop.example/"),
+        { ...env, SERVER_TIMING },
+        ctx,
+      );
+      await response.text();
+      await waitOnExecutionContext(ctx);
+      return response.headers.get("server-timing");
+    };
+    expect(await fetchWith()).toBeNull();
+    expect(await fetchWith("1")).toMatch(
+      /^stylist;desc="after origin";dur=\d+(\.\d)?, stylist-origin;desc="origin headers";dur=\d+(\.\d)?$/,
+    );
+  });
+});
