@@ -19,6 +19,7 @@ export function redirectTarget(
   const sameSite = target.host === requestUrl.host;
   if (!sameSite && (target.protocol !== "https:" || !allowedHosts.includes(target.hostname)))
     return undefined;
+  if (sameSite && target.protocol !== requestUrl.protocol) return undefined;
   if (sameSite && target.pathname === requestUrl.pathname) return undefined;
   for (const [name, value] of requestUrl.searchParams) {
     if (name !== PREVIEW_PARAM && !target.searchParams.has(name)) target.searchParams.append(name, value);

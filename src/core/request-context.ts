@@ -2,6 +2,7 @@ import { browserFamily, primaryLanguage } from "./browser.ts";
 import type { VisitorContext } from "./context.ts";
 import type { CustomerStatus } from "./customer.ts";
 import { classifyDevice } from "./device.ts";
+import { truncate } from "./escape.ts";
 import type { VisitorIdentity } from "./identity.ts";
 import { EMPTY_BEHAVIOUR, type Observed } from "./profile.ts";
 import { classifySource } from "./traffic-source.ts";
@@ -23,7 +24,7 @@ function geoField(value: unknown, pattern: RegExp): string | undefined {
 
 function param(url: URL, name: string): string | undefined {
   const value = url.searchParams.get(name)?.trim().toLowerCase();
-  return value ? value.slice(0, MAX_VALUE_LENGTH) : undefined;
+  return value ? truncate(value, MAX_VALUE_LENGTH) : undefined;
 }
 
 function queryOf(url: URL): Record<string, string> {
@@ -31,7 +32,7 @@ function queryOf(url: URL): Record<string, string> {
   let count = 0;
   for (const [name, value] of url.searchParams) {
     if (count++ >= MAX_QUERY_PARAMS) break;
-    if (!(name in query)) query[name.slice(0, MAX_VALUE_LENGTH)] = value.slice(0, 200);
+    if (!(name in query)) query[truncate(name, MAX_VALUE_LENGTH)] = truncate(value, 200);
   }
   return query;
 }

@@ -1,5 +1,5 @@
 import type { VisitorContext } from "./context.ts";
-import { escapeHtml } from "./escape.ts";
+import { escapeHtml, truncate } from "./escape.ts";
 
 /**
  * Rule text may greet the visitor with what the request says about them: `Free delivery to {{city|your door}}`.
@@ -44,7 +44,7 @@ export function hasPlaceholders(template: string): boolean {
 export function renderTemplate(template: string, values: TemplateValues, mode: "html" | "text"): string {
   if (!template.includes("{{")) return template;
   return template.replace(PLACEHOLDER, (_match, name: string, fallback: string | undefined) => {
-    const value = (values[name as Placeholder]?.slice(0, MAX_VALUE_LENGTH) || fallback || "").trim();
+    const value = truncate(values[name as Placeholder] || fallback || "", MAX_VALUE_LENGTH).trim();
     return mode === "html" ? escapeHtml(value) : value;
   });
 }

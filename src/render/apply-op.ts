@@ -44,7 +44,8 @@ export function applyOp(element: RewriterElement, op: Op, data: RenderData): voi
       element.prepend(html(op.html), HTML);
       return;
     case "setAttribute":
-      element.setAttribute(op.name, text(op.value));
+      // lol-html escapes only `"` in attribute values; `&` is escaped here so a visitor's `&lt;` stays literal.
+      element.setAttribute(op.name, text(op.value).replace(/&/g, "&amp;"));
       return;
     case "removeAttribute":
       element.removeAttribute(op.name);

@@ -87,6 +87,17 @@ export function checkAudiences(
       }
     }
   };
+  if (settings.customer && !settings.customer.secretVar) {
+    const where = audiences[0] ?? experiments[0];
+    if (where) {
+      warnings.push({
+        file: where.file,
+        path: "settings.customer",
+        message:
+          "without secretVar any visitor can set the customer cookie or header themselves; sign it for decisions that matter",
+      });
+    }
+  }
   for (const entry of audiences) check(entry.audience.condition, entry.file, entry.at, ["condition"]);
   for (const entry of experiments)
     if (entry.experiment.audience) check(entry.experiment.audience, entry.file, entry.at, ["audience"]);

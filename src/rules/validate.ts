@@ -40,7 +40,18 @@ export function validateRuleSources(sources: readonly RuleSource[]): ValidationR
       });
       continue;
     }
-    const parsed = RuleFileSchema.safeParse(json);
+    let parsed: ReturnType<typeof RuleFileSchema.safeParse>;
+    try {
+      parsed = RuleFileSchema.safeParse(json);
+    } catch (error) {
+      // A condition nested thousands deep exhausts the stack: a clear refusal, not a crash.
+      errors.push({
+        file: source.file,
+        path: "(root)",
+        message: `could not be checked: ${(error as Error).message}`,
+      });
+      continue;
+    }
     if (!parsed.success) {
       errors.push(...problemsFromZod(source.file, parsed.error));
       continue;

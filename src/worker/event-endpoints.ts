@@ -138,7 +138,8 @@ export async function browserEvent(c: EventContext): Promise<Response> {
       device: classifyDevice(c.req.header("user-agent") ?? null, c.req.header("sec-ch-ua-mobile") ?? null),
       ...(value !== undefined ? { value } : {}),
       ...(currency ? { currency } : {}),
-      ...(orderId ? { orderId } : {}),
+      // A browser must not be able to claim an order id first and have the backend's signed report of it dropped.
+      ...(orderId ? { orderId: `browser:${orderId}`.slice(0, 100) } : {}),
       ...(country ? { country } : {}),
     },
     updated,

@@ -6,7 +6,7 @@ import { templateValues } from "../core/template.ts";
 import { NO_RENDER_DATA } from "../render/render-data.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
-import { fetchOrigin, isPersonalisable, rewriteOriginRedirect } from "./origin.ts";
+import { fetchOrigin, isPersonalisable, OriginTimeout, rewriteOriginRedirect } from "./origin.ts";
 import { preparePageView } from "./page-view.ts";
 import { personalise } from "./personalise.ts";
 import { markPrivate } from "./response-headers.ts";
@@ -29,9 +29,10 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   const originPending = fetchOrigin(request, env.ORIGIN_URL).then(
     (response) => rewriteOriginRedirect(response, request, env.ORIGIN_URL),
     (error) => {
-      logFault("origin_unreachable", error);
+      const timedOut = error instanceof OriginTimeout;
+      logFault(timedOut ? "origin_timeout" : "origin_unreachable", error);
       return new Response("The shop could not be reached. Please try again in a moment.", {
-        status: 502,
+        status: timedOut ? 504 : 502,
         headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
       });
     },

@@ -10,6 +10,7 @@ export type FaultCode =
   | "render_failed"
   | "prepare_timeout"
   | "origin_unreachable"
+  | "origin_timeout"
   | "op_failed"
   | "exposure_send_failed"
   | "event_invalid"

@@ -1,24 +1,70 @@
-import { PREVIEW_PARAM } from "../core/preview.ts";
+import { readCookie } from "../core/cookies.ts";
+import { PREVIEW_COOKIE, PREVIEW_PARAM } from "../core/preview.ts";
+
+/** How long the origin may take to send its response headers before the visitor gets a 504. */
+export const ORIGIN_TIMEOUT_MS = 30_000;
+
+export class OriginTimeout extends Error {
+  override name = "OriginTimeout";
+}
+
+/**
+ * The origin URL for a request: the storefront's own scheme and host, always, with the request's path and query set
+ * on it. (Resolving the path as a relative URL would let `//other.example/` name another host.)
+ */
+export function originTarget(request: Request, originUrl: string): URL {
+  const incoming = new URL(request.url);
+  const target = new URL(originUrl);
+  target.pathname = incoming.pathname;
+  target.search = incoming.search;
+  // The preview token is Stylist's own; the storefront never sees it. Deleting re-serialises the query, so only when
+  // the token is there: the origin otherwise gets the query verbatim.
+  if (target.searchParams.has(PREVIEW_PARAM)) target.searchParams.delete(PREVIEW_PARAM);
+  return target;
+}
+
+function withoutPreviewCookie(cookieHeader: string): string {
+  return cookieHeader
+    .split(";")
+    .filter((part) => part.split("=")[0]?.trim() !== PREVIEW_COOKIE)
+    .join(";")
+    .trim();
+}
 
 /**
  * Forwards the visitor's request to the storefront with the same method, headers and body, and returns the origin's
- * response as it comes: redirects are handed to the browser, never followed here.
+ * response as it comes: redirects are handed to the browser, never followed here. No response headers within
+ * ORIGIN_TIMEOUT_MS rejects with OriginTimeout; once headers have come, the body streams for as long as it takes.
  */
-export function fetchOrigin(request: Request, originUrl: string): Promise<Response> {
+export async function fetchOrigin(request: Request, originUrl: string): Promise<Response> {
   const incoming = new URL(request.url);
-  const target = new URL(incoming.pathname + incoming.search, originUrl);
-  // The preview token is Stylist's own; the storefront never sees it.
-  // Deleting re-serialises the query, so only when the token is there: the origin otherwise gets the query verbatim.
-  if (target.searchParams.has(PREVIEW_PARAM)) target.searchParams.delete(PREVIEW_PARAM);
+  const target = originTarget(request, originUrl);
+  if (target.origin !== new URL(originUrl).origin)
+    throw new Error("refused: the origin URL left the storefront");
   const headers = new Headers(request.headers);
   headers.set("x-forwarded-host", incoming.host);
   headers.set("x-forwarded-proto", incoming.protocol.replace(":", ""));
-  return fetch(target, {
-    method: request.method,
-    headers,
-    body: request.body,
-    redirect: "manual",
-  });
+  const cookies = headers.get("cookie");
+  if (cookies && readCookie(cookies, PREVIEW_COOKIE) !== undefined)
+    headers.set("cookie", withoutPreviewCookie(cookies));
+  const abort = new AbortController();
+  const timer = setTimeout(
+    () => abort.abort(new OriginTimeout(`no response headers in ${ORIGIN_TIMEOUT_MS} ms`)),
+    ORIGIN_TIMEOUT_MS,
+  );
+  try {
+    return await fetch(target, {
+      method: request.method,
+      headers,
+      body: request.body,
+      redirect: "manual",
+      signal: abort.signal,
+    });
+  } catch (error) {
+    throw abort.signal.aborted ? abort.signal.reason : error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** An origin redirect to its own host is pointed back at the proxy, so the visitor never leaves the storefront's domain. */
@@ -26,9 +72,18 @@ export function rewriteOriginRedirect(response: Response, request: Request, orig
   const location = response.headers.get("location");
   if (!location || response.status < 300 || response.status >= 400) return response;
   const origin = new URL(originUrl);
-  const target = new URL(location, origin);
+  let target: URL;
+  try {
+    target = new URL(location, origin);
+  } catch {
+    // A Location the browser cannot use either: passed on as the origin sent it.
+    return response;
+  }
   if (target.origin !== origin.origin) return response;
-  const publicUrl = new URL(target.pathname + target.search + target.hash, request.url);
+  const publicUrl = new URL(request.url);
+  publicUrl.pathname = target.pathname;
+  publicUrl.search = target.search;
+  publicUrl.hash = target.hash;
   const rewritten = new Response(response.body, response);
   rewritten.headers.set("location", publicUrl.toString());
   return rewritten;

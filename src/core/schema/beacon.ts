@@ -55,7 +55,11 @@ export const ServerEventSchema = z
     path: z.string().startsWith("/").max(512).optional(),
   })
   .strict()
-  .superRefine(valueNeedsCurrency);
+  .superRefine(valueNeedsCurrency)
+  .refine((event) => event.id !== undefined || event.orderId !== undefined, {
+    path: ["id"],
+    message: "a server event carries an id or an orderId, so a replayed request counts once",
+  });
 
 export type BrowserEvent = z.infer<typeof BrowserEventSchema>;
 export type ServerEvent = z.infer<typeof ServerEventSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkRuleHtml } from "../html-safety.ts";
 import { checkSelector } from "../selector.ts";
 import { checkTemplate } from "../template.ts";
 
@@ -35,14 +36,12 @@ function templated(max: number, description: string) {
 
 const Text = templated(LIMITS.textLength, "Plain text, escaped on output.");
 
-/**
- * Rule HTML is the author's and trusted, but Stylist promises no client script: a rule cannot add a script element,
- * an inline event handler or a javascript: URL, whoever wrote it.
- */
-const SCRIPT_IN_HTML = /<\s*script\b|\son[a-z]+\s*=|javascript\s*:/i;
-const Html = templated(LIMITS.htmlLength, "HTML written by the rule author (trusted).").refine(
-  (html) => !SCRIPT_IN_HTML.test(html),
-  "rule HTML may not contain <script>, on* event handlers or javascript: URLs: Stylist adds no client script",
+/** Rule HTML: the author's markup, checked so it adds no script and keeps visitor values out of markup. */
+const Html = templated(LIMITS.htmlLength, "HTML written by the rule author (trusted).").superRefine(
+  (html, ctx) => {
+    const problem = checkRuleHtml(html);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  },
 );
 const ClassName = z
   .string()
@@ -105,6 +104,11 @@ export const OpSchema = z.discriminatedUnion("op", [
       path: ["value"],
       message:
         "a javascript:, vbscript: or data: URL in a link or source attribute is refused: Stylist adds no client script",
+    })
+    .refine((op) => !/^\s*\{\{/.test(op.value) || !URL_ATTRIBUTES.test(op.name), {
+      path: ["value"],
+      message:
+        "a URL attribute may not start with a {{placeholder}}: a visitor could make it a javascript: link",
     }),
   z.strictObject({ op: z.literal("removeAttribute"), ...targeted, name: AttributeName }),
   z.strictObject({ op: z.literal("addClass"), ...targeted, value: ClassName }),
