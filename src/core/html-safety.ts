@@ -23,7 +23,9 @@ function asBrowserReadsIt(html: string): string {
     )
     .replace(/&#(\d+);?/g, (_m, dec: string) => String.fromCodePoint(Number(dec) % 0x110000))
     .replace(/&(tab|newline);/gi, "")
-    .replace(/[\u0000-\u0020]+/g, "");
+    .split("")
+    .filter((char) => char.charCodeAt(0) > 0x20)
+    .join("");
 }
 
 function scriptProblem(html: string): string | undefined {
