@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,9 +12,9 @@ import { validateRuleSources } from "../src/rules/validate.ts";
 import { pushRules, readActive } from "../src/rules/versions.ts";
 import { demoCatalogue } from "./catalogue.ts";
 import { type ShopEvent, type Storefront, startStorefront } from "./storefront/server.ts";
+import { type DevWorker, runWrangler, startDevWorker } from "./wrangler-process.ts";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 
 export interface DemoOptions {
   /** Port for the proxy (the worker). */
@@ -53,7 +52,8 @@ export function ensureDevSecrets(root = ROOT): Record<string, string> {
     secrets[name] = randomBytes(24).toString("base64url");
     current = `${current}${current && !current.endsWith("\n") ? "\n" : ""}${name}=${secrets[name]}\n`;
   }
-  writeFileSync(path, current);
+  // Rewritten only when a secret was added: wrangler dev reloads when .dev.vars changes.
+  if (!existsSync(path) || readFileSync(path, "utf8") !== current) writeFileSync(path, current);
   return secrets;
 }
 
@@ -77,23 +77,6 @@ function shopReporter(proxyUrl: string, secret: string) {
       body,
     });
   };
-}
-
-function run(args: string[], log: (line: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(WRANGLER, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code === 0) resolve();
-      else {
-        log(output);
-        reject(new Error(`wrangler ${args.join(" ")} exited with ${code}`));
-      }
-    });
-  });
 }
 
 /** Pushes rules/ to local KV unless the active version already holds exactly these rules. */
@@ -122,20 +105,6 @@ async function pushSampleRules(persistTo: string | undefined): Promise<number | 
   }
 }
 
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/_stylist/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the worker did not answer at ${url} within ${timeoutMs / 1000} s`);
-}
-
 /**
  * Starts the whole local stack: the sample storefront, local D1 with migrations applied, the sample rules in
  * local KV, and the worker (with its queue consumer) under `wrangler dev`.
@@ -150,45 +119,26 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     host: "127.0.0.1",
     reportEvent: shopReporter(proxyUrl, secrets.SERVER_EVENTS_SECRET as string),
   });
-  let worker: ChildProcess | undefined;
+  let worker: DevWorker | undefined;
   const stop = async () => {
-    if (worker && worker.exitCode === null) {
-      const exited = new Promise((resolve) => worker?.once("exit", resolve));
-      worker.kill("SIGTERM");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      if (worker.exitCode === null) worker.kill("SIGKILL");
-    }
+    await worker?.stop();
     await storefront.close();
   };
   try {
-    await run(["d1", "migrations", "apply", "DB", "--local", ...persistArgs], log);
-    const pushedVersion = await pushSampleRules(options.persistTo);
-    worker = spawn(
-      WRANGLER,
-      [
-        "dev",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(options.port),
-        "--inspector-port",
-        "0",
-        "--var",
-        `ORIGIN_URL:${storefront.url}`,
-        "--var",
-        `RULES_REFRESH_SECONDS:${options.refreshSeconds ?? 2}`,
-        "--show-interactive-dev-session=false",
-        ...persistArgs,
-      ],
-      {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    await runWrangler(["d1", "migrations", "apply", "DB", "--local", ...persistArgs]).catch(
+      (error: Error) => {
+        log(error.message);
+        throw error;
       },
     );
-    worker.stdout?.on("data", (chunk: Buffer) => log(chunk.toString()));
-    worker.stderr?.on("data", (chunk: Buffer) => log(chunk.toString()));
-    await waitForHealth(proxyUrl, worker, 60_000);
+    const pushedVersion = await pushSampleRules(options.persistTo);
+    worker = await startDevWorker({
+      port: options.port,
+      originUrl: storefront.url,
+      refreshSeconds: options.refreshSeconds ?? 2,
+      persistTo: options.persistTo,
+      onOutput: log,
+    });
     return { proxyUrl, originUrl: storefront.url, pushedVersion, stop };
   } catch (error) {
     await stop();
