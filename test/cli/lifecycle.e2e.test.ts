@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BROWSER_UA } from "../support/browser-agent.ts";
 import { eventually, useDemoStack } from "../support/demo-stack.ts";
-import { runCli } from "../support/run-cli.ts";
+import { ROOT, runCli } from "../support/run-cli.ts";
 
 // The lifecycle walk-through from the README, on the demo stack: three experiments in one layer on the home page
 // plus the programme holdout; preview; pause; roll out with a holdout; a bad push rolled back in one command.
@@ -81,8 +81,19 @@ describe("an experiment's lifecycle on the demo home page", () => {
       ...local(),
     ]);
     expect(link.code, link.stderr).toBe(0);
-    const html = await (await fetch(link.stdout.trim(), { headers: { "user-agent": BROWSER_UA } })).text();
-    expect(html).toContain("Rated 4.8/5");
+    // The link is signed with the secret in .dev.vars now; the worker checks with what it read at start.
+    expect(readFileSync(join(ROOT, ".dev.vars"), "utf8")).toBe(stack.devVarsAtStart);
+    const response = await fetch(link.stdout.trim(), { headers: { "user-agent": BROWSER_UA } });
+    const html = await response.text();
+    const why = await (
+      await fetch(`${stack.demo.proxyUrl}/_stylist/why`, {
+        headers: { "user-agent": BROWSER_UA, accept: "application/json" },
+      })
+    ).text();
+    expect(
+      html,
+      `link ${link.stdout.trim()}; set-cookie ${response.headers.get("set-cookie")}; why ${why}`,
+    ).toContain("Rated 4.8/5");
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect((await events("usp-social-proof")).filter((event) => event.ts >= start)).toEqual([]);
   }, 30_000);

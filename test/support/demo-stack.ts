@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
@@ -14,6 +14,8 @@ export interface DemoStack {
   rulesDir: string;
   /** The CLI flags that point a command at this stack's state. */
   local(): string[];
+  /** .dev.vars as the worker read it when it started: the secrets its cookies and preview links are checked with. */
+  devVarsAtStart: string;
 }
 
 /**
@@ -26,12 +28,14 @@ export function useDemoStack(): DemoStack {
     stack.state = mkdtempSync(join(tmpdir(), "stylist-state-"));
     stack.rulesDir = mkdtempSync(join(tmpdir(), "stylist-rules-"));
     cpSync(join(ROOT, "rules"), stack.rulesDir, { recursive: true });
+    stack.devVarsAtStart = "";
     stack.demo = await startDemo({
       port: await freePort(),
       originPort: await freePort(),
       persistTo: stack.state,
       refreshSeconds: 0,
     });
+    stack.devVarsAtStart = readFileSync(join(ROOT, ".dev.vars"), "utf8");
   }, 120_000);
   afterAll(async () => {
     await stack.demo?.stop();
