@@ -114,9 +114,17 @@ export function decide(
 ): Decision[] {
   const decisions: Decision[] = [];
   const preview = options.preview;
-  if (preview && preview.size > 0) decisions.push(...forced(context, rules, preview));
+  // A previewed experiment holds its layer, as a real visitor in it would: no layer-mate may edit the same area.
+  const previewLayers = new Set<string>();
+  if (preview && preview.size > 0) {
+    for (const decision of forced(context, rules, preview)) {
+      decisions.push(decision);
+      if (decision.compiled.experiment.layer) previewLayers.add(decision.compiled.experiment.layer.id);
+    }
+  }
   for (const compiled of candidatesFor(rules, context.path)) {
     if (preview?.has(compiled.experiment.id)) continue;
+    if (compiled.experiment.layer && previewLayers.has(compiled.experiment.layer.id)) continue;
     const result = assign(compiled, context);
     if (typeof result !== "string") decisions.push(result);
   }

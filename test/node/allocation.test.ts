@@ -109,6 +109,18 @@ describe("allocation over 100,000 simulated visitors", () => {
     expect(decide(context(1, Date.parse("2026-12-08T00:00:00Z")), rules)).toEqual([]);
   });
 
+  it("keeps a previewed experiment's layer-mates away, as for a real visitor in that layer", () => {
+    const rules = compileRules({
+      version: 1,
+      experiments: [layered("a", 0, 0.5, "#hero h1"), layered("b", 0.5, 1, "#hero h1")],
+      killed: [],
+    });
+    for (let i = 0; i < 200; i++) {
+      const decisions = decide(context(i), rules, { preview: new Map([["a", "b"]]) });
+      expect(decisions.map((d) => `${d.compiled.experiment.id}:${d.arm}`)).toEqual(["a:b"]);
+    }
+  });
+
   it("lets a preview force any arm, even of a draft, and only on the experiment's pages", () => {
     const rules = compileRules({ version: 1, experiments: [experiment({ status: "draft" })], killed: [] });
     expect(decide(context(1), rules)).toEqual([]);
