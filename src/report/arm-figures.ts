@@ -2,6 +2,7 @@
 
 import { PURCHASE } from "../core/schema/goals.ts";
 import type { ArmRole } from "./config.ts";
+import * as f from "./format.ts";
 import type { ArmReport, GoalFigures, Statistic } from "./model.ts";
 import { type ArmSums, goalOf } from "./sums.ts";
 
@@ -62,4 +63,19 @@ export function statisticValue(arm: ArmReport, metric: string, statistic: Statis
   if (statistic === "rate") return goal.rate;
   if (statistic === "revenuePerVisitor") return ratio(goal.revenue, arm.visitors);
   return ratio(goal.revenue, goal.orders);
+}
+
+/** One arm's row of figures, as text, for every rendering (terminal, HTML, CSV). */
+export function armCells(arm: ArmReport): string[] {
+  return [
+    arm.id,
+    arm.role,
+    f.count(arm.visitors),
+    f.count(arm.conversions),
+    f.percent(arm.rate),
+    f.count(arm.orders),
+    f.money(arm.revenue, arm.currency),
+    f.money(arm.revenuePerVisitor, null),
+    f.money(arm.aov, null),
+  ];
 }

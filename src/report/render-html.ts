@@ -4,7 +4,7 @@
  */
 
 import { escapeHtml as esc } from "../core/escape.ts";
-import { statisticValue } from "./arm-figures.ts";
+import { armCells, statisticValue } from "./arm-figures.ts";
 import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
 import * as f from "./format.ts";
 import { REPORT_CSS } from "./html-style.ts";
@@ -34,17 +34,7 @@ function tableHtml(
 function armsTable(arms: ArmReport[], primary: string): string {
   return tableHtml(
     ["Arm", "Role", "Visitors", `${primary} conversions`, "Rate", "Orders", "Revenue", "Per visitor", "AOV"],
-    arms.map((arm) => [
-      arm.id,
-      arm.role,
-      f.count(arm.visitors),
-      f.count(arm.conversions),
-      f.percent(arm.rate),
-      f.count(arm.orders),
-      f.money(arm.revenue, arm.currency),
-      f.money(arm.revenuePerVisitor, null),
-      f.money(arm.aov, null),
-    ]),
+    arms.map(armCells),
     2,
   );
 }

@@ -1,6 +1,6 @@
 /** The report for a terminal: per experiment a header, the arms, the comparisons and the verdict in words. */
 
-import { statisticValue } from "./arm-figures.ts";
+import { armCells, statisticValue } from "./arm-figures.ts";
 import * as f from "./format.ts";
 import { metricLabel } from "./metrics.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
@@ -9,17 +9,7 @@ import { textTable } from "./text-table.ts";
 function armsTable(arms: ArmReport[], primary: string): string {
   return textTable(
     ["arm", "role", "visitors", `${primary} conv.`, "rate", "orders", "revenue", "per visitor", "AOV"],
-    arms.map((arm) => [
-      arm.id,
-      arm.role,
-      f.count(arm.visitors),
-      f.count(arm.conversions),
-      f.percent(arm.rate),
-      f.count(arm.orders),
-      f.money(arm.revenue, arm.currency),
-      f.money(arm.revenuePerVisitor, null),
-      f.money(arm.aov, null),
-    ]),
+    arms.map(armCells),
   );
 }
 
