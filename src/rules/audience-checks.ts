@@ -28,6 +28,7 @@ export function checkAudiences(
   audiences: readonly LocatedAudience[],
   experiments: readonly Located[],
   settings: Settings,
+  settingsFile: string | undefined,
 ) {
   const errors: RuleProblem[] = [];
   const warnings: RuleProblem[] = [];
@@ -87,16 +88,13 @@ export function checkAudiences(
       }
     }
   };
-  if (settings.customer && !settings.customer.secretVar) {
-    const where = audiences[0] ?? experiments[0];
-    if (where) {
-      warnings.push({
-        file: where.file,
-        path: "settings.customer",
-        message:
-          "without secretVar any visitor can set the customer cookie or header themselves; sign it for decisions that matter",
-      });
-    }
+  if (settings.customer && !settings.customer.secretVar && settingsFile) {
+    warnings.push({
+      file: settingsFile,
+      path: "settings.customer",
+      message:
+        "without secretVar any visitor can set the customer cookie or header themselves; sign it for decisions that matter",
+    });
   }
   for (const entry of audiences) check(entry.audience.condition, entry.file, entry.at, ["condition"]);
   for (const entry of experiments)

@@ -82,7 +82,7 @@ export function validateRuleSources(sources: readonly RuleSource[]): ValidationR
   }
   const resolved = settings?.value ?? DEFAULT_SETTINGS;
   const checked = checkRuleSet(located, resolved);
-  const audienceChecks = checkAudiences(audiences, located, resolved);
+  const audienceChecks = checkAudiences(audiences, located, resolved, settings?.file);
   errors.push(...checked.errors, ...audienceChecks.errors);
   const experiments = located.map((entry) => entry.experiment);
   const valid = errors.length === 0;

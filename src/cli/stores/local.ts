@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { getPlatformProxy } from "wrangler";
-import { type KvLike, kvRuleStore } from "../../rules/store.ts";
+import { type KvLike, kvRuleStore, type RuleStore } from "../../rules/store.ts";
 import type { Backend } from "./types.ts";
 
 /** The binding methods used here; wrangler's proxy returns the real KVNamespace and D1Database. */
@@ -23,7 +23,7 @@ export async function openLocalBackend(configPath: string, persistTo: string | u
   const { RULES, DB } = proxy.env;
   return {
     mode: "local",
-    rules: kvRuleStore(RULES),
+    rules: retryingWhileBusy(kvRuleStore(RULES)),
     sink: {
       query<Row>(sql: string, params: unknown[] = []) {
         return whileBusy(
@@ -37,6 +37,15 @@ export async function openLocalBackend(configPath: string, persistTo: string | u
       },
     },
     close: () => proxy.dispose(),
+  };
+}
+
+/** The same SQLite lock meets KV reads and writes (a push while the worker reads its rules). */
+function retryingWhileBusy(store: RuleStore): RuleStore {
+  return {
+    get: (key) => whileBusy(() => store.get(key)),
+    put: (key, value, metadata) => whileBusy(() => store.put(key, value, metadata)),
+    list: (prefix) => whileBusy(() => store.list(prefix)),
   };
 }
 
