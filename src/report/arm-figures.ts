@@ -3,7 +3,8 @@
 import { PURCHASE } from "../core/schema/goals.ts";
 import type { ArmRole } from "./config.ts";
 import * as f from "./format.ts";
-import type { ArmReport, GoalFigures, Statistic } from "./model.ts";
+import { metricLabel } from "./metrics.ts";
+import type { ArmReport, Comparison, GoalFigures, Statistic } from "./model.ts";
 import { type ArmSums, goalOf } from "./sums.ts";
 
 const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);
@@ -77,5 +78,22 @@ export function armCells(arm: ArmReport): string[] {
     f.money(arm.revenue, arm.currency),
     f.money(arm.revenuePerVisitor, null),
     f.money(arm.aov, null),
+  ];
+}
+
+/** One comparison's row of figures, as text, for the terminal and HTML renderings. */
+export function comparisonCells(c: Comparison, currency: string | null, sequential: boolean): string[] {
+  return [
+    c.arm,
+    metricLabel(c.metric, c.statistic),
+    c.role,
+    f.statistic(c.statistic, c.baselineValue, currency),
+    f.statistic(c.statistic, c.value, currency),
+    f.signedPercent(c.lift),
+    f.percentInterval(c.ci),
+    ...(sequential ? [f.percentInterval(c.sequential?.ci ?? [null, null])] : []),
+    f.pValue(c.p),
+    f.pValue(c.pAdjusted),
+    f.percent(c.chanceToBeat, 1),
   ];
 }

@@ -4,11 +4,10 @@
  */
 
 import { escapeHtml as esc } from "../core/escape.ts";
-import { armCells, statisticValue } from "./arm-figures.ts";
+import { armCells, comparisonCells, statisticValue } from "./arm-figures.ts";
 import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
 import * as f from "./format.ts";
 import { REPORT_CSS } from "./html-style.ts";
-import { metricLabel } from "./metrics.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -54,19 +53,7 @@ function comparisonsTable(comparisons: Comparison[], currency: string | null, se
       "p (Holm)",
       "Chance to beat",
     ],
-    comparisons.map((c) => [
-      c.arm,
-      metricLabel(c.metric, c.statistic),
-      c.role,
-      f.statistic(c.statistic, c.baselineValue, currency),
-      f.statistic(c.statistic, c.value, currency),
-      f.signedPercent(c.lift),
-      f.percentInterval(c.ci),
-      ...(sequential ? [f.percentInterval(c.sequential?.ci ?? [null, null])] : []),
-      f.pValue(c.p),
-      f.pValue(c.pAdjusted),
-      f.percent(c.chanceToBeat, 1),
-    ]),
+    comparisons.map((c) => comparisonCells(c, currency, sequential)),
     3,
     (i) => (comparisons[i]?.significant ? "significant" : ""),
   );

@@ -1,8 +1,7 @@
 /** The report for a terminal: per experiment a header, the arms, the comparisons and the verdict in words. */
 
-import { armCells, statisticValue } from "./arm-figures.ts";
+import { armCells, comparisonCells, statisticValue } from "./arm-figures.ts";
 import * as f from "./format.ts";
-import { metricLabel } from "./metrics.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
 import { textTable } from "./text-table.ts";
 
@@ -28,19 +27,7 @@ function comparisonsTable(comparisons: Comparison[], currency: string | null, se
       "p (Holm)",
       "P(beat)",
     ],
-    comparisons.map((c) => [
-      c.arm,
-      metricLabel(c.metric, c.statistic),
-      c.role,
-      f.statistic(c.statistic, c.baselineValue, currency),
-      f.statistic(c.statistic, c.value, currency),
-      f.signedPercent(c.lift),
-      f.percentInterval(c.ci),
-      ...(sequential ? [f.percentInterval(c.sequential?.ci ?? [null, null])] : []),
-      f.pValue(c.p),
-      f.pValue(c.pAdjusted),
-      f.percent(c.chanceToBeat, 1),
-    ]),
+    comparisons.map((c) => comparisonCells(c, currency, sequential)),
   );
 }
 
