@@ -1,18 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { heroExperiment } from "../fixtures/experiments.ts";
+import { alwaysVariant } from "../fixtures/experiments.ts";
 import { HOME_HTML } from "../fixtures/pages.ts";
 import { publish, visit } from "./helpers.ts";
 
-const VARIANT_ONLY = heroExperiment({
-  variants: [
-    { id: "control", weight: 0 },
-    {
-      id: "promise",
-      weight: 100,
-      ops: [{ op: "setText", selector: "#hero h1", value: "Tested on the fells" }],
-    },
-  ],
-});
+const VARIANT_ONLY = alwaysVariant();
 
 describe("compressed origin pages", () => {
   beforeEach(async () => {

@@ -4,34 +4,18 @@ import { KV_KEYS } from "../../src/core/schema/snapshot.ts";
 import type { Env } from "../../src/worker/env.ts";
 import worker from "../../src/worker/index.ts";
 import { clearRulesCache } from "../../src/worker/rules.ts";
-import { heroExperiment } from "../fixtures/experiments.ts";
+import { alwaysVariant } from "../fixtures/experiments.ts";
 import { HOME_HTML } from "../fixtures/pages.ts";
-import { publish } from "./helpers.ts";
+import { faultCodes, publish } from "./helpers.ts";
 
 /**
  * A slow, hanging, failing or flooding KV behind the rules cache. A page never waits more than the 250 ms budget
  * for it, a fault is logged once per request, and the worker recovers on its own when KV does.
  */
-const ALWAYS_VARIANT = heroExperiment({
-  variants: [
-    { id: "control", weight: 0 },
-    {
-      id: "promise",
-      weight: 100,
-      ops: [{ op: "setText", selector: "#hero h1", value: "Tested on the fells" }],
-    },
-  ],
-});
+const ALWAYS_VARIANT = alwaysVariant();
 const PERSONALISED = HOME_HTML.replace("Gear for every fell", "Tested on the fells");
 
-const faults = (spy: MockInstance<typeof console.error>) =>
-  spy.mock.calls.flatMap(([line]) => {
-    try {
-      return [(JSON.parse(String(line)) as { stylist: string }).stylist];
-    } catch {
-      return [];
-    }
-  });
+const faults = faultCodes;
 
 /** KV that answers like the real one, `delayMs` late (per key, when given a function). */
 function slowKv(delayMs: number | ((key: string) => number)): KVNamespace {

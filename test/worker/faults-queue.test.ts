@@ -11,35 +11,18 @@ import type { StylistEvent } from "../../src/core/schema/event.ts";
 import type { Env } from "../../src/worker/env.ts";
 import worker from "../../src/worker/index.ts";
 import { clearRulesCache } from "../../src/worker/rules.ts";
-import { heroExperiment } from "../fixtures/experiments.ts";
+import { alwaysVariant } from "../fixtures/experiments.ts";
 import { HOME_HTML } from "../fixtures/pages.ts";
-import { publish, storedEvents } from "./helpers.ts";
+import { faultCodes, publish, storedEvents } from "./helpers.ts";
 
 /**
  * The queue and the sink failing: the producer's send (the page must not notice), and the consumer's D1 write (a
  * retry must not double-count). Redelivery, overlap and concurrency all store each event exactly once.
  */
-const ALWAYS_VARIANT = heroExperiment({
-  id: "queue-faults",
-  variants: [
-    { id: "control", weight: 0 },
-    {
-      id: "promise",
-      weight: 100,
-      ops: [{ op: "setText", selector: "#hero h1", value: "Tested on the fells" }],
-    },
-  ],
-});
+const ALWAYS_VARIANT = alwaysVariant({ id: "queue-faults" });
 const PERSONALISED = HOME_HTML.replace("Gear for every fell", "Tested on the fells");
 
-const faults = (spy: MockInstance<typeof console.error>) =>
-  spy.mock.calls.flatMap(([line]) => {
-    try {
-      return [(JSON.parse(String(line)) as { stylist: string }).stylist];
-    } catch {
-      return [];
-    }
-  });
+const faults = faultCodes;
 
 async function returningVisitor() {
   const id = crypto.randomUUID().replaceAll("-", "");

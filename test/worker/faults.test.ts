@@ -4,20 +4,11 @@ import { KV_KEYS } from "../../src/core/schema/snapshot.ts";
 import type { Env } from "../../src/worker/env.ts";
 import worker from "../../src/worker/index.ts";
 import { clearRulesCache } from "../../src/worker/rules.ts";
-import { heroExperiment } from "../fixtures/experiments.ts";
+import { alwaysVariant } from "../fixtures/experiments.ts";
 import { HOME_HTML } from "../fixtures/pages.ts";
 import { publish } from "./helpers.ts";
 
-const ALWAYS_VARIANT = heroExperiment({
-  variants: [
-    { id: "control", weight: 0 },
-    {
-      id: "promise",
-      weight: 100,
-      ops: [{ op: "setText", selector: "#hero h1", value: "Tested on the fells" }],
-    },
-  ],
-});
+const ALWAYS_VARIANT = alwaysVariant();
 
 async function fetchWith(overrides: Partial<Env>, path = "/") {
   const ctx = createExecutionContext();

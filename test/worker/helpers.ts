@@ -70,3 +70,14 @@ export async function waitForEvents(count: number, experiment?: string, timeoutM
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** The fault codes the worker logged (`{"stylist":"<code>",…}` lines) through a console.error spy. */
+export function faultCodes(spy: { mock: { calls: unknown[][] } }): string[] {
+  return spy.mock.calls.flatMap(([line]) => {
+    try {
+      return [(JSON.parse(String(line)) as { stylist: string }).stylist];
+    } catch {
+      return [];
+    }
+  });
+}
