@@ -1,6 +1,7 @@
 import { type AudienceScope, type AudienceTest, compileCondition } from "./audience.ts";
 import { compilePagePattern } from "./page-pattern.ts";
 import { type CompiledTaxonomyEntry, compileTaxonomy } from "./page-view.ts";
+import { buildPatternIndex, type PatternIndex } from "./pattern-index.ts";
 import type { Audience } from "./schema/audience.ts";
 import type { Consent } from "./schema/consent.ts";
 import { CONTROL, type Experiment, type Variant } from "./schema/experiment.ts";
@@ -37,8 +38,12 @@ export interface CompiledRules {
   byId: Map<string, CompiledExperiment>;
   /** Exact page paths → live experiments, so most pages find their candidates with one map lookup. */
   byExactPath: Map<string, CompiledExperiment[]>;
-  /** Live experiments with wildcard page patterns, tested in order. */
-  byPattern: Array<{ pattern: RegExp; experiment: CompiledExperiment }>;
+  /** Some live experiment renders product lists, so page views need the catalogue. */
+  usesCatalogue: boolean;
+  /** Live experiments with wildcard page patterns, indexed by each pattern's literal prefix. */
+  byPattern: PatternIndex<CompiledExperiment>;
+  /** Each live experiment's position in rule order, so candidates from both indexes come out in that order. */
+  liveOrder: Map<CompiledExperiment, number>;
   holdout: { share: number; seed: string; phase: number } | undefined;
   redirectHosts: string[];
   /** Goal ids the storefront may report through the event endpoints: event goals and the built-in purchase. */
@@ -132,7 +137,7 @@ export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
   const live: CompiledExperiment[] = [];
   const byId = new Map<string, CompiledExperiment>();
   const byExactPath = new Map<string, CompiledExperiment[]>();
-  const byPattern: CompiledRules["byPattern"] = [];
+  const patterns: Array<{ page: string; value: CompiledExperiment }> = [];
   for (const experiment of snapshot.experiments) {
     if (killed.has(experiment.id)) continue;
     const compiled = compileExperiment(experiment, phases[experiment.id]?.phase ?? 1, scope);
@@ -140,7 +145,7 @@ export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
     if (experiment.status !== "running" && experiment.status !== "rolled-out") continue;
     live.push(compiled);
     for (const page of new Set(experiment.pages)) {
-      if (page.includes("*")) byPattern.push({ pattern: compilePagePattern(page), experiment: compiled });
+      if (page.includes("*")) patterns.push({ page, value: compiled });
       else {
         addTo(byExactPath, page, compiled);
         if (page !== "/") addTo(byExactPath, page.endsWith("/") ? page.slice(0, -1) : `${page}/`, compiled);
@@ -167,7 +172,9 @@ export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
     live,
     byId,
     byExactPath,
-    byPattern,
+    usesCatalogue: live.some((experiment) => experiment.usesCatalogue),
+    byPattern: buildPatternIndex(patterns),
+    liveOrder: new Map(live.map((experiment, index) => [experiment, index])),
     holdout,
     redirectHosts: settings.redirectHosts,
     eventGoals,

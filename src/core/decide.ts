@@ -3,6 +3,7 @@ import type { CompiledExperiment, CompiledRules } from "./compile.ts";
 import { isControl } from "./compile.ts";
 import type { VisitorContext } from "./context.ts";
 import { bucket } from "./hash.ts";
+import { matchPatterns } from "./pattern-index.ts";
 import { applyProgrammeHoldout } from "./programme-holdout.ts";
 import { HOLDOUT, type Variant } from "./schema/experiment.ts";
 
@@ -20,12 +21,11 @@ export interface Decision {
 /** Experiments whose page patterns cover this path, in rule order, each once. */
 export function candidatesFor(rules: CompiledRules, path: string): CompiledExperiment[] {
   const exact = rules.byExactPath.get(path) ?? [];
-  if (rules.byPattern.length === 0) return exact;
   const found = new Set(exact);
-  for (const { pattern, experiment } of rules.byPattern) {
-    if (!found.has(experiment) && pattern.test(path)) found.add(experiment);
-  }
-  return rules.live.filter((experiment) => found.has(experiment));
+  matchPatterns(rules.byPattern, path, (experiment) => found.add(experiment));
+  if (found.size === exact.length) return exact;
+  const order = (experiment: CompiledExperiment) => rules.liveOrder.get(experiment) ?? 0;
+  return [...found].sort((a, b) => order(a) - order(b));
 }
 
 export type Exclusion = "schedule" | "layer" | "audience" | "coverage";

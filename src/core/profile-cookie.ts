@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createBoundedCache } from "./bounded-cache.ts";
 import { readCookie, serializeCookie } from "./cookies.ts";
 import { base64url, fromBase64url, sign, verify } from "./hmac.ts";
 import type { Profile } from "./profile.ts";
@@ -91,21 +92,44 @@ export async function encodeProfile(profile: Profile, secret: string): Promise<s
   return `${payload}.${await sign(DOMAIN + payload, secret)}`;
 }
 
+/**
+ * Parsed payloads (after their signature verified), so a visitor's unchanged profile is not decoded and
+ * schema-checked again on every page view. Frozen: every caller shares the one object.
+ */
+const parsed = createBoundedCache<Profile | null>(2_000);
+
+function parsePayload(payload: string): Profile | undefined {
+  const known = parsed.get(payload);
+  if (known !== undefined) return known ?? undefined;
+  let profile: Profile | undefined;
+  try {
+    const json = new TextDecoder().decode(
+      Uint8Array.from(fromBase64url(payload), (char) => char.charCodeAt(0)),
+    );
+    const result = CompactSchema.safeParse(JSON.parse(json));
+    profile = result.success ? deepFreeze(expand(result.data)) : undefined;
+  } catch {
+    profile = undefined;
+  }
+  parsed.set(payload, profile ?? null);
+  return profile;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export async function decodeProfile(value: string | undefined, secret: string): Promise<Profile | undefined> {
   if (!value || value.length > MAX_COOKIE_CHARS) return undefined;
   const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/.exec(value);
   if (!match) return undefined;
   const [, payload, signature] = match as unknown as [string, string, string];
   if (!(await verify(DOMAIN + payload, signature, secret))) return undefined;
-  try {
-    const json = new TextDecoder().decode(
-      Uint8Array.from(fromBase64url(payload), (char) => char.charCodeAt(0)),
-    );
-    const parsed = CompactSchema.safeParse(JSON.parse(json));
-    return parsed.success ? expand(parsed.data) : undefined;
-  } catch {
-    return undefined;
-  }
+  return parsePayload(payload);
 }
 
 export function readProfileCookie(cookieHeader: string | null): string | undefined {

@@ -23,12 +23,14 @@ function geoField(value: unknown, pattern: RegExp): string | undefined {
 }
 
 function param(url: URL, name: string): string | undefined {
+  if (url.search === "") return undefined;
   const value = url.searchParams.get(name)?.trim().toLowerCase();
   return value ? truncate(value, MAX_VALUE_LENGTH) : undefined;
 }
 
 function queryOf(url: URL): Record<string, string> {
   const query: Record<string, string> = {};
+  if (url.search === "") return query;
   let count = 0;
   for (const [name, value] of url.searchParams) {
     if (count++ >= MAX_QUERY_PARAMS) break;

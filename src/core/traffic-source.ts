@@ -26,6 +26,7 @@ const SOCIAL_HOSTS =
  * a tagged link says what the marketer meant.
  */
 export function classifySource(url: URL, referrer: string | null): TrafficSource {
+  if (url.search === "" && !referrer) return "direct";
   if (PAID_CLICK_IDS.some((name) => url.searchParams.has(name))) return "paid";
   const medium = url.searchParams.get("utm_medium")?.trim().toLowerCase() ?? "";
   if (PAID_MEDIA.test(medium)) return "paid";

@@ -38,18 +38,23 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
     },
   );
   if (!candidate) return originPending;
-  const prepared = preparePageView(request, env, ctx).catch((error) => {
-    logFault(
-      error instanceof Error && /VISITOR_SECRET/.test(error.message) ? "secret_missing" : "decide_failed",
-      error,
-    );
-    return undefined;
-  });
+  let preparedSettled = false;
+  const prepared = preparePageView(request, env, ctx)
+    .catch((error) => {
+      logFault(
+        error instanceof Error && /VISITOR_SECRET/.test(error.message) ? "secret_missing" : "decide_failed",
+        error,
+      );
+      return undefined;
+    })
+    .finally(() => {
+      preparedSettled = true;
+    });
   ctx.waitUntil(prepared);
   const origin = await originPending;
   if (!isPersonalisable(request, origin)) return origin;
   const originAt = performance.now();
-  const ready = await withinBudget(prepared, PREPARE_BUDGET_MS);
+  const ready = await withinBudget(prepared, () => preparedSettled, PREPARE_BUDGET_MS);
   const waited = performance.now() - originAt;
   if (!ready) return origin;
   // Bots, objections and missing consent: no cookie, nothing logged, and no test arm — only rolled-out winners.
@@ -134,7 +139,10 @@ function serveGated(
   }
 }
 
-function withinBudget<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+/** Resolves to the prepared page view, or undefined if it is not ready within `ms`. */
+function withinBudget<T>(promise: Promise<T>, settled: () => boolean, ms: number): Promise<T | undefined> {
+  // Preparing normally finishes long before the origin answers: then no timer is needed at all.
+  if (settled()) return promise;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const timeout = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => {

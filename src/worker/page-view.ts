@@ -20,8 +20,8 @@ const TOUCH_AFTER_SECONDS = 5 * 60;
 
 function needsCatalogue(rules: CompiledRules, path: string): boolean {
   return (
-    rules.taxonomy.some((entry) => entry.type === "product" && entry.pattern.test(path)) ||
-    rules.live.some((experiment) => experiment.usesCatalogue)
+    rules.usesCatalogue ||
+    rules.taxonomy.some((entry) => entry.type === "product" && entry.pattern.test(path))
   );
 }
 

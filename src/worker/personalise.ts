@@ -119,7 +119,7 @@ function redirectResponse(input: PersonaliseInput): Response | undefined {
 export function personalise(input: PersonaliseInput): Response | undefined {
   const { decisions } = input;
   if (decisions.length === 0) {
-    sendEvents(input, [], Promise.resolve(NOTHING_RENDERED));
+    if (input.conversions.length > 0) sendEvents(input, [], Promise.resolve(NOTHING_RENDERED));
     return undefined;
   }
   const redirect = redirectResponse(input);
