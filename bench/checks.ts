@@ -79,18 +79,22 @@ export async function exposuresFor(
   workerUrl: string,
   path: string,
   cookie: string,
-  expectedMessages: number,
+  expectedEvents: number,
 ): Promise<Check> {
   await readCounters(workerUrl);
   await getBody(workerUrl, path, cookie);
   await settle();
   const counters = await readCounters(workerUrl);
-  const expectedSends = expectedMessages > 0 ? 1 : 0;
-  const ok = counters.queueSends === expectedSends && counters.queueMessages === expectedMessages;
+  // A page view's events travel packed in one message (up to 100), in one send.
+  const expected = expectedEvents > 0 ? 1 : 0;
+  const ok =
+    counters.queueSends === expected &&
+    counters.queueMessages === expected &&
+    counters.queueEvents === expectedEvents;
   return {
     name,
     ok,
-    detail: `${counters.queueSends} send(s), ${counters.queueMessages} message(s); expected ${expectedSends} and ${expectedMessages}`,
+    detail: `${counters.queueSends} send(s), ${counters.queueMessages} message(s), ${counters.queueEvents} event(s); expected ${expected}, ${expected} and ${expectedEvents}`,
   };
 }
 

@@ -193,6 +193,19 @@ export const CONTESTANTS: Contestant[] = [
     { group: "diagnostic", target: "stylist-rules-10-targeted-price-no-queue" },
   ),
   stylist(
+    "stylist-page-cache",
+    "Stylist, 10 rules, variant, cacheable origin with settings.pageCache on (repeat views of the arm)",
+    "rules-10-page-cache",
+    { rules: 10, eligible: 10, ops: 30 },
+  ),
+  stylist(
+    "stylist-page-cache-no-queue",
+    "Diagnostic: the page-cache row with exposure sends dropped",
+    "rules-10-page-cache",
+    { rules: 10, eligible: 10, ops: 30 },
+    { group: "diagnostic", target: "stylist-rules-10-page-cache-no-queue" },
+  ),
+  stylist(
     "stylist-1000-one-eligible",
     "Diagnostic: Stylist, 1,000 rules (1 eligible, 3 ops), variant",
     "rules-1000-one-eligible",
@@ -202,10 +215,4 @@ export const CONTESTANTS: Contestant[] = [
 ];
 
 /** Rows the product will have but the code does not yet; reported as such rather than approximated. */
-export const NOT_IMPLEMENTED = [
-  {
-    id: "stylist-cached-origin",
-    label: "Stylist with a cacheable origin (origin HTML or rendered arm cached)",
-    reason: "not yet implemented: Stylist fetches the origin on every page view",
-  },
-];
+export const NOT_IMPLEMENTED: Array<{ id: string; label: string; reason: string }> = [];

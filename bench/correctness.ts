@@ -63,6 +63,19 @@ export async function checkCorrectness(input: CorrectnessInput): Promise<Check[]
       1,
     ),
     identical(
+      "Stylist with the page cache: a repeat view (served from the kept rendering) is byte-identical to the first",
+      ...(await (async () => {
+        const first = await body("stylist-rules-10-page-cache", PRODUCT_PATH, "stylist-variant");
+        const repeat = await body("stylist-rules-10-page-cache", PRODUCT_PATH, "stylist-variant");
+        return [repeat, first] as const;
+      })()),
+    ),
+    identical(
+      "Stylist with the page cache serves the same variant as without it",
+      await body("stylist-rules-10-page-cache", PRODUCT_PATH, "stylist-variant"),
+      await body("stylist-rules-10", PRODUCT_PATH, "stylist-variant"),
+    ),
+    identical(
       "Stylist with no eligible experiment serves the origin's bytes",
       await body("stylist-rules-1000", UNTARGETED_PATH, "stylist-variant"),
       originUntargeted,

@@ -3,6 +3,8 @@ export interface Counters {
   kvCalls: Record<string, number>;
   queueSends: number;
   queueMessages: number;
+  /** Events inside those messages: a page view packs its exposures into one message. */
+  queueEvents: number;
 }
 
 export interface PerRequest {
@@ -13,6 +15,7 @@ export interface PerRequest {
   kvReads: number;
   queueSendsPerRequest: number;
   queueMessagesPerRequest: number;
+  queueEventsPerRequest: number;
 }
 
 /** Reads (and by default zeroes) the counting wrapper's counters in one Stylist worker. */
@@ -37,5 +40,6 @@ export function perRequest(counters: Counters): PerRequest {
     kvReadsPerRequest: per(kvReads),
     queueSendsPerRequest: per(counters.queueSends),
     queueMessagesPerRequest: per(counters.queueMessages),
+    queueEventsPerRequest: per(counters.queueEvents ?? 0),
   };
 }

@@ -16,10 +16,13 @@ const ratio = (value: number | null) => (value === null ? "–" : `${num(value)}
 
 function counters(row: ContestantResult): [string, string] {
   if (!row.counters) return ["–", "–"];
-  const { kvReadsPerRequest, kvReads, queueSendsPerRequest, queueMessagesPerRequest } = row.counters;
+  const { kvReadsPerRequest, kvReads, queueSendsPerRequest, queueMessagesPerRequest, queueEventsPerRequest } =
+    row.counters;
   return [
     `${num(kvReadsPerRequest, 4)} (${kvReads} in ${row.counters.requests})`,
-    `${num(queueSendsPerRequest, 3)} (${num(queueMessagesPerRequest, 1)} msgs)`,
+    queueEventsPerRequest === undefined
+      ? `${num(queueSendsPerRequest, 3)} (${num(queueMessagesPerRequest, 1)} msgs)`
+      : `${num(queueSendsPerRequest, 3)} (${num(queueMessagesPerRequest, 2)} msgs, ${num(queueEventsPerRequest, 1)} events)`,
   ];
 }
 

@@ -22,7 +22,7 @@ export interface LoadRounds {
   counters?: Counters;
 }
 
-const EMPTY: Counters = { requests: 0, kvCalls: {}, queueSends: 0, queueMessages: 0 };
+const EMPTY: Counters = { requests: 0, kvCalls: {}, queueSends: 0, queueMessages: 0, queueEvents: 0 };
 
 function add(a: Counters, b: Counters): Counters {
   const kvCalls = { ...a.kvCalls };
@@ -32,6 +32,7 @@ function add(a: Counters, b: Counters): Counters {
     kvCalls,
     queueSends: a.queueSends + b.queueSends,
     queueMessages: a.queueMessages + b.queueMessages,
+    queueEvents: a.queueEvents + b.queueEvents,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Experiment, ExperimentInput } from "../src/core/schema/experiment.ts";
+import type { SettingsInput } from "../src/core/schema/settings.ts";
 import { formatProblem } from "../src/rules/issues.ts";
 import { validateRuleSources } from "../src/rules/validate.ts";
 
@@ -211,13 +212,15 @@ export type RuleSetName =
   | "rules-100"
   | "rules-1000"
   | "rules-1000-one-eligible"
-  | "rules-10-targeted-price";
+  | "rules-10-targeted-price"
+  | "rules-10-page-cache";
 
 export interface RuleSet {
   name: RuleSetName;
   experiments: Experiment[];
   /** How many of them apply to the product page. */
   eligible: number;
+  settings?: SettingsInput;
 }
 
 export function productExperiments(priceOp: OpInput = BROAD_PRICE_OP): Experiment[] {
@@ -239,6 +242,14 @@ export function ruleSets(): RuleSet[] {
     { name: "rules-1000", experiments: [...product, ...others(990)], eligible: 10 },
     { name: "rules-1000-one-eligible", experiments: [...first, ...others(999)], eligible: 1 },
     { name: "rules-10-targeted-price", experiments: productExperiments(TARGETED_PRICE_OP), eligible: 10 },
+    // The storefront marks product pages `public, max-age=60`: with the page cache on, a repeat view of an arm is
+    // served from the isolate instead of being fetched and rewritten again.
+    {
+      name: "rules-10-page-cache",
+      experiments: product,
+      eligible: 10,
+      settings: { pageCache: { enabled: true } },
+    },
   ];
 }
 

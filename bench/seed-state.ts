@@ -36,7 +36,7 @@ export async function pushRuleSets(workerd: Workerd, ruleSets: readonly RuleSet[
     const kv = await workerd.mf.getKVNamespace("RULES", `stylist-${ruleSet.name}`);
     await pushRules(
       kvRuleStore(kv),
-      { experiments: ruleSet.experiments },
+      { experiments: ruleSet.experiments, ...(ruleSet.settings ? { settings: ruleSet.settings } : {}) },
       {
         author: "bench",
         message: `${ruleSet.experiments.length} rules, ${ruleSet.eligible} on the product page`,

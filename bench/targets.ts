@@ -18,6 +18,7 @@ export function evaluateTargets(rows: readonly ContestantResult[]): TargetResult
   const s1000one = get("stylist-1000-one-eligible");
   const none = get("stylist-no-eligible");
   const gb = get("growthbook");
+  const cached = get("stylist-page-cache");
   const stylistRows = rows.filter((row) => row.counters);
 
   const firstByteGap =
@@ -81,6 +82,12 @@ export function evaluateTargets(rows: readonly ContestantResult[]): TargetResult
       target: "≥ 10× GrowthBook's throughput (10 experiments, variant)",
       measured: `${round(gbMultiple, 1)}×`,
       met: gbMultiple >= 10,
+    },
+    {
+      id: "cacheable-origin",
+      target: "Cacheable origin pages (rendered arm kept): ≥ 0.8× pass-through throughput",
+      measured: `${cached.ratioToPassthrough}×`,
+      met: cached.ratioToPassthrough >= 0.8,
     },
   ];
 }

@@ -6,7 +6,12 @@ import type { RuleSetName } from "./rules-fixture.ts";
 import { compatibilityDate } from "./wrangler-config.ts";
 
 const QUEUE = "stylist-events";
-const NO_QUEUE = ["rules-1", "rules-10", "rules-10-targeted-price"] as const satisfies readonly RuleSetName[];
+const NO_QUEUE = [
+  "rules-1",
+  "rules-10",
+  "rules-10-targeted-price",
+  "rules-10-page-cache",
+] as const satisfies readonly RuleSetName[];
 const DATABASE = "stylist-bench-db";
 
 export type WorkerName =

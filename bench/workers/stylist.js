@@ -5,7 +5,10 @@ import stylist from "../../src/worker/index.ts";
  * every call on RULES (KV) and every send on EVENTS (Queue). Counters live in the isolate (one per worker in
  * workerd) and are read or reset at /__bench/counters, which never reaches Stylist.
  */
-const counters = { requests: 0, kvCalls: {}, queueSends: 0, queueMessages: 0 };
+const counters = { requests: 0, kvCalls: {}, queueSends: 0, queueMessages: 0, queueEvents: 0 };
+
+/** A message is one event, or a page view's pack of them (`{ events: [...] }`). */
+const eventsIn = (body) => (Array.isArray(body?.events) ? body.events.length : 1);
 const countedEnvs = new WeakMap();
 
 function countKv(kv) {
@@ -31,11 +34,13 @@ function countQueue(queue, drop) {
     send(body, options) {
       counters.queueSends++;
       counters.queueMessages++;
+      counters.queueEvents += eventsIn(body);
       return drop ? Promise.resolve() : queue.send(body, options);
     },
     sendBatch(messages, options) {
       counters.queueSends++;
       counters.queueMessages += messages.length;
+      for (const message of messages) counters.queueEvents += eventsIn(message.body);
       return drop ? Promise.resolve() : queue.sendBatch(messages, options);
     },
   };
@@ -58,6 +63,7 @@ function counterResponse(url) {
     counters.kvCalls = {};
     counters.queueSends = 0;
     counters.queueMessages = 0;
+    counters.queueEvents = 0;
   }
   return new Response(snapshot, { headers: { "content-type": "application/json" } });
 }

@@ -15,6 +15,38 @@ export const INSERT_CONVERSION = `INSERT OR IGNORE INTO conversions
 
 export type SqlValue = string | number | null;
 
+/** D1 binds at most 100 parameters per statement. */
+const MAX_BOUND_PARAMETERS = 100;
+
+/**
+ * The same inserts as insertOf, several rows per statement: a page view's ten exposures become two statements
+ * instead of ten, which is most of what the consumer's write costs. Row order and OR IGNORE are unchanged.
+ */
+export function insertsOf(events: readonly StylistEvent[]): Array<{ sql: string; params: SqlValue[] }> {
+  const byStatement = new Map<string, SqlValue[][]>();
+  for (const event of events) {
+    const { sql, params } = insertOf(event);
+    const rows = byStatement.get(sql);
+    if (rows) rows.push(params);
+    else byStatement.set(sql, [params]);
+  }
+  const statements: Array<{ sql: string; params: SqlValue[] }> = [];
+  for (const [sql, rows] of byStatement) {
+    const columns = rows[0]?.length ?? 1;
+    const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columns));
+    const [head] = sql.split("VALUES");
+    const placeholders = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const chunk = rows.slice(start, start + perStatement);
+      statements.push({
+        sql: `${head}VALUES ${chunk.map(() => placeholders).join(", ")}`,
+        params: chunk.flat(),
+      });
+    }
+  }
+  return statements;
+}
+
 export function insertOf(event: StylistEvent): { sql: string; params: SqlValue[] } {
   if (event.type === "conversion") {
     return {

@@ -1,34 +1,48 @@
 import { EventSchema, type StylistEvent } from "../core/schema/event.ts";
-import { insertOf } from "../sink/rows.ts";
+import { insertsOf } from "../sink/rows.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 
-function insertStatement(db: D1Database, event: StylistEvent): D1PreparedStatement {
-  const { sql, params } = insertOf(event);
-  return db.prepare(sql).bind(...params);
+/** A message holds one event (the storefront endpoints) or a page view's pack of them (`{ events: [...] }`). */
+function eventsIn(body: unknown): unknown[] {
+  if (
+    body &&
+    typeof body === "object" &&
+    !("type" in body) &&
+    Array.isArray((body as { events?: unknown }).events)
+  ) {
+    return (body as { events: unknown[] }).events;
+  }
+  return [body];
 }
 
 /**
  * Writes a batch into D1 in one transaction. Inserts ignore an existing event id (and order id), so a redelivered
- * batch stores nothing twice. Messages that fail validation are acknowledged and logged (retrying cannot fix them);
- * if the write fails, valid messages are retried with a delay and reach the dead-letter queue after max_retries.
+ * message stores nothing twice. Events that fail validation are logged and dropped (retrying cannot fix them) without
+ * losing the valid events beside them; if the write fails, the messages holding valid events are retried with a
+ * delay and reach the dead-letter queue after max_retries.
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const valid: Array<{ message: Message<unknown>; event: StylistEvent }> = [];
+  const writing: Array<Message<unknown>> = [];
+  const events: StylistEvent[] = [];
   for (const message of batch.messages) {
-    const parsed = EventSchema.safeParse(message.body);
-    if (parsed.success) valid.push({ message, event: parsed.data });
-    else {
-      logFault("event_invalid", parsed.error, { messageId: message.id });
-      message.ack();
+    let valid = 0;
+    for (const body of eventsIn(message.body)) {
+      const parsed = EventSchema.safeParse(body);
+      if (parsed.success) {
+        events.push(parsed.data);
+        valid++;
+      } else logFault("event_invalid", parsed.error, { messageId: message.id });
     }
+    if (valid > 0) writing.push(message);
+    else message.ack();
   }
-  if (valid.length === 0) return;
+  if (events.length === 0) return;
   try {
-    await env.DB.batch(valid.map(({ event }) => insertStatement(env.DB, event)));
-    for (const { message } of valid) message.ack();
+    await env.DB.batch(insertsOf(events).map(({ sql, params }) => env.DB.prepare(sql).bind(...params)));
+    for (const message of writing) message.ack();
   } catch (error) {
-    logFault("sink_write_failed", error, { count: valid.length });
-    for (const { message } of valid) message.retry({ delaySeconds: 10 });
+    logFault("sink_write_failed", error, { count: events.length });
+    for (const message of writing) message.retry({ delaySeconds: 10 });
   }
 }

@@ -1,4 +1,4 @@
-import type { StylistEvent } from "../core/schema/event.ts";
+import type { QueueBody } from "../core/schema/event.ts";
 
 export interface Env {
   /** Base URL of the storefront, e.g. https://origin.example.com */
@@ -12,6 +12,6 @@ export interface Env {
   /** "1": add a Server-Timing header with Stylist's own time, so the cost shows in browser and RUM dashboards. */
   SERVER_TIMING?: string;
   RULES: KVNamespace;
-  EVENTS: Queue<StylistEvent>;
+  EVENTS: Queue<QueueBody>;
   DB: D1Database;
 }

@@ -1,5 +1,6 @@
 import { urlGoalConversions } from "../core/conversions.ts";
 import { identityCookie } from "../core/identity.ts";
+import { sharedFreshnessSeconds } from "../core/page-cacheability.ts";
 import { previewCookie } from "../core/preview.ts";
 import { profileCookie } from "../core/profile-cookie.ts";
 import { templateValues } from "../core/template.ts";
@@ -7,8 +8,9 @@ import { NO_RENDER_DATA } from "../render/render-data.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 import { fetchOrigin, isPersonalisable, OriginTimeout, rewriteOriginRedirect } from "./origin.ts";
-import { preparePageView } from "./page-view.ts";
-import { personalise } from "./personalise.ts";
+import { cachedPage, mayHaveCachedPage, pageCacheKey } from "./page-cache.ts";
+import { type PreparedPageView, preparePageView } from "./page-view.ts";
+import { keepWhileStreaming, personalise, personaliseFromCache } from "./personalise.ts";
 import { markPrivate } from "./response-headers.ts";
 
 /**
@@ -18,15 +20,10 @@ import { markPrivate } from "./response-headers.ts";
  */
 const PREPARE_BUDGET_MS = 250;
 
-/**
- * The proxy path for every request that is not Stylist's own. The origin fetch starts first and runs while identity
- * and rules are prepared, so personalisation adds no round trip. Every failure before the first byte falls back to
- * the origin response as it came.
- */
-export async function handlePage(request: Request, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
-  const candidate = request.method === "GET" && !request.headers.has("range");
-  const started = performance.now();
-  const originPending = fetchOrigin(request, env.ORIGIN_URL).then(
+const NOTHING_RENDERED = { matched: [], faulted: [] };
+
+function requestOrigin(request: Request, env: Env): Promise<Response> {
+  return fetchOrigin(request, env.ORIGIN_URL).then(
     (response) => rewriteOriginRedirect(response, request, env.ORIGIN_URL),
     (error) => {
       const timedOut = error instanceof OriginTimeout;
@@ -37,7 +34,20 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
       });
     },
   );
-  if (!candidate) return originPending;
+}
+
+/**
+ * The proxy path for every request that is not Stylist's own. The origin fetch starts first and runs while identity
+ * and rules are prepared, so personalisation adds no round trip — unless this isolate holds a kept rendering of the
+ * URL (settings.pageCache), when the arms are decided first and a kept page for them is served without the origin.
+ * Every failure before the first byte falls back to the origin response as it came.
+ */
+export async function handlePage(request: Request, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
+  const candidate = request.method === "GET" && !request.headers.has("range");
+  if (!candidate) return requestOrigin(request, env);
+  const started = performance.now();
+  const url = new URL(request.url);
+  let originPending = mayHaveCachedPage(url) ? undefined : requestOrigin(request, env);
   let preparedSettled = false;
   const prepared = preparePageView(request, env, ctx)
     .catch((error) => {
@@ -51,6 +61,22 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
       preparedSettled = true;
     });
   ctx.waitUntil(prepared);
+  if (!originPending) {
+    const ready = await withinBudget(prepared, () => preparedSettled, PREPARE_BUDGET_MS);
+    const key =
+      ready && !ready.gate && !ready.preview ? pageCacheKey(ready.rules, url, ready.decisions) : undefined;
+    const page = key ? cachedPage(key, ready?.now ?? Date.now()) : undefined;
+    if (ready && !ready.gate && page) {
+      try {
+        const response = personaliseFromCache(logOf(ready, env, ctx), page);
+        response.headers.set("x-stylist-cache", "hit");
+        return await withVisitorCookies(response, ready, env);
+      } catch (error) {
+        logFault("render_failed", error);
+      }
+    }
+    originPending = requestOrigin(request, env);
+  }
   const origin = await originPending;
   if (!isPersonalisable(request, origin)) return origin;
   const originAt = performance.now();
@@ -60,23 +86,21 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   // Bots, objections and missing consent: no cookie, nothing logged, and no test arm — only rolled-out winners.
   if (ready.gate) return serveGated(request, origin, ready, env, ctx);
   try {
+    const keepAs = keepingOf(request, origin, url, ready);
+    const personalised = personalise({
+      ...logOf(ready, env, ctx),
+      request,
+      origin,
+      render: ready.render,
+      createRewriter: () => new HTMLRewriter(),
+      ...(keepAs ? { keepAs } : {}),
+    });
     const response =
-      personalise({
-        request,
-        origin,
-        context: ready.context,
-        rules: ready.rules,
-        decisions: ready.decisions,
-        conversions: ready.preview
-          ? []
-          : urlGoalConversions(ready.context, ready.rules, () => crypto.randomUUID()),
-        render: ready.render,
-        segments: ready.segments,
-        log: !ready.preview,
-        env,
-        ctx,
-        createRewriter: () => new HTMLRewriter(),
-      }) ?? new Response(origin.body, origin);
+      personalised ??
+      (keepAs
+        ? keepWhileStreaming(new Response(origin.body, origin), Promise.resolve(NOTHING_RENDERED), keepAs)
+        : new Response(origin.body, origin));
+    if (keepAs) response.headers.set("x-stylist-cache", "miss");
     if (env.SERVER_TIMING === "1") {
       // Workers' clocks advance only across I/O, so these are I/O waits (KV, the origin), not CPU time.
       response.headers.append(
@@ -84,28 +108,58 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
         `stylist;desc="after origin";dur=${waited.toFixed(1)}, stylist-origin;desc="origin headers";dur=${(originAt - started).toFixed(1)}`,
       );
     }
-    if (ready.preview) {
-      // A preview is one person's view: never cached, never logged, never mixed into their visitor cookie.
-      response.headers.set("cache-control", "private, no-store");
-      if (ready.previewToken.fromLink && ready.previewToken.token) {
-        response.headers.append(
-          "set-cookie",
-          previewCookie(ready.previewToken.token, ready.preview, ready.now),
-        );
-      }
-    } else {
-      if (ready.identity.minted) {
-        response.headers.append("set-cookie", await identityCookie(ready.identity, env.VISITOR_SECRET));
-      }
-      if (ready.profile)
-        response.headers.append("set-cookie", await profileCookie(ready.profile, env.VISITOR_SECRET));
-      if (ready.identity.minted || ready.profile) markPrivate(response.headers);
-    }
-    return response;
+    return await withVisitorCookies(response, ready, env);
   } catch (error) {
     logFault("render_failed", error);
     return origin;
   }
+}
+
+function logOf(ready: PreparedPageView, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
+  return {
+    context: ready.context,
+    rules: ready.rules,
+    decisions: ready.decisions,
+    conversions: ready.preview
+      ? []
+      : urlGoalConversions(ready.context, ready.rules, () => crypto.randomUUID()),
+    segments: ready.segments,
+    log: !ready.preview,
+    env,
+    ctx,
+  };
+}
+
+/** Where this rendering may be kept for other visitors: never a preview, and only what the origin allows sharing. */
+function keepingOf(request: Request, origin: Response, url: URL, ready: PreparedPageView) {
+  if (ready.preview) return undefined;
+  const key = pageCacheKey(ready.rules, url, ready.decisions);
+  if (!key) return undefined;
+  const fresh = sharedFreshnessSeconds(origin.headers, request.headers);
+  if (fresh === undefined) return undefined;
+  return { key, expiresAt: ready.now + Math.min(fresh, ready.rules.pageCache.maxSeconds) * 1000 };
+}
+
+/** The visitor's own cookies (new identity, updated profile, preview), added per response, never kept. */
+async function withVisitorCookies(response: Response, ready: PreparedPageView, env: Env): Promise<Response> {
+  if (ready.preview) {
+    // A preview is one person's view: never cached, never logged, never mixed into their visitor cookie.
+    response.headers.set("cache-control", "private, no-store");
+    if (ready.previewToken.fromLink && ready.previewToken.token) {
+      response.headers.append(
+        "set-cookie",
+        previewCookie(ready.previewToken.token, ready.preview, ready.now),
+      );
+    }
+    return response;
+  }
+  if (ready.identity.minted) {
+    response.headers.append("set-cookie", await identityCookie(ready.identity, env.VISITOR_SECRET));
+  }
+  if (ready.profile)
+    response.headers.append("set-cookie", await profileCookie(ready.profile, env.VISITOR_SECRET));
+  if (ready.identity.minted || ready.profile) markPrivate(response.headers);
+  return response;
 }
 
 function serveGated(

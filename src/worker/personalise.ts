@@ -4,12 +4,13 @@ import type { Decision } from "../core/decide.ts";
 import { planEdits } from "../core/edit-plan.ts";
 import { type ExposureOutcome, exposureEvents } from "../core/exposures.ts";
 import { redirectTarget } from "../core/redirect.ts";
-import type { StylistEvent } from "../core/schema/event.ts";
+import { type EventPack, MAX_EVENTS_PER_MESSAGE, type StylistEvent } from "../core/schema/event.ts";
 import { renderPage } from "../render/render.ts";
 import type { RenderData } from "../render/render-data.ts";
 import type { RewriterFactory } from "../render/rewriter-types.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
+import { type CachedPage, copyWhileStreaming, keepPage } from "./page-cache.ts";
 import { markPersonalised } from "./response-headers.ts";
 
 export interface PersonaliseInput {
@@ -28,6 +29,8 @@ export interface PersonaliseInput {
   env: Env;
   ctx: Pick<ExecutionContext, "waitUntil">;
   createRewriter: RewriterFactory;
+  /** Set when this rendering may be reused for other visitors with the same arms (see page-cache.ts). */
+  keepAs?: { key: string; expiresAt: number };
 }
 
 const NOTHING_RENDERED: ExposureOutcome = { matched: [], faulted: [] };
@@ -48,15 +51,24 @@ function settleOrAbandon(outcome: Promise<ExposureOutcome>): Promise<ExposureOut
   });
 }
 
-/** One queue send per page view, once the page has streamed: its exposures plus any goals it reached. */
+/** What logging a page view needs, whether it was rendered now or reused. */
+export type PageViewLog = Pick<
+  PersonaliseInput,
+  "context" | "rules" | "decisions" | "conversions" | "segments" | "log" | "env" | "ctx"
+>;
+
+/**
+ * One queue send per page view, once the page has streamed: its exposures plus any goals it reached, packed into one
+ * message. An outcome already known (a kept page, a redirect) needs no abandonment timer.
+ */
 function sendEvents(
-  input: PersonaliseInput,
+  input: PageViewLog,
   decisions: readonly Decision[],
-  outcome: Promise<ExposureOutcome>,
+  outcome: ExposureOutcome | Promise<ExposureOutcome>,
 ) {
   if (!input.log) return;
   input.ctx.waitUntil(
-    settleOrAbandon(outcome)
+    (outcome instanceof Promise ? settleOrAbandon(outcome) : Promise.resolve(outcome))
       .then((result) => {
         const newId = () => crypto.randomUUID();
         const segments = decisions.length > 0 ? input.segments() : [];
@@ -69,15 +81,15 @@ function sendEvents(
           segments,
         );
         const events = [...exposures, ...input.conversions];
-        // sendBatch takes at most 100 messages; a page with more is rare, and gets more than one send.
-        const sends: Promise<unknown>[] = [];
-        for (let start = 0; start < events.length; start += 100) {
-          const batch = events
-            .slice(start, start + 100)
-            .map((body) => ({ body, contentType: "json" as const }));
-          sends.push(input.env.EVENTS.sendBatch(batch));
+        if (events.length === 0) return;
+        const packs: Array<{ body: EventPack; contentType: "json" }> = [];
+        for (let start = 0; start < events.length; start += MAX_EVENTS_PER_MESSAGE) {
+          packs.push({
+            body: { events: events.slice(start, start + MAX_EVENTS_PER_MESSAGE) },
+            contentType: "json",
+          });
         }
-        return Promise.all(sends);
+        return input.env.EVENTS.sendBatch(packs);
       })
       .catch((error) => logFault("exposure_send_failed", error)),
   );
@@ -98,11 +110,7 @@ function redirectResponse(input: PersonaliseInput): Response | undefined {
     if (!target || target === "refused") continue;
     void input.origin.body?.cancel();
     const exposed = input.decisions.filter((candidate) => candidate.compiled.exposeOnDecision);
-    sendEvents(
-      input,
-      exposed,
-      Promise.resolve({ matched: exposed.map(() => true), faulted: exposed.map(() => false) }),
-    );
+    sendEvents(input, exposed, { matched: exposed.map(() => true), faulted: exposed.map(() => false) });
     return new Response(null, {
       status: 302,
       headers: { location: target.toString(), "cache-control": "private, no-store" },
@@ -119,7 +127,7 @@ function redirectResponse(input: PersonaliseInput): Response | undefined {
 export function personalise(input: PersonaliseInput): Response | undefined {
   const { decisions } = input;
   if (decisions.length === 0) {
-    if (input.conversions.length > 0) sendEvents(input, [], Promise.resolve(NOTHING_RENDERED));
+    if (input.conversions.length > 0) sendEvents(input, [], NOTHING_RENDERED);
     return undefined;
   }
   const redirect = redirectResponse(input);
@@ -146,5 +154,31 @@ export function personalise(input: PersonaliseInput): Response | undefined {
   );
   const response = new Response(rendered.response.body, rendered.response);
   markPersonalised(response.headers);
-  return response;
+  return input.keepAs ? keepWhileStreaming(response, rendered.outcome, input.keepAs) : response;
+}
+
+/**
+ * Serves a page as it streams and keeps the finished rendering with its outcome, for the next visitor with the same
+ * arms. Headers are captured before any visitor cookie is added: those are added per visitor when served.
+ */
+export function keepWhileStreaming(
+  response: Response,
+  outcome: Promise<ExposureOutcome>,
+  keepAs: { key: string; expiresAt: number },
+): Response {
+  if (!response.body) return response;
+  const headers = [...response.headers];
+  const body = copyWhileStreaming(response.body, (whole) => {
+    if (!whole) return;
+    void outcome.then((settled) =>
+      keepPage(keepAs.key, { body: whole, headers, outcome: settled, expiresAt: keepAs.expiresAt }),
+    );
+  });
+  return new Response(body, response);
+}
+
+/** A kept rendering for this visitor's arms: no origin fetch, no rewrite; exposures logged as the first render found. */
+export function personaliseFromCache(input: PageViewLog, page: CachedPage): Response {
+  sendEvents(input, input.decisions, page.outcome);
+  return new Response(page.body, { status: 200, headers: page.headers });
 }

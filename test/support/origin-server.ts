@@ -7,10 +7,28 @@ import { HOME_HTML, NO_HERO_HTML } from "../fixtures/pages.ts";
  * the worker's proxying is tested the way it runs in front of a storefront.
  */
 export function startFixtureOrigin(port: number): Promise<Server> {
+  /** Requests per path and query for /shared/*, so tests can see whether the worker asked the origin at all. */
+  const sharedHits = new Map<string, number>();
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://origin.test");
     const html = { "content-type": "text/html; charset=utf-8" };
+    if (url.pathname.startsWith("/shared/")) {
+      // A page whose caching headers the test chooses: ?cc=<Cache-Control>&vary=<Vary>&cookie=1 (sets a cookie).
+      const key = url.pathname + url.search;
+      sharedHits.set(key, (sharedHits.get(key) ?? 0) + 1);
+      const headers: Record<string, string> = { ...html, "cache-control": url.searchParams.get("cc") ?? "" };
+      const vary = url.searchParams.get("vary");
+      if (vary) headers.vary = vary;
+      if (url.searchParams.get("cookie") === "1") headers["set-cookie"] = "shop_session=abc; Path=/";
+      response.writeHead(200, headers).end(HOME_HTML);
+      return;
+    }
     switch (url.pathname) {
+      case "/__shared-hits":
+        response
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify(sharedHits.get(url.searchParams.get("key") ?? "") ?? 0));
+        return;
       case "/":
       case "/home":
         if (request.headers["if-none-match"] === '"home-v1"') {

@@ -203,6 +203,36 @@ describe("the consumer's D1 write fails", () => {
   });
 });
 
+describe("a page view's events packed into one message", () => {
+  it("stores every event of a pack, and a redelivered pack adds nothing", async () => {
+    const pack = { events: [exposure(), exposure({ variant: "promise" }), exposure({ type: "miss" })] };
+    const first = await consume([pack], 1);
+    expect(first.explicitAcks).toEqual(["m-1-0"]);
+    const ids = pack.events.map((event) => event.id);
+    expect((await rowsFor(ids)).sort()).toEqual([...ids].sort());
+    await consume([pack], 2);
+    expect(await rowsFor(ids)).toHaveLength(3);
+  });
+
+  it("drops only the invalid event of a pack and keeps its neighbours, and retries the pack when the write fails", async () => {
+    const good = [exposure(), exposure()];
+    const pack = { events: [good[0], { type: "exposure", visitor: "<script>" }, good[1]] };
+    const failed = await consume([pack], 1, failingDb());
+    expect(failed.retryMessages.map((retry) => retry.msgId)).toEqual(["m-1-0"]);
+    expect(faults(errors).sort()).toEqual(["event_invalid", "sink_write_failed"]);
+    await consume([pack], 2);
+    expect((await rowsFor(good.map((event) => event.id))).sort()).toEqual(
+      good.map((event) => event.id).sort(),
+    );
+  });
+
+  it("acknowledges a pack with nothing valid in it at once", async () => {
+    const result = await consume([{ events: ["nonsense", { type: "exposure" }] }, { events: [] }], 1);
+    expect(result.explicitAcks.sort()).toEqual(["m-1-0", "m-1-1"]);
+    expect(result.retryMessages).toEqual([]);
+  });
+});
+
 describe("redelivery never double-counts", () => {
   it("stores each event once across overlapping, reordered batches", async () => {
     const [a, b, c] = [exposure(), exposure(), exposure()] as [StylistEvent, StylistEvent, StylistEvent];

@@ -77,6 +77,19 @@ export const EventSchema = z.discriminatedUnion("type", [
 ]);
 
 export type StylistEvent = z.infer<typeof EventSchema>;
+
+/** Most events a page view packs into one queue message (a page with more sends more than one). */
+export const MAX_EVENTS_PER_MESSAGE = 100;
+
+/**
+ * What the worker puts on the queue: a page view's events packed into one message, since Queues bills and delivers
+ * per message and a page with ten experiments has ten exposures. The storefront endpoints send single events; the
+ * consumer takes both. Each event is still validated on its own, so one bad event loses no other.
+ */
+export interface EventPack {
+  events: StylistEvent[];
+}
+export type QueueBody = StylistEvent | EventPack;
 export type ExposureEvent = z.infer<typeof ExposureEventSchema>;
 export type MissEvent = z.infer<typeof MissEventSchema>;
 export type ConversionEvent = z.infer<typeof ConversionEventSchema>;

@@ -46,6 +46,27 @@ export const SettingsSchema = z
       .max(50)
       .default([])
       .describe("Hosts other than the storefront's own that redirect variants may send visitors to."),
+    pageCache: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Reuse a rendered arm of a page the origin marks shared-cacheable (public or s-maxage), per URL, rules version and arms, instead of fetching and rewriting it again.",
+          ),
+        maxSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(3600)
+          .default(60)
+          .describe("The longest a rendered page is reused, even when the origin allows longer."),
+      })
+      .strict()
+      .default({ enabled: false, maxSeconds: 60 })
+      .describe(
+        "Off by default. Pages whose arms use visitor values (placeholders, product lists) are never reused.",
+      ),
   })
   .strict();
 

@@ -1,0 +1,174 @@
+import { env } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { encodeIdentity } from "../../src/core/identity.ts";
+import type { ExperimentInput } from "../../src/core/schema/experiment.ts";
+import type { SettingsInput } from "../../src/core/schema/settings.ts";
+import { pushRules } from "../../src/rules/versions.ts";
+import { clearPageCache } from "../../src/worker/page-cache.ts";
+import { clearRulesCache } from "../../src/worker/rules.ts";
+import { alwaysVariant } from "../fixtures/experiments.ts";
+import { BROWSER_UA } from "../support/browser-agent.ts";
+import { rulesStore, visit, waitForEvents } from "./helpers.ts";
+
+/**
+ * settings.pageCache: a rendered arm of a page the origin marks shared-cacheable is reused for the next visitor with
+ * the same arms — no origin request, no rewrite — and exposures are still logged per visitor, as the first render
+ * found them. Nothing personal is ever reused.
+ */
+const SHARED = "/shared/product?cc=public,%20max-age=60";
+const PAGES = ["/shared/*"];
+
+async function publishWith(settings: SettingsInput, overrides: Partial<ExperimentInput> = {}) {
+  clearRulesCache();
+  await pushRules(
+    rulesStore(),
+    { experiments: [alwaysVariant({ id: "kept-hero", pages: PAGES, ...overrides })], settings },
+    { author: "test", message: "page cache" },
+  );
+}
+
+async function originHits(path: string): Promise<number> {
+  const response = await fetch(new URL(`/__shared-hits?key=${encodeURIComponent(path)}`, env.ORIGIN_URL));
+  return (await response.json()) as number;
+}
+
+async function returningVisitor() {
+  const id = crypto.randomUUID().replaceAll("-", "");
+  const value = await encodeIdentity(
+    { id, firstSeen: Math.floor(Date.now() / 1000) - 86_400, minted: false },
+    env.VISITOR_SECRET,
+  );
+  return { id, cookie: `stylist_vid=${value}` };
+}
+
+async function load(path: string, cookie?: string) {
+  const response = await visit(path, {
+    ...(cookie ? { cookie } : {}),
+    headers: { "user-agent": BROWSER_UA },
+  });
+  return { response, body: await response.text() };
+}
+
+const ON = { pageCache: { enabled: true } };
+
+beforeEach(() => clearPageCache());
+
+describe("reusing rendered pages (settings.pageCache)", () => {
+  it("serves the next visitor with the same arms the kept rendering, without asking the origin, and logs their exposure", async () => {
+    await publishWith(ON);
+    const path = `${SHARED}&case=reuse`;
+    const [first, second] = [await returningVisitor(), await returningVisitor()];
+    const a = await load(path, first.cookie);
+    const b = await load(path, second.cookie);
+    expect(a.response.headers.get("x-stylist-cache")).toBe("miss");
+    expect(b.response.headers.get("x-stylist-cache")).toBe("hit");
+    expect(b.body).toBe(a.body);
+    expect(b.body).toContain("Tested on the fells");
+    expect(await originHits(path)).toBe(1);
+    expect(b.response.headers.get("cache-control")).toBe("private, no-cache");
+    const events = await waitForEvents(2, "kept-hero");
+    expect(events.map((event) => event.visitor).sort()).toEqual([first.id, second.id].sort());
+    expect(new Set(events.map((event) => event.variant))).toEqual(new Set(["promise"]));
+  });
+
+  it("still gives a new visitor served from a kept page their own signed cookie, never one kept from someone else", async () => {
+    await publishWith(ON);
+    const path = `${SHARED}&case=new-visitor`;
+    await load(path, (await returningVisitor()).cookie);
+    const fresh = await load(path);
+    expect(fresh.response.headers.get("x-stylist-cache")).toBe("hit");
+    const cookies = fresh.response.headers.getSetCookie();
+    expect(cookies.some((cookie) => cookie.startsWith("stylist_vid="))).toBe(true);
+    const again = await load(path);
+    expect(again.response.headers.getSetCookie().find((c) => c.startsWith("stylist_vid="))).not.toBe(
+      cookies.find((c) => c.startsWith("stylist_vid=")),
+    );
+  });
+
+  it.each([
+    ["private", "private,%20max-age=60"],
+    ["no-store", "public,%20no-store"],
+    ["no-cache", "public,%20no-cache,%20max-age=60"],
+    ["no shared lifetime", "max-age=60"],
+    ["a max-age of 0", "public,%20max-age=0"],
+  ])("asks the origin every time when its Cache-Control is %s", async (_, cc) => {
+    await publishWith(ON);
+    const path = `/shared/product?cc=${cc}`;
+    const { cookie } = await returningVisitor();
+    await load(path, cookie);
+    const again = await load(path, cookie);
+    expect(again.response.headers.get("x-stylist-cache")).toBeNull();
+    expect(await originHits(path)).toBe(2);
+  });
+
+  it("never keeps a page that sets a cookie or varies by anything but encoding", async () => {
+    await publishWith(ON);
+    for (const path of [`${SHARED}&cookie=1`, `${SHARED}&vary=cookie`]) {
+      const { cookie } = await returningVisitor();
+      await load(path, cookie);
+      await load(path, cookie);
+      expect(await originHits(path)).toBe(2);
+    }
+  });
+
+  it("keeps nothing while settings.pageCache is off, which is the default", async () => {
+    await publishWith({});
+    const path = `${SHARED}&case=off`;
+    const { cookie } = await returningVisitor();
+    const first = await load(path, cookie);
+    await load(path, cookie);
+    expect(first.response.headers.get("x-stylist-cache")).toBeNull();
+    expect(await originHits(path)).toBe(2);
+  });
+
+  it("never reuses a rendering that holds a visitor's own values", async () => {
+    await publishWith(ON, {
+      variants: [
+        { id: "control", weight: 0 },
+        {
+          id: "promise",
+          weight: 100,
+          ops: [{ op: "setText", selector: "#hero h1", value: "Hello {{country}}" }],
+        },
+      ],
+    });
+    const path = `${SHARED}&case=placeholders`;
+    const { cookie } = await returningVisitor();
+    await load(path, cookie);
+    const again = await load(path, cookie);
+    expect(again.response.headers.get("x-stylist-cache")).toBeNull();
+    expect(await originHits(path)).toBe(2);
+  });
+
+  it("serves a new rules version its own rendering, never the old one", async () => {
+    await publishWith(ON);
+    const path = `${SHARED}&case=version`;
+    const { cookie } = await returningVisitor();
+    expect((await load(path, cookie)).body).toContain("Tested on the fells");
+    await publishWith(ON, {
+      variants: [
+        { id: "control", weight: 0 },
+        {
+          id: "promise",
+          weight: 100,
+          ops: [{ op: "setText", selector: "#hero h1", value: "Made in Kendal" }],
+        },
+      ],
+    });
+    const after = await load(path, cookie);
+    expect(after.body).toContain("Made in Kendal");
+    expect(after.response.headers.get("x-stylist-cache")).toBe("miss");
+    expect(await originHits(path)).toBe(2);
+  });
+
+  it("asks the origin again once the kept page is older than the origin allows", async () => {
+    await publishWith(ON);
+    const path = "/shared/product?cc=public,%20max-age=1&case=expiry";
+    const { cookie } = await returningVisitor();
+    await load(path, cookie);
+    expect((await load(path, cookie)).response.headers.get("x-stylist-cache")).toBe("hit");
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await load(path, cookie)).response.headers.get("x-stylist-cache")).toBe("miss");
+    expect(await originHits(path)).toBe(2);
+  });
+});
