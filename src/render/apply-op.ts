@@ -1,7 +1,7 @@
+import type { RenderData } from "../core/render-data.ts";
 import type { Op } from "../core/schema/ops.ts";
 import { renderTemplate } from "../core/template.ts";
 import { productListHtml } from "./product-list.ts";
-import type { RenderData } from "./render-data.ts";
 import type { RewriterElement } from "./rewriter-types.ts";
 
 const HTML = { html: true } as const;

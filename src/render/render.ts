@@ -1,7 +1,7 @@
 import type { Decision } from "../core/decide.ts";
 import type { SelectorPlan } from "../core/edit-plan.ts";
+import type { RenderData } from "../core/render-data.ts";
 import { applyOp } from "./apply-op.ts";
-import type { RenderData } from "./render-data.ts";
 import type { RewriterFactory } from "./rewriter-types.ts";
 
 /** What the streamed page really contained, known once the last byte has passed through. */

@@ -1,16 +1,14 @@
-import { EMPTY_CATALOGUE, moreFromCategory, recentlyViewed } from "../core/catalogue-index.ts";
+import { EMPTY_CATALOGUE } from "../core/catalogue-index.ts";
 import type { CompiledRules } from "../core/compile.ts";
 import { readCustomer } from "../core/customer.ts";
 import { decide, decideRolledOut } from "../core/decide.ts";
 import { gateOf } from "../core/gate.ts";
 import { assertUsableSecret, resolveIdentity } from "../core/identity.ts";
-import { classifyPage } from "../core/page-view.ts";
+import { visitPage } from "../core/page-visit.ts";
 import { previewTokenOf, readPreviewToken } from "../core/preview.ts";
-import { observePageView, type Profile } from "../core/profile.ts";
+import type { Profile } from "../core/profile.ts";
 import { decodeProfile, readProfileCookie } from "../core/profile-cookie.ts";
-import { buildVisitorContext, type GeoHints, withCustomer, withProfile } from "../core/request-context.ts";
-import { templateValues } from "../core/template.ts";
-import type { RenderData } from "../render/render-data.ts";
+import { buildVisitorContext, type GeoHints } from "../core/request-context.ts";
 import { loadCatalogue } from "./catalogue.ts";
 import type { Env } from "./env.ts";
 import { loadRules } from "./rules.ts";
@@ -60,21 +58,13 @@ export async function preparePageView(request: Request, env: Env, ctx: Pick<Exec
   const geo = cf;
   const base = buildVisitorContext(request, identity, geo, now);
   const catalogue = needsCatalogue(rules, base.path) ? await loadCatalogue(env, now) : EMPTY_CATALOGUE;
-  const view = classifyPage(rules.taxonomy, base.path, (slug) => catalogue.bySlug.get(slug)?.category);
-  const observed = observePageView(previous, view, { source: base.source, path: base.path }, now);
   const customer = await readCustomer(
     rules.customer,
     request.headers,
     env as unknown as Record<string, unknown>,
   );
-  const context = withCustomer(withProfile(base, observed), customer);
+  const { view, observed, context, render } = visitPage({ base, previous, rules, catalogue, customer, now });
   const decisions = decide(context, rules, preview ? { preview: preview.arms } : {});
-  const render: RenderData = {
-    values: templateValues(context),
-    recentlyViewed: (limit) => recentlyViewed(catalogue, observed.profile.recent, view.product, limit),
-    moreFromCategory: (limit) =>
-      moreFromCategory(catalogue, observed.behaviour, observed.profile.recent, view.product, limit),
-  };
   return {
     gate: undefined,
     now,

@@ -4,11 +4,11 @@ import { compileRules } from "../../src/core/compile.ts";
 import { syntheticContext } from "../../src/core/context.ts";
 import { decide } from "../../src/core/decide.ts";
 import { planEdits } from "../../src/core/edit-plan.ts";
+import { NO_RENDER_DATA } from "../../src/core/render-data.ts";
 import { ExperimentSchema } from "../../src/core/schema/experiment.ts";
 import type { Op } from "../../src/core/schema/ops.ts";
 import type { TemplateValues } from "../../src/core/template.ts";
 import { renderPage } from "../../src/render/render.ts";
-import { NO_RENDER_DATA } from "../../src/render/render-data.ts";
 import { VALID_RULE_FILE } from "../fixtures/rule-sources.ts";
 
 const PAGE = `<html><head><title>t</title></head><body><section id="hero" class="a b"><h1>Old</h1><p class="intro" title="x">Intro</p></section><p id="other">Other</p></body></html>`;

@@ -1,26 +1,19 @@
 import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
 import { explainCondition } from "../../core/audience.ts";
-import {
-  type CatalogueIndex,
-  EMPTY_CATALOGUE,
-  indexCatalogue,
-  moreFromCategory,
-  recentlyViewed,
-} from "../../core/catalogue-index.ts";
+import { type CatalogueIndex, EMPTY_CATALOGUE, indexCatalogue } from "../../core/catalogue-index.ts";
 import { type CompiledRules, compileRules } from "../../core/compile.ts";
 import { readCookie } from "../../core/cookies.ts";
 import { type Decision, decide, type Evaluation, evaluate } from "../../core/decide.ts";
 import { planEdits } from "../../core/edit-plan.ts";
 import { decodeIdentity, mintIdentity, VISITOR_COOKIE, type VisitorIdentity } from "../../core/identity.ts";
-import { classifyPage } from "../../core/page-view.ts";
-import { observePageView, type Profile } from "../../core/profile.ts";
+import { visitPage } from "../../core/page-visit.ts";
+import type { Profile } from "../../core/profile.ts";
 import { decodeProfile, readProfileCookie } from "../../core/profile-cookie.ts";
-import { buildVisitorContext, withCustomer, withProfile } from "../../core/request-context.ts";
+import type { RenderData } from "../../core/render-data.ts";
+import { buildVisitorContext } from "../../core/request-context.ts";
 import { CATALOGUE_KEY, CatalogueSchema } from "../../core/schema/catalogue.ts";
-import { templateValues } from "../../core/template.ts";
 import { renderPage } from "../../render/render.ts";
-import type { RenderData } from "../../render/render-data.ts";
 import { readActive } from "../../rules/versions.ts";
 import { backendArgs, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
@@ -239,19 +232,11 @@ export default defineCommand({
           now,
         )
       : fromCookie;
-    // The same steps as the worker (src/worker/page-view.ts): this page view is folded in before deciding.
-    const view = classifyPage(rules.taxonomy, base.path, (slug) => catalogue.bySlug.get(slug)?.category);
-    const observed = observePageView(profile, view, { source: base.source, path: base.path }, now);
     const customer = args.customer
       ? { customer: true, tier: args.customer === "1" ? undefined : args.customer }
       : { customer: false, tier: undefined };
-    const context = withCustomer(withProfile(base, observed), customer);
-    const render: RenderData = {
-      values: templateValues(context),
-      recentlyViewed: (limit) => recentlyViewed(catalogue, observed.profile.recent, view.product, limit),
-      moreFromCategory: (limit) =>
-        moreFromCategory(catalogue, observed.behaviour, observed.profile.recent, view.product, limit),
-    };
+    // The worker's own step (src/core/page-visit.ts): this page view is folded in before deciding.
+    const { view, context, render } = visitPage({ base, previous: profile, rules, catalogue, customer, now });
     const audiences = rules.audiences.map(({ audience }) => ({
       audience: audience.id,
       reason: audience.reason,

@@ -1,5 +1,5 @@
-import type { CatalogueProduct } from "../core/schema/catalogue.ts";
-import type { TemplateValues } from "../core/template.ts";
+import type { CatalogueProduct } from "./schema/catalogue.ts";
+import type { TemplateValues } from "./template.ts";
 
 /** What ops may show of the visitor: placeholder values and product lists, computed once per page view if needed. */
 export interface RenderData {
