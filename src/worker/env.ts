@@ -9,6 +9,13 @@ export interface Env {
   SERVER_EVENTS_SECRET?: string;
   /** Seconds an isolate trusts its cached rules before re-reading the active pointer. */
   RULES_REFRESH_SECONDS?: string;
+  /**
+   * "front-line": rewritten pages leave the worker uncompressed, for Cloudflare's front line to compress. The Workers
+   * runtime's own gzip/brotli encoder holds a rewritten stream until it has enough output (often the whole page), so a
+   * slow origin's early <head> reaches a browser late; see docs/architecture.md#compression. Default: the runtime
+   * compresses, as for any Worker.
+   */
+  COMPRESSION?: string;
   /** "1": add a Server-Timing header with Stylist's own time, so the cost shows in browser and RUM dashboards. */
   SERVER_TIMING?: string;
   RULES: KVNamespace;

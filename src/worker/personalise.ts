@@ -4,9 +4,9 @@ import type { Decision } from "../core/decide.ts";
 import { planEdits } from "../core/edit-plan.ts";
 import { type ExposureOutcome, exposureEvents } from "../core/exposures.ts";
 import { redirectTarget } from "../core/redirect.ts";
+import type { RenderData } from "../core/render-data.ts";
 import { type EventPack, MAX_EVENTS_PER_MESSAGE, type StylistEvent } from "../core/schema/event.ts";
 import { renderPage } from "../render/render.ts";
-import type { RenderData } from "../render/render-data.ts";
 import type { RewriterFactory } from "../render/rewriter-types.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
@@ -154,6 +154,8 @@ export function personalise(input: PersonaliseInput): Response | undefined {
   );
   const response = new Response(rendered.response.body, rendered.response);
   markPersonalised(response.headers);
+  // The body is decoded HTML by now; without Content-Encoding the runtime sends it as it streams.
+  if (input.env.COMPRESSION === "front-line") response.headers.delete("content-encoding");
   return input.keepAs ? keepWhileStreaming(response, rendered.outcome, input.keepAs) : response;
 }
 
