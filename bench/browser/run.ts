@@ -16,6 +16,7 @@ import { finishBackground, sampleBackground } from "../background.ts";
 import { PRODUCT_PATH, SLOW_PATH } from "../config.ts";
 import { describeSource } from "../source.ts";
 import { median, round } from "../stats.ts";
+import { startDirectWorker } from "./direct-worker.ts";
 import { CHROMIUM, CHROMIUM_ARGS, loadOnce, THROTTLING, VIEWPORT } from "./measure.ts";
 import {
   type BrowserResults,
@@ -153,7 +154,28 @@ try {
   const [port, originPort] = [await freePort(), await freePort()];
   log(`starting the demo stack (storefront :${originPort}, wrangler dev :${port}, state in ${persistTo})`);
   const demo = await startDemo({ port, originPort, persistTo, refreshSeconds: RULES_REFRESH_SECONDS });
-  stopDemo = demo.stop;
+  const direct = await startDirectWorker({
+    persistTo,
+    originUrl: demo.originUrl,
+    secrets: ensureDevSecrets(),
+    refreshSeconds: RULES_REFRESH_SECONDS,
+  });
+  // Only for the streaming probe below: the same worker handing rewritten pages over uncompressed.
+  const frontLine = await startDirectWorker({
+    persistTo,
+    originUrl: demo.originUrl,
+    secrets: ensureDevSecrets(),
+    refreshSeconds: RULES_REFRESH_SECONDS,
+    compression: "front-line",
+  });
+  stopDemo = async () => {
+    await frontLine.stop();
+    await direct.stop();
+    await demo.stop();
+  };
+  log(
+    `Stylist on a direct workerd socket at ${direct.url} (the browser's (b)); wrangler dev at ${demo.proxyUrl}`,
+  );
   const paths = PAGES.map((page) => page.path.split("?")[0] as string);
   const snapshot = await pushBenchRules(persistTo, paths);
   log(`demo up; pushed rules version ${snapshot.version} (${snapshot.experiments.length} experiments)`);
@@ -177,8 +199,8 @@ try {
       id: "b",
       slug: "b-stylist",
       label: "(b) Through Stylist, variant",
-      base: demo.proxyUrl,
-      cookies: [{ name: "stylist_vid", value: visitor.value, url: demo.proxyUrl }],
+      base: direct.url,
+      cookies: [{ name: "stylist_vid", value: visitor.value, url: direct.url }],
     },
     { id: "c", slug: "c-client-snippet", label: "(c) Origin + client-side A/B snippet", base: injector.url },
   ];
@@ -201,7 +223,7 @@ try {
       `<h1 id="product-title">${originalTitle}</h1>`,
       `<h1 id="product-title">${PERSONALISED_TITLE}</h1>`,
     );
-    const stylistHtml = await fetchText(`${demo.proxyUrl}${page.path}`, {
+    const stylistHtml = await fetchText(`${direct.url}${page.path}`, {
       "user-agent": userAgent,
       cookie: `stylist_vid=${visitor.value}`,
     });
@@ -305,8 +327,11 @@ try {
   const streaming: StreamingProbe[] = [];
   for (const [label, base, encoding] of [
     ["(a) origin", demo.originUrl, "gzip, deflate, br, zstd"],
-    ["(b) Stylist", demo.proxyUrl, "gzip, deflate, br, zstd"],
-    ["(b) Stylist", demo.proxyUrl, "identity"],
+    ["(b) Stylist, direct workerd socket", direct.url, "gzip, deflate, br, zstd"],
+    ["(b) Stylist, direct workerd socket", direct.url, "identity"],
+    ["Stylist with COMPRESSION=front-line (not used for (b))", frontLine.url, "gzip, deflate, br, zstd"],
+    ["Stylist under wrangler dev (not used for (b))", demo.proxyUrl, "gzip, deflate, br, zstd"],
+    ["Stylist under wrangler dev (not used for (b))", demo.proxyUrl, "identity"],
   ] as const) {
     const samples = [];
     for (let i = 0; i < 3; i++) {
@@ -315,7 +340,7 @@ try {
           accept: "text/html",
           "accept-encoding": encoding,
           "user-agent": userAgent,
-          ...(base === demo.proxyUrl ? { cookie: `stylist_vid=${visitor.value}` } : {}),
+          ...(base === demo.originUrl ? {} : { cookie: `stylist_vid=${visitor.value}` }),
         }),
       );
     }
