@@ -20,7 +20,7 @@ const STEPS: Array<[string, string, string]> = [
   ["one HTMLRewriter pass (the floor)", "passthrough", "floor"],
   ["Stylist, 1 experiment (2 selectors, 3 ops), over the floor", "floor", "stylist-1-no-queue"],
   [
-    "its exposure send (1 message) through the local Queue, consumer and D1",
+    "its exposure send (1 message, 1 event) through the local Queue, consumer and D1",
     "stylist-1-no-queue",
     "stylist-1",
   ],
@@ -32,7 +32,7 @@ const STEPS: Array<[string, string, string]> = [
     "stylist-10-no-queue",
   ],
   [
-    "its exposure send (10 messages) through the local Queue, consumer and D1",
+    "its exposure send (1 message, 10 events, 10 rows) through the local Queue, consumer and D1",
     "stylist-10-no-queue",
     "stylist-10",
   ],
@@ -46,6 +46,16 @@ const STEPS: Array<[string, string, string]> = [
   ["Stylist with no eligible experiment (1,000 rules)", "passthrough-untargeted", "stylist-no-eligible"],
   ["Stylist with no rules at all", "passthrough", "stylist-0"],
   ["GrowthBook instead of Stylist (10 experiments, variant)", "stylist-10", "growthbook"],
+  [
+    "a repeat view served from the kept rendering (settings.pageCache) instead of fetched and rewritten",
+    "stylist-10",
+    "stylist-page-cache",
+  ],
+  [
+    "the kept page's exposure send (1 message, 10 events) through the local Queue, consumer and D1",
+    "stylist-page-cache-no-queue",
+    "stylist-page-cache",
+  ],
 ];
 
 export function breakdown(rows: readonly ContestantResult[]): BreakdownStep[] {
