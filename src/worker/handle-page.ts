@@ -70,6 +70,12 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
       try {
         const response = personaliseFromCache(logOf(ready, env, ctx), page);
         response.headers.set("x-stylist-cache", "hit");
+        if (env.SERVER_TIMING === "1") {
+          response.headers.append(
+            "server-timing",
+            `stylist;desc="kept page, no origin request";dur=${(performance.now() - started).toFixed(1)}`,
+          );
+        }
         return await withVisitorCookies(response, ready, env);
       } catch (error) {
         logFault("render_failed", error);

@@ -1,9 +1,10 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { encodeIdentity } from "../../src/core/identity.ts";
 import type { ExperimentInput } from "../../src/core/schema/experiment.ts";
 import type { SettingsInput } from "../../src/core/schema/settings.ts";
 import { pushRules } from "../../src/rules/versions.ts";
+import worker from "../../src/worker/index.ts";
 import { clearPageCache } from "../../src/worker/page-cache.ts";
 import { clearRulesCache } from "../../src/worker/rules.ts";
 import { alwaysVariant } from "../fixtures/experiments.ts";
@@ -159,6 +160,24 @@ describe("reusing rendered pages (settings.pageCache)", () => {
     expect(after.body).toContain("Made in Kendal");
     expect(after.response.headers.get("x-stylist-cache")).toBe("miss");
     expect(await originHits(path)).toBe(2);
+  });
+
+  it("says in Server-Timing, when asked, that a page came from the kept rendering", async () => {
+    await publishWith(ON);
+    const path = `${SHARED}&case=timing`;
+    const { cookie } = await returningVisitor();
+    await load(path, cookie);
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(
+      new Request(`https://shop.example${path}`, { headers: { cookie, "user-agent": BROWSER_UA } }),
+      { ...env, SERVER_TIMING: "1" },
+      ctx,
+    );
+    await response.text();
+    await waitOnExecutionContext(ctx);
+    expect(response.headers.get("server-timing")).toMatch(
+      /^stylist;desc="kept page, no origin request";dur=\d+(\.\d)?$/,
+    );
   });
 
   it("asks the origin again once the kept page is older than the origin allows", async () => {
