@@ -143,7 +143,11 @@ function keepingOf(request: Request, origin: Response, url: URL, ready: Prepared
   if (!key) return undefined;
   const fresh = sharedFreshnessSeconds(origin.headers, request.headers);
   if (fresh === undefined) return undefined;
-  return { key, expiresAt: ready.now + Math.min(fresh, ready.rules.pageCache.maxSeconds) * 1000 };
+  return {
+    key,
+    now: ready.now,
+    expiresAt: ready.now + Math.min(fresh, ready.rules.pageCache.maxSeconds) * 1000,
+  };
 }
 
 /** The visitor's own cookies (new identity, updated profile, preview), added per response, never kept. */

@@ -12,6 +12,9 @@ export interface CachedPage {
   headers: [string, string][];
   outcome: ExposureOutcome;
   expiresAt: number;
+  /** When it was kept, and the origin's Age then: a reuse says how old it is (RFC 9111 §5.1), as any shared cache would. */
+  keptAt: number;
+  originAge: number;
 }
 
 /** Most storefront pages are 50–300 KB; a page larger than this is served but not kept. */

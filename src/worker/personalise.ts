@@ -30,7 +30,7 @@ export interface PersonaliseInput {
   ctx: Pick<ExecutionContext, "waitUntil">;
   createRewriter: RewriterFactory;
   /** Set when this rendering may be reused for other visitors with the same arms (see page-cache.ts). */
-  keepAs?: { key: string; expiresAt: number };
+  keepAs?: { key: string; expiresAt: number; now: number };
 }
 
 const NOTHING_RENDERED: ExposureOutcome = { matched: [], faulted: [] };
@@ -166,14 +166,23 @@ export function personalise(input: PersonaliseInput): Response | undefined {
 export function keepWhileStreaming(
   response: Response,
   outcome: Promise<ExposureOutcome>,
-  keepAs: { key: string; expiresAt: number },
+  keepAs: { key: string; expiresAt: number; now: number },
 ): Response {
   if (!response.body) return response;
-  const headers = [...response.headers];
+  const originAge = Number(response.headers.get("age") ?? 0);
+  // Date and Age describe the first response; a reuse gets its own from the runtime and the front line.
+  const headers = [...response.headers].filter(([name]) => name !== "date" && name !== "age");
   const body = copyWhileStreaming(response.body, (whole) => {
     if (!whole) return;
     void outcome.then((settled) =>
-      keepPage(keepAs.key, { body: whole, headers, outcome: settled, expiresAt: keepAs.expiresAt }),
+      keepPage(keepAs.key, {
+        body: whole,
+        headers,
+        outcome: settled,
+        expiresAt: keepAs.expiresAt,
+        keptAt: keepAs.now,
+        originAge: Number.isFinite(originAge) ? originAge : 0,
+      }),
     );
   });
   return new Response(body, response);
@@ -182,5 +191,8 @@ export function keepWhileStreaming(
 /** A kept rendering for this visitor's arms: no origin fetch, no rewrite; exposures logged as the first render found. */
 export function personaliseFromCache(input: PageViewLog, page: CachedPage): Response {
   sendEvents(input, input.decisions, page.outcome);
-  return new Response(page.body, { status: 200, headers: page.headers });
+  const response = new Response(page.body, { status: 200, headers: page.headers });
+  const age = page.originAge + Math.max(0, Math.floor((input.context.now - page.keptAt) / 1000));
+  response.headers.set("age", String(age));
+  return response;
 }

@@ -13,13 +13,15 @@ export function startFixtureOrigin(port: number): Promise<Server> {
     const url = new URL(request.url ?? "/", "http://origin.test");
     const html = { "content-type": "text/html; charset=utf-8" };
     if (url.pathname.startsWith("/shared/")) {
-      // A page whose caching headers the test chooses: ?cc=<Cache-Control>&vary=<Vary>&cookie=1 (sets a cookie).
+      // A page whose caching headers the test chooses: ?cc=<Cache-Control>&vary=<Vary>&age=<Age>&cookie=1 (sets a cookie).
       const key = url.pathname + url.search;
       sharedHits.set(key, (sharedHits.get(key) ?? 0) + 1);
       const headers: Record<string, string> = { ...html, "cache-control": url.searchParams.get("cc") ?? "" };
       const vary = url.searchParams.get("vary");
       if (vary) headers.vary = vary;
       if (url.searchParams.get("cookie") === "1") headers["set-cookie"] = "shop_session=abc; Path=/";
+      const age = url.searchParams.get("age");
+      if (age) headers.age = age;
       response.writeHead(200, headers).end(HOME_HTML);
       return;
     }

@@ -67,6 +67,7 @@ describe("reusing rendered pages (settings.pageCache)", () => {
     expect(b.body).toContain("Tested on the fells");
     expect(await originHits(path)).toBe(1);
     expect(b.response.headers.get("cache-control")).toBe("private, no-cache");
+    expect(b.response.headers.get("age")).toMatch(/^\d+$/);
     const events = await waitForEvents(2, "kept-hero");
     expect(events.map((event) => event.visitor).sort()).toEqual([first.id, second.id].sort());
     expect(new Set(events.map((event) => event.variant))).toEqual(new Set(["promise"]));
@@ -178,6 +179,18 @@ describe("reusing rendered pages (settings.pageCache)", () => {
     expect(response.headers.get("server-timing")).toMatch(
       /^stylist;desc="kept page, no origin request";dur=\d+(\.\d)?$/,
     );
+  });
+
+  it("says how old a kept page is, counting the Age the origin's response already had", async () => {
+    await publishWith(ON);
+    const path = "/shared/product?cc=public,%20max-age=60&age=30&case=age";
+    const { cookie } = await returningVisitor();
+    await load(path, cookie);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const hit = await load(path, cookie);
+    expect(hit.response.headers.get("x-stylist-cache")).toBe("hit");
+    expect(Number(hit.response.headers.get("age"))).toBeGreaterThanOrEqual(31);
+    expect(Number(hit.response.headers.get("age"))).toBeLessThan(40);
   });
 
   it("asks the origin again once the kept page is older than the origin allows", async () => {
