@@ -53,5 +53,12 @@ Try this:
       npx stylist history     npx stylist rollback     npx stylist kill home-hero-promise     npx stylist review
     The README walks through pausing, rolling out with a holdout and rolling back.
 
+ 9. Speed: the storefront marks its pages "public, max-age=60". Add "pageCache": { "enabled": true } to settings
+    in rules/settings.json and push: a repeat view of the same arms is then served from the worker's memory, with no
+    origin request and no rewrite (exposures are still logged). Arms that show a visitor's own values (placeholders,
+    recently viewed products) are never kept. Watch the header on the second view:
+      for i in 1 2; do curl -s -o /dev/null -D - --compressed -A "$UA" -b jar ${proxy}/ | grep -i x-stylist-cache; done
+    npm run bench and npm run bench:browser measure the cost against a plain proxy (docs/benchmarks.md).
+
 Press Ctrl+C to stop.`;
 }

@@ -23,6 +23,8 @@ export interface CompiledExperiment {
   /** Split-URL tests are exposed when decided: the variant never renders the page it was decided on. */
   exposeOnDecision: boolean;
   usesPlaceholders: boolean;
+  /** Arms whose rendering depends on the visitor (placeholders, product lists): never shared between visitors. */
+  visitorSpecificArms: Set<string>;
   /** Has product-list ops, which need the catalogue and the visitor's profile. */
   usesCatalogue: boolean;
   /** Milliseconds since the epoch, from `schedule`. */
@@ -75,11 +77,21 @@ function exposureSelectors(experiment: Experiment): string[] {
   return selectors.size > 0 ? [...selectors] : ["head"];
 }
 
+const opHasPlaceholders = (op: Variant["ops"][number]) =>
+  Object.values(op).some((value) => typeof value === "string" && hasPlaceholders(value));
+
+const isProductList = (op: Variant["ops"][number]) =>
+  op.op === "recentlyViewed" || op.op === "moreFromCategory";
+
 function usesPlaceholders(variants: readonly Variant[]): boolean {
-  return variants.some((variant) =>
-    variant.ops.some((op) =>
-      Object.values(op).some((value) => typeof value === "string" && hasPlaceholders(value)),
-    ),
+  return variants.some((variant) => variant.ops.some(opHasPlaceholders));
+}
+
+function visitorSpecificArms(variants: readonly Variant[]): Set<string> {
+  return new Set(
+    variants
+      .filter((variant) => variant.ops.some((op) => opHasPlaceholders(op) || isProductList(op)))
+      .map((variant) => variant.id),
   );
 }
 
@@ -106,9 +118,8 @@ export function compileExperiment(
     exposureSelectors: redirect ? [] : exposureSelectors(experiment),
     exposeOnDecision: redirect,
     usesPlaceholders: usesPlaceholders(experiment.variants),
-    usesCatalogue: experiment.variants.some((variant) =>
-      variant.ops.some((op) => op.op === "recentlyViewed" || op.op === "moreFromCategory"),
-    ),
+    visitorSpecificArms: visitorSpecificArms(experiment.variants),
+    usesCatalogue: experiment.variants.some((variant) => variant.ops.some(isProductList)),
     startsAt: time(experiment.schedule?.start),
     endsAt: time(experiment.schedule?.end),
   };

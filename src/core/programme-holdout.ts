@@ -46,6 +46,7 @@ export function applyProgrammeHoldout(
     exposeOnDecision:
       selectors.length === 0 || decisions.some((decision) => decision.compiled.exposeOnDecision),
     usesPlaceholders: false,
+    visitorSpecificArms: new Set(),
     usesCatalogue: false,
     startsAt: undefined,
     endsAt: undefined,

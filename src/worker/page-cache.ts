@@ -49,11 +49,8 @@ export function pageCacheKey(
   decisions: readonly Decision[],
 ): string | undefined {
   if (!rules.pageCache.enabled) return undefined;
-  if (
-    decisions.some(
-      (d) => d.compiled.usesPlaceholders || d.compiled.usesCatalogue || d.compiled.exposeOnDecision,
-    )
-  )
+  // The arm served, not the experiment: a control arm renders the same for everyone even when the variant does not.
+  if (decisions.some((d) => d.compiled.exposeOnDecision || d.compiled.visitorSpecificArms.has(d.variant.id)))
     return undefined;
   const arms = decisions.map((d) => `${d.compiled.experiment.id}=${d.arm}@${d.compiled.phase}`).join(",");
   return `${rules.version}\n${url.pathname}${url.search}\n${arms}`;

@@ -60,6 +60,33 @@ describe("the key a rendered page is kept under", () => {
     expect(variantKey).toContain("7\n/?utm_source=x\n");
   });
 
+  it("is absent for an arm that renders the visitor's own product lists, but present for that experiment's control", () => {
+    const compiled = compileRules({
+      version: 3,
+      experiments: [
+        heroExperiment({
+          variants: [
+            { id: "control", weight: 50 },
+            {
+              id: "recent",
+              weight: 50,
+              ops: [{ op: "recentlyViewed", selector: "#hero", position: "append" }],
+            },
+          ],
+        }),
+      ],
+      killed: [],
+      settings: SettingsSchema.parse({ pageCache: { enabled: true } }),
+    });
+    const keyFor = (id: string) =>
+      pageCacheKey(compiled, url, decide(syntheticContext({ visitorId: id, path: "/" }), compiled));
+    const armFor = (id: string) => decide(syntheticContext({ visitorId: id, path: "/" }), compiled)[0]?.arm;
+    const control = ids.find((id) => armFor(id) === "control") as string;
+    const recent = ids.find((id) => armFor(id) === "recent") as string;
+    expect(keyFor(control)).toContain("hero-headline=control@1");
+    expect(keyFor(recent)).toBeUndefined();
+  });
+
   it("is absent when the setting is off", () => {
     const compiled = rules({ enabled: false, maxSeconds: 60 });
     expect(
