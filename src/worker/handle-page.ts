@@ -63,9 +63,7 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   ctx.waitUntil(prepared);
   if (!originPending) {
     const ready = await withinBudget(prepared, () => preparedSettled, PREPARE_BUDGET_MS);
-    const key =
-      ready && !ready.gate && !ready.preview ? pageCacheKey(ready.rules, url, ready.decisions) : undefined;
-    const page = key ? cachedPage(key, ready?.now ?? Date.now()) : undefined;
+    const page = ready && !ready.gate ? keptPageFor(ready, url) : undefined;
     if (ready && !ready.gate && page) {
       try {
         const response = personaliseFromCache(logOf(ready, env, ctx), page);
@@ -134,6 +132,12 @@ function logOf(ready: PreparedPageView, env: Env, ctx: Pick<ExecutionContext, "w
     env,
     ctx,
   };
+}
+
+/** The kept rendering of this visitor's arms on this URL, if there is one; never for a preview. */
+function keptPageFor(ready: PreparedPageView, url: URL) {
+  const key = ready.preview ? undefined : pageCacheKey(ready.rules, url, ready.decisions);
+  return key ? cachedPage(key, ready.now) : undefined;
 }
 
 /** Where this rendering may be kept for other visitors: never a preview, and only what the origin allows sharing. */
