@@ -18,9 +18,9 @@ export interface CachedPage {
 }
 
 /** Most storefront pages are 50–300 KB; a page larger than this is served but not kept. */
-const MAX_ENTRY_BYTES = 1024 * 1024;
+export const MAX_ENTRY_BYTES = 1024 * 1024;
 /** Well inside a Worker's 128 MB, alongside the compiled rules and catalogue. */
-const MAX_TOTAL_BYTES = 24 * 1024 * 1024;
+export const MAX_TOTAL_BYTES = 24 * 1024 * 1024;
 
 const entries = new Map<string, CachedPage>();
 /** How many live entries each URL has: a URL with none skips the lookup and starts its origin fetch at once. */
