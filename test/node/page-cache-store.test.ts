@@ -22,8 +22,9 @@ const page = (bytes: number, expiresAt = Number.MAX_SAFE_INTEGER): CachedPage =>
 const keyFor = (path: string, arms = "hero=promise@1") => `1\n${path}\n${arms}`;
 
 async function drain(stream: ReadableStream<Uint8Array>): Promise<number> {
+  const reader = stream.getReader();
   let total = 0;
-  for await (const chunk of stream) total += chunk.byteLength;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) total += read.value.byteLength;
   return total;
 }
 
