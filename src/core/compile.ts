@@ -22,7 +22,6 @@ export interface CompiledExperiment {
   exposureSelectors: string[];
   /** Split-URL tests are exposed when decided: the variant never renders the page it was decided on. */
   exposeOnDecision: boolean;
-  usesPlaceholders: boolean;
   /** Arms whose rendering depends on the visitor (placeholders, product lists): never shared between visitors. */
   visitorSpecificArms: Set<string>;
   /** Has product-list ops, which need the catalogue and the visitor's profile. */
@@ -83,10 +82,6 @@ const opHasPlaceholders = (op: Variant["ops"][number]) =>
 const isProductList = (op: Variant["ops"][number]) =>
   op.op === "recentlyViewed" || op.op === "moreFromCategory";
 
-function usesPlaceholders(variants: readonly Variant[]): boolean {
-  return variants.some((variant) => variant.ops.some(opHasPlaceholders));
-}
-
 function visitorSpecificArms(variants: readonly Variant[]): Set<string> {
   return new Set(
     variants
@@ -117,7 +112,6 @@ export function compileExperiment(
     pages: experiment.pages.map(compilePagePattern),
     exposureSelectors: redirect ? [] : exposureSelectors(experiment),
     exposeOnDecision: redirect,
-    usesPlaceholders: usesPlaceholders(experiment.variants),
     visitorSpecificArms: visitorSpecificArms(experiment.variants),
     usesCatalogue: experiment.variants.some((variant) => variant.ops.some(isProductList)),
     startsAt: time(experiment.schedule?.start),

@@ -2,21 +2,39 @@ import { type BoundedCache, createBoundedCache } from "./bounded-cache.ts";
 
 /** HMAC-SHA-256 signatures for values the edge hands to browsers and later trusts again (visitor ids, previews). */
 const encoder = new TextEncoder();
-/**
- * Resolved keys only: a promise created while serving one request must not be awaited by another (workerd ties it to
- * the first request, and a second one waiting on it can be cancelled as hung).
- */
-const keyCache = new Map<string, CryptoKey>();
 const SIGNATURE_CHARS = 22;
+const VERIFIED_ENTRIES = 4_000;
+
+/**
+ * What the isolate keeps per secret (a few at most: rotation, tests).
+ * - key: resolved keys only; a promise created while serving one request must not be awaited by another (workerd ties
+ *   it to the first request, and a second one waiting on it can be cancelled as hung).
+ * - verified: signed values already verified. A visitor presents the same cookie on every page view, so most checks
+ *   are a lookup. Only values that verified are kept: a forged value can never be cached, so nobody can make a
+ *   forgery pass or push genuine entries out faster than by presenting genuine values.
+ */
+interface SecretState {
+  key: CryptoKey | undefined;
+  verified: BoundedCache<true>;
+}
+const secrets = new Map<string, SecretState>();
+
+function stateFor(secret: string): SecretState {
+  let state = secrets.get(secret);
+  if (!state) {
+    if (secrets.size >= 16) secrets.clear();
+    state = { key: undefined, verified: createBoundedCache<true>(VERIFIED_ENTRIES) };
+    secrets.set(secret, state);
+  }
+  return state;
+}
 
 async function signingKey(secret: string): Promise<CryptoKey> {
-  const cached = keyCache.get(secret);
-  if (cached) return cached;
+  const state = stateFor(secret);
+  if (state.key) return state.key;
   const algorithm = { name: "HMAC", hash: "SHA-256" };
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), algorithm, false, ["sign"]);
-  if (keyCache.size >= 16) keyCache.clear();
-  keyCache.set(secret, key);
-  return key;
+  state.key = await crypto.subtle.importKey("raw", encoder.encode(secret), algorithm, false, ["sign"]);
+  return state.key;
 }
 
 /** The runtime's built-in encoder (workerd has it; Node 24 does not yet), used where present: it is several times faster. */
@@ -55,26 +73,8 @@ function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/**
- * Signed values this isolate has already verified, per secret. A visitor presents the same cookie on every page
- * view, so most checks are a lookup. Only values that verified are kept: a forged value can never be cached, so
- * nobody can make a forgery pass or push genuine entries out faster than by presenting genuine values.
- */
-const verified = new Map<string, BoundedCache<true>>();
-const VERIFIED_ENTRIES = 4_000;
-
-function verifiedFor(secret: string) {
-  let cache = verified.get(secret);
-  if (!cache) {
-    if (verified.size >= 16) verified.clear();
-    cache = createBoundedCache<true>(VERIFIED_ENTRIES);
-    verified.set(secret, cache);
-  }
-  return cache;
-}
-
 export async function verify(payload: string, signature: string, secret: string): Promise<boolean> {
-  const cache = verifiedFor(secret);
+  const cache = stateFor(secret).verified;
   const key = `${signature}.${payload}`;
   if (cache.get(key)) return true;
   const valid = constantTimeEqual(signature, await sign(payload, secret));

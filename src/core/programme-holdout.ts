@@ -45,7 +45,6 @@ export function applyProgrammeHoldout(
     exposureSelectors: selectors,
     exposeOnDecision:
       selectors.length === 0 || decisions.some((decision) => decision.compiled.exposeOnDecision),
-    usesPlaceholders: false,
     visitorSpecificArms: new Set(),
     usesCatalogue: false,
     startsAt: undefined,

@@ -10,7 +10,7 @@ import { logFault } from "./log.ts";
 import { fetchOrigin, isPersonalisable, OriginTimeout, rewriteOriginRedirect } from "./origin.ts";
 import { cachedPage, mayHaveCachedPage, pageCacheKey } from "./page-cache.ts";
 import { type PreparedPageView, preparePageView } from "./page-view.ts";
-import { keepWhileStreaming, personalise, personaliseFromCache } from "./personalise.ts";
+import { keepWhileStreaming, NOTHING_RENDERED, personalise, personaliseFromCache } from "./personalise.ts";
 import { markPrivate } from "./response-headers.ts";
 
 /**
@@ -19,8 +19,6 @@ import { markPrivate } from "./response-headers.ts";
  * the load carries on in the background to warm the cache.
  */
 const PREPARE_BUDGET_MS = 250;
-
-const NOTHING_RENDERED = { matched: [], faulted: [] };
 
 function requestOrigin(request: Request, env: Env): Promise<Response> {
   return fetchOrigin(request, env.ORIGIN_URL).then(

@@ -33,7 +33,7 @@ export interface PersonaliseInput {
   keepAs?: { key: string; expiresAt: number; now: number };
 }
 
-const NOTHING_RENDERED: ExposureOutcome = { matched: [], faulted: [] };
+export const NOTHING_RENDERED: ExposureOutcome = { matched: [], faulted: [] };
 
 /**
  * A page the visitor abandons mid-stream never reaches its end, so its outcome never settles; after this long the
