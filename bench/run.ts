@@ -67,17 +67,12 @@ try {
     for (const check of [...checks, ...informational])
       log(`${check.ok ? "ok  " : "FAIL"} ${check.name}: ${check.detail}`);
 
+    const loadRounds = (contestants: readonly Contestant[]) =>
+      runLoadRounds({ contestants, url: base, headers, workerd, log, assertHealthy: origin.assertAlive });
     if (only) {
       const picked = CONTESTANTS.filter((c) => only.includes(c.id));
       log(`BENCH_ONLY: load rounds for ${picked.map((c) => c.id).join(", ")}; nothing is written`);
-      const subset = await runLoadRounds({
-        contestants: picked,
-        url: base,
-        headers,
-        workerd,
-        log,
-        assertHealthy: origin.assertAlive,
-      });
+      const subset = await loadRounds(picked);
       for (const [id, rounds] of subset) {
         const cpu = rounds.samples.map((s) => s.workerdCpuMsPerRequest?.toFixed(3) ?? "?").join(" / ");
         const rps = rounds.samples.map((s) => Math.round(s.requestsPerSecond)).join(" / ");
@@ -85,14 +80,7 @@ try {
       }
       process.exitCode = checks.some((check) => !check.ok) ? 1 : 0;
     } else {
-      const load = await runLoadRounds({
-        contestants: CONTESTANTS,
-        url: base,
-        headers,
-        workerd,
-        log,
-        assertHealthy: origin.assertAlive,
-      });
+      const load = await loadRounds(CONTESTANTS);
       origin.assertAlive();
       const targets = async (list: readonly Contestant[]): Promise<SequentialTarget[]> =>
         Promise.all(
