@@ -2,7 +2,7 @@
 // `--check` fails when the committed file is stale, so CI catches a schema change without a regenerated file.
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
+import * as z from "zod";
 import { RuleFileSchema } from "../src/core/schema/rule-file.ts";
 
 const target = fileURLToPath(new URL("../schema/rules.schema.json", import.meta.url));

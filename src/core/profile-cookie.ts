@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { createBoundedCache } from "./bounded-cache.ts";
 import { readCookie, serializeCookie } from "./cookies.ts";
 import { base64url, fromBase64url, sign, verify } from "./hmac.ts";

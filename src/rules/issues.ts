@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** One problem in one rule file, located by the exact path a person would follow in the JSON. */
 export interface RuleProblem {

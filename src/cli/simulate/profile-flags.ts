@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import type { Profile } from "../../core/profile.ts";
 import { TRAFFIC_SOURCES } from "../../core/schema/audience.ts";
 import { CLIError, EXIT } from "../errors.ts";

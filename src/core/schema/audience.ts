@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { checkPagePattern } from "../page-pattern.ts";
 
 export const DEVICE_CLASSES = ["mobile", "tablet", "desktop"] as const;

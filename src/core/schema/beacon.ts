@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** What `POST /_stylist/event` accepts from the storefront's pages. The visitor comes from their signed cookie. */
 export const MAX_EVENT_BODY_BYTES = 4_096;

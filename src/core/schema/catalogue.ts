@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A small product catalogue in KV (`catalogue`), for product-aware ops and for a product page's category. */
 export const CatalogueProductSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Consent, per the UK rules (see docs/privacy.md; not legal advice):

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Op } from "./ops.ts";
 
 /** The parsed shape the cross-field checks need; kept structural so this file does not import the schema. */

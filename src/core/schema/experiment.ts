@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ConditionSchema, PagePattern } from "./audience.ts";
 import { checkExperiment } from "./experiment-checks.ts";
 import { LIMITS, OpSchema, SelectorSchema } from "./ops.ts";

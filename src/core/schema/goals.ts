@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PagePattern } from "./audience.ts";
 
 /** Built in: reported by the storefront (browser or, better, its backend) with revenue and an order id. */

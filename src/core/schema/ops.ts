@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { checkRuleHtml } from "../html-safety.ts";
 import { checkSelector } from "../selector.ts";
 import { checkTemplate } from "../template.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The sample size and run length an experiment is planned for; the report says "too early" until both are met. */
 export const PlanSchema = z

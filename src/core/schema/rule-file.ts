@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AudienceSchema } from "./audience.ts";
 import { ExperimentSchema } from "./experiment.ts";
 import { SettingsSchema } from "./settings.ts";

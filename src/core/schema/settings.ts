@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ConsentSchema } from "./consent.ts";
 import { GoalSchema } from "./goals.ts";
 import { CustomerSourceSchema, TaxonomyEntrySchema } from "./taxonomy.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * How the worker reads a page view into the edge profile: path patterns with named parts. `:category` and `:product`

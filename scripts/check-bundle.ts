@@ -1,0 +1,19 @@
+// The worker's bundle budget, checked after `wrangler deploy --dry-run` has written .tmp/dist/index.js.
+// Why a budget: isolate cold start grows with script size, and one named import (`import { z } from "zod"`)
+// once pulled zod's locales in and took the bundle from 201 KiB to 555 KiB without any test noticing.
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+
+const BUDGET = { rawKiB: 260, gzipKiB: 85 };
+const file = process.argv[2] ?? ".tmp/dist/index.js";
+const code = readFileSync(file);
+const rawKiB = code.byteLength / 1024;
+const gzipKiB = gzipSync(code, { level: 9 }).byteLength / 1024;
+const line = `worker bundle: ${rawKiB.toFixed(1)} KiB (budget ${BUDGET.rawKiB}), gzip ${gzipKiB.toFixed(1)} KiB (budget ${BUDGET.gzipKiB})`;
+if (rawKiB > BUDGET.rawKiB || gzipKiB > BUDGET.gzipKiB) {
+  console.error(
+    `${line}\nOver budget: look for a dependency imported whole (e.g. \`import { z } from "zod"\`).`,
+  );
+  process.exit(1);
+}
+console.log(line);
