@@ -14,7 +14,8 @@ export type FaultCode =
   | "op_failed"
   | "exposure_send_failed"
   | "event_invalid"
-  | "sink_write_failed";
+  | "sink_write_failed"
+  | "sink_misconfigured";
 
 function describe(error: unknown): string {
   if (error && typeof error === "object" && "issues" in error && Array.isArray(error.issues)) {
