@@ -139,3 +139,28 @@ describe("the R2 Parquet archive sink", () => {
     expect(await archived()).toEqual(new Map());
   });
 });
+
+describe("the Pipelines sink through the consumer", () => {
+  it("sends each valid event to the stream binding once and acknowledges the messages", async () => {
+    const received: Array<Record<string, unknown>> = [];
+    const events = [exposure(DAY_1), conversion(DAY_2)];
+    const result = await consume([{ events }, { type: "exposure", visitor: "<script>" }], {
+      SINK: "pipelines",
+      PIPELINE: { send: async (records) => void received.push(...records) },
+    });
+    expect(result.explicitAcks.sort()).toEqual(["m-1-0", "m-1-1"]);
+    expect(received.map((record) => eventOfArchiveRow(record))).toEqual(events);
+    expect(faultCodes(errors)).toEqual(["event_invalid"]);
+  });
+
+  it("retries when the stream refuses, and when no stream is bound", async () => {
+    const down = await consume([exposure(DAY_1)], {
+      SINK: "pipelines",
+      PIPELINE: { send: () => Promise.reject(new Error("stream unavailable")) },
+    });
+    expect(down.retryMessages.map((retry) => retry.msgId)).toEqual(["m-1-0"]);
+    const unbound = await consume([exposure(DAY_1)], { SINK: "pipelines" });
+    expect(unbound.retryMessages.map((retry) => retry.msgId)).toEqual(["m-1-0"]);
+    expect(faultCodes(errors)).toEqual(["sink_write_failed", "sink_misconfigured"]);
+  });
+});
