@@ -25,6 +25,8 @@ export interface DemoOptions {
   persistTo?: string;
   /** Seconds the worker trusts its cached rules: short in the demo so a push shows at once. */
   refreshSeconds?: number;
+  /** Where the consumer writes events: "d1" (wrangler.toml's default) or "r2" (the Parquet archive). */
+  sink?: "d1" | "r2";
   log?: (line: string) => void;
 }
 
@@ -32,6 +34,7 @@ export interface Demo {
   proxyUrl: string;
   originUrl: string;
   pushedVersion: number | undefined;
+  sink: "d1" | "r2";
   stop(): Promise<void>;
 }
 
@@ -137,9 +140,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       originUrl: storefront.url,
       refreshSeconds: options.refreshSeconds ?? 2,
       persistTo: options.persistTo,
+      sink: options.sink,
       onOutput: log,
     });
-    return { proxyUrl, originUrl: storefront.url, pushedVersion, stop };
+    return { proxyUrl, originUrl: storefront.url, pushedVersion, sink: options.sink ?? "d1", stop };
   } catch (error) {
     await stop();
     throw error;

@@ -7,6 +7,11 @@ export function tour(demo: Demo): string {
   const proxy = demo.proxyUrl;
   // simulate fetches from wrangler.toml's ORIGIN_URL unless told otherwise.
   const origin = demo.originUrl === "http://127.0.0.1:8788" ? "" : ` --origin ${demo.originUrl}`;
+  const sinkFlag = demo.sink === "r2" ? " --sink r2" : "";
+  const where =
+    demo.sink === "r2"
+      ? "the local R2 archive as Parquet files; `npx stylist report --sink r2` reads them with DuckDB"
+      : "local D1";
   return `
 Stylist demo is running (rules version ${demo.pushedVersion ?? "?"} active in local KV).
 
@@ -30,8 +35,8 @@ Try this:
  3. A product page: ${proxy}${PRODUCT}
     80% of visitors are in "pdp-delivery-reassurance"; half of them see a delivery line under the basket button.
 
- 4. See what was logged (exposures reach local D1 through the queue within a couple of seconds):
-      npx stylist events            npx stylist events --json
+ 4. See what was logged (exposures reach ${where} through the queue within a couple of seconds):
+      npx stylist events${sinkFlag}            npx stylist events${sinkFlag} --json
 
  5. Ask what a visitor would get, with the rewritten HTML as a diff:
       npx stylist simulate --url ${proxy}/ --visitor 00000000000000000000000000000002${origin}

@@ -27,6 +27,8 @@ export interface DevWorkerOptions {
   refreshSeconds: number;
   /** Local state directory; omitted, the one plain `wrangler dev` and `npx stylist` use. */
   persistTo?: string | undefined;
+  /** The SINK var (docs/analytics.md); omitted, wrangler.toml's (d1). */
+  sink?: string | undefined;
   /** Every line wrangler dev and the worker print. */
   onOutput?: (text: string) => void;
 }
@@ -68,6 +70,7 @@ export async function startDevWorker(options: DevWorkerOptions): Promise<DevWork
       "--var",
       `RULES_REFRESH_SECONDS:${options.refreshSeconds}`,
       "--show-interactive-dev-session=false",
+      ...(options.sink ? ["--var", `SINK:${options.sink}`] : []),
       ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
     ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },

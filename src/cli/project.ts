@@ -10,6 +10,8 @@ export interface ProjectConfig {
   kvNamespaceId: string;
   d1DatabaseId: string;
   originUrl: string | undefined;
+  /** The `SINK` var: where the consumer writes events (d1 when unset). */
+  sink: string | undefined;
 }
 
 export function readProjectConfig(configPath: string): ProjectConfig {
@@ -37,5 +39,6 @@ export function readProjectConfig(configPath: string): ProjectConfig {
     kvNamespaceId: kv.id,
     d1DatabaseId: d1.database_id,
     originUrl: typeof origin === "string" ? origin : undefined,
+    sink: typeof config.vars.SINK === "string" ? config.vars.SINK : undefined,
   };
 }

@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { pruneArchive } from "../archive/maintenance.ts";
+import { archiveOf, chosenSink, refusePipelines, sinkArg } from "../archive/sink-choice.ts";
 import { backendArgs, missingTables, withBackend } from "../backend.ts";
 import { parseDuration } from "./preview.ts";
 
@@ -12,11 +14,24 @@ export default defineCommand({
       description: "A period such as 90d or 400d (s, m, h, d)",
     },
     "dry-run": { type: "boolean", description: "Count what would go, delete nothing" },
+    ...sinkArg,
     ...backendArgs,
   },
   async run({ args }) {
     const cutoff = Date.now() - parseDuration(args["older-than"]) * 1000;
+    const sink = chosenSink(args);
+    refusePipelines(sink);
     await withBackend(args, async (backend) => {
+      if (sink === "r2") {
+        // Whole day partitions: a day goes once all of it is older than the cutoff.
+        const result = await pruneArchive(archiveOf(backend), cutoff, Boolean(args["dry-run"]));
+        const verb = args["dry-run"] ? "would delete" : "deleted";
+        console.log(
+          `${verb} ${result.files} archive file(s) in ${result.partitions.length} partition(s) wholly before ${new Date(cutoff).toISOString()} (${backend.mode}, r2)`,
+        );
+        for (const partition of result.partitions) console.log(`  ${partition}`);
+        return;
+      }
       const count = async (table: string) =>
         (
           await backend.sink

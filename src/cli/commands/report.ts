@@ -15,6 +15,16 @@ import { sinkEvents } from "../../report/sink-source.ts";
 import type { AggregateResult } from "../../report/sums.ts";
 import { parseWindow } from "../../report/window.ts";
 import { readActive } from "../../rules/versions.ts";
+import { archiveEvents } from "../archive/archive-events.ts";
+import { openArchive } from "../archive/duckdb-archive.ts";
+import {
+  archiveOf,
+  chosenSink,
+  readsWithDuckDB,
+  refusePipelines,
+  sinkArg,
+  withArchiveReader,
+} from "../archive/sink-choice.ts";
 import { type BackendFlags, backendArgs, missingTables, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { loadValidRules, rulesDirArg } from "../load-rules.ts";
@@ -84,7 +94,7 @@ function parseFlags(args: Record<string, unknown>): Parsed {
   if (rules !== "active" && rules !== "files")
     throw new CLIError(`--rules takes active or files, not "${rules}"`, EXIT.invalid);
   if (args.json && args.csv) throw new CLIError("choose one of --json and --csv", EXIT.invalid);
-  if (args.events && !existsSync(args.events as string))
+  if (args.events && !readsWithDuckDB(args.events as string) && !existsSync(args.events as string))
     throw new CLIError(`no events file at ${args.events}`, EXIT.invalid);
   return {
     experiment: args.experiment as string | undefined,
@@ -148,7 +158,12 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the report as JSON (schema stylist.report/1)" },
     csv: { type: "boolean", description: "Print the report as CSV" },
     html: { type: "string", description: "Write a self-contained HTML report with charts to this file" },
-    events: { type: "string", description: "Read events from this NDJSON file instead of the sink" },
+    events: {
+      type: "string",
+      description:
+        "Read events from files instead of the sink: an NDJSON file, or Parquet/NDJSON globs and directories (DuckDB), e.g. 'archive/**/*.parquet'",
+    },
+    ...sinkArg,
     rules: {
       type: "string",
       description: "active (the active version; default with the sink) or files (default with --events)",
@@ -186,18 +201,37 @@ export default defineCommand({
     let report: Report;
     // Rule files are read first, so a mistake in them fails before a long pass over the events.
     const files = flags.rules === "files" ? fileRules(args.dir) : undefined;
+    const filter = {
+      ...(flags.experiment !== undefined ? { experiment: flags.experiment } : {}),
+      ...(flags.phase !== undefined ? { phase: flags.phase } : {}),
+    };
+    const sink = args.events ? undefined : chosenSink(args);
+    if (sink) refusePipelines(sink);
     if (args.events) {
       const file = args.events;
-      const result = await aggregate(fileEvents(file), aggregateOptions);
+      let result: AggregateResult;
+      if (readsWithDuckDB(file)) {
+        const archive = await openArchive([file]);
+        try {
+          result = await aggregate(archiveEvents(archive, filter), aggregateOptions);
+        } finally {
+          archive.close();
+        }
+      } else result = await aggregate(fileEvents(file), aggregateOptions);
       const rules =
         files ?? (await withBackend(backendFlags, (backend) => activeRules(backend, result, flags)));
       report = build(result, rules, { events: "file", file, backend: null });
+    } else if (sink === "r2") {
+      report = await withBackend(backendFlags, async (backend) => {
+        const result = await withArchiveReader(archiveOf(backend), (archive) =>
+          aggregate(archiveEvents(archive, filter), aggregateOptions),
+        );
+        const rules = files ?? (await activeRules(backend, result, flags));
+        return build(result, rules, { events: "sink", file: null, backend: backend.mode });
+      });
     } else {
       report = await withBackend(backendFlags, async (backend) => {
-        const events = sinkEvents(backend.sink, {
-          ...(flags.experiment !== undefined ? { experiment: flags.experiment } : {}),
-          ...(flags.phase !== undefined ? { phase: flags.phase } : {}),
-        });
+        const events = sinkEvents(backend.sink, filter);
         const result = await aggregate(events, aggregateOptions).catch(missingTables(backend));
         const rules = files ?? (await activeRules(backend, result, flags));
         return build(result, rules, { events: "sink", file: null, backend: backend.mode });

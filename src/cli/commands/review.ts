@@ -1,6 +1,14 @@
 import { defineCommand } from "citty";
 import { type ActivityRow, reviewRules } from "../../rules/review.ts";
 import { readActive } from "../../rules/versions.ts";
+import { archiveActivity } from "../archive/archive-events.ts";
+import {
+  archiveOf,
+  chosenSink,
+  refusePipelines,
+  sinkArg,
+  withArchiveReader,
+} from "../archive/sink-choice.ts";
 import { backendArgs, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { printJson, table } from "../output.ts";
@@ -13,20 +21,31 @@ export default defineCommand({
   args: {
     days: { type: "string", description: "Look-back window in days", default: "7" },
     json: { type: "boolean", description: "Print findings as JSON" },
+    ...sinkArg,
     ...backendArgs,
   },
   async run({ args }) {
     const days = Number(args.days);
     if (!Number.isInteger(days) || days < 1 || days > 365)
       throw new CLIError("--days takes 1 to 365", EXIT.invalid);
+    const sink = chosenSink(args);
+    refusePipelines(sink);
     await withBackend(args, async (backend) => {
       const snapshot = await readActive(backend.rules);
       if (!snapshot) return console.log("nothing has been pushed yet");
       const now = Date.now();
-      const activity = await backend.sink.query<ActivityRow>(
-        "SELECT experiment, phase, type, COUNT(*) AS n, MAX(ts) AS last FROM events WHERE ts >= ? GROUP BY experiment, phase, type",
-        [now - days * 86_400_000],
-      );
+      const since = now - days * 86_400_000;
+      const activity: ActivityRow[] =
+        sink === "r2"
+          ? await withArchiveReader(
+              archiveOf(backend),
+              (archive) => archiveActivity(archive, since),
+              () => [],
+            )
+          : await backend.sink.query<ActivityRow>(
+              "SELECT experiment, phase, type, COUNT(*) AS n, MAX(ts) AS last FROM events WHERE ts >= ? GROUP BY experiment, phase, type",
+              [since],
+            );
       const findings = reviewRules(snapshot, activity, now, days);
       if (args.json) return printJson({ version: snapshot.version, days, findings });
       if (findings.length === 0)
