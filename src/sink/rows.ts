@@ -1,13 +1,27 @@
 import type { AssignmentEvent, ConversionEvent, StylistEvent } from "../core/schema/event.ts";
 
 /**
- * The D1 sink: exposures and misses in `events`, conversions in `conversions` (migrations/). Inserts are
- * `OR IGNORE` on the event id — and, for conversions, on (goal, order id) — so redelivery and duplicate order reports
- * store nothing twice. Shared by the queue consumer (writes) and the CLI (reads), so both agree on every column.
+ * The D1 sink: exposures and misses in `events`, conversions in `conversions` (migrations/). An event id is stored
+ * once, an order (goal, order id) once, and a visitor's exposures in one arm of one phase are one row — so
+ * redelivery and duplicate order reports store nothing twice. Shared by the queue consumer (writes) and the CLI (reads), so both agree on every column.
  */
-export const INSERT_ASSIGNMENT = `INSERT OR IGNORE INTO events
-  (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source, segments)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+/**
+ * The first exposure (or miss) per visitor, experiment phase and arm is the row; a repeat folds into it (migration
+ * 0003): `views` + 1 and `last_seen` moved on, and if the repeat is in fact earlier (queues do not keep order) it
+ * becomes the row's first exposure, with its own id, path and segments. A redelivered event whose id is the row's
+ * changes nothing; one folded in before adds to `views` again, which only `review`'s rough activity figures read.
+ */
+const EARLIER = "excluded.ts < events.ts OR (excluded.ts = events.ts AND excluded.id < events.id)";
+const earlierOr = (column: string) =>
+  `${column} = CASE WHEN ${EARLIER} THEN excluded.${column} ELSE events.${column} END`;
+export const INSERT_ASSIGNMENT = `INSERT INTO events
+  (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source, segments, last_seen)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (id) DO NOTHING
+  ON CONFLICT (visitor, experiment, phase, variant, type) DO UPDATE SET
+    views = events.views + 1,
+    last_seen = max(events.last_seen, excluded.ts),
+    ${["id", "ts", "rules_version", "path", "device", "country", "source", "segments"].map(earlierOr).join(",\n    ")}`;
 
 export const INSERT_CONVERSION = `INSERT OR IGNORE INTO conversions
   (id, ts, visitor, goal, value, currency, order_id, path, device, country, source)
@@ -34,12 +48,14 @@ export function insertsOf(events: readonly StylistEvent[]): Array<{ sql: string;
   for (const [sql, rows] of byStatement) {
     const columns = rows[0]?.length ?? 1;
     const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columns));
-    const [head] = sql.split("VALUES");
+    const [head, rest = ""] = sql.split("VALUES");
+    // What follows the one row of placeholders (an ON CONFLICT clause) follows all of them.
+    const tail = rest.slice(rest.indexOf(")") + 1);
     const placeholders = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
     for (let start = 0; start < rows.length; start += perStatement) {
       const chunk = rows.slice(start, start + perStatement);
       statements.push({
-        sql: `${head}VALUES ${chunk.map(() => placeholders).join(", ")}`,
+        sql: `${head}VALUES ${chunk.map(() => placeholders).join(", ")}${tail}`,
         params: chunk.flat(),
       });
     }
@@ -82,6 +98,7 @@ export function insertOf(event: StylistEvent): { sql: string; params: SqlValue[]
       event.country ?? null,
       event.source ?? null,
       event.segments ? JSON.stringify(event.segments) : null,
+      event.ts,
     ],
   };
 }
@@ -100,6 +117,10 @@ export interface AssignmentRow {
   country: string | null;
   source: string | null;
   segments: string | null;
+  /** Latest time this visitor was exposed in this arm (migration 0003); null on rows from before it. */
+  last_seen?: number | null;
+  /** Exposures folded into this row (migration 0003). */
+  views?: number;
 }
 
 export interface ConversionRow {
