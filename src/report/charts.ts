@@ -127,7 +127,9 @@ export function forestPlot(comparisons: Comparison[], colours: ReadonlyMap<strin
       const colour = c.significant ? (colours.get(c.arm) ?? "#495057") : "#868e96";
       const label = `<text class="label${c.role === "primary" ? " primary" : ""}" x="${labelW - 10}" y="${n(cy + 4)}" text-anchor="end">${esc(`${c.arm} · ${metricLabel(c.metric, c.statistic)}`)}</text>`;
       if (c.lift === null || c.ci[0] === null || c.ci[1] === null) {
-        return `<g class="row" data-row="${i}">${label}<text class="tick" x="${labelW + 4}" y="${n(cy + 4)}">not computable yet</text></g>`;
+        // No interval is drawn as a result: a lone dot would read as certainty.
+        const why = c.note ? `no interval: ${c.note}` : "not computable yet";
+        return `<g class="row" data-row="${i}">${label}<text class="tick" x="${labelW + 4}" y="${n(cy + 4)}"><title>${esc(why)}</title>no interval (see the notes)</text></g>`;
       }
       const seq = c.sequential?.ci;
       const band =

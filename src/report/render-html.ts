@@ -9,6 +9,7 @@ import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
 import * as f from "./format.ts";
 import { REPORT_CSS } from "./html-style.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
+import { notesText } from "./render-text.ts";
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -38,7 +39,12 @@ function armsTable(arms: ArmReport[], primary: string): string {
   );
 }
 
-function comparisonsTable(comparisons: Comparison[], currency: string | null, sequential: boolean): string {
+function comparisonsTable(
+  comparisons: Comparison[],
+  currency: string | null,
+  sequential: boolean,
+  alpha: number,
+): string {
   return tableHtml(
     [
       "Arm",
@@ -47,7 +53,7 @@ function comparisonsTable(comparisons: Comparison[], currency: string | null, se
       "Baseline",
       "Arm",
       "Lift",
-      "95% CI",
+      f.intervalLabel(alpha),
       ...(sequential ? ["Always-valid CI"] : []),
       "p",
       "p (Holm)",
@@ -108,7 +114,9 @@ function experimentHtml(experiment: ExperimentReport, sequential: boolean): stri
     experiment.since ? `since ${experiment.since.slice(0, 10)} (${experiment.sinceSource})` : "",
     `${f.days(experiment.days)} days`,
     experiment.baseline ? `baseline: ${experiment.baseline}` : "",
-    experiment.crossovers > 0 ? `${f.count(experiment.crossovers)} crossover visitors left out` : "",
+    experiment.crossovers > 0
+      ? `${f.count(experiment.crossovers)} crossover visitors ${experiment.crossoverBalance.rule === "exclude" ? "left out" : "counted in their first arm"}`
+      : "",
   ].filter(Boolean);
   const charts = [
     experiment.daily.dates.length > 0
@@ -129,8 +137,11 @@ function experimentHtml(experiment: ExperimentReport, sequential: boolean): stri
     `<div class="charts">${charts}</div>` +
     `<h3>Arms</h3>${armsTable(experiment.arms, experiment.metrics.primary)}` +
     (experiment.comparisons.length > 0
-      ? `<h3>Comparisons</h3>${comparisonsTable(experiment.comparisons, currency, sequential)}`
+      ? `<h3>Comparisons</h3>${comparisonsTable(experiment.comparisons, currency, sequential, experiment.alpha)}`
       : "") +
+    notesText(experiment.comparisons)
+      .map((note) => `<pre class="meta">${esc(note)}</pre>`)
+      .join("") +
     breakdownHtml(experiment) +
     "</section>"
   );

@@ -33,19 +33,42 @@ describe("report aggregation", () => {
     expect(segment.crossovers).toBe(0);
   });
 
-  it("excludes visitors exposed to two arms of the same phase, and counts them", async () => {
-    const segment = await hero([
+  it("counts a visitor exposed to two arms in the arm of their first exposure, and counts the crossover there", async () => {
+    const events = [
       exposure("ann", "control", 0),
       exposure("ann", "promise", 10),
       exposure("bob", "control", 1),
       exposure("cat", "promise", 2),
       conversion("ann", 20, { value: 5000, orderId: "a1" }),
-    ]);
+    ];
+    const segment = await hero(events);
     expect(segment.crossovers).toBe(1);
-    expect(arm(segment, "control").visitors).toBe(1);
+    expect(segment.crossoversByArm).toEqual(new Map([["control", 1]]));
+    expect(arm(segment, "control").visitors).toBe(2);
     expect(arm(segment, "promise").visitors).toBe(1);
-    expect(goalOf(arm(segment, "control"), "purchase").converters).toBe(0);
+    expect(goalOf(arm(segment, "control"), "purchase").converters).toBe(1);
     expect(goalOf(arm(segment, "promise"), "purchase").converters).toBe(0);
+    // The same visitor, exposures out of order: the earlier exposure still decides.
+    const reversed = await hero([events[1], events[0], ...events.slice(2)] as StylistEvent[]);
+    expect(arm(reversed, "control").visitors).toBe(2);
+    expect(reversed.crossoversByArm).toEqual(new Map([["control", 1]]));
+  });
+
+  it("leaves crossovers out of every figure with the rule exclude, still counting them per first arm", async () => {
+    const segment = await hero(
+      [
+        exposure("ann", "control", 0),
+        exposure("ann", "promise", 10),
+        exposure("bob", "control", 1),
+        exposure("cat", "promise", 2),
+        conversion("ann", 20, { value: 5000, orderId: "a1" }),
+      ],
+      { crossovers: "exclude" },
+    );
+    expect(segment.crossovers).toBe(1);
+    expect(segment.crossoversByArm).toEqual(new Map([["control", 1]]));
+    expect(arm(segment, "control").visitors).toBe(1);
+    expect(goalOf(arm(segment, "control"), "purchase").converters).toBe(0);
   });
 
   it("keeps phases apart: the same visitor in two phases is counted in each, never a crossover", async () => {
@@ -131,7 +154,7 @@ describe("report aggregation", () => {
     const promise = arm(segment, "promise");
     // ann: 4000 over 2 orders; bob: 2000 over 1; cat: nothing.
     expect(promise.visitors).toBe(3);
-    expect(goalOf(promise, "purchase")).toEqual({
+    expect(goalOf(promise, "purchase")).toMatchObject({
       converters: 2,
       orders: 3,
       revenue: 6000,
