@@ -312,7 +312,17 @@ export function compare(
   const p = estimates ? finite(estimates.p) : null;
   const differenceCi = estimates ? estimates.differenceCi : ([null, null] as Interval);
   const ci = estimates?.relativeCi ? interval(estimates.relative.ci) : ([null, null] as Interval);
-  const missing = estimates?.relativeCi && ci[0] === null && Number.isFinite(estimates.relative.estimate);
+  const zeroBaseline = estimates !== undefined && !Number.isFinite(estimates.relative.estimate);
+  const noVariation = estimates?.relativeCi && ci[0] === null && !zeroBaseline;
+  const note =
+    typeof result === "string"
+      ? result
+      : (estimates?.note ??
+        (zeroBaseline
+          ? "the baseline is zero: no relative lift"
+          : noVariation
+            ? "no variation in an arm: no relative interval"
+            : null));
   return {
     arm: treatment.id,
     baseline: baseline.id,
@@ -328,10 +338,7 @@ export function compare(
     p,
     pAdjusted: p,
     method: estimates?.method ?? null,
-    note:
-      typeof result === "string"
-        ? result
-        : (estimates?.note ?? (missing ? "no variation in an arm: no relative interval" : null)),
+    note,
     cuped: estimates?.cuped ?? null,
     chanceToBeat: estimates?.chance != null ? finite(estimates.chance) : null,
     significant: p !== null && p < options.alpha,
