@@ -136,6 +136,36 @@ describe("report aggregation", () => {
     expect(goalOf(arm(segment, "promise"), "purchase").orders).toBe(0);
   });
 
+  it("counts an order id once across visitors: the first report wins, as in the sink", async () => {
+    const segment = await hero([
+      exposure("ann", "promise", 0),
+      exposure("bob", "control", 0),
+      exposure("cat", "control", 0),
+      conversion("ann", 5, { value: 4000, orderId: "o-1" }),
+      // The same order reported again under another visitor id (a shared device, a backend retry).
+      conversion("bob", 6, { value: 4000, orderId: "o-1" }),
+      // First reported by a visitor who was never exposed: it still counts as reported.
+      conversion("dan", 6, { value: 3000, orderId: "o-2" }),
+      conversion("cat", 7, { value: 3000, orderId: "o-2" }),
+    ]);
+    expect(goalOf(arm(segment, "promise"), "purchase")).toMatchObject({ orders: 1, revenue: 4000 });
+    expect(goalOf(arm(segment, "control"), "purchase")).toMatchObject({ orders: 0, revenue: 0 });
+  });
+
+  it("fails with a clear message, not V8's, when a visitor shard is full", () => {
+    const aggregator = createAggregator({ shardLimit: 3 });
+    expect(() => {
+      for (let i = 0; i < 2_000; i++) aggregator.add(exposure(`v${i}`, "control", i));
+    }).toThrow(/too many visitors for one report pass .*narrow the report with --experiment and --phase/);
+  });
+
+  it("holds more visitors than one shard's limit, spread over the shards", () => {
+    const aggregator = createAggregator({ shardLimit: 40 });
+    for (let i = 0; i < 2_000; i++) aggregator.add(exposure(`v${i}`, i % 2 ? "control" : "promise", i));
+    const result = aggregator.finish();
+    expect(result.segments[0]?.arms.get("control")?.visitors).toBe(1_000);
+  });
+
   it("ignores misses", async () => {
     const result = await aggregate([miss("ann", "promise", 0), exposure("bob", "control", 0)]);
     expect(result.segments[0]?.arms.get("promise")).toBeUndefined();
