@@ -89,7 +89,16 @@ function breakdownHtml(experiment: ExperimentReport): string {
   return (
     `<div class="exploratory"><h3>By ${esc(breakdown.by)} — exploratory</h3><p class="meta">${esc(breakdown.note)}</p>` +
     tableHtml(
-      [breakdown.by, "Arm", "Visitors", `${primary} rate`, "Lift", "95% CI", "p (raw)", "SRM p"],
+      [
+        breakdown.by,
+        "Arm",
+        "Visitors",
+        `${primary} rate`,
+        "Lift",
+        f.intervalLabel(experiment.alpha),
+        "p (raw)",
+        "SRM p",
+      ],
       rows,
       2,
     ) +
@@ -123,7 +132,7 @@ function experimentHtml(experiment: ExperimentReport, sequential: boolean): stri
       ? `<figure>${cumulativeChart(experiment.daily, colours)}${legend(colours)}<figcaption>Cumulative conversion rate on ${esc(experiment.metrics.primary)}: lines that settle and stay apart suggest a real difference; early days swing widely.</figcaption></figure>`
       : "",
     experiment.comparisons.length > 0
-      ? `<figure>${forestPlot(experiment.comparisons, colours)}<figcaption>Dot: the observed lift; line: its 95% interval${sequential ? "; pale band: the always-valid interval" : ""}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`
+      ? `<figure>${forestPlot(experiment.comparisons, colours, experiment.alpha)}<figcaption>Dot: the observed lift; line: its ${f.intervalLabel(experiment.alpha).replace(" CI", "")} interval${sequential ? "; pale band: the always-valid interval" : ""}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`
       : "",
     `<figure>${splitChart(experiment.srm, colours)}<figcaption>Bars: each arm's share of visitors; black tick: the configured share.</figcaption></figure>`,
   ].join("");

@@ -72,7 +72,18 @@ function breakdownText(experiment: ExperimentReport): string[] {
   );
   return [
     `By ${breakdown.by}, EXPLORATORY. ${breakdown.note}`,
-    textTable([breakdown.by, "arm", "visitors", `${primary} rate`, "lift", "95% CI", "p (raw)"], rows),
+    textTable(
+      [
+        breakdown.by,
+        "arm",
+        "visitors",
+        `${primary} rate`,
+        "lift",
+        f.intervalLabel(experiment.alpha),
+        "p (raw)",
+      ],
+      rows,
+    ),
   ];
 }
 
