@@ -19,8 +19,8 @@
  *
  * Memory: O(exposed visitors × goals) — a row per visitor per phase in typed columns plus one map entry per
  * visitor — the ids of their counted conversions, and one key per order id seen. Exposures themselves keep nothing
- * (a duplicate exposure changes nothing: same visitor, same arm, same time). The maps are sharded (sharded-map.ts)
- * because one V8 Map stops at 2²⁴ entries.
+ * (a duplicate exposure changes nothing: same visitor, same arm, same time). The maps grow past one V8 Map's 2²⁴
+ * entries (sharded-map.ts).
  */
 
 import type { ConversionEvent, ExposureEvent, StylistEvent } from "../core/schema/event.ts";
@@ -51,8 +51,9 @@ export interface AggregateOptions {
   capPercentile?: number;
   /** CUPED: the pre-exposure covariate is the visitor's conversions and revenue this long before first exposure. */
   lookbackMs?: number;
-  /** Entries per shard of the visitor and order maps (tests inject a small one). */
+  /** Entries per Map of the visitor and order maps, and how many Maps at most (tests inject small ones). */
   shardLimit?: number;
+  maxShards?: number;
 }
 
 export interface Aggregator {
@@ -73,7 +74,10 @@ function rowIn(refs: number | number[], at: number): number {
 export function createAggregator(options: AggregateOptions = {}): Aggregator {
   const segments: Segment[] = [];
   const segmentIndex = new Map<string, number>();
-  const shardLimit = options.shardLimit === undefined ? {} : { shardLimit: options.shardLimit };
+  const shardLimit = {
+    ...(options.shardLimit === undefined ? {} : { shardLimit: options.shardLimit }),
+    ...(options.maxShards === undefined ? {} : { maxShards: options.maxShards }),
+  };
   const visitors = new ShardedMap<number | number[]>({ what: "visitors", ...shardLimit });
   const seenIds = new ShardedMap<Set<string>>({ what: "visitors with conversions", ...shardLimit });
   const seenOrders = new ShardedSet({ what: "order ids", ...shardLimit });

@@ -152,18 +152,27 @@ describe("report aggregation", () => {
     expect(goalOf(arm(segment, "control"), "purchase")).toMatchObject({ orders: 0, revenue: 0 });
   });
 
-  it("fails with a clear message, not V8's, when a visitor shard is full", () => {
-    const aggregator = createAggregator({ shardLimit: 3 });
-    expect(() => {
-      for (let i = 0; i < 2_000; i++) aggregator.add(exposure(`v${i}`, "control", i));
-    }).toThrow(/too many visitors for one report pass .*narrow the report with --experiment and --phase/);
-  });
-
-  it("holds more visitors than one shard's limit, spread over the shards", () => {
+  it("holds more visitors than one Map's limit (injected small), counting each once", () => {
+    // The real limit is V8's 2²⁴ entries per Map; 40 stands in for it.
     const aggregator = createAggregator({ shardLimit: 40 });
     for (let i = 0; i < 2_000; i++) aggregator.add(exposure(`v${i}`, i % 2 ? "control" : "promise", i));
+    for (let i = 0; i < 2_000; i++)
+      aggregator.add(exposure(`v${i}`, i % 2 ? "control" : "promise", i + 5000));
+    for (let i = 0; i < 2_000; i += 2) aggregator.add(conversion(`v${i}`, i + 10, { orderId: `o${i}` }));
     const result = aggregator.finish();
     expect(result.segments[0]?.arms.get("control")?.visitors).toBe(1_000);
+    expect(result.segments[0]?.arms.get("promise")?.visitors).toBe(1_000);
+    expect(result.segments[0]?.crossovers).toBe(0);
+    expect(goalOf(result.segments[0]?.arms.get("promise"), "purchase").converters).toBe(1_000);
+  });
+
+  it("fails with a clear message, not V8's RangeError, when even the spare Maps are full", () => {
+    const aggregator = createAggregator({ shardLimit: 10, maxShards: 3 });
+    expect(() => {
+      for (let i = 0; i < 31; i++) aggregator.add(exposure(`v${i}`, "control", i));
+    }).toThrow(
+      /too many visitors for one report pass \(30\): narrow the report with --experiment and --phase/,
+    );
   });
 
   it("ignores misses", async () => {
