@@ -113,8 +113,9 @@ describe("CUPED with a pre-exposure covariate", () => {
       reductions.push(a?.cuped?.varianceReduction ?? 0);
       adjusted.push(a?.difference as number);
       plain.push(u?.difference as number);
-      const [low, high] = a?.differenceCi as [number, number];
-      const [ulow, uhigh] = u?.differenceCi as [number, number];
+      if (!a || !u) throw new Error("no revenue per visitor comparison");
+      const [low, high] = a.differenceCi as [number, number];
+      const [ulow, uhigh] = u.differenceCi as [number, number];
       if (high - low < uhigh - ulow) narrower++;
       if (low <= truth && truth <= high) covered++;
     }
