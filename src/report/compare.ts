@@ -142,6 +142,9 @@ function rate(
   const a: Conversions = { n: baseline.visitors, conversions: sumsA.converters };
   const b: Conversions = { n: treatment.visitors, conversions: sumsB.converters };
   if (a.n < 1 || b.n < 1) return "an arm has no visitors";
+  const converted = a.conversions + b.conversions;
+  if (converted === 0) return "no conversions in either arm: nothing to test";
+  if (converted === a.n + b.n) return "every visitor converted in both arms: nothing to test";
   const summary = (arm: Conversions): ArmSummary => {
     const p = arm.conversions / arm.n;
     return { n: arm.n, mean: p, variance: p * (1 - p) };

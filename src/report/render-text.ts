@@ -108,7 +108,7 @@ function cupedText(experiment: ExperimentReport): string[] {
 function cappingText(experiment: ExperimentReport): string[] {
   return experiment.capping.map(
     (cap) =>
-      `Revenue capped: ${cap.goal} per-visitor revenue above the ${f.percent(cap.percentile, 1)} percentile, ${f.money(cap.cap, null)}, counts as ${f.money(cap.cap, null)} (${f.count(cap.capped)} visitor(s) capped).`,
+      `Revenue capped: ${cap.goal} per-visitor revenue above the ${Number((cap.percentile * 100).toPrecision(4))}th percentile, ${f.money(cap.cap, null)}, counts as ${f.money(cap.cap, null)} (${f.count(cap.capped)} visitor(s) capped).`,
   );
 }
 

@@ -174,9 +174,15 @@ describe("guardrail directions", () => {
   });
 
   it("states the family-wise false-alarm rate of several unadjusted guardrails", async () => {
-    const hero = await heroOf(counts({ control: [2000, 100], promise: [2000, 100] }, "refund"), guarded, {
-      settings,
-    });
+    const events = [
+      ...counts({ control: [2000, 100], promise: [2000, 100] }, "refund"),
+      ...["returning_visit", "bounce"].flatMap((goal) =>
+        ["control", "promise"].flatMap((arm) =>
+          Array.from({ length: 100 }, (_, i) => conversion(`${arm}${i}`, 6, { goal })),
+        ),
+      ),
+    ];
+    const hero = await heroOf(events, guarded, { settings });
     // Three guardrail rates: 1 − 0.95³ = 14.26%.
     expect(hero.verdict.guardrailFamily).toMatchObject({ tests: 3, alpha: 0.05 });
     expect(hero.verdict.guardrailFamily?.falseAlarmRate).toBeCloseTo(1 - 0.95 ** 3, 12);
@@ -200,7 +206,9 @@ describe("guardrail directions", () => {
 });
 
 describe("the sequential call-out", () => {
-  it("prints the same interval it fires on: the always-valid difference, which excludes zero", async () => {
+  it("prints the same interval it fires on: the always-valid difference, which excludes zero", {
+    timeout: 60_000,
+  }, async () => {
     let fired = 0;
     for (let seed = 1; seed <= 12; seed++) {
       const events = simulateEvents({
