@@ -9,7 +9,7 @@ import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
 import * as f from "./format.ts";
 import { REPORT_CSS } from "./html-style.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
-import { notesText } from "./render-text.ts";
+import { crossoverText, notesText } from "./render-text.ts";
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -123,9 +123,7 @@ function experimentHtml(experiment: ExperimentReport, sequential: boolean): stri
     experiment.since ? `since ${experiment.since.slice(0, 10)} (${experiment.sinceSource})` : "",
     `${f.days(experiment.days)} days`,
     experiment.baseline ? `baseline: ${experiment.baseline}` : "",
-    experiment.crossovers > 0
-      ? `${f.count(experiment.crossovers)} crossover visitors ${experiment.crossoverBalance.rule === "exclude" ? "left out" : "counted in their first arm"}`
-      : "",
+    experiment.crossovers > 0 ? crossoverText(experiment) : "",
   ].filter(Boolean);
   const charts = [
     experiment.daily.dates.length > 0

@@ -112,7 +112,7 @@ function cappingText(experiment: ExperimentReport): string[] {
   );
 }
 
-function crossoverText(experiment: ExperimentReport): string {
+export function crossoverText(experiment: ExperimentReport): string {
   const balance = experiment.crossoverBalance;
   const how = balance.rule === "exclude" ? "were left out" : "are counted in the arm of their first exposure";
   const perArm = balance.arms.map((arm) => `${arm.id} ${f.count(arm.crossovers)}`).join(", ");
