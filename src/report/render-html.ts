@@ -9,7 +9,7 @@ import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
 import * as f from "./format.ts";
 import { REPORT_CSS } from "./html-style.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
-import { crossoverText, notesText } from "./render-text.ts";
+import { cappingText, crossoverText, cupedText, notesText } from "./render-text.ts";
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -146,7 +146,7 @@ function experimentHtml(experiment: ExperimentReport, sequential: boolean): stri
     (experiment.comparisons.length > 0
       ? `<h3>Comparisons</h3>${comparisonsTable(experiment.comparisons, currency, sequential, experiment.alpha)}`
       : "") +
-    notesText(experiment.comparisons)
+    [...notesText(experiment.comparisons), ...cupedText(experiment), ...cappingText(experiment)]
       .map((note) => `<pre class="meta">${esc(note)}</pre>`)
       .join("") +
     breakdownHtml(experiment) +

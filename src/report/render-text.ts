@@ -95,7 +95,7 @@ export function notesText(comparisons: Comparison[]): string[] {
   return lines.length > 0 ? [`Not computed ("–"):\n${lines.join("\n")}`] : [];
 }
 
-function cupedText(experiment: ExperimentReport): string[] {
+export function cupedText(experiment: ExperimentReport): string[] {
   const lines = experiment.comparisons
     .filter((c) => c.cuped)
     .map(
@@ -105,7 +105,7 @@ function cupedText(experiment: ExperimentReport): string[] {
   return lines.length > 0 ? [`CUPED (pre-exposure covariate):\n${lines.join("\n")}`] : [];
 }
 
-function cappingText(experiment: ExperimentReport): string[] {
+export function cappingText(experiment: ExperimentReport): string[] {
   return experiment.capping.map(
     (cap) =>
       `Revenue capped: ${cap.goal} per-visitor revenue above the ${Number((cap.percentile * 100).toPrecision(4))}th percentile, ${f.money(cap.cap, null)}, counts as ${f.money(cap.cap, null)} (${f.count(cap.capped)} visitor(s) capped).`,
