@@ -5,6 +5,7 @@ import { EventSchema, type StylistEvent } from "../../core/schema/event.ts";
 import { aggregate } from "../../report/aggregate.ts";
 import { type BuildOptions, buildReport, reportedPhases } from "../../report/build.ts";
 import { configsOf, type ExperimentConfig } from "../../report/config.ts";
+import type { CrossoverRule } from "../../report/finalize.ts";
 import type { Report } from "../../report/model.ts";
 import { renderCsv } from "../../report/render-csv.ts";
 import { renderHtml } from "../../report/render-html.ts";
@@ -29,6 +30,7 @@ import { type BackendFlags, backendArgs, missingTables, withBackend } from "../b
 import { CLIError, EXIT } from "../errors.ts";
 import { loadValidRules, rulesDirArg } from "../load-rules.ts";
 import { printJson } from "../output.ts";
+import { onlyValueOverCap, type Skipped } from "../skipped-events.ts";
 import type { Backend } from "../stores/types.ts";
 
 /**
@@ -36,7 +38,12 @@ import type { Backend } from "../stores/types.ts";
  * fails the report with its number before anything is printed; the conversions pass re-reads the file and parses
  * only lines that can hold a conversion.
  */
-async function* readNdjson(file: string, pass: "exposures" | "conversions"): AsyncGenerator<StylistEvent> {
+
+async function* readNdjson(
+  file: string,
+  pass: "exposures" | "conversions",
+  skipped: Skipped,
+): AsyncGenerator<StylistEvent> {
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
   let number = 0;
   for await (const raw of lines) {
@@ -51,6 +58,11 @@ async function* readNdjson(file: string, pass: "exposures" | "conversions"): Asy
       throw new CLIError(`${file}:${number}: not JSON: ${(error as Error).message}`, EXIT.invalid);
     }
     const parsed = EventSchema.safeParse(json);
+    if (!parsed.success && onlyValueOverCap(json)) {
+      // One absurd value (a unit mistake, a test order) must not cost the whole report: skip it and say so.
+      if (pass === "exposures") skipped.valuesOverCap++;
+      continue;
+    }
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const path = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
@@ -65,9 +77,9 @@ async function* readNdjson(file: string, pass: "exposures" | "conversions"): Asy
 }
 
 /** Exposures first, then conversions: the aggregator's ordering contract, whatever order the file is in. */
-async function* fileEvents(file: string): AsyncGenerator<StylistEvent> {
-  yield* readNdjson(file, "exposures");
-  yield* readNdjson(file, "conversions");
+async function* fileEvents(file: string, skipped: Skipped): AsyncGenerator<StylistEvent> {
+  yield* readNdjson(file, "exposures", skipped);
+  yield* readNdjson(file, "conversions", skipped);
 }
 
 interface Parsed {
@@ -77,6 +89,9 @@ interface Parsed {
   windowMs: number | undefined;
   by: Dimension | undefined;
   rules: "active" | "files";
+  crossovers: CrossoverRule;
+  capPercentile: number | undefined;
+  cuped: { lookback: string; lookbackMs: number } | undefined;
 }
 
 function parseFlags(args: Record<string, unknown>): Parsed {
@@ -94,6 +109,20 @@ function parseFlags(args: Record<string, unknown>): Parsed {
   if (rules !== "active" && rules !== "files")
     throw new CLIError(`--rules takes active or files, not "${rules}"`, EXIT.invalid);
   if (args.json && args.csv) throw new CLIError("choose one of --json and --csv", EXIT.invalid);
+  const crossovers = (args.crossovers as string | undefined) ?? "first-exposure";
+  if (crossovers !== "first-exposure" && crossovers !== "exclude")
+    throw new CLIError(`--crossovers takes first-exposure or exclude, not "${crossovers}"`, EXIT.invalid);
+  const cap = args["cap-revenue"] as string | undefined;
+  const capPercentile = cap === undefined ? undefined : Number(cap) / 100;
+  if (capPercentile !== undefined && !(capPercentile >= 0.5 && capPercentile < 1))
+    throw new CLIError(
+      `--cap-revenue takes a percentile from 50 to 99.99 (e.g. 99), not "${cap}"`,
+      EXIT.invalid,
+    );
+  const lookback = args.cuped as string | undefined;
+  const lookbackMs = lookback === undefined ? undefined : parseWindow(lookback);
+  if (lookback !== undefined && lookbackMs === undefined)
+    throw new CLIError("--cuped takes a lookback before first exposure such as 28d or 2w", EXIT.invalid);
   if (args.events && !readsWithDuckDB(args.events as string) && !existsSync(args.events as string))
     throw new CLIError(`no events file at ${args.events}`, EXIT.invalid);
   return {
@@ -103,6 +132,9 @@ function parseFlags(args: Record<string, unknown>): Parsed {
     windowMs,
     by: by as Dimension | undefined,
     rules,
+    crossovers,
+    capPercentile,
+    cuped: lookback !== undefined && lookbackMs !== undefined ? { lookback, lookbackMs } : undefined,
   };
 }
 
@@ -155,7 +187,19 @@ export default defineCommand({
     },
     by: { type: "string", description: "Exploratory breakdown: device, country, source or segment" },
     sequential: { type: "boolean", description: "Add always-valid (sequential) intervals" },
-    json: { type: "boolean", description: "Print the report as JSON (schema stylist.report/1)" },
+    crossovers: {
+      type: "string",
+      description: "Visitors seen in several arms: first-exposure (default, intention to treat) or exclude",
+    },
+    "cap-revenue": {
+      type: "string",
+      description: "Cap each visitor's revenue at this percentile of buyers' revenue (e.g. 99)",
+    },
+    cuped: {
+      type: "string",
+      description: "CUPED: adjust with each visitor's own conversions in this lookback before exposure (28d)",
+    },
+    json: { type: "boolean", description: "Print the report as JSON (schema stylist.report/2)" },
     csv: { type: "boolean", description: "Print the report as CSV" },
     html: { type: "string", description: "Write a self-contained HTML report with charts to this file" },
     events: {
@@ -173,7 +217,11 @@ export default defineCommand({
   },
   async run({ args }) {
     const flags = parseFlags(args);
+    const skipped: Skipped = { valuesOverCap: 0 };
     const aggregateOptions = {
+      crossovers: flags.crossovers,
+      ...(flags.capPercentile !== undefined ? { capPercentile: flags.capPercentile } : {}),
+      ...(flags.cuped ? { lookbackMs: flags.cuped.lookbackMs } : {}),
       ...(flags.windowMs !== undefined ? { windowMs: flags.windowMs } : {}),
       ...(flags.by ? { by: flags.by } : {}),
       include: (experiment: string, phase: number) =>
@@ -193,6 +241,10 @@ export default defineCommand({
         ...(flags.window !== undefined ? { window: flags.window, windowMs: flags.windowMs } : {}),
         ...(flags.by ? { by: flags.by } : {}),
         sequential: Boolean(args.sequential),
+        crossovers: flags.crossovers,
+        ...(flags.capPercentile !== undefined ? { capPercentile: flags.capPercentile } : {}),
+        ...(flags.cuped ? { cuped: flags.cuped } : {}),
+        valuesOverCap: skipped.valuesOverCap,
       });
       report.warnings.push(...rules.warnings);
       return report;
@@ -204,6 +256,7 @@ export default defineCommand({
     const filter = {
       ...(flags.experiment !== undefined ? { experiment: flags.experiment } : {}),
       ...(flags.phase !== undefined ? { phase: flags.phase } : {}),
+      ...(flags.cuped ? { lookbackMs: flags.cuped.lookbackMs } : {}),
     };
     const sink = args.events ? undefined : chosenSink(args);
     if (sink) refusePipelines(sink);
@@ -213,18 +266,18 @@ export default defineCommand({
       if (readsWithDuckDB(file)) {
         const archive = await openArchive([file]);
         try {
-          result = await aggregate(archiveEvents(archive, filter), aggregateOptions);
+          result = await aggregate(archiveEvents(archive, filter, skipped), aggregateOptions);
         } finally {
           archive.close();
         }
-      } else result = await aggregate(fileEvents(file), aggregateOptions);
+      } else result = await aggregate(fileEvents(file, skipped), aggregateOptions);
       const rules =
         files ?? (await withBackend(backendFlags, (backend) => activeRules(backend, result, flags)));
       report = build(result, rules, { events: "file", file, backend: null });
     } else if (sink === "r2") {
       report = await withBackend(backendFlags, async (backend) => {
         const result = await withArchiveReader(archiveOf(backend), (archive) =>
-          aggregate(archiveEvents(archive, filter), aggregateOptions),
+          aggregate(archiveEvents(archive, filter, skipped), aggregateOptions),
         );
         const rules = files ?? (await activeRules(backend, result, flags));
         return build(result, rules, { events: "sink", file: null, backend: backend.mode });
