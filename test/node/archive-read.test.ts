@@ -5,7 +5,7 @@ import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archiveActivity, archiveEvents, newestArchiveEvents } from "../../src/cli/archive/archive-events.ts";
 import { openArchive } from "../../src/cli/archive/duckdb-archive.ts";
-import type { StylistEvent } from "../../src/core/schema/event.ts";
+import { MAX_VALUE, type StylistEvent } from "../../src/core/schema/event.ts";
 import { aggregate } from "../../src/report/aggregate.ts";
 import { type SqlQuery, sinkEvents } from "../../src/report/sink-source.ts";
 import type { AggregateResult } from "../../src/report/sums.ts";
@@ -143,6 +143,34 @@ describe("reading the archive with DuckDB", () => {
           n: heroExposures.length,
           last: Math.max(...heroExposures.map((e) => e.ts)),
         });
+      } finally {
+        archive.close();
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    "skips and counts a conversion whose only fault is a value over the cap, as the NDJSON reader does",
+    async () => {
+      const file = join(dir, "over-cap.ndjson");
+      const buyer = events.find((e) => e.type === "exposure") as StylistEvent;
+      const absurd = {
+        id: "0b6c1f1e-7d0a-4f5e-9a43-3c1d2e4f5a6b",
+        type: "conversion",
+        ts: buyer.ts + 1,
+        visitor: buyer.visitor,
+        goal: "purchase",
+        value: MAX_VALUE + 1,
+        path: "/checkout",
+      };
+      writeFileSync(file, `${JSON.stringify(buyer)}\n${JSON.stringify(absurd)}\n`);
+      const archive = await openArchive([file]);
+      try {
+        const skipped = { valuesOverCap: 0 };
+        const result = await aggregate(archiveEvents(archive, {}, skipped));
+        expect(skipped.valuesOverCap).toBe(1);
+        expect(result.input.conversions).toBe(0);
       } finally {
         archive.close();
       }
