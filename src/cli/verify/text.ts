@@ -1,0 +1,89 @@
+import type { ArmReport, OpReport, PageReport, VerifyReport } from "./report.ts";
+
+const STATUS_WORDS: Record<OpReport["status"], string> = {
+  landed: "landed where a browser would have it",
+  "no-match": "matches nothing in the page (a browser's querySelectorAll finds no element)",
+  misplaced: "did not land where a browser would have it",
+  refused: "could not be applied",
+};
+
+function opLine(op: OpReport): string {
+  const target = op.selector ? ` "${op.selector}"` : "";
+  return `${op.where}: ${op.op}${target} ${STATUS_WORDS[op.status]}`;
+}
+
+function armLines(arm: ArmReport): string[] {
+  const lines: string[] = [];
+  const name = `${arm.arm}${arm.control ? " (control)" : ""}`;
+  if (arm.skipped) return [`  ${name}: not rendered: ${arm.skipped}`];
+  const landed = arm.ops.filter((op) => op.status === "landed").length;
+  const summary = arm.control
+    ? arm.byteIdentical
+      ? "byte-identical to the origin"
+      : arm.unexplained.length === 0
+        ? "same document as the origin (bytes differ)"
+        : "CHANGED the page"
+    : `${landed}/${arm.ops.length} op(s) landed`;
+  lines.push(
+    `  ${arm.ok ? "ok  " : "FAIL"} ${name}: ${summary}; an exposure ${arm.exposureLogged ? "would" : "would not"} be logged`,
+  );
+  for (const fault of arm.faults) lines.push(`       fault: ${fault}`);
+  for (const op of arm.ops) {
+    if (op.status !== "landed") {
+      lines.push(`       ${op.status === "no-match" ? "warning" : "error"}: ${opLine(op)}`);
+      for (const problem of op.problems) lines.push(`         ${problem}`);
+    }
+    if (op.hydratedBy) {
+      lines.push(
+        `       warning: ${op.where}: ${op.op} edits a subtree hydrated by ${op.hydratedBy.framework} (${op.hydratedBy.marker} at ${op.hydratedBy.path}): the page's scripts may put the origin's markup back`,
+      );
+    }
+  }
+  for (const change of arm.unexplained) {
+    lines.push(`       error: a change no op asked for at ${change.path}: ${change.message}`);
+    if (change.expected || change.actual)
+      lines.push(`         expected ${change.expected}`, `         served   ${change.actual}`);
+  }
+  const browser = arm.browser;
+  if (browser) {
+    const kept = browser.reverted.length === 0;
+    lines.push(
+      `       browser: ${arm.control ? "loaded" : kept ? "every change still in the DOM after the page's scripts ran" : `${browser.reverted.length} change(s) REVERTED by the page's scripts`}; layout shift ${browser.layoutShift.toFixed(4)}`,
+    );
+    for (const revert of browser.reverted) {
+      lines.push(
+        `       error: ${revert.where}: ${revert.path} should show ${revert.expected}; shows ${revert.got}`,
+      );
+    }
+    for (const error of browser.hydrationErrors) lines.push(`       hydration error: ${error}`);
+    for (const error of browser.consoleErrors) lines.push(`       console: ${error}`);
+  }
+  return lines;
+}
+
+function pageLines(page: PageReport): string[] {
+  const head = `${page.ok ? "ok  " : "FAIL"} ${page.experiment} on ${page.page} (${page.where})${page.encoding ? `, ${page.encoding}` : ""}`;
+  if (page.error) return [head, `  error: ${page.error}`];
+  const lines = [head];
+  for (const root of page.hydration)
+    lines.push(`  hydrated: ${root.framework} (${root.marker}) at ${root.path}`);
+  for (const arm of page.arms) lines.push(...armLines(arm));
+  return lines;
+}
+
+export function printReport(report: VerifyReport): void {
+  console.log(`verify: rules ${report.rules} against ${report.origin}\n`);
+  for (const page of report.pages) console.log(`${pageLines(page).join("\n")}\n`);
+  for (const skipped of report.notVerified)
+    console.log(`not verified: ${skipped.where} (${skipped.experiment}): ${skipped.reason}`);
+  console.log(
+    report.browser.used
+      ? `screenshots of every arm: ${report.browser.screenshots}`
+      : `browser check skipped: ${report.browser.reason}`,
+  );
+  const arms = report.pages.flatMap((page) => page.arms);
+  const failed = report.pages.filter((page) => !page.ok).length;
+  console.log(
+    `${report.pages.length} page(s), ${arms.length} arm(s): ${failed === 0 ? "all verified" : `${failed} page(s) failed`}`,
+  );
+}
