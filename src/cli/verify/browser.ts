@@ -96,7 +96,7 @@ export async function loadArm(browser: Browser, arm: ArmToLoad): Promise<Browser
         if (!element) return { ok: false, got: "(no such element)" };
         if (probe.kind === "attribute") {
           const value = element.getAttribute(probe.name);
-          return { ok: value === probe.value, got: value === null ? "(absent)" : value };
+          return { ok: value === probe.value, got: `${probe.name}=${value === null ? "(absent)" : value}` };
         }
         const text = collapse(element.textContent);
         if (probe.kind === "text") return { ok: text === probe.text, got: text };
@@ -118,14 +118,15 @@ export async function loadArm(browser: Browser, arm: ArmToLoad): Promise<Browser
     const screenshot = await page.screenshot({ type: "jpeg", quality: 70 });
     const clip = (text: string) => (text.length > 160 ? `${text.slice(0, 159)}…` : text);
     return {
+      checked: arm.probes.length,
       reverted: arm.probes.flatMap((probe, index) => {
         const result = results[index];
         if (!result || result.ok) return [];
         const expected =
           probe.kind === "attribute"
-            ? `${probe.name}=${probe.value === null ? "(absent)" : JSON.stringify(probe.value)}`
+            ? `${probe.name}=${probe.value === null ? "(absent)" : probe.value}`
             : probe.kind === "lacks"
-              ? `no ${JSON.stringify(clip(probe.text))}`
+              ? `no "${clip(probe.text)}"`
               : clip(probe.text);
         return [{ where: arm.opWhere(probe.op), path: probe.path, expected, got: clip(result.got) }];
       }),

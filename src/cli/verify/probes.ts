@@ -1,5 +1,5 @@
-import { type AnyNode, isTag, isText } from "domhandler";
-import { cssPath, isAncestorOrSelf, textOf } from "./dom.ts";
+import { type AnyNode, type Document, isTag, isText } from "domhandler";
+import { cssPath, isAncestorOrSelf, querySelectorAll, textOf } from "./dom.ts";
 import type { Expected } from "./expected.ts";
 
 /** One thing the browser check looks for after the page's scripts ran; `path` is a selector into the live DOM. */
@@ -35,7 +35,8 @@ export function probesOf(expected: Expected): Probe[] {
       if (attached(element)) probes.push({ op, kind: "text", path: cssPath(element), text: textOf(element) });
     }
     for (const node of effect.inserted) {
-      if (!attached(node)) continue;
+      // Content that replaced an element's whole content is probed as that element's text, above.
+      if (!attached(node) || effect.contents.some((element) => node.parent === element)) continue;
       if (isTag(node)) probes.push({ op, kind: "text", path: cssPath(node), text: textOf(node) });
       else if (isText(node) && collapse(node.data) !== "" && node.parent && isTag(node.parent))
         probes.push({ op, kind: "contains", path: cssPath(node.parent), text: collapse(node.data) });
@@ -47,4 +48,23 @@ export function probesOf(expected: Expected): Probe[] {
     }
   }
   return probes;
+}
+
+/**
+ * Whether a probe holds in a parsed page. The browser check only looks for changes that hold in the served bytes: one
+ * that is missing there never landed (the parse check says so); one missing only after the scripts ran was reverted.
+ */
+export function holdsIn(document: Document, probe: Probe): boolean {
+  let element: AnyNode | undefined;
+  try {
+    [element] = querySelectorAll(document, probe.path);
+  } catch {
+    return false;
+  }
+  if (!element || !isTag(element)) return false;
+  if (probe.kind === "attribute") return (element.attribs[probe.name] ?? null) === probe.value;
+  const text = textOf(element);
+  if (probe.kind === "text") return text === probe.text;
+  if (probe.kind === "contains") return text.includes(probe.text);
+  return !text.includes(probe.text);
 }

@@ -15,6 +15,8 @@ export interface OpReport {
 }
 
 export interface BrowserArmReport {
+  /** Changes looked for: those present in the served bytes (a change missing there is a parse-check failure). */
+  checked: number;
   /** Per op: the changes still in the DOM after the page's scripts ran, or what replaced them. */
   reverted: Array<{ where: string; path: string; expected: string; got: string }>;
   hydrationErrors: string[];

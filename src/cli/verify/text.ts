@@ -14,7 +14,7 @@ function opLine(op: OpReport): string {
 
 function armLines(arm: ArmReport): string[] {
   const lines: string[] = [];
-  const name = `${arm.arm}${arm.control ? " (control)" : ""}`;
+  const name = arm.control && arm.arm !== "control" ? `${arm.arm} (control)` : arm.arm;
   if (arm.skipped) return [`  ${name}: not rendered: ${arm.skipped}`];
   const landed = arm.ops.filter((op) => op.status === "landed").length;
   const summary = arm.control
@@ -48,11 +48,19 @@ function armLines(arm: ArmReport): string[] {
   if (browser) {
     const kept = browser.reverted.length === 0;
     lines.push(
-      `       browser: ${arm.control ? "loaded" : kept ? "every change still in the DOM after the page's scripts ran" : `${browser.reverted.length} change(s) REVERTED by the page's scripts`}; layout shift ${browser.layoutShift.toFixed(4)}`,
+      `       browser: ${
+        arm.control
+          ? "loaded"
+          : browser.checked === 0
+            ? "no change of this arm reached the served page, so none to look for"
+            : kept
+              ? `all ${browser.checked} change(s) still in the DOM after the page's scripts ran`
+              : `${browser.reverted.length} of ${browser.checked} change(s) REVERTED by the page's scripts`
+      }; layout shift ${browser.layoutShift.toFixed(4)}`,
     );
     for (const revert of browser.reverted) {
       lines.push(
-        `       error: ${revert.where}: ${revert.path} should show ${revert.expected}; shows ${revert.got}`,
+        `       error: ${revert.where}: after the page's scripts ran, ${revert.path} shows "${revert.got}" instead of "${revert.expected}"`,
       );
     }
     for (const error of browser.hydrationErrors) lines.push(`       hydration error: ${error}`);

@@ -6,7 +6,7 @@ import { checkArm } from "./check-arm.ts";
 import { decodeHtml } from "./decode.ts";
 import { parseDocument } from "./dom.ts";
 import { findHydrationRoots, hydratedRootOf } from "./hydration.ts";
-import { type Probe, probesOf } from "./probes.ts";
+import { holdsIn, type Probe, probesOf } from "./probes.ts";
 import { type OriginPage, renderArm } from "./render-arm.ts";
 import type { ArmReport, OpReport, PageReport } from "./report.ts";
 
@@ -101,7 +101,8 @@ export async function verifyPage(
       arm.faults.length === 0 &&
       arm.unexplained.length === 0 &&
       arm.ops.every((op) => op.status === "landed" || op.status === "no-match");
-    arms.push({ report: arm, bytes: rendered.bytes, probes: probesOf(check.expected) });
+    const probes = probesOf(check.expected).filter((probe) => holdsIn(check.served, probe));
+    arms.push({ report: arm, bytes: rendered.bytes, probes });
   }
   report.ok = report.arms.every((arm) => arm.ok);
   return { report, arms };
