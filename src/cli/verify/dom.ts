@@ -77,7 +77,7 @@ export function cssPath(node: AnyNode): string {
   let current: AnyNode | null = node;
   while (current && isTag(current)) {
     const id = current.attribs.id;
-    if (id && /^[A-Za-z][\w-]*$/.test(id)) {
+    if (id && /^-?[_a-zA-Z][\w-]*$/.test(id)) {
       parts.unshift(`#${id}`);
       break;
     }
