@@ -22,8 +22,8 @@ import { loadValidRules, rulesDirArg } from "../load-rules.ts";
 import { printJson, table } from "../output.ts";
 import { readProjectConfig } from "../project.ts";
 import { findVisitorSecret } from "../secret.ts";
-import { hydrationWarnings } from "../verify/hydration-warnings.ts";
 import { buildProfile, parseViewed, profileFromFile } from "../simulate/profile-flags.ts";
+import { hydrationWarnings } from "../verify/hydration-warnings.ts";
 import { wasmRewriterFactory } from "../wasm-rewriter.ts";
 
 const asList = (value: unknown): string[] =>

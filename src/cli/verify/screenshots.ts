@@ -3,7 +3,11 @@ import type { ArmReport, PageReport } from "./report.ts";
 
 function armVerdict(arm: ArmReport): string {
   const browser = arm.browser;
-  if (!arm.ok) return "changed the page wrongly";
+  const renderedWrongly =
+    arm.faults.length > 0 ||
+    arm.unexplained.length > 0 ||
+    arm.ops.some((op) => op.status === "misplaced" || op.status === "refused");
+  if (renderedWrongly) return "not rendered as a browser would have it";
   if (browser && browser.reverted.length > 0)
     return `${browser.reverted.length} change(s) reverted by the page's scripts`;
   if (browser && browser.hydrationErrors.length > 0) return "hydration errors";
