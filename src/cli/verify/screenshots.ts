@@ -19,16 +19,14 @@ function figure(arm: ArmReport): string {
   const bad =
     !arm.ok || (arm.browser?.reverted.length ?? 0) > 0 || (arm.browser?.hydrationErrors.length ?? 0) > 0;
   return `<figure class="${bad ? "bad" : "good"}">
-  <figcaption><b>${escapeHtml(arm.arm)}</b>${arm.control ? " (control)" : ""} — ${escapeHtml(armVerdict(arm))}${
+  <figcaption><b>${escapeHtml(arm.arm)}</b>${arm.control && arm.arm !== "control" ? " (control)" : ""} — ${escapeHtml(armVerdict(arm))}${
     arm.browser ? ` · layout shift ${arm.browser.layoutShift.toFixed(3)}` : ""
   }</figcaption>
   ${shot ? `<img alt="${escapeHtml(arm.arm)}" src="${shot}">` : "<p>no screenshot</p>"}
   ${(arm.browser?.reverted ?? [])
     .map(
       (revert) =>
-        `<p class="note">${escapeHtml(revert.where)}: <code>${escapeHtml(revert.path)}</code> should show ${escapeHtml(
-          revert.expected,
-        )}, shows ${escapeHtml(revert.got)}</p>`,
+        `<p class="note">${escapeHtml(revert.where)}: <code>${escapeHtml(revert.path)}</code> shows “${escapeHtml(revert.got)}” instead of “${escapeHtml(revert.expected)}”</p>`,
     )
     .join("\n  ")}
 </figure>`;
@@ -61,7 +59,7 @@ ${page.arms.map(figure).join("\n")}
 <title>stylist verify</title>
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #222; }
-.arms { display: flex; gap: 1rem; overflow-x: auto; }
+.arms { display: flex; align-items: flex-start; gap: 1rem; overflow-x: auto; }
 figure { margin: 0; flex: 0 0 640px; border: 3px solid #2b8a3e; padding: .5rem; }
 figure.bad { border-color: #c92a2a; }
 img { width: 100%; display: block; }
