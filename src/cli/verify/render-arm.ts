@@ -67,3 +67,16 @@ export async function renderArm(
   const outcome = await rendered.outcome;
   return { bytes, exposureLogged: Boolean(outcome.matched[0] && !outcome.faulted[0]), faults };
 }
+
+/** Whether lol-html accepts a selector: the worker registers each one, and one it refuses costs the whole page. */
+export async function rewriterRefuses(selector: string): Promise<string | undefined> {
+  try {
+    const probe = wasmRewriterFactory()
+      .on(selector, { element() {} })
+      .transform(new Response("<p></p>"));
+    await probe.text();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

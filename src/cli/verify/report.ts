@@ -30,6 +30,8 @@ export interface BrowserArmReport {
 export interface ArmReport {
   arm: string;
   control: boolean;
+  /** The rewriter produced a page for this arm (it refuses a selector it cannot parse, and then nothing is served). */
+  rendered: boolean;
   /** The served bytes are the origin's, byte for byte. */
   byteIdentical: boolean;
   exposureLogged: boolean;

@@ -17,13 +17,15 @@ function armLines(arm: ArmReport): string[] {
   const name = arm.control && arm.arm !== "control" ? `${arm.arm} (control)` : arm.arm;
   if (arm.skipped) return [`  ${name}: not rendered: ${arm.skipped}`];
   const landed = arm.ops.filter((op) => op.status === "landed").length;
-  const summary = arm.control
-    ? arm.byteIdentical
-      ? "byte-identical to the origin"
-      : arm.unexplained.length === 0
-        ? "same document as the origin (bytes differ)"
-        : "CHANGED the page"
-    : `${landed}/${arm.ops.length} op(s) landed`;
+  const summary = !arm.rendered
+    ? "not rendered: the worker would serve the origin page to everyone on it"
+    : arm.control
+      ? arm.byteIdentical
+        ? "byte-identical to the origin"
+        : arm.unexplained.length === 0
+          ? "same document as the origin (bytes differ)"
+          : "CHANGED the page"
+      : `${landed}/${arm.ops.length} op(s) landed`;
   lines.push(
     `  ${arm.ok ? "ok  " : "FAIL"} ${name}: ${summary}; an exposure ${arm.exposureLogged ? "would" : "would not"} be logged`,
   );

@@ -7,7 +7,7 @@ import { decodeHtml } from "./decode.ts";
 import { parseDocument } from "./dom.ts";
 import { findHydrationRoots, hydratedRootOf } from "./hydration.ts";
 import { holdsIn, type Probe, probesOf } from "./probes.ts";
-import { type OriginPage, renderArm } from "./render-arm.ts";
+import { type OriginPage, renderArm, rewriterRefuses } from "./render-arm.ts";
 import type { ArmReport, OpReport, PageReport } from "./report.ts";
 
 /** What the browser check needs of an arm besides its report: the served bytes and what to look for. */
@@ -15,6 +15,28 @@ export interface ArmForBrowser {
   report: ArmReport;
   bytes: Uint8Array;
   probes: Probe[];
+}
+
+/** Which selectors of the experiment lol-html refuses, each named by its place in the rules. */
+async function refusals(compiled: CompiledExperiment, where: string): Promise<string[]> {
+  const found: string[] = [];
+  const { experiment } = compiled;
+  if (experiment.target) {
+    const refused = await rewriterRefuses(experiment.target);
+    if (refused)
+      found.push(`${where}.target "${experiment.target}": the worker's rewriter refuses it: ${refused}`);
+  }
+  for (const [v, variant] of experiment.variants.entries()) {
+    for (const [o, op] of variant.ops.entries()) {
+      const selector = opSelector(op);
+      const refused = selector ? await rewriterRefuses(selector) : undefined;
+      if (refused)
+        found.push(
+          `${where}.variants[${v}].ops[${o}].selector "${selector}": the worker's rewriter refuses it: ${refused}`,
+        );
+    }
+  }
+  return found;
 }
 
 /**
@@ -46,6 +68,7 @@ export async function verifyPage(
     const arm: ArmReport = {
       arm: variant.id,
       control: isControl(variant),
+      rendered: false,
       byteIdentical: false,
       exposureLogged: false,
       faults: [],
@@ -62,10 +85,12 @@ export async function verifyPage(
     try {
       rendered = await renderArm(page, compiled, variant);
     } catch (error) {
-      arm.faults.push(`the rewriter refused the arm: ${(error as Error).message}`);
+      arm.faults.push(...(await refusals(compiled, where)));
+      if (arm.faults.length === 0) arm.faults.push(`the rewriter failed: ${(error as Error).message}`);
       arm.ok = false;
       continue;
     }
+    arm.rendered = true;
     arm.byteIdentical = Buffer.from(rendered.bytes).equals(Buffer.from(page.bytes));
     arm.exposureLogged = rendered.exposureLogged;
     arm.faults = rendered.faults;
