@@ -12,7 +12,7 @@ function opLine(op: OpReport): string {
   return `${op.where}: ${op.op}${target} ${STATUS_WORDS[op.status]}`;
 }
 
-function armLines(arm: ArmReport): string[] {
+function armLines(arm: ArmReport, controlShift: number | undefined): string[] {
   const lines: string[] = [];
   const name = arm.control && arm.arm !== "control" ? `${arm.arm} (control)` : arm.arm;
   if (arm.skipped) return [`  ${name}: not rendered: ${arm.skipped}`];
@@ -58,7 +58,9 @@ function armLines(arm: ArmReport): string[] {
             : kept
               ? `all ${browser.checked} change(s) still in the DOM after the page's scripts ran`
               : `${browser.reverted.length} of ${browser.checked} change(s) REVERTED by the page's scripts`
-      }; layout shift ${browser.layoutShift.toFixed(4)}`,
+      }; layout shift ${browser.layoutShift.toFixed(4)}${
+        !arm.control && controlShift !== undefined ? ` (control ${controlShift.toFixed(4)})` : ""
+      }`,
     );
     for (const revert of browser.reverted) {
       lines.push(
@@ -77,7 +79,8 @@ function pageLines(page: PageReport): string[] {
   const lines = [head];
   for (const root of page.hydration)
     lines.push(`  hydrated: ${root.framework} (${root.marker}) at ${root.path}`);
-  for (const arm of page.arms) lines.push(...armLines(arm));
+  const controlShift = page.arms.find((arm) => arm.control)?.browser?.layoutShift;
+  for (const arm of page.arms) lines.push(...armLines(arm, controlShift));
   return lines;
 }
 

@@ -122,7 +122,9 @@ export async function verifyPage(
       expected,
       actual,
     }));
+    // The control arm promises the origin's bytes, not only the same document.
     arm.ok =
+      (!arm.control || arm.byteIdentical) &&
       arm.faults.length === 0 &&
       arm.unexplained.length === 0 &&
       arm.ops.every((op) => op.status === "landed" || op.status === "no-match");
