@@ -91,7 +91,7 @@ function pageOf(report: VerifyReport, experimentId: string) {
   return page;
 }
 
-describe("stylist verify (parse check) against a local origin", { timeout: 60_000 }, () => {
+describe("stylist verify (parse check) against a local origin", { timeout: 180_000 }, () => {
   let report: VerifyReport;
   let code: number;
 
@@ -112,7 +112,7 @@ describe("stylist verify (parse check) against a local origin", { timeout: 60_00
     ]);
     code = result.code;
     report = JSON.parse(result.stdout) as VerifyReport;
-  }, 60_000);
+  }, 180_000);
 
   it("reports every op of a correct variant as landed where a browser has it, and the control byte-identical", () => {
     const hero = pageOf(report, "hero");
@@ -165,7 +165,11 @@ describe("stylist verify (parse check) against a local origin", { timeout: 60_00
   });
 
   it("exits 3 naming the URL when the origin cannot be reached", async () => {
-    const result = await runCli(["verify", "--dir", rules, "--origin", "http://127.0.0.1:9", "--no-browser"]);
+    const result = await runCli(
+      ["verify", "--dir", rules, "--origin", "http://127.0.0.1:9", "--no-browser"],
+      {},
+      170_000,
+    );
     expect(result.code).toBe(3);
     expect(result.stderr).toContain("could not fetch http://127.0.0.1:9/");
   });
