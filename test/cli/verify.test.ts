@@ -199,7 +199,7 @@ describe("stylist verify --browser: the page's own scripts", () => {
 
       const island = pageOf(report, "island");
       expect(island.hydration).toEqual([
-        { framework: "island (data-island)", marker: "[data-island]", path: "#stock-island" },
+        { framework: "Island", marker: "[data-island]", path: "#stock-island" },
       ]);
       const [control, change] = island.arms;
       // The edge did its part: the served bytes carry the change, exactly where a browser parses it.

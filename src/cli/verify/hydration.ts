@@ -21,7 +21,7 @@ const ELEMENT_MARKERS: ReadonlyArray<{ selector: string; framework: string }> = 
   { selector: "[ng-version]", framework: "Angular" },
   { selector: "[q\\:container]", framework: "Qwik" },
   { selector: "[data-hk]", framework: "Solid" },
-  { selector: "[data-island]", framework: "island (data-island)" },
+  { selector: "[data-island]", framework: "Island" },
 ];
 
 /** Markers in the page's scripts: the framework hydrates its app container, or the whole body. */
