@@ -31,6 +31,7 @@ async function fetchPage(origin: string, path: string): Promise<OriginPage> {
 function judgeInBrowser(page: PageReport): void {
   const control = page.arms.find((arm) => arm.control)?.browser;
   for (const arm of page.arms) {
+    if (arm.browser?.loadError) arm.ok = false;
     if (!arm.browser || arm.control) continue;
     const own = arm.browser.hydrationErrors.filter((error) => !control?.hydrationErrors.includes(error));
     if (arm.browser.reverted.length > 0 || own.length > 0) arm.ok = false;

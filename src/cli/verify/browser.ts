@@ -67,6 +67,21 @@ type ProbeResult = { ok: boolean; got: string };
  * for in the live DOM, and the console is read for hydration errors.
  */
 export async function loadArm(browser: Browser, arm: ArmToLoad): Promise<BrowserArmReport> {
+  try {
+    return await loadArmOnce(browser, arm);
+  } catch (error) {
+    return {
+      checked: 0,
+      reverted: [],
+      hydrationErrors: [],
+      consoleErrors: [],
+      layoutShift: 0,
+      loadError: (error as Error).message.split("\n")[0] ?? "could not load the page",
+    };
+  }
+}
+
+async function loadArmOnce(browser: Browser, arm: ArmToLoad): Promise<BrowserArmReport> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   try {
     const page = await context.newPage();
@@ -84,7 +99,10 @@ export async function loadArm(browser: Browser, arm: ArmToLoad): Promise<Browser
           ? route.fulfill({ status: arm.status, headers, body: Buffer.from(arm.bytes) })
           : route.continue(),
     );
-    await page.goto(arm.url, { waitUntil: "networkidle", timeout: 60_000 });
+    await page.goto(arm.url, { waitUntil: "load", timeout: 120_000 });
+    // Data a page fetches after load (what many frameworks render from) has arrived once the network is idle; a page
+    // that never goes idle (polling, beacons) is checked as it is after the wait.
+    await page.waitForLoadState("networkidle", { timeout: 15_000 }).catch(() => {});
     // Hydration runs in tasks after load; two frames let the last of them paint.
     await page.evaluate(
       () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),

@@ -23,6 +23,8 @@ export interface BrowserArmReport {
   consoleErrors: string[];
   /** Cumulative layout shift while loading (PerformanceObserver 'layout-shift', without input). */
   layoutShift: number;
+  /** Chromium could not load the arm: nothing was checked, and the arm fails. */
+  loadError?: string;
   /** A JPEG data URL, kept for the screenshots page and left out of the JSON report. */
   screenshot?: string;
 }

@@ -8,6 +8,7 @@ function armVerdict(arm: ArmReport): string {
     arm.unexplained.length > 0 ||
     arm.ops.some((op) => op.status === "misplaced" || op.status === "refused");
   if (renderedWrongly) return "not rendered as a browser would have it";
+  if (browser?.loadError) return `Chromium could not load it: ${browser.loadError}`;
   if (browser && browser.reverted.length > 0)
     return `${browser.reverted.length} change(s) reverted by the page's scripts`;
   if (browser && browser.hydrationErrors.length > 0) return "hydration errors";

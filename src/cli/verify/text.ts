@@ -47,7 +47,8 @@ function armLines(arm: ArmReport, controlShift: number | undefined): string[] {
       lines.push(`         expected ${change.expected}`, `         served   ${change.actual}`);
   }
   const browser = arm.browser;
-  if (browser) {
+  if (browser?.loadError) lines.push(`       error: Chromium could not load the arm: ${browser.loadError}`);
+  else if (browser) {
     const kept = browser.reverted.length === 0;
     lines.push(
       `       browser: ${
