@@ -1,5 +1,5 @@
 import { selectAll } from "css-select";
-import { type AnyNode, type Document, Element, isTag, isText, Text } from "domhandler";
+import { type AnyNode, type Document, type Element, isTag, isText } from "domhandler";
 import { parse, parseFragment, serializeOuter } from "parse5";
 import { adapter } from "parse5-htmlparser2-tree-adapter";
 
@@ -22,7 +22,7 @@ export function querySelectorAll(document: Document, selector: string): Element[
   return selectAll<AnyNode, Element>(selector, document);
 }
 
-export function outerHtml(node: AnyNode): string {
+function outerHtml(node: AnyNode): string {
   return serializeOuter(node as never, { treeAdapter: adapter });
 }
 
@@ -121,5 +121,3 @@ export function textOf(node: AnyNode): string {
         : childNodes(current).map(collect).join("");
   return collect(node).replace(/\s+/g, " ").trim();
 }
-
-export { Element, Text };

@@ -8,7 +8,7 @@ import { renderPage } from "../../render/render.ts";
 import { wasmRewriterFactory } from "../wasm-rewriter.ts";
 
 /** A browser's user agent: a shop may serve bots a different page, and the worker serves bots the origin's. */
-export const VERIFY_USER_AGENT =
+const VERIFY_USER_AGENT =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 stylist-verify";
 
 export interface OriginPage {
