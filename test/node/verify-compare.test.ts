@@ -68,6 +68,12 @@ describe("verify's tree comparison: did each op land where a browser would have 
     expect(judgement.unexplained).toHaveLength(1);
   });
 
+  it("an op whose targets it leaves as they were is unchanged, not landed", () => {
+    const origin = '<a id="cta" class="btn promo">Go</a>';
+    const judgement = check(origin, origin, [{ op: "addClass", selector: "#cta", value: "promo" }]);
+    expect(judgement.ops[0]?.status).toBe("unchanged");
+  });
+
   it("addStyle is expected at the end of <head>", () => {
     const origin = "<html><head><title>t</title></head><body><p>x</p></body></html>";
     const css = "p { color: red; }";

@@ -70,7 +70,7 @@ export function compareTrees(expected: AnyNode, actual: AnyNode): Difference[] {
   return differences;
 }
 
-export type OpStatus = "landed" | "no-match" | "misplaced" | "refused";
+export type OpStatus = "landed" | "no-match" | "unchanged" | "misplaced" | "refused";
 
 export interface OpVerdict {
   index: number;
@@ -105,7 +105,9 @@ export function judge(ops: readonly ExpectedOp[], differences: readonly Differen
         ? "no-match"
         : near.length > 0
           ? "misplaced"
-          : "landed";
+          : entry.effect.footprints.length === 0
+            ? "unchanged"
+            : "landed";
     return {
       index: entry.index,
       status,

@@ -3,6 +3,8 @@ import type { ArmReport, OpReport, PageReport, VerifyReport } from "./report.ts"
 const STATUS_WORDS: Record<OpReport["status"], string> = {
   landed: "landed where a browser would have it",
   "no-match": "matches nothing in the page (a browser's querySelectorAll finds no element)",
+  unchanged:
+    "changes nothing here for an anonymous visitor (a product list with nothing to show, a class already there)",
   misplaced: "did not land where a browser would have it",
   refused: "could not be applied",
 };
@@ -32,7 +34,8 @@ function armLines(arm: ArmReport, controlShift: number | undefined): string[] {
   for (const fault of arm.faults) lines.push(`       fault: ${fault}`);
   for (const op of arm.ops) {
     if (op.status !== "landed") {
-      lines.push(`       ${op.status === "no-match" ? "warning" : "error"}: ${opLine(op)}`);
+      const advice = op.status === "no-match" || op.status === "unchanged";
+      lines.push(`       ${advice ? "warning" : "error"}: ${opLine(op)}`);
       for (const problem of op.problems) lines.push(`         ${problem}`);
     }
     if (op.hydratedBy) {

@@ -127,7 +127,7 @@ export async function verifyPage(
       (!arm.control || arm.byteIdentical) &&
       arm.faults.length === 0 &&
       arm.unexplained.length === 0 &&
-      arm.ops.every((op) => op.status === "landed" || op.status === "no-match");
+      arm.ops.every((op) => op.status === "landed" || op.status === "no-match" || op.status === "unchanged");
     const probes = probesOf(check.expected).filter((probe) => holdsIn(check.served, probe));
     arms.push({ report: arm, bytes: rendered.bytes, probes });
   }
