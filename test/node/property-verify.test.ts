@@ -90,6 +90,16 @@ describe("verify has no false alarms where the rewriter is right", () => {
         }),
         async (nodes, choices) => {
           const page = pageOf(nodes);
+          // lol-html still writes the content a later op sets on an element an earlier op removed or replaced (the
+          // element's tags go, the new content stays), which a DOM would not: verify rightly flags it, so the
+          // generated arms here leave removed elements alone.
+          const targets = choices.map(([target]) => target % page.ids);
+          fc.pre(
+            choices.every(
+              ([, kind], index) =>
+                ![6, 7].includes(kind % 13) || targets.filter((t) => t === targets[index]).length === 1,
+            ),
+          );
           const ops = choices.map(([target, kind, value]) => opFor(target % page.ids, kind, value));
           const experiment = ExperimentSchema.parse({
             id: "generated",
@@ -106,7 +116,9 @@ describe("verify has no false alarms where the rewriter is right", () => {
           expect(control.judgement.unexplained).toEqual([]);
           const variant = checkArm(page.html, await served(page.html, experiment, 1), ops, NO_RENDER_DATA);
           expect(variant.judgement.unexplained.map((d) => `${d.path}: ${d.message}`)).toEqual([]);
-          for (const verdict of variant.judgement.ops) expect(verdict.status).toBe("landed");
+          // "unchanged": an op with nothing left to do (a class an earlier op already removed).
+          for (const verdict of variant.judgement.ops)
+            expect(["landed", "unchanged"]).toContain(verdict.status);
         },
       ),
       RUNS,
