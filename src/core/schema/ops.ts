@@ -3,6 +3,7 @@ import { setAttributeProblem } from "../attribute-safety.ts";
 import { checkRuleHtml } from "../html-safety.ts";
 import { checkSelector } from "../selector.ts";
 import { checkTemplate } from "../template.ts";
+import { isHttpsUrl, isSameSitePath } from "../url-safety.ts";
 
 /** Limits keep a compiled snapshot far below KV's 25 MiB value cap and each handler cheap. */
 export const LIMITS = {
@@ -155,12 +156,7 @@ export function opSelector(op: Op): string | undefined {
   return op.selector;
 }
 
+/** A same-site path or a literal `https://host/…`: no `//host`, `/\\host`, `https:host`, controls or credentials. */
 function isRedirectTarget(url: string): boolean {
-  if (url.startsWith("/")) return !url.startsWith("//") && !/[\\\s]/.test(url);
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === "https:" && parsed.username === "" && parsed.password === "";
-  } catch {
-    return false;
-  }
+  return isSameSitePath(url) || isHttpsUrl(url);
 }
