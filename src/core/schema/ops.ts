@@ -156,7 +156,7 @@ export function opSelector(op: Op): string | undefined {
   return op.selector;
 }
 
-/** A same-site path or a literal `https://host/…`: no `//host`, `/\\host`, `https:host`, controls or credentials. */
+/** A same-site path or a literal `https://host/…`: no `//host`, `/\host`, `https:host`, controls or credentials. */
 function isRedirectTarget(url: string): boolean {
   return isSameSitePath(url) || isHttpsUrl(url);
 }
