@@ -47,21 +47,39 @@ export const URL_ATTRIBUTES: ReadonlySet<string> = new Set([
   "lowsrc",
   "dynsrc",
   "itemtype",
+  "xml:base",
 ]);
 
 /** Attributes that hold several URLs (comma- or space-separated): a value could start a second URL. */
 export const URL_LIST_ATTRIBUTES: ReadonlySet<string> = new Set(["srcset", "imagesrcset", "ping", "archive"]);
+
+/** Attributes whose value is CSS: `style`, and SVG presentation attributes that accept `url(…)`. */
+const CSS_ATTRIBUTES = new Set([
+  "style",
+  "fill",
+  "stroke",
+  "filter",
+  "mask",
+  "clip-path",
+  "marker-start",
+  "marker-mid",
+  "marker-end",
+  "cursor",
+]);
+
+/** Elements whose URL decides which code runs or what every other link means: no visitor value at all. */
+const CODE_URL_ELEMENTS = new Set(["script", "base"]);
 
 /** SVG animation elements: their `to`/`from`/`values`/`by` can set another attribute, `href` included. */
 const ANIMATION_ELEMENTS = new Set(["set", "animate", "animatemotion", "animatetransform"]);
 const ANIMATION_VALUES = new Set(["to", "from", "values", "by"]);
 
 /**
- * - `script`: an event handler or an animation value — JavaScript, refused.
+ * - `script`: an event handler, an animation value, or the URL of a `<script>` or `<base>` — refused.
  * - `markup`: `srcdoc`, a whole document — refused.
  * - `refresh`: `<meta http-equiv>` and its `content` — a redirect the browser follows — refused.
  * - `url` / `url-list`: see url-safety.ts; a visitor value is percent-encoded as one URL component.
- * - `css`: `style`; a visitor value must be one safe CSS token.
+ * - `css`: `style` and SVG presentation attributes that take `url(…)`; a visitor value must be one safe CSS token.
  * - `plain`: any other attribute; HTML escaping is enough.
  */
 export type AttributeKind = "script" | "markup" | "refresh" | "url" | "url-list" | "css" | "plain";
@@ -74,8 +92,8 @@ export function attributeKind(element: string, attribute: string): AttributeKind
     return "script";
   if (name === "srcdoc") return "markup";
   if (name === "http-equiv" || (tag === "meta" && name === "content")) return "refresh";
-  if (URL_ATTRIBUTES.has(name)) return "url";
+  if (URL_ATTRIBUTES.has(name)) return CODE_URL_ELEMENTS.has(tag) ? "script" : "url";
   if (URL_LIST_ATTRIBUTES.has(name)) return "url-list";
-  if (name === "style") return "css";
+  if (CSS_ATTRIBUTES.has(name)) return "css";
   return "plain";
 }

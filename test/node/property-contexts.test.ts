@@ -192,6 +192,16 @@ describe("visitor values in CSS (property-based)", () => {
     );
   });
 
+  it("an SVG presentation attribute that takes url(…) gets one safe token or the fallback", () => {
+    fc.assert(
+      fc.property(values, (given) => {
+        const html = renderTemplate('<svg><rect fill="{{utm.campaign|red}}"/></svg>', given, "html");
+        expect(attributeOf(html, "rect", "fill")).toMatch(/^-?[A-Za-z0-9#.%]*$/);
+      }),
+      RUNS,
+    );
+  });
+
   it("setAttribute style gets one safe token or the fallback, never a declaration", () => {
     fc.assert(
       fc.property(values, (given) => {
@@ -241,6 +251,8 @@ describe("contexts where no encoding is enough (property-based)", () => {
     ["meta", "http-equiv"],
     ["img", "srcset"],
     ["set", "to"],
+    ["script", "src"],
+    ["base", "href"],
   ])("setAttribute on <%s %s=…> with a placeholder throws for any value", (element, attribute) => {
     fc.assert(
       fc.property(values, (given) => {
