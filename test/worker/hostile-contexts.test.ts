@@ -1,4 +1,5 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import type { RenderData } from "../../src/core/render-data.ts";
 import { ExperimentSchema } from "../../src/core/schema/experiment.ts";
@@ -210,6 +211,111 @@ describe("contexts no encoding makes safe: the op is refused on the element and 
     );
     expect(refused).toBe(false);
     expect(html).toContain("<title>Sale</title>");
+  });
+});
+
+/** Hostile values as a visitor can send them: slashes, backslashes, encodings, entities, controls, case, unicode. */
+const hostile = fc.oneof(
+  fc
+    .array(
+      fc.constantFrom(
+        "/",
+        "\\",
+        "//",
+        ":",
+        "javascript:",
+        "JAVA\tSCRIPT:",
+        "java\nscript:",
+        "%2F",
+        "%5c",
+        "&colon;",
+        "&#106;",
+        "&amp;",
+        "?",
+        "#",
+        "@",
+        ";",
+        "(",
+        ")",
+        "'",
+        '"',
+        "<",
+        ">",
+        "</a>",
+        "evil.example",
+        "EVIL.EXAMPLE",
+        "url(",
+        "red",
+        "\u0000",
+        "\u00a0",
+        "\u2028",
+        "\u{1F600}",
+        "é",
+        " ",
+      ),
+      { maxLength: 10 },
+    )
+    .map((parts) => parts.join("")),
+  fc.string({ maxLength: 60 }),
+);
+
+describe("every context through workerd's HTMLRewriter (property-based)", () => {
+  const markup =
+    '<a id="made" href="/s/{{utm.campaign}}?q={{utm.source}}" style="color: {{utm.campaign|red}}" ' +
+    'title="{{utm.campaign}}">{{utm.campaign}}</a>';
+  const shape = async (html: string) => {
+    const found: string[] = [];
+    await new HTMLRewriter()
+      .on("*", {
+        element(element) {
+          found.push(`${element.tagName}[${[...element.attributes].map(([name]) => name).join()}]`);
+        },
+      })
+      .transform(new Response(html))
+      .text();
+    return found;
+  };
+
+  it("a value never adds markup, leaves the shop, or becomes more than one CSS token", async () => {
+    const expected = await shape(
+      (await rewrite("#intro", op({ op: "setHtml", selector: "#intro", html: markup }), "x")).html,
+    );
+    await fc.assert(
+      fc.asyncProperty(hostile, async (value) => {
+        const { html, refused } = await rewrite(
+          "#intro",
+          op({ op: "setHtml", selector: "#intro", html: markup }),
+          value,
+        );
+        expect(refused).toBe(false);
+        expect(await shape(html)).toEqual(expected);
+        const href = (await attributeIn(html, "#made", "href")) ?? "";
+        expect(new URL(href, "https://shop.example/page").origin).toBe("https://shop.example");
+        expect(await attributeIn(html, "#made", "style")).toMatch(/^color: -?[A-Za-z0-9#.%]*$/);
+      }),
+      { seed: 0x5717_0015, numRuns: 150 },
+    );
+  });
+
+  it("setAttribute keeps a URL on the shop and a style to one token, for any value", async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile, async (value) => {
+        const link = await rewrite(
+          "#deal",
+          op({ op: "setAttribute", selector: "#deal", name: "href", value: "/s/{{utm.campaign}}" }),
+          value,
+        );
+        const href = (await attributeIn(link.html, "#deal", "href")) ?? "";
+        expect(new URL(href, "https://shop.example/page").origin).toBe("https://shop.example");
+        const styled = await rewrite(
+          "#intro",
+          op({ op: "setAttribute", selector: "#intro", name: "style", value: "color: {{utm.campaign|red}}" }),
+          value,
+        );
+        expect(await attributeIn(styled.html, "#intro", "style")).toMatch(/^color: -?[A-Za-z0-9#.%]*$/);
+      }),
+      { seed: 0x5717_0016, numRuns: 150 },
+    );
   });
 });
 
