@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadValidRules } from "../../src/cli/load-rules.ts";
 import { strictHtmlProblems } from "../../src/rules/html-strict.ts";
 import { validateRuleSources } from "../../src/rules/validate.ts";
 import { ruleFileWith } from "../fixtures/rule-sources.ts";
@@ -169,5 +173,20 @@ describe("the strict check sees what the cheap one cannot", () => {
   it("finds an unquoted placeholder the browser would split into attributes", () => {
     expect(strictHtmlProblems("<a title={{utm.source}}>x</a>").join()).toMatch(/unquoted/);
     expect(strictHtmlProblems("<a title='{{utm.source}}'>x</a>")).toEqual([]);
+  });
+});
+
+describe("push refuses what validate refuses", () => {
+  it("lists the obfuscated URL with its file and path, and writes nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stylist-rules-"));
+    const text = ruleFileWith((file) => {
+      (file.experiments[0]?.variants[1] as { ops: unknown[] }).ops = [
+        { op: "setAttribute", selector: "#cta", name: "formaction", value: "jav\tascript:alert(1)" },
+      ];
+    });
+    writeFileSync(join(dir, "home.json"), text);
+    expect(() => loadValidRules(dir)).toThrow(
+      /nothing was written:\n.*home\.json: experiments\[0\]\.variants\[1\]\.ops\[0\]\.value: a javascript: URL in formaction=/,
+    );
   });
 });
