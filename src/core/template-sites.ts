@@ -34,7 +34,12 @@ export function placeholderSites(html: string): PlaceholderSite[] {
     }
     const char = html[i] as string;
     if (rawText) {
-      if (char === "<" && html.slice(i, i + rawText.length + 2).toLowerCase() === `</${rawText}`) {
+      // Only `</style` followed by whitespace, `/` or `>` ends it, as in the spec's "appropriate end tag".
+      if (
+        char === "<" &&
+        html.slice(i, i + rawText.length + 2).toLowerCase() === `</${rawText}` &&
+        /^[\s/>]/.test(html[i + rawText.length + 2] ?? "")
+      ) {
         rawText = "";
         state = "tag";
         element = "";

@@ -1,12 +1,14 @@
 import fc from "fast-check";
 import { type DefaultTreeAdapterTypes, parseFragment } from "parse5";
 import { describe, expect, it } from "vitest";
+import { RAW_TEXT_ELEMENTS } from "../../src/core/output-contexts.ts";
 import {
   PLACEHOLDERS,
   renderTemplate,
   type TemplateValues,
   UnsafeContextError,
 } from "../../src/core/template.ts";
+import { placeholderSites } from "../../src/core/template-sites.ts";
 import { urlTemplateProblem } from "../../src/core/url-safety.ts";
 
 /**
@@ -278,6 +280,109 @@ describe("every context at once (property-based)", () => {
         expect(shape(renderTemplate(template, given, "html"))).toEqual(expected);
       }),
       RUNS,
+    );
+  });
+});
+
+describe("the worker's placeholder sites match a browser's parse", () => {
+  it.each([
+    "<style>a{}</styles>{{utm.campaign}}</style>",
+    "<textarea></textareax>{{utm.campaign}}</textarea>",
+    "<title></title-x>{{utm.campaign}}</title>",
+  ])("treats %j as still inside the raw-text element, as a browser does", (html) => {
+    expect(() => renderTemplate(html, { "utm.campaign": "x}body{display:none" }, "html")).toThrow(
+      UnsafeContextError,
+    );
+  });
+
+  it("sees the raw-text element end at a real end tag", () => {
+    expect(renderTemplate("<style>a{}</style >{{utm.campaign}}", { "utm.campaign": "<b>" }, "html")).toBe(
+      "<style>a{}</style >&lt;b&gt;",
+    );
+  });
+});
+
+describe("the worker's tokeniser against parse5 (property-based)", () => {
+  /** Where parse5 puts the marker standing in for placeholder `i`: a text node's parent, or an attribute. */
+  function parse5Site(html: string, marker: string): string {
+    let site = "elsewhere";
+    const walk = (node: DefaultTreeAdapterTypes.Node, parent: string) => {
+      if (node.nodeName === "#text" && "value" in node && node.value.includes(marker))
+        site = `text in ${parent}`;
+      if ("tagName" in node) {
+        for (const attr of node.attrs) {
+          const name = attr.prefix ? `${attr.prefix}:${attr.name}` : attr.name;
+          if (name.includes(marker)) site = "attribute name";
+          else if (attr.value.includes(marker)) site = `attribute ${name} of ${node.tagName}`;
+        }
+      }
+      const name = "tagName" in node ? node.tagName : parent;
+      if ("childNodes" in node) for (const child of node.childNodes) walk(child, name);
+      if ("content" in node && node.content) walk(node.content, name);
+    };
+    walk(parseFragment(html), "#fragment");
+    return site;
+  }
+
+  const piece = fc.constantFrom(
+    "<p>",
+    "</p>",
+    "<a ",
+    "<a title=",
+    "<a href=",
+    "<img src=",
+    " style=",
+    "'",
+    '"',
+    "=",
+    ">",
+    " ",
+    "/",
+    "<style>",
+    "</style>",
+    "</styles>",
+    "<textarea>",
+    "</textarea>",
+    "<title>",
+    "</title>",
+    "<svg>",
+    "</svg>",
+    "<!--",
+    "-->",
+    "<!-->",
+    "<?",
+    "<![CDATA[",
+    "]]>",
+    "<table>",
+    "<td>",
+    "<template>",
+    "</template>",
+    "x",
+    "&",
+    "{{utm.source}}",
+    "{{utm.campaign|a}}",
+  );
+
+  it("never calls a placeholder text or a plain attribute value where a browser would not", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 16 }), (pieces) => {
+        const template = pieces.join("");
+        const sites = placeholderSites(template);
+        let index = 0;
+        const marked = template.replace(/\{\{[^}]*\}\}/g, () => `zq${index++}qz`);
+        sites.forEach((site, i) => {
+          const found = parse5Site(marked, `zq${i}qz`);
+          if (site.kind === "text") {
+            expect(found).toMatch(/^text in /);
+            expect(RAW_TEXT_ELEMENTS.has(found.slice("text in ".length))).toBe(false);
+          }
+          if (site.kind === "attribute") {
+            // The name matters (it picks the encoding); parse5 keeps the first of duplicate attributes.
+            expect([`attribute ${site.attribute} of ${site.element}`, "elsewhere"]).toContain(found);
+          }
+        });
+      }),
+      { seed: 0x5717_0017, numRuns: 3_000 },
     );
   });
 });
