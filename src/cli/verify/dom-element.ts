@@ -46,6 +46,8 @@ export function domRewriterElement(element: Element, effect: OpEffect): Rewriter
     effect.inserted.push(...nodes);
   };
   return {
+    // lol-html reports the name as written in lower case, as parse5 does for HTML elements.
+    tagName: element.name,
     getAttribute: (name) => element.attribs[name.toLowerCase()] ?? null,
     setAttribute(name, value) {
       // lol-html writes the value into the tag as given (it only escapes `"`): a parser decodes references in it.
