@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { browserEventId } from "../core/browser-event-id.ts";
 import { readCookie } from "../core/cookies.ts";
 import { classifyDevice } from "../core/device.ts";
 import { gateOf } from "../core/gate.ts";
@@ -129,7 +130,7 @@ export async function browserEvent(c: EventContext): Promise<Response> {
   return accept(
     c,
     {
-      id: id ?? crypto.randomUUID(),
+      id: id ? await browserEventId(identity.id, id) : crypto.randomUUID(),
       type: "conversion",
       ts: Date.now(),
       visitor: identity.id,
@@ -138,9 +139,10 @@ export async function browserEvent(c: EventContext): Promise<Response> {
       device: classifyDevice(c.req.header("user-agent") ?? null, c.req.header("sec-ch-ua-mobile") ?? null),
       ...(value !== undefined ? { value } : {}),
       ...(currency ? { currency } : {}),
-      // A browser must not be able to claim an order id first and have the backend's signed report of it dropped.
-      ...(orderId ? { orderId: `browser:${orderId}`.slice(0, 100) } : {}),
+      // The same order id as the backend's: one order is one row, and the sink lets the signed report replace this.
+      ...(orderId ? { orderId } : {}),
       ...(country ? { country } : {}),
+      reportedBy: "browser",
     },
     updated,
   );
@@ -177,5 +179,6 @@ export async function serverEvent(c: EventContext): Promise<Response> {
     ...(value !== undefined ? { value } : {}),
     ...(currency ? { currency } : {}),
     ...(orderId ? { orderId } : {}),
+    reportedBy: "server",
   });
 }

@@ -5,6 +5,10 @@ import { DEVICE_CLASSES } from "./audience.ts";
  * One shape for the queue, the sink, NDJSON archives and `stylist report --events`. Pseudonymous by construction:
  * no IP address, no user agent, no query string, nothing a visitor typed.
  */
+/** Who reported a conversion. For one order, a `server` report replaces a `browser` one, never the reverse. */
+export const REPORTERS = ["page", "browser", "server"] as const;
+export type Reporter = (typeof REPORTERS)[number];
+
 const common = {
   id: z.uuid().describe("Idempotency key: a redelivered event is stored once."),
   ts: z.number().int().positive().describe("Milliseconds since the Unix epoch."),
@@ -67,6 +71,12 @@ export const ConversionEventSchema = z
       .max(100)
       .optional()
       .describe("An order counts once, however often it is reported."),
+    reportedBy: z
+      .enum(REPORTERS)
+      .optional()
+      .describe(
+        "Who reported it: the worker (a URL goal), the visitor's browser, or the shop's signed backend, which wins for an order.",
+      ),
   })
   .strict();
 
