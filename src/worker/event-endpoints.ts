@@ -6,6 +6,7 @@ import { gateOf } from "../core/gate.ts";
 import { decodeIdentity, VISITOR_COOKIE } from "../core/identity.ts";
 import { observeEvent } from "../core/profile.ts";
 import { decodeProfile, profileCookie, readProfileCookie } from "../core/profile-cookie.ts";
+import { requestSite } from "../core/same-origin.ts";
 import { BrowserEventSchema, MAX_EVENT_BODY_BYTES, ServerEventSchema } from "../core/schema/beacon.ts";
 import type { ConversionEvent } from "../core/schema/event.ts";
 import { checkServerSignature, SIGNATURE_HEADER } from "../core/server-signature.ts";
@@ -17,7 +18,7 @@ import { loadRules } from "./rules.ts";
 type EventContext = Context<{ Bindings: Env }>;
 
 /** Bad input gets a 400 that says exactly what is wrong; the storefront's page is never affected either way. */
-function refuse(c: EventContext, status: 400 | 401 | 413 | 415 | 503, error: string, path?: string) {
+function refuse(c: EventContext, status: 400 | 401 | 403 | 413 | 415 | 503, error: string, path?: string) {
   return c.json(path ? { error, path } : { error }, status);
 }
 
@@ -100,6 +101,10 @@ async function accept(c: EventContext, event: ConversionEvent, setCookie?: strin
 
 /** `POST /_stylist/event`: a conversion from the visitor's browser, attributed through their signed cookie. */
 export async function browserEvent(c: EventContext): Promise<Response> {
+  // The visitor's cookie would come along with a text/plain beacon from another site's page (SameSite=Lax stops
+  // that only across sites, not across a site's own origins): the browser says where it came from.
+  if (requestSite(c.req.raw.headers, c.req.url) === "cross-origin")
+    return refuse(c, 403, "events are accepted from this site's own pages only");
   const body = await parseBody(c);
   if (body instanceof Response) return body;
   const parsed = BrowserEventSchema.safeParse(body.json);
