@@ -140,6 +140,20 @@ const REFUSED_BROWSER_BODIES: Array<[string, () => BodyInit, string, number]> = 
   ["a __proto__ key", () => '{"goal":"add_to_basket","__proto__":{"admin":true}}', "application/json", 400],
   ["markup in the goal", () => '{"goal":"<script>alert(1)</script>"}', "application/json", 400],
   ["an id that is not a UUID", () => '{"goal":"add_to_basket","id":"1 OR 1=1"}', "application/json", 400],
+  ...(
+    [
+      ["an ESC sequence", "\u001b[2J\u001b]0;pwned\u0007"],
+      ["a BEL", "FS-1\u0007"],
+      ["a NUL", "FS\u00001"],
+      ["a right-to-left override", "FS-1\u202e2-SF"],
+      ["a C1 control", "FS\u009b2J"],
+    ] as const
+  ).map(([name, orderId]): [string, () => BodyInit, string, number] => [
+    `${name} in the order id`,
+    () => JSON.stringify({ goal: "add_to_basket", orderId }),
+    "application/json",
+    400,
+  ]),
   ["a form post", () => "goal=add_to_basket", "application/x-www-form-urlencoded", 415],
   [
     "multipart",
@@ -332,6 +346,15 @@ describe("hostile requests to POST /_stylist/event/server", () => {
     const signature = await signServerEvent(body, SERVER_SECRET, Date.now());
     for (let i = 0; i < 3; i++) expect((await server(body, signature)).status).toBe(204);
     expect(await storedAfterSentinel(who)).toHaveLength(1);
+  });
+
+  it("refuses a signed event whose path or order id carries control characters, and stores nothing", async () => {
+    const who = await visitor();
+    for (const extra of [{ path: "/checkout\u001b[2J" }, { orderId: "FS-\u202e1" }, { path: "/\u0000" }]) {
+      const response = await server(event(who.id, { id: crypto.randomUUID(), ...extra }));
+      expect(response.status).toBe(400);
+    }
+    expect(await storedAfterSentinel(who)).toEqual([]);
   });
 
   it("answers 503 and stores nothing when SERVER_EVENTS_SECRET is too short to trust", async () => {

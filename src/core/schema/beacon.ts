@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { printableText } from "./printable-text.ts";
 
 /** What `POST /_stylist/event` accepts from the storefront's pages. The visitor comes from their signed cookie. */
 export const MAX_EVENT_BODY_BYTES = 4_096;
@@ -15,7 +16,7 @@ const money = {
     .string()
     .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as GBP")
     .optional(),
-  orderId: z.string().min(1).max(100).optional(),
+  orderId: printableText(100).min(1).optional(),
 };
 
 function valueNeedsCurrency(
@@ -52,7 +53,7 @@ export const ServerEventSchema = z
       .positive()
       .optional()
       .describe("When it happened, ms since the epoch; default: now."),
-    path: z.string().startsWith("/").max(512).optional(),
+    path: printableText(512).startsWith("/").optional(),
   })
   .strict()
   .superRefine(valueNeedsCurrency)

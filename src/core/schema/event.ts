@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { DEVICE_CLASSES } from "./audience.ts";
+import { printableText } from "./printable-text.ts";
 
 /**
  * One shape for the queue, the sink, NDJSON archives and `stylist report --events`. Pseudonymous by construction:
@@ -13,22 +14,22 @@ const common = {
   id: z.uuid().describe("Idempotency key: a redelivered event is stored once."),
   ts: z.number().int().positive().describe("Milliseconds since the Unix epoch."),
   visitor: z.string().regex(/^[0-9a-f]{32}$/),
-  path: z.string().max(512),
+  path: printableText(512),
   device: z.enum(DEVICE_CLASSES),
   country: z
     .string()
     .regex(/^[A-Z0-9]{2}$/)
     .optional(),
-  source: z.string().max(100).optional(),
+  source: printableText(100).optional(),
 };
 
 const assignment = {
-  experiment: z.string().max(63),
-  variant: z.string().max(63),
+  experiment: printableText(63),
+  variant: printableText(63),
   phase: z.number().int().positive(),
   rulesVersion: z.number().int().nonnegative(),
   /** Ids of the named audiences the visitor was in, for breakdowns. */
-  segments: z.array(z.string().max(63)).max(20).optional(),
+  segments: z.array(printableText(63)).max(20).optional(),
 };
 
 export const ExposureEventSchema = z
@@ -65,10 +66,8 @@ export const ConversionEventSchema = z
       .string()
       .regex(/^[A-Z]{3}$/)
       .optional(),
-    orderId: z
-      .string()
+    orderId: printableText(100)
       .min(1)
-      .max(100)
       .optional()
       .describe("An order counts once, however often it is reported."),
     reportedBy: z
