@@ -24,6 +24,9 @@ export function withoutNonPrintable(value: string): string {
  */
 export function escapeNonPrintable(text: string): string {
   return text.replace(NON_PRINTABLE_IN_TEXT, (char) =>
-    Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""),
+    Array.from(
+      { length: char.length },
+      (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`,
+    ).join(""),
   );
 }

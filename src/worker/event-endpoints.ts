@@ -128,9 +128,13 @@ export async function browserEvent(c: EventContext): Promise<Response> {
       : undefined;
   const { id, goal, value, currency, orderId } = parsed.data;
   // The visitor's own profile learns of basket adds and purchases, for behavioural audiences on later pages.
-  const profile = await decodeProfile(readProfileCookie(c.req.header("cookie") ?? null), secret as string);
+  const profile = await decodeProfile(
+    readProfileCookie(c.req.header("cookie") ?? null),
+    identity.id,
+    secret as string,
+  );
   const updated = profile
-    ? await profileCookie(observeEvent(profile, goal, Date.now()), secret as string)
+    ? await profileCookie(observeEvent(profile, goal, Date.now()), identity.id, secret as string)
     : undefined;
   return accept(
     c,

@@ -189,7 +189,10 @@ async function withVisitorCookies(response: Response, ready: PreparedPageView, e
     response.headers.append("set-cookie", await identityCookie(ready.identity, env.VISITOR_SECRET));
   }
   if (ready.profile)
-    response.headers.append("set-cookie", await profileCookie(ready.profile, env.VISITOR_SECRET));
+    response.headers.append(
+      "set-cookie",
+      await profileCookie(ready.profile, ready.identity.id, env.VISITOR_SECRET),
+    );
   if (ready.identity.minted || ready.profile) markPrivate(response.headers);
   return response;
 }

@@ -53,7 +53,7 @@ async function explain(c: WhyContext) {
       gate: gate ?? null,
     };
   }
-  const profile = await decodeProfile(readProfileCookie(cookies), secret);
+  const profile = await decodeProfile(readProfileCookie(cookies), identity.id, secret);
   const geo = (request as Request & { cf?: GeoHints }).cf;
   let context = buildVisitorContext(request, identity, geo, now);
   if (profile) {

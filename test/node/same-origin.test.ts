@@ -23,8 +23,8 @@ describe("telling the site's own page from any other", () => {
       fc.property(
         fc.option(
           fc.oneof(
-            fc.string(),
-            fc.webUrl(),
+            headerText,
+            originLike,
             fc.constantFrom("null", "https://shop.example", " ", "https://SHOP.example"),
           ),
         ),
