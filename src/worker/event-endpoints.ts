@@ -49,11 +49,20 @@ async function boundedText(request: Request, limit: number): Promise<string | un
   return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
 }
 
+const BODY_TYPES = new Set(["application/json", "text/plain"]);
+
+function acceptedBodyType(header: string): boolean {
+  const [mediaType, ...parameters] = header.split(";").map((part) => part.trim().toLowerCase());
+  if (!mediaType || !BODY_TYPES.has(mediaType)) return false;
+  const charset = parameters.find((parameter) => parameter.startsWith("charset="))?.slice("charset=".length);
+  return charset === undefined || ["utf-8", '"utf-8"', "utf8"].includes(charset);
+}
+
 async function parseBody(c: EventContext): Promise<{ text: string; json: unknown } | Response> {
-  const type = c.req.header("content-type") ?? "";
-  // sendBeacon sends text/plain; both carry JSON.
-  if (!/^(application\/json|text\/plain)\b/i.test(type))
-    return refuse(c, 415, "send JSON (application/json or text/plain)");
+  // sendBeacon sends text/plain; both carry JSON. The media type exactly (not application/json-seq, not
+  // text/plain-anything), and UTF-8 if a charset is named, since that is how the body is read.
+  if (!acceptedBodyType(c.req.header("content-type") ?? ""))
+    return refuse(c, 415, "send JSON (application/json or text/plain, UTF-8)");
   let text: string | undefined;
   try {
     text = await boundedText(c.req.raw, MAX_EVENT_BODY_BYTES);

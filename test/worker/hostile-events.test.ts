@@ -155,6 +155,18 @@ const REFUSED_BROWSER_BODIES: Array<[string, () => BodyInit, string, number]> = 
     400,
   ]),
   ["a form post", () => "goal=add_to_basket", "application/x-www-form-urlencoded", 415],
+  ["application/json-seq", () => '{"goal":"add_to_basket"}', "application/json-seq", 415],
+  ["text/plain-ish", () => '{"goal":"add_to_basket"}', "text/plainx", 415],
+  ["application/json5", () => '{"goal":"add_to_basket"}', "application/json5", 415],
+  ["JSON declared as UTF-16", () => '{"goal":"add_to_basket"}', "application/json; charset=utf-16", 415],
+  ...["ABC", "XXX", "XAU", "XTS", "gbp", "GBPX", "HRK"].map(
+    (currency): [string, () => BodyInit, string, number] => [
+      `the currency ${currency}, not an ISO 4217 currency`,
+      () => JSON.stringify({ goal: "add_to_basket", value: 100, currency }),
+      "application/json",
+      400,
+    ],
+  ),
   [
     "multipart",
     () => '--x\r\nContent-Disposition: form-data; name="goal"\r\n\r\nadd_to_basket\r\n--x--',
@@ -241,6 +253,15 @@ describe("hostile bodies on POST /_stylist/event", () => {
     // The reader stopped early instead of buffering the whole stream.
     expect(sent).toBeLessThan(64 * 1_024);
   });
+
+  it.each(["text/plain;charset=UTF-8", "application/json; charset=utf-8", "APPLICATION/JSON", "text/plain"])(
+    "accepts a body sent as %s, with a real currency",
+    async (type) => {
+      const who = await visitor();
+      const body = JSON.stringify({ goal: "add_to_basket", value: 1_000, currency: "JPY" });
+      expect((await browser(body, who.cookie, type)).status).toBe(204);
+    },
+  );
 
   it("accepts a UTF-8 byte-order mark, as JSON.parse would after decoding", async () => {
     const who = await visitor();

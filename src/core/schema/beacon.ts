@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { CurrencySchema } from "./currencies.ts";
 import { printableText } from "./printable-text.ts";
 
 /** What `POST /_stylist/event` accepts from the storefront's pages. The visitor comes from their signed cookie. */
@@ -12,10 +13,7 @@ const money = {
     .min(0)
     .max(100_000_000_00)
     .optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as GBP")
-    .optional(),
+  currency: CurrencySchema.optional(),
   orderId: printableText(100).min(1).optional(),
 };
 

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { DEVICE_CLASSES } from "./audience.ts";
+import { CurrencySchema } from "./currencies.ts";
 import { printableText } from "./printable-text.ts";
 
 /**
@@ -62,10 +63,7 @@ export const ConversionEventSchema = z
       .max(100_000_000_00)
       .optional()
       .describe("Revenue in minor units (pence, cents)."),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/)
-      .optional(),
+    currency: CurrencySchema.optional(),
     orderId: printableText(100)
       .min(1)
       .optional()
