@@ -30,6 +30,7 @@ export type ArchiveRow = {
   value: number | null;
   currency: string | null;
   order_id: string | null;
+  reported_by: string | null;
 };
 
 /** Column order and Parquet types; `docs/analytics.md` documents each column from this list. */
@@ -52,6 +53,7 @@ export const ARCHIVE_COLUMNS = [
   { name: "value", type: "INT64", required: false },
   { name: "currency", type: "STRING", required: false },
   { name: "order_id", type: "STRING", required: false },
+  { name: "reported_by", type: "STRING", required: false },
 ] as const satisfies ReadonlyArray<{ name: keyof ArchiveRow; type: string; required: boolean }>;
 
 export function archiveRowOf(event: StylistEvent): ArchiveRow {
@@ -78,6 +80,7 @@ export function archiveRowOf(event: StylistEvent): ArchiveRow {
       value: event.value ?? null,
       currency: event.currency ?? null,
       order_id: event.orderId ?? null,
+      reported_by: event.reportedBy ?? null,
     };
   }
   return {
@@ -91,6 +94,7 @@ export function archiveRowOf(event: StylistEvent): ArchiveRow {
     value: null,
     currency: null,
     order_id: null,
+    reported_by: null,
   };
 }
 
@@ -120,6 +124,7 @@ export function eventOfArchiveRow(row: Record<string, unknown>): Record<string, 
       ...present("value", number(row.value)),
       ...present("currency", row.currency),
       ...present("orderId", row.order_id),
+      ...present("reportedBy", row.reported_by),
     };
   }
   return {

@@ -40,7 +40,7 @@ function d1Sink(events: readonly StylistEvent[]): SqlQuery {
 
 /**
  * The same figures: every segment (arms, goals, daily counts) and the as-of time. The input counts differ by design:
- * D1 drops a repeated order at insert and folds a visitor's repeat exposures into one row (migration 0003), while
+ * D1 drops a repeated order at insert and folds a visitor's repeat exposures into one row (migration 0004), while
  * the archive keeps every event for the aggregator to count.
  */
 function expectSameFigures(fromArchive: AggregateResult, fromD1: AggregateResult) {

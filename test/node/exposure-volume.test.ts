@@ -14,7 +14,7 @@ import { ROOT } from "../support/run-cli.ts";
 const SLOW = 120_000;
 
 /**
- * D1 keeps the first exposure per visitor, experiment phase and arm (migration 0003), with repeats folded into
+ * D1 keeps the first exposure per visitor, experiment phase and arm (migration 0004), with repeats folded into
  * `views` and `last_seen`. Measured on demo-shaped traffic: rows per page view before and after, and the report's
  * figures unchanged. docs/analytics.md quotes the printed figures.
  */

@@ -40,6 +40,7 @@ const CONVERSION: StylistEvent = {
   value: 12_999,
   currency: "GBP",
   orderId: "FS-1042",
+  reportedBy: "server",
   path: "/checkout/complete",
 };
 
@@ -68,6 +69,7 @@ describe("the Pipelines stream contract", () => {
           value: null,
           currency: null,
           order_id: null,
+          reported_by: null,
         },
         {
           schema_version: 1,
@@ -88,6 +90,7 @@ describe("the Pipelines stream contract", () => {
           value: 12_999,
           currency: "GBP",
           order_id: "FS-1042",
+          reported_by: "server",
         },
       ],
     ]);
@@ -144,6 +147,7 @@ describe("the Pipelines stream contract", () => {
           value: fc.integer({ min: 0, max: 100_000_000_00 }),
           currency: fc.stringMatching(/^[A-Z]{3}$/),
           orderId: fc.string({ minLength: 1, maxLength: 100 }),
+          reportedBy: fc.constantFrom("page" as const, "browser" as const, "server" as const),
         },
         { requiredKeys: ["id", "type", "ts", "visitor", "path", "goal"] },
       ),

@@ -43,7 +43,7 @@ export default defineCommand({
               () => [],
             )
           : await backend.sink.query<ActivityRow>(
-              // One row per visitor and arm (migration 0003): views counts the exposures folded in, last_seen the latest.
+              // One row per visitor and arm (migration 0004): views counts the exposures folded in, last_seen the latest.
               "SELECT experiment, phase, type, SUM(views) AS n, MAX(COALESCE(last_seen, ts)) AS last FROM events WHERE COALESCE(last_seen, ts) >= ? GROUP BY experiment, phase, type",
               [since],
             );
