@@ -75,6 +75,10 @@ export async function preparePageView(request: Request, env: Env, ctx: Pick<Exec
     context,
     decisions,
     render,
+    /** The taxonomy types this page or a URL goal counts it: every view of it must reach the worker. */
+    watched:
+      view.type !== undefined ||
+      rules.urlGoals.some((goal) => goal.pages.some((page) => page.test(context.path))),
     /** Ids of the named audiences the visitor is in, carried on exposure events for breakdowns. */
     segments: () => rules.audiences.filter((entry) => entry.test(context)).map((entry) => entry.audience.id),
     /** The updated profile to send back, or undefined when nothing new was learnt (and never for a preview). */
