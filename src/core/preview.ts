@@ -11,6 +11,7 @@ import { base64url, fromBase64url, sign, verify } from "./hmac.ts";
 export const PREVIEW_PARAM = "stylist_preview";
 export const PREVIEW_COOKIE = "stylist_preview";
 const DOMAIN = "preview.v1.";
+const VISITOR_DOMAIN = "preview-visitor.v1.";
 const MAX_TOKEN_LENGTH = 2_000;
 const MAX_TTL_SECONDS = 7 * 24 * 60 * 60;
 
@@ -75,4 +76,16 @@ export function previewCookie(token: string, preview: Preview, now: number): str
   return serializeCookie(PREVIEW_COOKIE, token, {
     maxAgeSeconds: Math.max(1, Math.floor((preview.expiresAt - now) / 1000)),
   });
+}
+
+/**
+ * The visitor a preview without a visitor cookie stands in for: an id derived from the token (HMAC with its own
+ * domain, so it is no signature of anything), so every other experiment on the page draws the same arm on each
+ * reload and the previewer sees one stable page. Nothing is logged for a preview and no cookie carries this id.
+ */
+export async function previewVisitorId(token: string, secret: string): Promise<string> {
+  const binary = fromBase64url(await sign(VISITOR_DOMAIN + token, secret));
+  return Array.from(binary, (char) => char.charCodeAt(0).toString(16).padStart(2, "0"))
+    .join("")
+    .slice(0, 32);
 }

@@ -5,7 +5,7 @@ import { decide, decideRolledOut } from "../core/decide.ts";
 import { gateOf } from "../core/gate.ts";
 import { assertUsableSecret, resolveIdentity } from "../core/identity.ts";
 import { visitPage } from "../core/page-visit.ts";
-import { previewTokenOf, readPreviewToken } from "../core/preview.ts";
+import { previewTokenOf, previewVisitorId, readPreviewToken } from "../core/preview.ts";
 import type { Profile } from "../core/profile.ts";
 import { decodeProfile, readProfileCookie } from "../core/profile-cookie.ts";
 import { buildVisitorContext, type GeoHints } from "../core/request-context.ts";
@@ -43,11 +43,16 @@ export async function preparePageView(request: Request, env: Env, ctx: Pick<Exec
   const secret = env.VISITOR_SECRET;
   const cookies = request.headers.get("cookie");
   const previewToken = previewTokenOf(new URL(request.url), cookies);
-  const [identity, rules, preview] = await Promise.all([
+  const [visitor, rules, preview] = await Promise.all([
     resolveIdentity(cookies, secret, now),
     loadRules(env, now, ctx),
     readPreviewToken(previewToken.token, secret, now),
   ]);
+  // A previewer with no visitor cookie gets a stand-in id from the token, never a fresh random one per reload.
+  const identity =
+    preview && visitor.minted && previewToken.token
+      ? { ...visitor, id: await previewVisitorId(previewToken.token, secret) }
+      : visitor;
   const cf = (request as Request & { cf?: GeoHints & { botManagement?: { verifiedBot?: unknown } } }).cf;
   const gate = gateOf(request.headers, rules.consent, cf?.botManagement?.verifiedBot === true);
   if (gate) {
