@@ -2,18 +2,10 @@ import { defineCommand } from "citty";
 import { createPreviewToken, PREVIEW_PARAM } from "../../core/preview.ts";
 import { readActive } from "../../rules/versions.ts";
 import { backendArgs, withBackend } from "../backend.ts";
+import { parseDuration } from "../duration.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { readProjectConfig } from "../project.ts";
 import { findVisitorSecret } from "../secret.ts";
-
-const DURATION = /^(\d+)\s*(s|m|h|d)$/;
-const UNIT_SECONDS = { s: 1, m: 60, h: 3_600, d: 86_400 } as const;
-
-export function parseDuration(text: string): number {
-  const match = DURATION.exec(text.trim());
-  if (!match) throw new CLIError(`"${text}" is not a duration such as 30m, 4h or 2d`, EXIT.invalid);
-  return Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS];
-}
 
 export default defineCommand({
   meta: {
@@ -33,7 +25,11 @@ export default defineCommand({
       description: "The storefront as visitors reach it",
       default: "http://127.0.0.1:8787",
     },
-    ttl: { type: "string", description: "How long the link works: 30m, 4h, 2d (at most 7d)", default: "24h" },
+    ttl: {
+      type: "string",
+      description: "How long the link works: 30min, 4h, 2d (at most 7d)",
+      default: "24h",
+    },
     secret: { type: "string", description: "VISITOR_SECRET of the worker (default: env, then .dev.vars)" },
     ...backendArgs,
   },
