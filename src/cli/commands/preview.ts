@@ -34,7 +34,7 @@ export default defineCommand({
     ...backendArgs,
   },
   async run({ args }) {
-    const project = readProjectConfig(args.config);
+    const project = await readProjectConfig(args.config);
     const secret = findVisitorSecret(args.secret, project.root);
     if (!secret)
       throw new CLIError(

@@ -183,7 +183,7 @@ export default defineCommand({
     ...backendArgs,
   },
   async run({ args }) {
-    const project = readProjectConfig(args.config);
+    const project = await readProjectConfig(args.config);
     const now = Date.now();
     const request = buildRequest(args.url, asList(args.header), asList(args.cookie));
     const { identity, note } = await resolveVisitor(
