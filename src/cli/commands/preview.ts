@@ -4,6 +4,7 @@ import { readActive } from "../../rules/versions.ts";
 import { backendArgs, withBackend } from "../backend.ts";
 import { parseDuration } from "../duration.ts";
 import { CLIError, EXIT } from "../errors.ts";
+import { localSite } from "../local-ports.ts";
 import { readProjectConfig } from "../project.ts";
 import { findVisitorSecret } from "../secret.ts";
 
@@ -22,8 +23,8 @@ export default defineCommand({
     },
     site: {
       type: "string",
-      description: "The storefront as visitors reach it",
-      default: "http://127.0.0.1:8787",
+      description:
+        "The storefront as visitors reach it (default: http://127.0.0.1:$PORT, 8787 without PORT, as npm start)",
     },
     ttl: {
       type: "string",
@@ -58,7 +59,10 @@ export default defineCommand({
     const token = await createPreviewToken({ [experiment.id]: args.variant }, ttl, secret, Date.now());
     const page =
       args.url ??
-      new URL(experiment.pages.find((pattern) => !pattern.includes("*")) ?? "/", args.site).toString();
+      new URL(
+        experiment.pages.find((pattern) => !pattern.includes("*")) ?? "/",
+        args.site ?? localSite(),
+      ).toString();
     const link = new URL(page);
     link.searchParams.set(PREVIEW_PARAM, token);
     console.log(link.toString());

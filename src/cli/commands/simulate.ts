@@ -19,6 +19,7 @@ import { backendArgs, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { lineDiff } from "../line-diff.ts";
 import { loadValidRules, rulesDirArg } from "../load-rules.ts";
+import { localOrigin } from "../local-ports.ts";
 import { printJson, table } from "../output.ts";
 import { readProjectConfig } from "../project.ts";
 import { findVisitorSecret } from "../secret.ts";
@@ -157,7 +158,8 @@ export default defineCommand({
     ...rulesDirArg,
     origin: {
       type: "string",
-      description: "Origin to fetch the page from (default: ORIGIN_URL in wrangler.toml)",
+      description:
+        "Origin to fetch the page from (default: ORIGIN_URL in wrangler.toml, on ORIGIN_PORT if set, as npm start does)",
     },
     full: { type: "boolean", description: "Print the whole rewritten page instead of a diff" },
     "decisions-only": { type: "boolean", description: "Do not fetch the page; show decisions only" },
@@ -257,7 +259,7 @@ export default defineCommand({
     const heldBack = served.some(
       (decision) => decision.compiled.experiment.id === "global-holdout" && decision.arm === "holdout",
     );
-    const originUrl = args.origin ?? project.originUrl;
+    const originUrl = args.origin ?? localOrigin(project.originUrl);
     const page =
       args["decisions-only"] || !originUrl
         ? undefined
