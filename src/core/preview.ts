@@ -7,6 +7,8 @@ import { base64url, fromBase64url, sign, verify } from "./hmac.ts";
  * The signature is an HMAC with VISITOR_SECRET over "preview.v1." + the payload, so a visitor cookie can never pass
  * for a preview token or the other way round. A preview request is never logged and never touches the visitor's
  * own cookie; the token rides in a cookie of its own, until the token expires, so the holder can click around.
+ * A token with no arms is a QA pass: every experiment decides as for a visitor. Either kind lets a headless browser
+ * (which Stylist otherwise serves as a bot) through, because nothing about a preview is stored or logged.
  */
 export const PREVIEW_PARAM = "stylist_preview";
 export const PREVIEW_COOKIE = "stylist_preview";
@@ -58,7 +60,8 @@ export async function readPreviewToken(
   const entries = Object.entries(arms).filter(
     (entry): entry is [string, string] => typeof entry[1] === "string",
   );
-  return entries.length > 0 ? { arms: new Map(entries), expiresAt: exp * 1000 } : undefined;
+  // No forced arms is a QA pass (`stylist preview --qa`): the site as a visitor would get it, logged never.
+  return { arms: new Map(entries), expiresAt: exp * 1000 };
 }
 
 /** The token from the link (first) or from the preview cookie set by an earlier page of the same preview. */

@@ -15,8 +15,17 @@ export default defineCommand({
       "Print a signed, expiring link that shows one arm of an experiment to whoever opens it (never logged)",
   },
   args: {
-    experiment: { type: "positional", required: true, description: "Experiment id (in the active version)" },
-    variant: { type: "positional", required: true, description: "Arm to show, e.g. control or a variant id" },
+    experiment: { type: "positional", required: false, description: "Experiment id (in the active version)" },
+    variant: {
+      type: "positional",
+      required: false,
+      description: "Arm to show, e.g. control or a variant id",
+    },
+    qa: {
+      type: "boolean",
+      description:
+        "A QA pass instead: the site as a visitor gets it, for headless browsers too (served as bots otherwise); never logged",
+    },
     url: {
       type: "string",
       description: "Page to open (default: the experiment's first exact page on --site)",
@@ -42,6 +51,22 @@ export default defineCommand({
         "a preview is signed with the worker's VISITOR_SECRET: pass --secret or set it",
         EXIT.invalid,
       );
+    const ttl = parseDuration(args.ttl);
+    if (args.qa) {
+      if (args.experiment)
+        throw new CLIError("--qa forces no arm: give no experiment or arm with it", EXIT.invalid);
+      const token = await createPreviewToken({}, ttl, secret, Date.now());
+      const link = new URL(args.url ?? "/", args.site ?? localSite());
+      link.searchParams.set(PREVIEW_PARAM, token);
+      console.log(link.toString());
+      console.error(
+        `A QA pass for ${args.ttl}: whoever opens it (a headless browser too) sees the site as one visitor would, ` +
+          "with every experiment deciding as usual and the same arms on every reload. Nothing is logged or stored.",
+      );
+      return;
+    }
+    if (!args.experiment || !args.variant)
+      throw new CLIError("preview needs an EXPERIMENT and an ARM (or --qa)", EXIT.invalid);
     const experiment = await withBackend(args, async (backend) => {
       const snapshot = await readActive(backend.rules);
       return snapshot?.experiments.find((candidate) => candidate.id === args.experiment);
@@ -55,7 +80,6 @@ export default defineCommand({
         EXIT.invalid,
       );
     }
-    const ttl = parseDuration(args.ttl);
     const token = await createPreviewToken({ [experiment.id]: args.variant }, ttl, secret, Date.now());
     const page =
       args.url ??
