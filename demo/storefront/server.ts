@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { sign } from "../../src/core/hmac.ts";
 import { basketTotals, sampleBasket } from "./basket-contents.ts";
 import { respond } from "./respond.ts";
 import { route } from "./routes.ts";
@@ -23,6 +24,11 @@ export interface StorefrontOptions {
    * (the source of truth). It must not fail the page, so errors are logged and dropped.
    */
   reportEvent?: (event: ShopEvent) => Promise<void>;
+  /**
+   * The key the shop signs its customer cookie with (Stylist's settings.customer.secretVar names the same secret):
+   * after an order the visitor gets `fs_customer=1.<signature>`, which nobody can forge by setting a cookie.
+   */
+  customerSecret?: string;
 }
 
 export interface Storefront {
@@ -52,6 +58,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Storef
   if (event && options.reportEvent) await options.reportEvent(event).catch((error) => console.error(error));
   // No route reads a request body; draining it keeps keep-alive connections usable.
   req.resume();
+  if (event?.goal === "purchase" && options.customerSecret) {
+    const signature = await sign("customer.v1.1", options.customerSecret);
+    res.setHeader("Set-Cookie", `fs_customer=1.${signature}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly`);
+  }
   try {
     await respond(req, res, route(req.method ?? "GET", req.url ?? "/"));
   } catch (error) {
