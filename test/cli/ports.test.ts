@@ -39,10 +39,9 @@ describe("PORT and ORIGIN_PORT, read as npm start reads them", { timeout: 120_00
   });
 
   it("simulate fetches the page from ORIGIN_PORT", async () => {
-    const result = await runCli(
-      ["simulate", "--url", "http://127.0.0.1:9/ports-probe", "--secret", SECRET],
-      { ORIGIN_PORT: String(originPort) },
-    );
+    const result = await runCli(["simulate", "--url", "http://127.0.0.1:9/ports-probe", "--secret", SECRET], {
+      ORIGIN_PORT: String(originPort),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(originPaths).toContain("/ports-probe");
   });

@@ -62,7 +62,9 @@ describe("preview links", () => {
     expect(pages.size).toBe(1);
     expect([...pages][0]).toContain("<h1>Tested on the fells</h1>");
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect((await storedEvents()).filter((event) => String(event.experiment).startsWith("other-"))).toEqual([]);
+    expect((await storedEvents()).filter((event) => String(event.experiment).startsWith("other-"))).toEqual(
+      [],
+    );
   });
 
   it("are ignored when expired or tampered with: the visitor gets the normal page", async () => {
