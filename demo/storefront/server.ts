@@ -60,7 +60,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Storef
   req.resume();
   if (event?.goal === "purchase" && options.customerSecret) {
     const signature = await sign("customer.v1.1", options.customerSecret);
-    res.setHeader("Set-Cookie", `fs_customer=1.${signature}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly`);
+    res.setHeader(
+      "Set-Cookie",
+      `fs_customer=1.${signature}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly`,
+    );
   }
   try {
     await respond(req, res, route(req.method ?? "GET", req.url ?? "/"));
