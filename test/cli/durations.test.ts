@@ -26,3 +26,15 @@ describe("periods on the command line", () => {
     expect(short.stderr).toMatch(/less than a day: pass --force/);
   }, 60_000);
 });
+
+describe("exit codes", () => {
+  it("are 2 for every usage error: unknown command, missing argument, malformed value", async () => {
+    const results = await Promise.all([
+      runCli(["nosuch"]),
+      runCli(["plan", "--mde", "0.1"]),
+      runCli(["forget"]),
+      runCli(["plan", "--baseline", "x", "--mde", "0.1"]),
+    ]);
+    expect(results.map((result) => result.code)).toEqual([2, 2, 2, 2]);
+  }, 60_000);
+});
