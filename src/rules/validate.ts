@@ -53,7 +53,7 @@ export function validateRuleSources(sources: readonly RuleSource[]): ValidationR
       continue;
     }
     if (!parsed.success) {
-      errors.push(...problemsFromZod(source.file, parsed.error));
+      errors.push(...problemsFromZod(source.file, parsed.error, json));
       continue;
     }
     if (parsed.data.settings) {
