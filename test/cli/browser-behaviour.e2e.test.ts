@@ -25,7 +25,7 @@ interface Why {
 describe("the tour's behavioural step in Chromium", () => {
   (hasBrowser ? it : it.skip)(
     "browsing trail running twice, then going home, puts the visitor in the audience and shows their arm",
-    { timeout: 90_000 },
+    { timeout: 240_000 },
     async () => {
       const { chromium } = await import("playwright-core");
       const browser = await chromium.launch({

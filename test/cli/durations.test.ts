@@ -24,7 +24,7 @@ describe("periods on the command line", () => {
     const short = await runCli(["prune", "--older-than", "6h", "--persist-to", "/nonexistent/stylist-state"]);
     expect(short.code).toBe(2);
     expect(short.stderr).toMatch(/less than a day: pass --force/);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe("exit codes", () => {
@@ -36,5 +36,5 @@ describe("exit codes", () => {
       runCli(["plan", "--baseline", "x", "--mde", "0.1"]),
     ]);
     expect(results.map((result) => result.code)).toEqual([2, 2, 2, 2]);
-  }, 60_000);
+  }, 180_000);
 });

@@ -6,7 +6,7 @@ const SECRET = "qa-test-secret-0123456789";
 const HEADLESS =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/126.0.0.0 Safari/537.36";
 
-describe("QA with headless browsers", { timeout: 60_000 }, () => {
+describe("QA with headless browsers", { timeout: 180_000 }, () => {
   it("simulate says when a request is treated as a bot, in text and JSON", async () => {
     const args = ["simulate", "--url", "http://127.0.0.1:8787/", "--decisions-only", "--secret", SECRET];
     const text = await runCli([...args, "--header", `User-Agent: ${HEADLESS}`]);

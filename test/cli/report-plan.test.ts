@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { planFigures } from "../../src/cli/commands/plan.ts";
 import { runCli } from "../support/run-cli.ts";
 
-describe("stylist plan", { timeout: 30_000 }, () => {
+describe("stylist plan", { timeout: 120_000 }, () => {
   it("matches R's power.prop.test for its documented example", async () => {
     // R ?power.prop.test: power.prop.test(p1 = .50, p2 = .75, power = .90)  ## =>  n = 76.7 (76.70693)
     const result = await runCli([

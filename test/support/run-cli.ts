@@ -21,7 +21,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: ROOT, env: { ...inherited, ...env }, timeout: 60_000 },
+      { cwd: ROOT, env: { ...inherited, ...env }, timeout: 180_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
