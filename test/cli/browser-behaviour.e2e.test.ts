@@ -72,3 +72,19 @@ describe("the tour's behavioural step in Chromium", () => {
     },
   );
 });
+
+describe("the demo's location", () => {
+  it("is a UK town, not the local runtime's stand-in Austin", async () => {
+    // 80% of visitors are in pdp-delivery-reassurance and half of those see "delivery to {{city}}": among 20 fresh
+    // visitors some see it (all 20 missing it has a chance of about 1 in 28,000).
+    const pages = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        fetch(`${stack.demo.proxyUrl}/products/skarn-fellrunner-6`, {
+          headers: { "user-agent": BROWSER_UA },
+        }).then((response) => response.text()),
+      ),
+    );
+    expect(pages.some((page) => page.includes("Free next-day delivery to Keswick"))).toBe(true);
+    expect(pages.some((page) => page.includes("Austin"))).toBe(false);
+  });
+});
