@@ -165,7 +165,9 @@ describe("the demo stack and the CLI against local state", () => {
 
   it("kills every experiment so every visitor gets the origin page, and revives them", async () => {
     const origin = await (await fetch(`${stack.demo.originUrl}/`)).text();
-    expect((await runCli(["kill", "--all", ...local()])).code).toBe(0);
+    const killed = await runCli(["kill", "--all", ...local()]);
+    expect(killed.code).toBe(0);
+    expect(killed.stdout).toContain("Workers stop serving every experiment");
     await eventually(async () => {
       for (let i = 0; i < 6; i++) if ((await page("/")).html !== origin) return undefined;
       return true;
@@ -174,7 +176,9 @@ describe("the demo stack and the CLI against local state", () => {
     expect(list.experiments).toContainEqual(
       expect.objectContaining({ id: "home-hero-promise", status: "killed" }),
     );
-    expect((await runCli(["kill", "--all", "--revive", ...local()])).code).toBe(0);
+    const revived = await runCli(["kill", "--all", "--revive", ...local()]);
+    expect(revived.code).toBe(0);
+    expect(revived.stdout).toContain("Workers serve every experiment again");
     await eventually(async () => ((await page("/")).html !== origin ? true : undefined));
   }, 180_000);
 
@@ -194,9 +198,9 @@ describe("the demo stack and the CLI against local state", () => {
       (await runCli(["events", "--json", "--limit", "1000", ...local()])).stdout,
     ) as Array<{ visitor: string }>;
     expect(after.some((event) => event.visitor === visitor)).toBe(false);
-    const dryRun = await runCli(["prune", "--older-than", "1s", "--dry-run", ...local()]);
+    const dryRun = await runCli(["prune", "--older-than", "1s", "--force", "--dry-run", ...local()]);
     expect(dryRun.stdout).toMatch(/would delete [1-9]\d* event\(s\)/);
-    const pruned = await runCli(["prune", "--older-than", "1s", ...local()]);
+    const pruned = await runCli(["prune", "--older-than", "1s", "--force", ...local()]);
     expect(pruned.stdout).toMatch(/deleted [1-9]\d* event\(s\)/);
   }, 180_000);
 });

@@ -77,7 +77,7 @@ describe("an experiment's lifecycle on the demo home page", () => {
       "--site",
       stack.demo.proxyUrl,
       "--ttl",
-      "10m",
+      "10min",
       ...local(),
     ]);
     expect(link.code, link.stderr).toBe(0);
