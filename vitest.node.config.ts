@@ -10,7 +10,7 @@ export default defineConfig({
     // content), so test files share workers instead of paying a fresh worker's start (~1 s each) per file.
     isolate: false,
     // No test may fail for being slow: a loaded two-core machine runs the heavier ones several times slower.
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 120_000,
   },
 });

@@ -28,6 +28,6 @@ export default defineConfig({
     globalSetup: ["test/support/origin-global-setup.ts"],
     setupFiles: ["test/worker/apply-migrations.ts"],
     // No test may fail for being slow: these wait on real sockets and a local queue, on a possibly loaded machine.
-    testTimeout: 30_000,
+    testTimeout: 120_000,
   },
 });

@@ -30,7 +30,7 @@ const layered = (id: string, start: number, end: number, selector: string) =>
     ],
   });
 
-describe(`allocation over ${N.toLocaleString("en-GB")} simulated visitors`, { timeout: 60_000 }, () => {
+describe(`allocation over ${N.toLocaleString("en-GB")} simulated visitors`, { timeout: 180_000 }, () => {
   it("keeps experiments in one layer mutually exclusive, each near its configured share", () => {
     const rules = compileRules({
       version: 1,
