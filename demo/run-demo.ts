@@ -37,8 +37,8 @@ export interface Demo {
 
 /**
  * The demo keeps its secrets in .dev.vars (git-ignored), where `wrangler dev` and the CLI find them: the visitor
- * cookie key, the key the sample shop's backend signs its order reports with, and the key it signs its customer
- * cookie with (settings.customer.secretVar in rules/settings.json).
+ * cookie key, the key the sample shop's backend signs its order reports with, and the key it signs its customer cookie
+ * with (settings.customer.secretVar in rules/settings.json).
  */
 export function ensureDevSecrets(root = ROOT): Record<string, string> {
   const path = join(root, ".dev.vars");

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { sign } from "../../src/core/hmac.ts";
 import { basketTotals, sampleBasket } from "./basket-contents.ts";
+import { shopCustomerCookieValue, stylistVisitorId } from "./customer-cookie.ts";
 import { respond } from "./respond.ts";
 import { route } from "./routes.ts";
 
@@ -25,10 +25,21 @@ export interface StorefrontOptions {
    */
   reportEvent?: (event: ShopEvent) => Promise<void>;
   /**
-   * The key the shop signs its customer cookie with (Stylist's settings.customer.secretVar names the same secret):
-   * after an order the visitor gets `fs_customer=1.<signature>`, which nobody can forge by setting a cookie.
+   * The secret Stylist's `settings.customer.secretVar` names. With it, a completed order makes the visitor a customer:
+   * the shop sets `fs_customer`, signed for that visitor's Stylist id and for 30 days (customer-cookie.ts).
    */
   customerSecret?: string;
+}
+
+const CUSTOMER_DAYS = 30;
+
+/** The signed customer cookie for a visitor who has just ordered, if the shop signs one and knows the visitor. */
+function customerCookieAfterOrder(req: IncomingMessage, secret: string | undefined): string | undefined {
+  const visitor = stylistVisitorId(req.headers.cookie);
+  if (!secret || !visitor || req.method !== "POST" || req.url !== "/checkout") return undefined;
+  const expires = Math.floor(Date.now() / 1000) + CUSTOMER_DAYS * 86_400;
+  const value = shopCustomerCookieValue("1", visitor, expires, secret);
+  return `fs_customer=${value}; Path=/; Max-Age=${CUSTOMER_DAYS * 86_400}; HttpOnly; SameSite=Lax`;
 }
 
 export interface Storefront {
@@ -58,14 +69,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Storef
   if (event && options.reportEvent) await options.reportEvent(event).catch((error) => console.error(error));
   // No route reads a request body; draining it keeps keep-alive connections usable.
   req.resume();
-  if (event?.goal === "purchase" && options.customerSecret) {
-    const signature = await sign("customer.v1.1", options.customerSecret);
-    res.setHeader(
-      "Set-Cookie",
-      `fs_customer=1.${signature}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly`,
-    );
-  }
   try {
+    const customer = customerCookieAfterOrder(req, options.customerSecret);
+    if (customer) res.setHeader("Set-Cookie", customer);
     await respond(req, res, route(req.method ?? "GET", req.url ?? "/"));
   } catch (error) {
     if (res.headersSent) {
