@@ -178,7 +178,10 @@ describe("responses that set a cookie", () => {
     expect(await home.text()).toBe(HOME_HTML);
     expect(home.headers.get("set-cookie")).toContain("stylist_vid=");
     expect(home.headers.get("cache-control")).not.toMatch(/public|s-maxage/);
-    const objection = await visit("/_stylist/why/object", { method: "POST", headers: NAVIGATION });
+    const objection = await visit("/_stylist/why/object", {
+      method: "POST",
+      headers: { ...NAVIGATION, "sec-fetch-site": "same-origin", origin: "https://shop.example" },
+    });
     expect(objection.headers.get("set-cookie")).toContain("stylist_objection");
     expect(objection.headers.get("cache-control") ?? "").toMatch(/private|no-store/);
     expect(objection.headers.get("cache-control") ?? "").not.toMatch(/public/);
