@@ -6,22 +6,49 @@ export interface ContentOptions {
   html?: boolean;
 }
 
+export interface RewriterEndTag {
+  name: string;
+  before(content: string, options?: ContentOptions): unknown;
+  after(content: string, options?: ContentOptions): unknown;
+}
+
 export interface RewriterElement {
+  tagName: string;
   getAttribute(name: string): string | null;
   setAttribute(name: string, value: string): unknown;
   removeAttribute(name: string): unknown;
   setInnerContent(content: string, options?: ContentOptions): unknown;
   replace(content: string, options?: ContentOptions): unknown;
   remove(): unknown;
+  removeAndKeepContent(): unknown;
   before(content: string, options?: ContentOptions): unknown;
   after(content: string, options?: ContentOptions): unknown;
   prepend(content: string, options?: ContentOptions): unknown;
   append(content: string, options?: ContentOptions): unknown;
+  /** Throws for an element without an end tag (void, or self-closing foreign content). One handler per element. */
+  onEndTag(handler: (end: RewriterEndTag) => void): unknown;
+}
+
+export interface RewriterDocumentEnd {
+  append(content: string, options?: ContentOptions): unknown;
+}
+
+/** A text chunk or comment: content the renderer may only remove. */
+export interface RewriterRemovable {
+  readonly removed: boolean;
+  remove(): unknown;
+}
+
+export interface ElementHandlers {
+  element(element: RewriterElement): void;
+  text?(chunk: RewriterRemovable): void;
+  comments?(comment: RewriterRemovable): void;
 }
 
 export interface RewriterLike {
-  on(selector: string, handlers: { element(element: RewriterElement): void }): RewriterLike;
-  onDocument(handlers: { end(): void }): RewriterLike;
+  /** Throws when lol-html cannot parse the selector. */
+  on(selector: string, handlers: ElementHandlers): RewriterLike;
+  onDocument(handlers: { end(end: RewriterDocumentEnd): void }): RewriterLike;
   transform(response: Response): Response;
 }
 

@@ -6,6 +6,7 @@ import { CLIError, EXIT } from "../errors.ts";
 import { rulesDirArg } from "../load-rules.ts";
 import { printJson } from "../output.ts";
 import { readRuleFiles } from "../rule-files.ts";
+import { engineSelectorProblem } from "../wasm-rewriter.ts";
 
 export default defineCommand({
   meta: {
@@ -14,7 +15,9 @@ export default defineCommand({
   },
   args: { ...rulesDirArg, json: { type: "boolean", description: "Print the result as JSON" } },
   run({ args }) {
-    const result = validateRuleSources(readRuleFiles(resolve(args.dir), process.cwd()));
+    const result = validateRuleSources(readRuleFiles(resolve(args.dir), process.cwd()), {
+      selectorEngine: engineSelectorProblem,
+    });
     if (args.json) {
       printJson({ valid: result.errors.length === 0, errors: result.errors, warnings: result.warnings });
       if (result.errors.length > 0) throw new CLIError("", EXIT.invalid);

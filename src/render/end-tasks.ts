@@ -1,0 +1,55 @@
+import type { RewriterDocumentEnd, RewriterElement, RewriterEndTag } from "./rewriter-types.ts";
+
+/**
+ * Work that waits for an element's end tag. lol-html keeps one end-tag handler per element, so every handler that
+ * matched an element queues its tasks here and the last handler registered (the renderer's finisher) hands them to
+ * the element in one `onEndTag`.
+ */
+export interface EndTask {
+  /** The element's end tag as lol-html pairs it; `end.name` differs from the element's when the end was implied. */
+  atEnd(end: RewriterEndTag): void;
+  /** The element has no end tag (void, or self-closing in SVG/MathML). */
+  withoutEndTag(element: RewriterElement): void;
+  /** The document ended before the element's end tag: it ran to the end of the document. */
+  atDocumentEnd(end: RewriterDocumentEnd): void;
+}
+
+export interface EndTasks {
+  /** Queues a task for the element whose handlers are running now. */
+  queue(task: EndTask): void;
+  /** Hands the queued tasks to `element`; called once per element, after its other handlers. */
+  attach(element: RewriterElement, extra?: EndTask): void;
+  /** Runs the tasks of elements that never saw their end tag. */
+  finishDocument(end: RewriterDocumentEnd): void;
+}
+
+export function createEndTasks(): EndTasks {
+  let queued: EndTask[] = [];
+  const open = new Set<EndTask>();
+  return {
+    queue: (task) => {
+      queued.push(task);
+    },
+    attach(element, extra) {
+      const tasks = extra ? [...queued, extra] : queued;
+      queued = [];
+      if (tasks.length === 0) return;
+      try {
+        element.onEndTag((end) => {
+          for (const task of tasks) {
+            open.delete(task);
+            task.atEnd(end);
+          }
+        });
+      } catch {
+        for (const task of tasks) task.withoutEndTag(element);
+        return;
+      }
+      for (const task of tasks) open.add(task);
+    },
+    finishDocument(end) {
+      for (const task of open) task.atDocumentEnd(end);
+      open.clear();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import type { EndTask } from "./end-tasks.ts";
+import { closesImplicitly } from "./html-facts.ts";
+import type { RewriterElement, RewriterEndTag } from "./rewriter-types.ts";
+
+const HTML = { html: true } as const;
+
+/**
+ * Content and end edits on an element whose end tag the parser may imply (`<li>`, `<p>`, `<td>`…). lol-html would
+ * take the element to run to its parent's end tag, so these edits are done start tag by start tag instead:
+ * the element's content is removed chunk by chunk and child by child, and the first start tag that ends the element
+ * in the parser (a sibling `<li>`, a `<div>` inside a `<p>`) stops the removal and receives what belongs at the
+ * element's end. An end tag lol-html pairs with a removed element but the parser does not is written back.
+ */
+export interface Watch {
+  tag: string;
+  /** Descendants opened (lol-html nesting) and not yet closed, for the parser's scope rules. */
+  open: string[];
+  /** The parser has ended the element at a start tag. */
+  ended: boolean;
+  erasing: boolean;
+  /** The start tag and the end tag lol-html pairs with it were removed (remove, replace). */
+  removedTags: boolean;
+  /** Called with the start tag that ends the element, or else at the end tag lol-html pairs with it. */
+  atClose: Array<(place: { before(html: string): void; after?(html: string): void }) => void>;
+}
+
+export interface ExtentWatches {
+  /** The watch of the element whose handlers run now, created on first use. */
+  watchFor(tag: string, queue: (task: EndTask) => void): Watch;
+  /** Called by the finisher after an element's handlers. */
+  elementDone(): void;
+  /** Is the content streaming now being removed by a watch? Ops on elements there are moot. */
+  erasing(): boolean;
+  descendant(element: RewriterElement, tag: string, queue: (task: EndTask) => void): void;
+  removable(chunk: { removed: boolean; remove(): unknown }): void;
+}
+
+export function createExtentWatches(): ExtentWatches {
+  const active: Watch[] = [];
+  let current: Watch | undefined;
+  // Several removed elements can be paired with one end tag: it is written back once.
+  let clock = 0;
+  let writtenBack = "";
+  const writeBack = (end: RewriterEndTag) => {
+    if (writtenBack === `${clock}:${end.name}`) return;
+    writtenBack = `${clock}:${end.name}`;
+    end.after(`</${end.name}>`, HTML);
+  };
+  const erasingNow = () => {
+    const innermost = active.at(-1);
+    return innermost?.erasing === true && !innermost.ended;
+  };
+  return {
+    watchFor(tag, queue) {
+      if (current) return current;
+      clock++;
+      const watch: Watch = { tag, open: [], ended: false, erasing: false, removedTags: false, atClose: [] };
+      current = watch;
+      active.push(watch);
+      queue({
+        atEnd(end) {
+          active.splice(active.lastIndexOf(watch), 1);
+          if (!watch.ended) {
+            // The parser ends the element here too: at its own end tag, or at an ancestor's.
+            const own = end.name === tag;
+            for (const close of watch.atClose)
+              close({
+                before: (html) => end.before(html, HTML),
+                after: own ? (html) => end.after(html, HTML) : (html) => end.before(html, HTML),
+              });
+          }
+          if (watch.removedTags && (watch.ended || end.name !== tag)) writeBack(end);
+        },
+        withoutEndTag() {
+          active.splice(active.lastIndexOf(watch), 1);
+        },
+        atDocumentEnd() {
+          active.splice(active.lastIndexOf(watch), 1);
+        },
+      });
+      return watch;
+    },
+    elementDone() {
+      current = undefined;
+    },
+    erasing: erasingNow,
+    descendant(element, tag, queue) {
+      if (active.length === 0) return;
+      clock++;
+      for (const watch of active) {
+        if (watch.ended || !closesImplicitly(watch.tag, tag, watch.open)) continue;
+        watch.ended = true;
+        for (const close of watch.atClose) close({ before: (html) => element.before(html, HTML) });
+      }
+      const opened = active.filter((watch) => !watch.ended);
+      if (opened.length === 0) return;
+      const erase = erasingNow();
+      for (const watch of opened) watch.open.push(tag);
+      if (erase) element.removeAndKeepContent();
+      const close = () => {
+        for (const watch of opened) watch.open.splice(watch.open.lastIndexOf(tag), 1);
+      };
+      const owner = active.at(-1) as Watch;
+      queue({
+        atEnd(end) {
+          close();
+          if (erase && (end.name !== tag || owner.ended)) writeBack(end);
+        },
+        withoutEndTag: close,
+        atDocumentEnd: close,
+      });
+    },
+    removable(chunk) {
+      clock++;
+      if (!chunk.removed && erasingNow()) chunk.remove();
+    },
+  };
+}
