@@ -12,6 +12,8 @@ export interface EndTask {
   withoutEndTag(element: RewriterElement): void;
   /** The document ended before the element's end tag: it ran to the end of the document. */
   atDocumentEnd(end: RewriterDocumentEnd): void;
+  /** The element was removed with its tags (removeAndKeepContent). */
+  removesEndTag?: boolean;
 }
 
 export interface EndTasks {
@@ -23,22 +25,51 @@ export interface EndTasks {
   finishDocument(end: RewriterDocumentEnd): void;
 }
 
+type Insertion = ["before" | "after", string];
+const HTML = { html: true } as const;
+
 export function createEndTasks(): EndTasks {
   let queued: EndTask[] = [];
   const open = new Set<EndTask>();
+  // One end tag can end several elements; lol-html runs their handlers innermost first, and the handler of a removed
+  // element drops what the handlers before it inserted at that tag. What was inserted is noted per tag and put back.
+  let clock = 0;
+  let tag = "";
+  let inserted: Insertion[] = [];
+  const recording = (end: RewriterEndTag, removes: boolean): RewriterEndTag => {
+    const key = `${clock}:${end.name}`;
+    if (key !== tag) {
+      tag = key;
+      inserted = [];
+    } else if (removes) for (const [where, html] of inserted) end[where](html, HTML);
+    return {
+      name: end.name,
+      before(html) {
+        inserted.push(["before", html]);
+        return end.before(html, HTML);
+      },
+      after(html) {
+        inserted.push(["after", html]);
+        return end.after(html, HTML);
+      },
+    };
+  };
   return {
     queue: (task) => {
       queued.push(task);
     },
     attach(element, extra) {
+      clock++;
       const tasks = extra ? [...queued, extra] : queued;
       queued = [];
       if (tasks.length === 0) return;
+      const removes = tasks.some((task) => task.removesEndTag);
       try {
         element.onEndTag((end) => {
+          const noted = recording(end, removes);
           for (const task of tasks) {
             open.delete(task);
-            task.atEnd(end);
+            task.atEnd(noted);
           }
         });
       } catch {

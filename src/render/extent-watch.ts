@@ -77,6 +77,9 @@ export function createExtentWatches(): ExtentWatches {
         atDocumentEnd() {
           active.splice(active.lastIndexOf(watch), 1);
         },
+        get removesEndTag() {
+          return watch.removedTags;
+        },
       });
       return watch;
     },
@@ -104,10 +107,14 @@ export function createExtentWatches(): ExtentWatches {
       queue({
         atEnd(end) {
           close();
-          if (erase && (end.name !== tag || owner.ended)) writeBack(end);
+          // An end tag lol-html pairs with this removed element belongs to another one: written back unless that
+          // one is a removed element still open inside the watched element (its own handler comes next).
+          const another = end.name !== tag && !owner.open.includes(end.name);
+          if (erase && (another || (end.name === tag && owner.ended))) writeBack(end);
         },
         withoutEndTag: close,
         atDocumentEnd: close,
+        removesEndTag: erase,
       });
     },
     removable(chunk) {

@@ -227,6 +227,7 @@ export function renderPage(
         element,
         leave ? { atEnd: leave, withoutEndTag: leave, atDocumentEnd: () => {} } : undefined,
       );
+      watches.elementDone();
     },
   });
   rewriter = rewriter.onDocument({
