@@ -150,12 +150,13 @@ export function renderPage(
       });
       return;
     }
-    watch.erasing = true;
+    // The edit is made first: if the rewriter refuses it, nothing of the element is removed.
     if (takesElement(op)) {
       if (content !== undefined) element.before(inserted, HTML);
       element.removeAndKeepContent();
       watch.removedTags = true;
     } else element.prepend(inserted, HTML);
+    watch.erasing = true;
   }
 
   function onMatch(element: RewriterElement, selector: string, actions: SelectorPlan["actions"]) {

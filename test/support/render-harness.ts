@@ -42,7 +42,7 @@ export async function renderArm(
   const decisions = decide(syntheticContext({ visitorId: "0".repeat(32), now: 0 }), rules);
   const faults: string[] = [];
   const rendered = renderPage(
-    new Response(page, { headers: { "content-type": contentType } }),
+    new Response(page as BodyInit, { headers: { "content-type": contentType } }),
     decisions,
     planEdits(decisions),
     NO_RENDER_DATA,
