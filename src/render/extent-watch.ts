@@ -1,8 +1,14 @@
 import type { EndTask } from "./end-tasks.ts";
-import { closesImplicitly } from "./html-facts.ts";
+import { closesImplicitly, IMPLIED_END } from "./html-facts.ts";
 import type { RewriterElement, RewriterEndTag } from "./rewriter-types.ts";
 
 const HTML = { html: true } as const;
+
+/**
+ * Formatting elements the parser reopens after an implied end: closing one explicitly would change what follows, so
+ * nothing is put after one whose end tag is implied.
+ */
+const FORMATTING = new Set("a b big code em font i nobr s small strike strong tt u".split(" "));
 
 /**
  * Content and end edits on an element whose end tag the parser may imply (`<li>`, `<p>`, `<td>`…). lol-html would
@@ -21,7 +27,19 @@ export interface Watch {
   /** The start tag and the end tag lol-html pairs with it were removed (remove, replace). */
   removedTags: boolean;
   /** Called with the start tag that ends the element, or else at the end tag lol-html pairs with it. */
-  atClose: Array<(place: { before(html: string): void; after?(html: string): void }) => void>;
+  atClose: Array<(place: ClosePlace) => void>;
+  /** Descendants with an optional end tag that the current end tag also ended, innermost first. */
+  impliedAtEnd: { key: string; tags: string[] };
+}
+
+/**
+ * Where the element ends: at a start tag that ends it (`before` it is both its end and right after it), at an end tag
+ * (`after` is right after the element; for an end tag it shares with an ancestor, after an explicit end tag written
+ * for it), or at the end of the document (nothing can be put after the element).
+ */
+export interface ClosePlace {
+  before(html: string): void;
+  after: ((html: string) => void) | undefined;
 }
 
 export interface ExtentWatches {
@@ -54,19 +72,35 @@ export function createExtentWatches(): ExtentWatches {
     watchFor(tag, queue) {
       if (current) return current;
       clock++;
-      const watch: Watch = { tag, open: [], ended: false, erasing: false, removedTags: false, atClose: [] };
+      const watch: Watch = {
+        tag,
+        open: [],
+        ended: false,
+        erasing: false,
+        removedTags: false,
+        atClose: [],
+        impliedAtEnd: { key: "", tags: [] },
+      };
       current = watch;
       active.push(watch);
       queue({
         atEnd(end) {
           active.splice(active.lastIndexOf(watch), 1);
           if (!watch.ended) {
-            // The parser ends the element here too: at its own end tag, or at an ancestor's.
+            // The parser ends the element here too: at its own end tag, or at an ancestor's. Children whose end tag
+            // it implies are closed first, so what is put at the element's end is not put inside them.
             const own = end.name === tag;
+            const implied = watch.impliedAtEnd.key === `${clock}:${end.name}` ? watch.impliedAtEnd.tags : [];
+            // Unclosed siblings of one kind nest in lol-html; the parser had closed all but the last: one end tag.
+            const closing = [...new Set(implied)].map((child) => `</${child}>`).join("");
             for (const close of watch.atClose)
               close({
-                before: (html) => end.before(html, HTML),
-                after: own ? (html) => end.after(html, HTML) : (html) => end.before(html, HTML),
+                before: (html) => end.before(closing + html, HTML),
+                after: own
+                  ? (html) => end.after(html, HTML)
+                  : FORMATTING.has(tag)
+                    ? undefined
+                    : (html) => end.before(`${closing}</${tag}>${html}`, HTML),
               });
           }
           if (watch.removedTags && (watch.ended || end.name !== tag)) writeBack(end);
@@ -74,8 +108,11 @@ export function createExtentWatches(): ExtentWatches {
         withoutEndTag() {
           active.splice(active.lastIndexOf(watch), 1);
         },
-        atDocumentEnd() {
+        atDocumentEnd(end) {
           active.splice(active.lastIndexOf(watch), 1);
+          if (!watch.ended)
+            for (const close of watch.atClose)
+              close({ before: (html) => end.append(html, HTML), after: undefined });
         },
         get removesEndTag() {
           return watch.removedTags;
@@ -93,7 +130,8 @@ export function createExtentWatches(): ExtentWatches {
       for (const watch of active) {
         if (watch.ended || !closesImplicitly(watch.tag, tag, watch.open)) continue;
         watch.ended = true;
-        for (const close of watch.atClose) close({ before: (html) => element.before(html, HTML) });
+        const before = (html: string) => element.before(html, HTML);
+        for (const close of watch.atClose) close({ before, after: before });
       }
       const opened = active.filter((watch) => !watch.ended);
       if (opened.length === 0) return;
@@ -107,6 +145,12 @@ export function createExtentWatches(): ExtentWatches {
       queue({
         atEnd(end) {
           close();
+          if (end.name !== tag && IMPLIED_END.has(tag))
+            for (const watch of opened) {
+              const key = `${clock}:${end.name}`;
+              if (watch.impliedAtEnd.key !== key) watch.impliedAtEnd = { key, tags: [] };
+              watch.impliedAtEnd.tags.push(tag);
+            }
           // An end tag lol-html pairs with this removed element belongs to another one: written back unless that
           // one is a removed element still open inside the watched element (its own handler comes next).
           const another = end.name !== tag && !owner.open.includes(end.name);

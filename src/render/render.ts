@@ -8,7 +8,7 @@ import { asciiElement, asciiHtml } from "./ascii-output.ts";
 import { transformInPageEncoding } from "./charset-transform.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches } from "./extent-watch.ts";
-import { CLOSER_AWARE, ENDS_WITH_DOCUMENT } from "./html-facts.ts";
+import { CLOSER_AWARE, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
 import { placementOf, refusal } from "./op-placement.ts";
 import { CONTEXT_TAGS, createPageContext, enterElement, reachable } from "./page-context.ts";
 import type {
@@ -80,44 +80,17 @@ export function renderPage(
   const refusedOnAnyArm = refusalsByArm(decisions);
   const atDocumentEnd: Array<(end: RewriterDocumentEnd) => void> = [];
 
-  function endTask(index: number, tag: string, insertion: { html: string; after: boolean }): EndTask {
-    return {
-      atEnd(end) {
-        if (faulted[index]) return;
-        if (end.name === tag) {
-          if (insertion.after) end.after(html(insertion.html), HTML);
-          else end.before(html(insertion.html), HTML);
-        } else if (!ENDS_WITH_DOCUMENT.has(tag) || insertion.after)
-          fault(index, new OpSkipped(`<${tag}> was ended by </${end.name}>: its end tag was implied`));
-        // `</html>` ended `<body>`: the page's end is still the body's end.
-        else atDocumentEnd.push((end) => end.append(html(insertion.html), HTML));
-      },
-      withoutEndTag(element) {
-        if (faulted[index]) return;
-        if (insertion.after) element.after(html(insertion.html), HTML);
-        else fault(index, new OpSkipped(`<${tag}> has no content to append to`));
-      },
-      atDocumentEnd(end) {
-        if (faulted[index]) return;
-        if (insertion.after)
-          fault(index, new OpSkipped(`<${tag}> runs to the end of the page: nothing is after it`));
-        else end.append(html(insertion.html), HTML);
-      },
-    };
-  }
-
   function applyAt(element: RewriterElement, tag: string, index: number, op: Op) {
     const why = refusal(op, tag);
     if (why) return fault(index, new OpSkipped(why));
     const placement = placementOf(op);
-    if ((placement === "end" || placement === "extent") && CLOSER_AWARE.has(tag))
-      return applyStepwise(element, tag, index, op, placement);
-    if (placement === "end") {
+    if (placement === "end" && VOID.has(tag)) {
       const content = insertedHtml(op, data);
-      if (content !== undefined)
-        endTasks.queue(endTask(index, tag, { html: content, after: placesAfter(op) }));
+      if (content !== undefined) element.after(html(content), HTML);
       return;
     }
+    if (placement === "end" || (placement === "extent" && CLOSER_AWARE.has(tag)))
+      return applyStepwise(element, tag, index, op, placement);
     applyOp(ascii ? asciiElement(element, op) : element, op, data);
     if (placement !== "extent") return;
     // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
@@ -145,8 +118,9 @@ export function renderPage(
       const after = placesAfter(op);
       watch.atClose.push((place) => {
         if (faulted[index]) return;
-        if (after && place.after) place.after(inserted);
-        else place.before(inserted);
+        if (!after) place.before(inserted);
+        else if (place.after) place.after(inserted);
+        else fault(index, new OpSkipped(`nothing can be put right after <${tag}>: its end tag is implied`));
       });
       return;
     }
