@@ -1,5 +1,5 @@
 import type { EndTask } from "./end-tasks.ts";
-import { closesImplicitly, IMPLIED_END } from "./html-facts.ts";
+import { CLOSER_AWARE, closesImplicitly, IMPLIED_END } from "./html-facts.ts";
 import type { RewriterElement, RewriterEndTag } from "./rewriter-types.ts";
 
 const HTML = { html: true } as const;
@@ -135,6 +135,9 @@ export function createExtentWatches(): ExtentWatches {
       }
       const opened = active.filter((watch) => !watch.ended);
       if (opened.length === 0) return;
+      // Inside a large target (a `<div>` being appended to) only children whose end tag may be implied matter.
+      if (!IMPLIED_END.has(tag) && !opened.some((watch) => watch.erasing || CLOSER_AWARE.has(watch.tag)))
+        return;
       const erase = erasingNow();
       for (const watch of opened) watch.open.push(tag);
       if (erase) element.removeAndKeepContent();

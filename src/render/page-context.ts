@@ -43,5 +43,12 @@ export function enterElement(context: PageContext, tag: string): (() => void) | 
   return undefined;
 }
 
-/** The selector list the context needs to see. */
-export const CONTEXT_TAGS = [...INERT, ...FOREIGN, ...SINGLETON];
+/**
+ * The tags the context needs to see for these selectors. SVG and MathML only matter to a selector that names `title`
+ * (whose document element is the first `<title>` outside them): a product page can hold hundreds of inline SVG icons, and each watched one costs
+ * handler calls.
+ */
+export function contextTags(selectors: readonly string[]): string[] {
+  const namesTitle = selectors.some((selector) => /(?:^|[\s>,(])title\b/i.test(selector));
+  return [...INERT, ...(namesTitle ? FOREIGN : []), ...SINGLETON];
+}

@@ -8,9 +8,9 @@ import { asciiElement, asciiHtml } from "./ascii-output.ts";
 import { transformInPageEncoding } from "./charset-transform.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches } from "./extent-watch.ts";
-import { CLOSER_AWARE, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
+import { CLOSER_AWARE, ENDS_WITH_DOCUMENT, STRUCTURAL, VOID } from "./html-facts.ts";
 import { placementOf, refusal } from "./op-placement.ts";
-import { CONTEXT_TAGS, createPageContext, enterElement, reachable } from "./page-context.ts";
+import { contextTags, createPageContext, enterElement, reachable } from "./page-context.ts";
 import type {
   RewriterDocumentEnd,
   RewriterElement,
@@ -153,23 +153,26 @@ export function renderPage(
   }
 
   let rewriter: RewriterLike = createRewriter();
-  const endSelectors = [...CONTEXT_TAGS];
-  const registered: Array<{ selector: string; actions: SelectorPlan["actions"]; extent: boolean }> = [];
+  const endSelectors = contextTags(plan.map(({ selector }) => selector));
+  const registered: Array<{ selector: string; actions: SelectorPlan["actions"]; content: boolean }> = [];
   const refuseSelector = (selector: string, actions: SelectorPlan["actions"], error: unknown) => {
     for (const { decision } of actions)
       fault(decision, new Error(`selector ${JSON.stringify(selector)}: ${message(error)}`));
   };
   for (const { selector, actions } of plan) {
+    // addStyle is placed by the renderer (createStylePlacement), not at its selector's end.
     const extent = actions.some(
-      ({ op }) => op && placementOf(op) !== "attribute" && placementOf(op) !== "start",
+      ({ op }) =>
+        op && op.op !== "addStyle" && placementOf(op) !== "attribute" && placementOf(op) !== "start",
     );
+    const content = actions.some(({ op }) => op && placementOf(op) === "extent");
     if (!extent) {
-      registered.push({ selector, actions, extent });
+      registered.push({ selector, actions, content: false });
       continue;
     }
     // The content of elements an extent op may edit stepwise, registered before any op handler, so a start tag that
     // ends such an element is seen before an op on that start tag runs.
-    const inside = descendantsOf(selector);
+    const inside = descendantsOf(selector, content ? undefined : STRUCTURAL);
     try {
       rewriter = rewriter.on(inside, {
         element: (element) => watches.descendant(element, element.tagName.toLowerCase(), endTasks.queue),
@@ -178,14 +181,14 @@ export function renderPage(
       refuseSelector(selector, actions, error);
       continue;
     }
-    registered.push({ selector, actions, extent });
+    registered.push({ selector, actions, content });
     endSelectors.push(selector, inside);
   }
-  for (const { selector, actions, extent } of registered) {
+  for (const { selector, actions, content } of registered) {
     try {
       rewriter = rewriter.on(selector, {
         element: (element) => onMatch(element, selector, actions),
-        ...(extent ? { text: watches.removable, comments: watches.removable } : {}),
+        ...(content ? { text: watches.removable, comments: watches.removable } : {}),
       });
     } catch (error) {
       refuseSelector(selector, actions, error);
@@ -229,10 +232,14 @@ export function renderPage(
   return { response: served, outcome };
 }
 
-/** `a, b` → `a *, b *`: every element inside what the selector matches. */
-function descendantsOf(selector: string): string {
+/**
+ * `a, b` → `a *, b *`: every element inside what the selector matches, or only those with the given tags. Each match
+ * costs a handler call, so an element that is only appended to is watched for the tags that can end it or its
+ * children (block and list structure), not for every `<img>` and `<span>` inside.
+ */
+function descendantsOf(selector: string, tags?: readonly string[]): string {
   return splitList(selector)
-    .map((part) => `${part} *`)
+    .flatMap((part) => (tags ? tags.map((tag) => `${part} ${tag}`) : [`${part} *`]))
     .join(", ");
 }
 
