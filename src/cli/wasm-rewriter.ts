@@ -2,9 +2,9 @@ import { HTMLRewriter as WasmRewriter } from "html-rewriter-wasm";
 import type {
   ElementHandlers,
   RewriterDocumentEnd,
-  RewriterElement,
   RewriterFactory,
   RewriterLike,
+  StreamedElement,
 } from "../render/rewriter-types.ts";
 
 type Registration =
@@ -51,7 +51,7 @@ function createWasmRewriter(registrations: Registration[] = []): RewriterLike {
             if ("selector" in registration) {
               const { handlers } = registration;
               rewriter.on(registration.selector, {
-                element: (element) => handlers.element(element as unknown as RewriterElement),
+                element: (element) => handlers.element(element as unknown as StreamedElement),
                 ...(handlers.text ? { text: handlers.text } : {}),
                 ...(handlers.comments ? { comments: handlers.comments } : {}),
               });

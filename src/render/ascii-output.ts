@@ -55,7 +55,5 @@ export function asciiElement(element: RewriterElement, op: Op): RewriterElement 
     prepend: content("prepend"),
     append: content("append"),
     remove: () => element.remove(),
-    removeAndKeepContent: () => element.removeAndKeepContent(),
-    onEndTag: (handler) => element.onEndTag(handler),
   };
 }

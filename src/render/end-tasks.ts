@@ -1,4 +1,4 @@
-import type { RewriterDocumentEnd, RewriterElement, RewriterEndTag } from "./rewriter-types.ts";
+import type { RewriterDocumentEnd, RewriterEndTag, StreamedElement } from "./rewriter-types.ts";
 
 /**
  * Work that waits for an element's end tag. lol-html keeps one end-tag handler per element, so every handler that
@@ -9,7 +9,7 @@ export interface EndTask {
   /** The element's end tag as lol-html pairs it; `end.name` differs from the element's when the end was implied. */
   atEnd(end: RewriterEndTag): void;
   /** The element has no end tag (void, or self-closing in SVG/MathML). */
-  withoutEndTag(element: RewriterElement): void;
+  withoutEndTag(element: StreamedElement): void;
   /** The document ended before the element's end tag: it ran to the end of the document. */
   atDocumentEnd(end: RewriterDocumentEnd): void;
   /** The element was removed with its tags (removeAndKeepContent). */
@@ -20,7 +20,7 @@ export interface EndTasks {
   /** Queues a task for the element whose handlers are running now. */
   queue(task: EndTask): void;
   /** Hands the queued tasks to `element`; called once per element, after its other handlers. */
-  attach(element: RewriterElement, extra?: EndTask): void;
+  attach(element: StreamedElement, extra?: EndTask): void;
   /** Runs the tasks of elements that never saw their end tag. */
   finishDocument(end: RewriterDocumentEnd): void;
 }

@@ -1,6 +1,6 @@
 import type { EndTask } from "./end-tasks.ts";
 import { CLOSER_AWARE, closesImplicitly, IMPLIED_END } from "./html-facts.ts";
-import type { RewriterElement, RewriterEndTag } from "./rewriter-types.ts";
+import type { RewriterEndTag, StreamedElement } from "./rewriter-types.ts";
 
 const HTML = { html: true } as const;
 
@@ -49,7 +49,7 @@ export interface ExtentWatches {
   elementDone(): void;
   /** Is the content streaming now being removed by a watch? Ops on elements there are moot. */
   erasing(): boolean;
-  descendant(element: RewriterElement, tag: string, queue: (task: EndTask) => void): void;
+  descendant(element: StreamedElement, tag: string, queue: (task: EndTask) => void): void;
   removable(chunk: { removed: boolean; remove(): unknown }): void;
 }
 

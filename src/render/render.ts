@@ -3,7 +3,14 @@ import type { SelectorPlan } from "../core/edit-plan.ts";
 import type { RenderData } from "../core/render-data.ts";
 import { type Op, opSelector } from "../core/schema/ops.ts";
 import { splitList } from "../core/selector.ts";
-import { applyOp, insertedHtml, placesAfter, styleElement, takesElement } from "./apply-op.ts";
+import {
+  applyOp,
+  insertedHtml,
+  placesAfter,
+  refuseRawTextContent,
+  styleElement,
+  takesElement,
+} from "./apply-op.ts";
 import { asciiElement, asciiHtml } from "./ascii-output.ts";
 import { transformInPageEncoding } from "./charset-transform.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
@@ -13,9 +20,9 @@ import { placementOf, refusal } from "./op-placement.ts";
 import { contextTags, createPageContext, enterElement, reachable } from "./page-context.ts";
 import type {
   RewriterDocumentEnd,
-  RewriterElement,
   RewriterFactory,
   RewriterLike,
+  StreamedElement,
 } from "./rewriter-types.ts";
 
 /** What the streamed page really contained, known once the last byte has passed through. */
@@ -80,9 +87,11 @@ export function renderPage(
   const refusedOnAnyArm = refusalsByArm(decisions);
   const atDocumentEnd: Array<(end: RewriterDocumentEnd) => void> = [];
 
-  function applyAt(element: RewriterElement, tag: string, index: number, op: Op) {
+  function applyAt(element: StreamedElement, tag: string, index: number, op: Op) {
     const why = refusal(op, tag);
     if (why) return fault(index, new OpSkipped(why));
+    // The stepwise and end paths below do not go through applyOp: the raw-text refusal is made here for them too.
+    refuseRawTextContent(element, op);
     const placement = placementOf(op);
     if (placement === "end" && VOID.has(tag)) {
       const content = insertedHtml(op, data);
@@ -90,7 +99,7 @@ export function renderPage(
       return;
     }
     if (placement === "end" || (placement === "extent" && CLOSER_AWARE.has(tag)))
-      return applyStepwise(element, tag, index, op, placement);
+      return applyStepwise(tag, index, op, placement);
     applyOp(ascii ? asciiElement(element, op) : element, op, data);
     if (placement !== "extent") return;
     // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
@@ -108,8 +117,29 @@ export function renderPage(
     });
   }
 
+  let pendingContent:
+    | { index: number; html: string | undefined; takes: boolean; watch: ReturnType<typeof watches.watchFor> }
+    | undefined;
+
+  /** The last content op on this element, made first: if the rewriter refuses it, nothing of the element is removed. */
+  function stepwiseContent(element: StreamedElement) {
+    const pending = pendingContent;
+    pendingContent = undefined;
+    if (!pending || faulted[pending.index]) return;
+    try {
+      if (pending.takes) {
+        if (pending.html !== undefined) element.before(pending.html, HTML);
+        element.removeAndKeepContent();
+        pending.watch.removedTags = true;
+      } else element.prepend(pending.html ?? "", HTML);
+      pending.watch.erasing = true;
+    } catch (error) {
+      fault(pending.index, error);
+    }
+  }
+
   /** Content and end edits of an element whose end tag HTML may imply: see extent-watch.ts. */
-  function applyStepwise(element: RewriterElement, tag: string, index: number, op: Op, placement: string) {
+  function applyStepwise(tag: string, index: number, op: Op, placement: string) {
     const content = insertedHtml(op, data);
     if (content === undefined && op.op !== "remove") return;
     const watch = watches.watchFor(tag, endTasks.queue);
@@ -124,16 +154,18 @@ export function renderPage(
       });
       return;
     }
-    // The edit is made first: if the rewriter refuses it, nothing of the element is removed.
-    if (takesElement(op)) {
-      if (content !== undefined) element.before(inserted, HTML);
-      element.removeAndKeepContent();
-      watch.removedTags = true;
-    } else element.prepend(inserted, HTML);
-    watch.erasing = true;
+    // Made once the element's handlers have all run (stepwiseContent), so a later content op replaces an earlier one
+    // as in the DOM, and what an earlier op was to put at the element's end goes with the content it ends.
+    watch.atClose.length = 0;
+    pendingContent = {
+      index,
+      html: content === undefined ? undefined : inserted,
+      takes: takesElement(op),
+      watch,
+    };
   }
 
-  function onMatch(element: RewriterElement, selector: string, actions: SelectorPlan["actions"]) {
+  function onMatch(element: StreamedElement, selector: string, actions: SelectorPlan["actions"]) {
     const tag = element.tagName.toLowerCase();
     if (!reachable(context, tag)) return;
     for (const { decision: index, op } of actions) {
@@ -199,6 +231,7 @@ export function renderPage(
   rewriter = rewriter.on(endSelectors.join(", "), {
     element(element) {
       const tag = element.tagName.toLowerCase();
+      stepwiseContent(element);
       if (context.inert === 0 && context.foreign === 0) styles.at(element, tag, endTasks.queue);
       const leave = enterElement(context, tag);
       endTasks.attach(
@@ -257,7 +290,7 @@ function createStylePlacement(decisions: readonly Decision[], html: (content: st
     return html(css.join(""));
   };
   return {
-    at(element: RewriterElement, tag: string, queue: (task: EndTask) => void) {
+    at(element: StreamedElement, tag: string, queue: (task: EndTask) => void) {
       if (placed) return;
       if (tag === "body") element.before(take(), HTML);
       else if (tag === "head")

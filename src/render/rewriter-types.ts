@@ -13,18 +13,22 @@ export interface RewriterEndTag {
 }
 
 export interface RewriterElement {
-  tagName: string;
+  readonly tagName: string;
   getAttribute(name: string): string | null;
   setAttribute(name: string, value: string): unknown;
   removeAttribute(name: string): unknown;
   setInnerContent(content: string, options?: ContentOptions): unknown;
   replace(content: string, options?: ContentOptions): unknown;
   remove(): unknown;
-  removeAndKeepContent(): unknown;
   before(content: string, options?: ContentOptions): unknown;
   after(content: string, options?: ContentOptions): unknown;
   prepend(content: string, options?: ContentOptions): unknown;
   append(content: string, options?: ContentOptions): unknown;
+}
+
+/** The element as the streaming rewriter hands it over: also its end tag and removal of its tags alone. */
+export interface StreamedElement extends RewriterElement {
+  removeAndKeepContent(): unknown;
   /** Throws for an element without an end tag (void, or self-closing foreign content). One handler per element. */
   onEndTag(handler: (end: RewriterEndTag) => void): unknown;
 }
@@ -40,7 +44,7 @@ export interface RewriterRemovable {
 }
 
 export interface ElementHandlers {
-  element(element: RewriterElement): void;
+  element(element: StreamedElement): void;
   text?(chunk: RewriterRemovable): void;
   comments?(comment: RewriterRemovable): void;
 }

@@ -9,6 +9,7 @@ import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
 import * as f from "./format.ts";
 import { REPORT_CSS } from "./html-style.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
+import { cappingText, crossoverText, cupedText, notesText } from "./render-text.ts";
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -38,7 +39,12 @@ function armsTable(arms: ArmReport[], primary: string): string {
   );
 }
 
-function comparisonsTable(comparisons: Comparison[], currency: string | null, sequential: boolean): string {
+function comparisonsTable(
+  comparisons: Comparison[],
+  currency: string | null,
+  sequential: boolean,
+  alpha: number,
+): string {
   return tableHtml(
     [
       "Arm",
@@ -47,7 +53,7 @@ function comparisonsTable(comparisons: Comparison[], currency: string | null, se
       "Baseline",
       "Arm",
       "Lift",
-      "95% CI",
+      f.intervalLabel(alpha),
       ...(sequential ? ["Always-valid CI"] : []),
       "p",
       "p (Holm)",
@@ -83,7 +89,16 @@ function breakdownHtml(experiment: ExperimentReport): string {
   return (
     `<div class="exploratory"><h3>By ${esc(breakdown.by)} — exploratory</h3><p class="meta">${esc(breakdown.note)}</p>` +
     tableHtml(
-      [breakdown.by, "Arm", "Visitors", `${primary} rate`, "Lift", "95% CI", "p (raw)", "SRM p"],
+      [
+        breakdown.by,
+        "Arm",
+        "Visitors",
+        `${primary} rate`,
+        "Lift",
+        f.intervalLabel(experiment.alpha),
+        "p (raw)",
+        "SRM p",
+      ],
       rows,
       2,
     ) +
@@ -108,14 +123,14 @@ function experimentHtml(experiment: ExperimentReport, sequential: boolean): stri
     experiment.since ? `since ${experiment.since.slice(0, 10)} (${experiment.sinceSource})` : "",
     `${f.days(experiment.days)} days`,
     experiment.baseline ? `baseline: ${experiment.baseline}` : "",
-    experiment.crossovers > 0 ? `${f.count(experiment.crossovers)} crossover visitors left out` : "",
+    experiment.crossovers > 0 ? crossoverText(experiment) : "",
   ].filter(Boolean);
   const charts = [
     experiment.daily.dates.length > 0
       ? `<figure>${cumulativeChart(experiment.daily, colours)}${legend(colours)}<figcaption>Cumulative conversion rate on ${esc(experiment.metrics.primary)}: lines that settle and stay apart suggest a real difference; early days swing widely.</figcaption></figure>`
       : "",
     experiment.comparisons.length > 0
-      ? `<figure>${forestPlot(experiment.comparisons, colours)}<figcaption>Dot: the observed lift; line: its 95% interval${sequential ? "; pale band: the always-valid interval" : ""}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`
+      ? `<figure>${forestPlot(experiment.comparisons, colours, experiment.alpha)}<figcaption>Dot: the observed lift; line: its ${f.intervalLabel(experiment.alpha).replace(" CI", "")} interval${sequential ? "; pale band: the always-valid interval" : ""}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`
       : "",
     `<figure>${splitChart(experiment.srm, colours)}<figcaption>Bars: each arm's share of visitors; black tick: the configured share.</figcaption></figure>`,
   ].join("");
@@ -129,8 +144,11 @@ function experimentHtml(experiment: ExperimentReport, sequential: boolean): stri
     `<div class="charts">${charts}</div>` +
     `<h3>Arms</h3>${armsTable(experiment.arms, experiment.metrics.primary)}` +
     (experiment.comparisons.length > 0
-      ? `<h3>Comparisons</h3>${comparisonsTable(experiment.comparisons, currency, sequential)}`
+      ? `<h3>Comparisons</h3>${comparisonsTable(experiment.comparisons, currency, sequential, experiment.alpha)}`
       : "") +
+    [...notesText(experiment.comparisons), ...cupedText(experiment), ...cappingText(experiment)]
+      .map((note) => `<pre class="meta">${esc(note)}</pre>`)
+      .join("") +
     breakdownHtml(experiment) +
     "</section>"
   );
