@@ -215,7 +215,7 @@ export default defineCommand({
     const secret = findVisitorSecret(args.secret, project.root);
     const fromCookie =
       secret && !identity.minted
-        ? await decodeProfile(readProfileCookie(request.headers.get("cookie")), secret)
+        ? await decodeProfile(readProfileCookie(request.headers.get("cookie")), identity.id, secret)
         : undefined;
     const flagged =
       args.profile || args.viewed || args.sessions || args.returning || args["basket-add"] || args.purchases;

@@ -5,6 +5,7 @@ import { validateRuleSources } from "../../rules/validate.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { rulesDirArg } from "../load-rules.ts";
 import { printJson } from "../output.ts";
+import { pageCacheNotice } from "../page-cache-notice.ts";
 import { readRuleFiles } from "../rule-files.ts";
 import { engineSelectorProblem } from "../wasm-rewriter.ts";
 
@@ -19,7 +20,12 @@ export default defineCommand({
       selectorEngine: engineSelectorProblem,
     });
     if (args.json) {
-      printJson({ valid: result.errors.length === 0, errors: result.errors, warnings: result.warnings });
+      printJson({
+        valid: result.errors.length === 0,
+        errors: result.errors,
+        warnings: result.warnings,
+        notices: pageCacheNotice(result.settings),
+      });
       if (result.errors.length > 0) throw new CLIError("", EXIT.invalid);
       return;
     }
@@ -35,5 +41,6 @@ export default defineCommand({
     }
     const running = result.experiments.filter((experiment) => experiment.status === "running").length;
     console.log(`ok: ${result.experiments.length} experiment(s), ${running} running`);
+    for (const line of pageCacheNotice(result.settings)) console.log(line);
   },
 });
