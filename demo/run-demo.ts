@@ -34,7 +34,8 @@ export interface Demo {
   proxyUrl: string;
   originUrl: string;
   pushedVersion: number | undefined;
-  sink: "d1" | "r2";
+  /** Where the consumer writes events; unset means wrangler.toml's (d1). */
+  sink?: "d1" | "r2";
   stop(): Promise<void>;
 }
 

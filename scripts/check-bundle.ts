@@ -4,10 +4,10 @@
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
-// Raised from 260/85 for the R2 archive sink's Parquet writer (hyparquet-writer + hyparquet: 60 KiB minified,
-// 18 KiB gzip; measured without it: 208/70). Only the queue handler reaches it, but a Worker is one bundle. Keeping
-// it out of the page path entirely would take a separate consumer Worker (docs/analytics.md).
-const BUDGET = { rawKiB: 300, gzipKiB: 100 };
+// Main's budget (260/85) plus the R2 archive sink's Parquet writer (hyparquet-writer + hyparquet: 60 KiB minified,
+// 18 KiB gzip, measured). Only the queue handler reaches it, but a Worker is one bundle. Keeping it out of the page
+// path entirely would take a separate consumer Worker (docs/analytics.md).
+const BUDGET = { rawKiB: 320, gzipKiB: 103 };
 const file = process.argv[2] ?? ".tmp/dist/index.js";
 const code = readFileSync(file);
 const rawKiB = code.byteLength / 1024;

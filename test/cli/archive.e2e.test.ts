@@ -110,7 +110,16 @@ describe("the demo with the R2 archive sink", () => {
       expect(left.some((event) => event.visitor === visitor)).toBe(false);
       expect(left.some((event) => event.visitor === visitors[1])).toBe(true);
 
-      const prune = await runCli(["prune", "--older-than", "1s", "--sink", "r2", "--dry-run", ...local()]);
+      const prune = await runCli([
+        "prune",
+        "--older-than",
+        "1s",
+        "--force",
+        "--sink",
+        "r2",
+        "--dry-run",
+        ...local(),
+      ]);
       expect(prune.code, prune.stderr).toBe(0);
       // Today's partition is not wholly older than a second ago: nothing goes.
       expect(prune.stdout).toMatch(/^would delete 0 archive file\(s\) in 0 partition\(s\)/);

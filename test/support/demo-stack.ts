@@ -37,7 +37,7 @@ export function useDemoStack(options: { sink?: "d1" | "r2" } = {}): DemoStack {
       ...(options.sink ? { sink: options.sink } : {}),
     });
     stack.devVarsAtStart = readFileSync(join(ROOT, ".dev.vars"), "utf8");
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await stack.demo?.stop();
     rmSync(stack.state, { recursive: true, force: true });

@@ -17,9 +17,9 @@ export const sinkArg = {
   },
 } as const;
 
-export function chosenSink(args: { sink?: string; config: string }): SinkName {
+export async function chosenSink(args: { sink?: string; config: string }): Promise<SinkName> {
   try {
-    return sinkNameOf(args.sink ?? readProjectConfig(args.config).sink);
+    return sinkNameOf(args.sink ?? (await readProjectConfig(args.config)).sink);
   } catch (error) {
     throw new CLIError((error as Error).message, EXIT.invalid);
   }

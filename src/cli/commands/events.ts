@@ -90,7 +90,8 @@ export default defineCommand({
             new Date(event.ts).toISOString(),
             event.type,
             describe(event),
-            `${event.visitor.slice(0, 8)}…`,
+            // The whole id: it is what `stylist forget` takes.
+            event.visitor,
             event.path,
             event.device ?? "",
           ]),
@@ -105,7 +106,7 @@ export default defineCommand({
         archive.close();
       }
     }
-    const sink = chosenSink(args);
+    const sink = await chosenSink(args);
     refusePipelines(sink);
     await withBackend(args, async (backend) => {
       if (sink === "r2") {

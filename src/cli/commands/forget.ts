@@ -22,7 +22,7 @@ export default defineCommand({
   async run({ args }) {
     if (!/^[0-9a-f]{32}$/.test(args.visitor))
       throw new CLIError("a visitor id is 32 hex characters", EXIT.invalid);
-    const sink = chosenSink(args);
+    const sink = await chosenSink(args);
     refusePipelines(sink);
     await withBackend(args, async (backend) => {
       if (sink === "r2") {

@@ -28,7 +28,7 @@ export default defineCommand({
     const days = Number(args.days);
     if (!Number.isInteger(days) || days < 1 || days > 365)
       throw new CLIError("--days takes 1 to 365", EXIT.invalid);
-    const sink = chosenSink(args);
+    const sink = await chosenSink(args);
     refusePipelines(sink);
     await withBackend(args, async (backend) => {
       const snapshot = await readActive(backend.rules);
