@@ -14,7 +14,9 @@ export type FaultCode =
   | "op_failed"
   | "exposure_send_failed"
   | "event_invalid"
-  | "sink_write_failed";
+  | "sink_write_failed"
+  | "autopilot_failed"
+  | "autopilot_alert_failed";
 
 function describe(error: unknown): string {
   if (error && typeof error === "object" && "issues" in error && Array.isArray(error.issues)) {

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { AutopilotSettingsSchema } from "./autopilot.ts";
 import { ConsentSchema } from "./consent.ts";
 import { GoalSchema } from "./goals.ts";
 import { CustomerSourceSchema, TaxonomyEntrySchema } from "./taxonomy.ts";
@@ -67,6 +68,9 @@ export const SettingsSchema = z
       .describe(
         "Off by default. Pages whose arms use visitor values (placeholders, product lists) are never reused.",
       ),
+    autopilot: AutopilotSettingsSchema.optional().describe(
+      "Thresholds of the scheduled autopilot (docs/autopilot.md); omitted: the defaults.",
+    ),
   })
   .strict();
 
