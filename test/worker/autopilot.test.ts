@@ -1,9 +1,4 @@
-import {
-  createExecutionContext,
-  createScheduledController,
-  env,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { createScheduledController, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AUTOPILOT_AUTHOR } from "../../src/autopilot/run.ts";
 import { history, readActive, setKilled } from "../../src/rules/versions.ts";
@@ -45,10 +40,8 @@ async function plant(arms: Record<string, number>, misses = 0, phase = 1) {
 }
 
 async function tick(webhook: string | null = HOOK) {
-  const ctx = createExecutionContext();
   const controller = createScheduledController({ scheduledTime: NOW, cron: "*/15 * * * *" });
-  await worker.scheduled(controller, { ...env, ...(webhook ? { AUTOPILOT_WEBHOOK_URL: webhook } : {}) }, ctx);
-  await waitOnExecutionContext(ctx);
+  await worker.scheduled(controller, { ...env, ...(webhook ? { AUTOPILOT_WEBHOOK_URL: webhook } : {}) });
 }
 
 let sent: { url: string; body: unknown }[];
