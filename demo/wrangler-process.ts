@@ -25,6 +25,8 @@ export interface DevWorkerOptions {
   port: number;
   originUrl: string;
   refreshSeconds: number;
+  /** Where the autopilot posts its alerts. */
+  alertsUrl?: string | undefined;
   /** Local state directory; omitted, the one plain `wrangler dev` and `npx stylist` use. */
   persistTo?: string | undefined;
   /** Every line wrangler dev and the worker print. */
@@ -68,6 +70,9 @@ export async function startDevWorker(options: DevWorkerOptions): Promise<DevWork
       "--var",
       `RULES_REFRESH_SECONDS:${options.refreshSeconds}`,
       "--show-interactive-dev-session=false",
+      // GET /__scheduled runs the autopilot's Cron Trigger now (docs/autopilot.md).
+      "--test-scheduled",
+      ...(options.alertsUrl ? ["--var", `AUTOPILOT_WEBHOOK_URL:${options.alertsUrl}`] : []),
       ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
     ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
