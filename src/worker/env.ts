@@ -18,7 +18,7 @@ export interface Env {
   COMPRESSION?: string;
   /** "1": add a Server-Timing header with Stylist's own time, so the cost shows in browser and RUM dashboards. */
   SERVER_TIMING?: string;
-  /** The autopilot's alert webhook (Slack-compatible), a secret; settings.autopilot.webhookEnv can name another. */
+  /** The autopilot's alert webhook (Slack-compatible), a secret; settings.autopilot.webhookVar can name another. */
   AUTOPILOT_WEBHOOK_URL?: string;
   RULES: KVNamespace;
   EVENTS: Queue<QueueBody>;

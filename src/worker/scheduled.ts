@@ -29,7 +29,7 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
   try {
     const active = await readActive(rules);
     if (!active) return;
-    const name = autopilotSettingsOf(active).webhookEnv;
+    const name = autopilotSettingsOf(active).webhookVar;
     const url = (env as unknown as Record<string, unknown>)[name];
     const result = await autopilotTick({
       rules,

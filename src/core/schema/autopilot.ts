@@ -70,7 +70,7 @@ export const AutopilotSettingsSchema = z
       .max(24 * 14)
       .default(24)
       .describe("How far back the drift rule looks, within the current phase."),
-    webhookEnv: z
+    webhookVar: z
       .string()
       .regex(/^[A-Z][A-Z0-9_]{0,63}$/, "an environment variable name such as AUTOPILOT_WEBHOOK_URL")
       .default("AUTOPILOT_WEBHOOK_URL")
