@@ -68,9 +68,9 @@ export function alertText(findings: readonly Finding[], paused: Snapshot | undef
     (f) =>
       `• ${f.experiment} — ${f.rule}: ${f.action === "pause" && paused ? `paused (rules version ${paused.version})` : "alert only"}. ${f.reason}`,
   );
-  const undo = paused
-    ? `\nUndo with \`stylist kill <id> --revive\` or \`stylist rollback ${paused.version - 1}\`.`
-    : "";
+  const ids = [...new Set(findings.filter((f) => f.action === "pause").map((f) => f.experiment))];
+  const revive = ids.map((id) => `\`stylist kill ${id} --revive\``).join(", ");
+  const undo = paused ? `\nUndo: ${revive} (or \`stylist rollback ${paused.version - 1}\`).` : "";
   return `Stylist autopilot:\n${lines.join("\n")}${undo}`;
 }
 
