@@ -1,6 +1,7 @@
 import { defineCommand, runCommand, runMain } from "citty";
 import { RulesError } from "../rules/versions.ts";
 import { CLIError, EXIT } from "./errors.ts";
+import { escapeTerminalOutput } from "./output.ts";
 
 const main = defineCommand({
   meta: { name: "stylist", description: "Edit, ship and inspect Stylist's edge personalisation rules" },
@@ -24,6 +25,7 @@ const main = defineCommand({
     forget: () => import("./commands/forget.ts").then((module) => module.default),
     autopilot: () => import("./commands/autopilot.ts").then((module) => module.default),
     prune: () => import("./commands/prune.ts").then((module) => module.default),
+    verify: () => import("./commands/verify.ts").then((module) => module.default),
   },
 });
 
@@ -34,6 +36,8 @@ const rawArgs = process.argv.slice(2);
 if (rawArgs.length === 0 || rawArgs.some((arg) => arg === "--help" || arg === "-h")) {
   await runMain(main, { rawArgs });
 } else {
+  escapeTerminalOutput(process.stdout);
+  escapeTerminalOutput(process.stderr);
   try {
     await runCommand(main, { rawArgs });
   } catch (error) {

@@ -7,12 +7,12 @@ import { TRAFFIC_SOURCES } from "./schema/audience.ts";
 
 /**
  * `stylist_p=<base64url(compact JSON)>.<signature>`: the profile, signed with VISITOR_SECRET under its own domain
- * ("profile.v1."), capped at MAX_COOKIE_CHARS. A profile that is tampered with, oversized, malformed or from an older
+ * ("profile.v2.") together with the visitor's id, capped at MAX_COOKIE_CHARS. A profile that is tampered with, oversized, malformed or from an older
  * format is ignored and rebuilt from this page view: never an error page.
  */
 export const PROFILE_COOKIE = "stylist_p";
 export const MAX_COOKIE_CHARS = 2_000;
-const DOMAIN = "profile.v1.";
+const DOMAIN = "profile.v2.";
 const MAX_AGE_SECONDS = 90 * 24 * 60 * 60;
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,100}$/);
@@ -87,9 +87,15 @@ function fitToCap(profile: Profile): string {
   }
 }
 
-export async function encodeProfile(profile: Profile, secret: string): Promise<string> {
+/**
+ * What is signed: the visitor's id with the payload, so one visitor's profile presented with another's `stylist_vid`
+ * (copied, or planted) does not verify, and no behavioural audience can be borrowed.
+ */
+const signed = (visitorId: string, payload: string) => `${DOMAIN}${visitorId}.${payload}`;
+
+export async function encodeProfile(profile: Profile, visitorId: string, secret: string): Promise<string> {
   const payload = fitToCap(profile);
-  return `${payload}.${await sign(DOMAIN + payload, secret)}`;
+  return `${payload}.${await sign(signed(visitorId, payload), secret)}`;
 }
 
 /**
@@ -123,12 +129,16 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export async function decodeProfile(value: string | undefined, secret: string): Promise<Profile | undefined> {
+export async function decodeProfile(
+  value: string | undefined,
+  visitorId: string,
+  secret: string,
+): Promise<Profile | undefined> {
   if (!value || value.length > MAX_COOKIE_CHARS) return undefined;
   const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/.exec(value);
   if (!match) return undefined;
   const [, payload, signature] = match as unknown as [string, string, string];
-  if (!(await verify(DOMAIN + payload, signature, secret))) return undefined;
+  if (!(await verify(signed(visitorId, payload), signature, secret))) return undefined;
   return parsePayload(payload);
 }
 
@@ -136,8 +146,8 @@ export function readProfileCookie(cookieHeader: string | null): string | undefin
   return readCookie(cookieHeader, PROFILE_COOKIE);
 }
 
-export async function profileCookie(profile: Profile, secret: string): Promise<string> {
-  return serializeCookie(PROFILE_COOKIE, await encodeProfile(profile, secret), {
+export async function profileCookie(profile: Profile, visitorId: string, secret: string): Promise<string> {
+  return serializeCookie(PROFILE_COOKIE, await encodeProfile(profile, visitorId, secret), {
     maxAgeSeconds: MAX_AGE_SECONDS,
   });
 }

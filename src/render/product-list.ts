@@ -1,5 +1,6 @@
 import { escapeHtml } from "../core/escape.ts";
 import type { CatalogueProduct } from "../core/schema/catalogue.ts";
+import { isHttpsUrl, isSameSitePath } from "../core/url-safety.ts";
 
 const formats = new Map<string, Intl.NumberFormat>();
 
@@ -20,10 +21,13 @@ export function productListHtml(
   products: readonly CatalogueProduct[],
 ): string {
   const items = products
+    // The catalogue schema already refuses off-site links; a catalogue written to KV around it still links nowhere else.
+    .filter((product) => isSameSitePath(product.url))
     .map((product) => {
-      const image = product.image
-        ? `<img src="${escapeHtml(product.image)}" alt="" width="120" height="120" loading="lazy" decoding="async">`
-        : "";
+      const image =
+        product.image && (isSameSitePath(product.image) || isHttpsUrl(product.image))
+          ? `<img src="${escapeHtml(product.image)}" alt="" width="120" height="120" loading="lazy" decoding="async">`
+          : "";
       return `<li><a href="${escapeHtml(product.url)}">${image}<span class="stylist-product-name">${escapeHtml(product.name)}</span><span class="stylist-product-price">${escapeHtml(price(product.price, product.currency))}</span></a></li>`;
     })
     .join("");

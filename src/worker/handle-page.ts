@@ -1,6 +1,6 @@
 import { urlGoalConversions } from "../core/conversions.ts";
 import { identityCookie } from "../core/identity.ts";
-import { sharedFreshnessSeconds } from "../core/page-cacheability.ts";
+import { mayShareAcrossVisitors, sharedFreshnessSeconds } from "../core/page-cacheability.ts";
 import { previewCookie } from "../core/preview.ts";
 import { profileCookie } from "../core/profile-cookie.ts";
 import { NO_RENDER_DATA } from "../core/render-data.ts";
@@ -11,7 +11,7 @@ import { fetchOrigin, isPersonalisable, OriginTimeout, rewriteOriginRedirect } f
 import { cachedPage, mayHaveCachedPage, pageCacheKey } from "./page-cache.ts";
 import { type PreparedPageView, preparePageView } from "./page-view.ts";
 import { keepWhileStreaming, NOTHING_RENDERED, personalise, personaliseFromCache } from "./personalise.ts";
-import { markPrivate } from "./response-headers.ts";
+import { dropTargetedCacheFields, markPrivate } from "./response-headers.ts";
 
 /**
  * How long a page may wait for identity and rules once the origin has answered. KV normally answers from the isolate
@@ -45,7 +45,9 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   if (!candidate) return requestOrigin(request, env);
   const started = performance.now();
   const url = new URL(request.url);
-  let originPending = mayHaveCachedPage(url) ? undefined : requestOrigin(request, env);
+  // A request with credentials is never served a kept page, so it need not wait for the rules to find that out.
+  let originPending =
+    mayHaveCachedPage(url) && !request.headers.has("authorization") ? undefined : requestOrigin(request, env);
   let preparedSettled = false;
   const prepared = preparePageView(request, env, ctx)
     .catch((error) => {
@@ -61,12 +63,13 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   ctx.waitUntil(prepared);
   if (!originPending) {
     const ready = await withinBudget(prepared, () => preparedSettled, PREPARE_BUDGET_MS);
-    const page = ready && !ready.gate ? keptPageFor(ready, url) : undefined;
+    const page = ready && !ready.gate ? keptPageFor(request, ready, url) : undefined;
     if (ready && !ready.gate && page) {
       try {
         const response = personaliseFromCache(logOf(ready, env, ctx), page);
-        response.headers.set("x-stylist-cache", "hit");
-        if (env.SERVER_TIMING === "1") {
+        if (diagnostics(env)) {
+          // Whether someone else fetched this URL lately is nobody's business but the operator's.
+          response.headers.set("x-stylist-cache", "hit");
           response.headers.append(
             "server-timing",
             `stylist;desc="kept page, no origin request";dur=${(performance.now() - started).toFixed(1)}`,
@@ -102,8 +105,8 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
       (keepAs
         ? keepWhileStreaming(new Response(origin.body, origin), Promise.resolve(NOTHING_RENDERED), keepAs)
         : new Response(origin.body, origin));
-    if (keepAs) response.headers.set("x-stylist-cache", "miss");
-    if (env.SERVER_TIMING === "1") {
+    if (keepAs && diagnostics(env)) response.headers.set("x-stylist-cache", "miss");
+    if (diagnostics(env)) {
       // Workers' clocks advance only across I/O, so these are I/O waits (KV, the origin), not CPU time.
       response.headers.append(
         "server-timing",
@@ -132,15 +135,31 @@ function logOf(ready: PreparedPageView, env: Env, ctx: Pick<ExecutionContext, "w
   };
 }
 
-/** The kept rendering of this visitor's arms on this URL, if there is one; never for a preview. */
-function keptPageFor(ready: PreparedPageView, url: URL) {
-  const key = ready.preview ? undefined : pageCacheKey(ready.rules, url, ready.decisions);
+/** SERVER_TIMING = "1" switches on the headers that tell how a page was served (Server-Timing, X-Stylist-Cache). */
+function diagnostics(env: Env): boolean {
+  return env.SERVER_TIMING === "1";
+}
+
+/** Whether this request's page may come from, or go into, the page cache shared by every visitor. */
+function shareable(request: Request, url: URL, ready: PreparedPageView): boolean {
+  return (
+    !ready.preview &&
+    mayShareAcrossVisitors(request.headers, url.pathname, {
+      ignoreCookiesOn: ready.rules.pageCache.ignoreCookiesOn,
+      consentCookie: ready.rules.consent.cookie,
+    })
+  );
+}
+
+/** The kept rendering of this visitor's arms on this URL, if there is one; never for a preview or a private request. */
+function keptPageFor(request: Request, ready: PreparedPageView, url: URL) {
+  const key = shareable(request, url, ready) ? pageCacheKey(ready.rules, url, ready.decisions) : undefined;
   return key ? cachedPage(key, ready.now) : undefined;
 }
 
 /** Where this rendering may be kept for other visitors: never a preview, and only what the origin allows sharing. */
 function keepingOf(request: Request, origin: Response, url: URL, ready: PreparedPageView) {
-  if (ready.preview) return undefined;
+  if (!shareable(request, url, ready)) return undefined;
   const key = pageCacheKey(ready.rules, url, ready.decisions);
   if (!key) return undefined;
   const fresh = sharedFreshnessSeconds(origin.headers, request.headers);
@@ -157,6 +176,7 @@ async function withVisitorCookies(response: Response, ready: PreparedPageView, e
   if (ready.preview) {
     // A preview is one person's view: never cached, never logged, never mixed into their visitor cookie.
     response.headers.set("cache-control", "private, no-store");
+    dropTargetedCacheFields(response.headers);
     if (ready.previewToken.fromLink && ready.previewToken.token) {
       response.headers.append(
         "set-cookie",
@@ -169,7 +189,10 @@ async function withVisitorCookies(response: Response, ready: PreparedPageView, e
     response.headers.append("set-cookie", await identityCookie(ready.identity, env.VISITOR_SECRET));
   }
   if (ready.profile)
-    response.headers.append("set-cookie", await profileCookie(ready.profile, env.VISITOR_SECRET));
+    response.headers.append(
+      "set-cookie",
+      await profileCookie(ready.profile, ready.identity.id, env.VISITOR_SECRET),
+    );
   if (ready.identity.minted || ready.profile) markPrivate(response.headers);
   return response;
 }

@@ -42,6 +42,13 @@ export async function fetchOrigin(request: Request, originUrl: string): Promise<
   if (target.origin !== new URL(originUrl).origin)
     throw new Error("refused: the origin URL left the storefront");
   const headers = new Headers(request.headers);
+  // A GET or HEAD has no body to send (fetch refuses one, which used to make a 502 and a false origin_unreachable);
+  // whatever a client sent with one is dropped, with the headers that described it.
+  const bodiless = request.method === "GET" || request.method === "HEAD";
+  if (bodiless) {
+    headers.delete("content-length");
+    headers.delete("transfer-encoding");
+  }
   headers.set("x-forwarded-host", incoming.host);
   headers.set("x-forwarded-proto", incoming.protocol.replace(":", ""));
   const cookies = headers.get("cookie");
@@ -56,7 +63,7 @@ export async function fetchOrigin(request: Request, originUrl: string): Promise<
     return await fetch(target, {
       method: request.method,
       headers,
-      body: request.body,
+      body: bodiless ? null : request.body,
       redirect: "manual",
       signal: abort.signal,
     });

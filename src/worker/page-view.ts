@@ -54,7 +54,9 @@ export async function preparePageView(request: Request, env: Env, ctx: Pick<Exec
     const anonymous = buildVisitorContext(request, identity, cf, now);
     return { gate, context: anonymous, rules, decisions: decideRolledOut(anonymous, rules) } as const;
   }
-  const previous = identity.minted ? undefined : await decodeProfile(readProfileCookie(cookies), secret);
+  const previous = identity.minted
+    ? undefined
+    : await decodeProfile(readProfileCookie(cookies), identity.id, secret);
   const geo = cf;
   const base = buildVisitorContext(request, identity, geo, now);
   const catalogue = needsCatalogue(rules, base.path) ? await loadCatalogue(env, now) : EMPTY_CATALOGUE;
@@ -62,6 +64,11 @@ export async function preparePageView(request: Request, env: Env, ctx: Pick<Exec
     rules.customer,
     request.headers,
     env as unknown as Record<string, unknown>,
+    {
+      // A new id was never seen by the shop, so nothing it signed can be for this visitor.
+      id: identity.minted ? undefined : identity.id,
+      now,
+    },
   );
   const { view, observed, context, render } = visitPage({ base, previous, rules, catalogue, customer, now });
   const decisions = decide(context, rules, preview ? { preview: preview.arms } : {});

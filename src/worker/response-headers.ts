@@ -1,3 +1,14 @@
+import { TARGETED_CACHE_FIELDS } from "../core/page-cacheability.ts";
+
+/**
+ * A CDN in front of Stylist obeys CDN-Cache-Control, Cloudflare-CDN-Cache-Control or Surrogate-Control before
+ * Cache-Control (RFC 9213): the origin's `public` in one of them would let it store one visitor's arm. Every
+ * response that is one visitor's loses them.
+ */
+export function dropTargetedCacheFields(headers: Headers): void {
+  for (const field of TARGETED_CACHE_FIELDS) headers.delete(field);
+}
+
 /**
  * Headers for a page Stylist personalised. The body length changes, so Content-Length goes. Validators go too: a
  * revalidation would pass the origin's 304 through and keep the browser on an arm after a kill or rollback.
@@ -10,6 +21,7 @@ export function markPersonalised(headers: Headers): void {
   headers.delete("last-modified");
   const noStore = /\bno-store\b/i.test(headers.get("cache-control") ?? "");
   headers.set("cache-control", noStore ? "private, no-store" : "private, no-cache");
+  dropTargetedCacheFields(headers);
 }
 
 /** A response that sets a visitor cookie must never be stored by a shared cache either. */
@@ -18,4 +30,5 @@ export function markPrivate(headers: Headers): void {
   if (!current || /\bpublic\b|s-maxage/i.test(current) || !/\b(private|no-store)\b/i.test(current)) {
     headers.set("cache-control", "private, no-cache");
   }
+  dropTargetedCacheFields(headers);
 }

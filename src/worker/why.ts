@@ -9,6 +9,7 @@ import { compilePagePattern } from "../core/page-pattern.ts";
 import { behaviourOf, type Profile } from "../core/profile.ts";
 import { decodeProfile, PROFILE_COOKIE, readProfileCookie } from "../core/profile-cookie.ts";
 import { buildVisitorContext, type GeoHints, withProfile } from "../core/request-context.ts";
+import { requestSite } from "../core/same-origin.ts";
 import { OBJECTION_COOKIE } from "../core/schema/consent.ts";
 import type { Env } from "./env.ts";
 import { loadRules } from "./rules.ts";
@@ -52,7 +53,7 @@ async function explain(c: WhyContext) {
       gate: gate ?? null,
     };
   }
-  const profile = await decodeProfile(readProfileCookie(cookies), secret);
+  const profile = await decodeProfile(readProfileCookie(cookies), identity.id, secret);
   const geo = (request as Request & { cf?: GeoHints }).cf;
   let context = buildVisitorContext(request, identity, geo, now);
   if (profile) {
@@ -142,9 +143,10 @@ export async function why(c: WhyContext): Promise<Response> {
 
 /** `POST /_stylist/why/object`: forget the identifier and profile on this device, and stop for good. */
 export function object(c: WhyContext): Response {
-  // A form on another site must not be able to opt a visitor out behind their back.
-  const origin = c.req.header("origin");
-  if (origin && origin !== "null" && new URL(origin).host !== new URL(c.req.url).host) {
+  // A form on another site (or in a sandboxed frame anywhere) must not be able to opt a visitor out behind their
+  // back and wipe their ids: only this site's own page, as the browser attests, may object.
+  if (requestSite(c.req.raw.headers, c.req.url) !== "same-origin") {
+    c.header("cache-control", "no-store");
     return c.text("Objections are accepted from this site's own page: /_stylist/why", 403);
   }
   const expire = (name: string) => serializeCookie(name, "", { maxAgeSeconds: 0 });

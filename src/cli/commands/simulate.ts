@@ -23,6 +23,7 @@ import { printJson, table } from "../output.ts";
 import { readProjectConfig } from "../project.ts";
 import { findVisitorSecret } from "../secret.ts";
 import { buildProfile, parseViewed, profileFromFile } from "../simulate/profile-flags.ts";
+import { hydrationWarnings } from "../verify/hydration-warnings.ts";
 import { wasmRewriterFactory } from "../wasm-rewriter.ts";
 
 const asList = (value: unknown): string[] =>
@@ -118,7 +119,8 @@ async function renderForVisitor(
   const exposures = decisions
     .filter((_, index) => outcome.matched[index] && !outcome.faulted[index])
     .map((decision) => ({ experiment: decision.compiled.experiment.id, variant: decision.arm }));
-  return { status: response.status, original, html, exposures, faults };
+  const hydration = hydrationWarnings(original, decisions);
+  return { status: response.status, original, html, exposures, faults, hydration };
 }
 
 export default defineCommand({
@@ -213,7 +215,7 @@ export default defineCommand({
     const secret = findVisitorSecret(args.secret, project.root);
     const fromCookie =
       secret && !identity.minted
-        ? await decodeProfile(readProfileCookie(request.headers.get("cookie")), secret)
+        ? await decodeProfile(readProfileCookie(request.headers.get("cookie")), identity.id, secret)
         : undefined;
     const flagged =
       args.profile || args.viewed || args.sessions || args.returning || args["basket-add"] || args.purchases;
@@ -279,6 +281,7 @@ export default defineCommand({
                 status: page.status,
                 exposures: page.exposures,
                 faults: page.faults,
+                hydration: page.hydration,
                 diff: lineDiff(page.original, page.html),
                 ...(args.full ? { html: page.html } : {}),
               },
@@ -324,6 +327,7 @@ export default defineCommand({
       `\norigin answered ${page.status}; exposures that would be logged: ${page.exposures.map((e) => `${e.experiment}/${e.variant}`).join(", ") || "none"}`,
     );
     for (const fault of page.faults) console.log(`fault: ${fault}`);
+    for (const warning of page.hydration) console.log(`warning: ${warning}`);
     if (args.full) return console.log(page.html);
     const diff = lineDiff(page.original, page.html);
     console.log(

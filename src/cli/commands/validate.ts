@@ -5,6 +5,7 @@ import { validateRuleSources } from "../../rules/validate.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { rulesDirArg } from "../load-rules.ts";
 import { printJson } from "../output.ts";
+import { pageCacheNotice } from "../page-cache-notice.ts";
 import { readRuleFiles } from "../rule-files.ts";
 
 export default defineCommand({
@@ -16,7 +17,12 @@ export default defineCommand({
   run({ args }) {
     const result = validateRuleSources(readRuleFiles(resolve(args.dir), process.cwd()));
     if (args.json) {
-      printJson({ valid: result.errors.length === 0, errors: result.errors, warnings: result.warnings });
+      printJson({
+        valid: result.errors.length === 0,
+        errors: result.errors,
+        warnings: result.warnings,
+        notices: pageCacheNotice(result.settings),
+      });
       if (result.errors.length > 0) throw new CLIError("", EXIT.invalid);
       return;
     }
@@ -32,5 +38,6 @@ export default defineCommand({
     }
     const running = result.experiments.filter((experiment) => experiment.status === "running").length;
     console.log(`ok: ${result.experiments.length} experiment(s), ${running} running`);
+    for (const line of pageCacheNotice(result.settings)) console.log(line);
   },
 });
