@@ -7,6 +7,7 @@ import { rulesDirArg } from "../load-rules.ts";
 import { printJson } from "../output.ts";
 import { pageCacheNotice } from "../page-cache-notice.ts";
 import { readRuleFiles } from "../rule-files.ts";
+import { engineSelectorProblem } from "../wasm-rewriter.ts";
 
 export default defineCommand({
   meta: {
@@ -15,7 +16,9 @@ export default defineCommand({
   },
   args: { ...rulesDirArg, json: { type: "boolean", description: "Print the result as JSON" } },
   run({ args }) {
-    const result = validateRuleSources(readRuleFiles(resolve(args.dir), process.cwd()));
+    const result = validateRuleSources(readRuleFiles(resolve(args.dir), process.cwd()), {
+      selectorEngine: engineSelectorProblem,
+    });
     if (args.json) {
       printJson({
         valid: result.errors.length === 0,
