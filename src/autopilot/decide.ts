@@ -16,7 +16,8 @@ import type { Experiment } from "../core/schema/experiment.ts";
 import type { GoalDirection } from "../core/schema/goals.ts";
 import type { Snapshot } from "../core/schema/snapshot.ts";
 import { directionsOf, type ExperimentConfig, experimentConfig } from "../report/config.ts";
-import { absoluteLiftOfProportions, confidenceSequence, sampleRatioMismatch } from "../stats/index.ts";
+import { confidenceSequence } from "../stats/sequential.ts";
+import { sampleRatioMismatch } from "../stats/srm.ts";
 
 /** One arm of the current phase: visitors by first exposure (intention to treat) and how many converted per goal. */
 export interface ArmCounts {
@@ -148,11 +149,15 @@ export function harmFindings(
         n: treatment.visitors,
         conversions: Math.min(treatment.converted[metric] ?? 0, treatment.visitors),
       };
-      const effect = absoluteLiftOfProportions(a, b);
-      if (!(effect.standardError > 0)) continue;
+      // The unpooled (Wald) difference pB − pA, as absoluteLiftOfProportions, written out: the worker's bundle
+      // then carries no Student-t or beta code it would never run.
+      const pA = a.conversions / a.n;
+      const pB = b.conversions / b.n;
+      const standardError = Math.sqrt((pA * (1 - pA)) / a.n + (pB * (1 - pB)) / b.n);
+      if (!(standardError > 0)) continue;
       const { lower, upper } = confidenceSequence({
-        estimate: effect.estimate,
-        standardError: effect.standardError,
+        estimate: pB - pA,
+        standardError,
         n: a.n + b.n,
         alpha: settings.harmAlpha,
         tuning: settings.harmTuning,

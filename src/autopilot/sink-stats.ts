@@ -8,21 +8,15 @@ import type { Snapshot } from "../core/schema/snapshot.ts";
 import type { SqlQuery } from "../report/sink-source.ts";
 import { autopilotSettingsOf, type PhaseStats, watchedExperiments } from "./decide.ts";
 
-const FIRST = `WITH first AS (
-  SELECT visitor, variant, MIN(ts) AS ts FROM events
-  WHERE type = 'exposure' AND experiment = ?1 AND phase = ?2 GROUP BY visitor
-)`;
+const FIRST =
+  "WITH first AS (SELECT visitor, variant, MIN(ts) AS ts FROM events WHERE type='exposure' AND experiment=?1 AND phase=?2 GROUP BY visitor)";
 
 const ARMS = `${FIRST} SELECT variant, COUNT(*) AS visitors FROM first GROUP BY variant`;
 
-const CONVERTED = `${FIRST}
-SELECT f.variant AS variant, c.goal AS goal, COUNT(DISTINCT f.visitor) AS converted
-FROM first f JOIN conversions c ON c.visitor = f.visitor AND c.ts >= f.ts
-WHERE c.goal IN (SELECT value FROM json_each(?3))
-GROUP BY f.variant, c.goal`;
+const CONVERTED = `${FIRST} SELECT f.variant AS variant, c.goal AS goal, COUNT(DISTINCT f.visitor) AS converted FROM first f JOIN conversions c ON c.visitor=f.visitor AND c.ts>=f.ts WHERE c.goal IN (SELECT value FROM json_each(?3)) GROUP BY f.variant, c.goal`;
 
-const WINDOW = `SELECT type, COUNT(*) AS n FROM events
-WHERE experiment = ?1 AND phase = ?2 AND ts >= ?3 GROUP BY type`;
+const WINDOW =
+  "SELECT type, COUNT(*) AS n FROM events WHERE experiment=?1 AND phase=?2 AND ts>=?3 GROUP BY type";
 
 export async function phaseStats(
   sink: SqlQuery,

@@ -11,11 +11,9 @@ const Action = z.enum(AUTOPILOT_ACTIONS);
 /** Per experiment. Omitted keys take the safe defaults: a broken split pauses, harm and drift only alert. */
 export const AutopilotPolicySchema = z
   .object({
-    srm: Action.default("pause").describe("Sample-ratio mismatch in the current phase."),
-    harm: Action.default("alert").describe(
-      "An always-valid interval shows the primary metric or a guardrail moved the harmful way.",
-    ),
-    drift: Action.default("alert").describe("The experiment's targets stopped rendering on decided views."),
+    srm: Action.default("pause").describe("Sample-ratio mismatch."),
+    harm: Action.default("alert").describe("Primary metric or a guardrail harmed."),
+    drift: Action.default("alert").describe("Targets stopped rendering."),
   })
   .strict();
 export type AutopilotPolicy = z.infer<typeof AutopilotPolicySchema>;
@@ -30,53 +28,41 @@ export const AutopilotSettingsSchema = z
       .min(10)
       .max(10_000_000)
       .default(1000)
-      .describe("Exposed visitors the current phase needs before the SRM and harm rules judge it."),
-    srmP: z
-      .number()
-      .gt(0)
-      .max(0.05)
-      .default(0.001)
-      .describe("The SRM rule fires below this chi-square p-value."),
-    harmAlpha: z
-      .number()
-      .gt(0)
-      .max(0.2)
-      .default(0.05)
-      .describe("Two-sided level of the always-valid interval per arm and metric."),
+      .describe("Visitors the phase needs before SRM and harm are judged."),
+    srmP: z.number().gt(0).max(0.05).default(0.001).describe("SRM fires below this p-value."),
+    harmAlpha: z.number().gt(0).max(0.2).default(0.05).describe("Level of the always-valid harm interval."),
     harmTuning: z
       .number()
       .int()
       .min(100)
       .max(10_000_000)
       .default(5000)
-      .describe("N*, the visitors where the always-valid interval is tightest; keep it fixed."),
+      .describe("N* of the always-valid interval."),
     driftShare: z
       .number()
       .gt(0)
       .max(1)
       .default(0.5)
-      .describe("The drift rule fires when targets were missing from more than this share of decided views."),
+      .describe("Drift fires above this share of views missing targets."),
     driftMinViews: z
       .number()
       .int()
       .min(20)
       .max(10_000_000)
       .default(400)
-      .describe("Decided views (estimated) the drift window needs before the drift rule judges it."),
+      .describe("Views the drift window needs."),
     driftWindowHours: z
       .number()
       .int()
       .min(1)
       .max(24 * 14)
       .default(24)
-      .describe("How far back the drift rule looks, within the current phase."),
+      .describe("Drift window, within the phase."),
     webhookVar: z
       .string()
       .regex(/^[A-Z][A-Z0-9_]{0,63}$/, "an environment variable name such as AUTOPILOT_WEBHOOK_URL")
       .default("AUTOPILOT_WEBHOOK_URL")
-      .describe(
-        "The worker secret holding the alert webhook URL (Slack-compatible: POST {text}). Unset: no alerts are sent.",
-      ),
+      .describe("Worker secret holding the alert webhook URL (Slack-compatible)."),
   })
   .strict();
 export type AutopilotSettings = z.infer<typeof AutopilotSettingsSchema>;

@@ -96,9 +96,7 @@ export const ExperimentSchema = z
         guardrails: z.array(MetricName).max(10).default([]),
       })
       .strict(),
-    autopilot: AutopilotPolicySchema.optional().describe(
-      'What the scheduled autopilot does per rule: "pause", "alert" or "off". Omitted: srm pause, harm and drift alert.',
-    ),
+    autopilot: AutopilotPolicySchema.optional().describe("Scheduled autopilot per rule (docs/autopilot.md)."),
   })
   .strict()
   .superRefine(checkExperiment);

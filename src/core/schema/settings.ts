@@ -76,9 +76,7 @@ export const SettingsSchema = z
       .describe(
         "Off by default. Pages whose arms use visitor values (placeholders, product lists) are never reused.",
       ),
-    autopilot: AutopilotSettingsSchema.optional().describe(
-      "Thresholds of the scheduled autopilot (docs/autopilot.md); omitted: the defaults.",
-    ),
+    autopilot: AutopilotSettingsSchema.optional().describe("Autopilot thresholds (docs/autopilot.md)."),
   })
   .strict();
 
