@@ -47,7 +47,8 @@ if (rawArgs.length === 0 || rawArgs.some((arg) => arg === "--help" || arg === "-
     } else if (error instanceof RulesError) {
       console.error(`stylist: ${error.message}`);
       process.exitCode = EXIT.failed;
-    } else if (error instanceof Error && "code" in error && String(error.code).startsWith("E_")) {
+    } else if (error instanceof Error && "code" in error && /^E_|^EARG$/.test(String(error.code))) {
+      // citty's own usage errors: an unknown command, a missing or invalid argument.
       console.error(`stylist: ${error.message} (see stylist --help)`);
       process.exitCode = EXIT.invalid;
     } else {

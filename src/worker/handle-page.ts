@@ -7,11 +7,18 @@ import { NO_RENDER_DATA } from "../core/render-data.ts";
 import { templateValues } from "../core/template.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
-import { fetchOrigin, isPersonalisable, OriginTimeout, rewriteOriginRedirect } from "./origin.ts";
+import {
+  fetchOrigin,
+  isNavigation,
+  isPersonalisable,
+  OriginTimeout,
+  rewriteOriginRedirect,
+  unconditional,
+} from "./origin.ts";
 import { cachedPage, mayHaveCachedPage, pageCacheKey } from "./page-cache.ts";
 import { type PreparedPageView, preparePageView } from "./page-view.ts";
 import { keepWhileStreaming, NOTHING_RENDERED, personalise, personaliseFromCache } from "./personalise.ts";
-import { dropTargetedCacheFields, markPrivate } from "./response-headers.ts";
+import { dropTargetedCacheFields, markPrivate, markRevalidate } from "./response-headers.ts";
 
 /**
  * How long a page may wait for identity and rules once the origin has answered. KV normally answers from the isolate
@@ -82,7 +89,17 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
     }
     originPending = requestOrigin(request, env);
   }
-  const origin = await originPending;
+  let origin = await originPending;
+  if (origin.status === 304 && isNavigation(request)) {
+    // A browser revalidating its copy of a page is still a page view: the profile and URL goals must see it.
+    const ready = await withinBudget(prepared, () => preparedSettled, PREPARE_BUDGET_MS);
+    if (!ready || ready.gate || ready.preview) return origin;
+    if (ready.decisions.length === 0) return notModified(request, origin, ready, env, ctx);
+    // A personalised page never carries a validator, so this copy predates an experiment now on the page: the
+    // browser must get the page itself, or it would stay on the untouched page.
+    void origin.body?.cancel();
+    origin = await requestOrigin(unconditional(request), env);
+  }
   if (!isPersonalisable(request, origin)) return origin;
   const originAt = performance.now();
   const ready = await withinBudget(prepared, () => preparedSettled, PREPARE_BUDGET_MS);
@@ -118,6 +135,25 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
     logFault("render_failed", error);
     return origin;
   }
+}
+
+/** The origin's 304 with what this page view taught: URL goals logged, the profile and identity cookies sent. */
+function notModified(
+  request: Request,
+  origin: Response,
+  ready: PreparedPageView,
+  env: Env,
+  ctx: Pick<ExecutionContext, "waitUntil">,
+): Promise<Response> {
+  // With nothing decided, personalise only sends the URL goals this view reached.
+  personalise({
+    ...logOf(ready, env, ctx),
+    request,
+    origin,
+    render: ready.render,
+    createRewriter: () => new HTMLRewriter(),
+  });
+  return withVisitorCookies(new Response(null, origin), ready, env);
 }
 
 function logOf(ready: PreparedPageView, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
@@ -193,7 +229,10 @@ async function withVisitorCookies(response: Response, ready: PreparedPageView, e
       "set-cookie",
       await profileCookie(ready.profile, ready.identity.id, env.VISITOR_SECRET),
     );
-  if (ready.identity.minted || ready.profile) markPrivate(response.headers);
+  // A page the profile or a URL goal watches must come back to the worker on every view: `no-cache` makes the
+  // browser revalidate (a cheap 304, handled above) instead of reusing its copy for the origin's max-age.
+  if (ready.watched) markRevalidate(response.headers);
+  else if (ready.identity.minted || ready.profile) markPrivate(response.headers);
   return response;
 }
 

@@ -103,3 +103,28 @@ export function isPersonalisable(request: Request, response: Response): boolean 
   const type = response.headers.get("content-type") ?? "";
   return /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(type);
 }
+
+/**
+ * A browser loading a page into a window or frame. Fetch metadata says so where sent; otherwise only a request that
+ * accepts HTML is taken for one, so revalidating a stylesheet or image never counts as a page view.
+ */
+export function isNavigation(request: Request): boolean {
+  const mode = request.headers.get("sec-fetch-mode");
+  if (mode) return mode === "navigate";
+  return /\btext\/html\b/i.test(request.headers.get("accept") ?? "");
+}
+
+const CONDITIONAL_HEADERS = [
+  "if-none-match",
+  "if-modified-since",
+  "if-match",
+  "if-unmodified-since",
+  "if-range",
+];
+
+/** The same request without its validators, so the origin answers with the page itself. */
+export function unconditional(request: Request): Request {
+  const headers = new Headers(request.headers);
+  for (const name of CONDITIONAL_HEADERS) headers.delete(name);
+  return new Request(request, { headers });
+}

@@ -5,7 +5,7 @@ import { decide, decideRolledOut } from "../core/decide.ts";
 import { gateOf } from "../core/gate.ts";
 import { assertUsableSecret, resolveIdentity } from "../core/identity.ts";
 import { visitPage } from "../core/page-visit.ts";
-import { previewTokenOf, readPreviewToken } from "../core/preview.ts";
+import { previewTokenOf, previewVisitorId, readPreviewToken } from "../core/preview.ts";
 import type { Profile } from "../core/profile.ts";
 import { decodeProfile, readProfileCookie } from "../core/profile-cookie.ts";
 import { buildVisitorContext, type GeoHints } from "../core/request-context.ts";
@@ -43,13 +43,22 @@ export async function preparePageView(request: Request, env: Env, ctx: Pick<Exec
   const secret = env.VISITOR_SECRET;
   const cookies = request.headers.get("cookie");
   const previewToken = previewTokenOf(new URL(request.url), cookies);
-  const [identity, rules, preview] = await Promise.all([
+  const [visitor, rules, preview] = await Promise.all([
     resolveIdentity(cookies, secret, now),
     loadRules(env, now, ctx),
     readPreviewToken(previewToken.token, secret, now),
   ]);
+  // A previewer with no visitor cookie gets a stand-in id from the token, never a fresh random one per reload.
+  const identity =
+    preview && visitor.minted && previewToken.token
+      ? { ...visitor, id: await previewVisitorId(previewToken.token, secret) }
+      : visitor;
   const cf = (request as Request & { cf?: GeoHints & { botManagement?: { verifiedBot?: unknown } } }).cf;
-  const gate = gateOf(request.headers, rules.consent, cf?.botManagement?.verifiedBot === true);
+  // A signed preview link is QA's sanctioned way in for headless browsers (which say HeadlessChrome and are served
+  // as bots): its holder gets no visitor cookie, no profile and no log, so no gate has anything to protect.
+  const gate = preview
+    ? undefined
+    : gateOf(request.headers, rules.consent, cf?.botManagement?.verifiedBot === true);
   if (gate) {
     const anonymous = buildVisitorContext(request, identity, cf, now);
     return { gate, context: anonymous, rules, decisions: decideRolledOut(anonymous, rules) } as const;
@@ -82,6 +91,10 @@ export async function preparePageView(request: Request, env: Env, ctx: Pick<Exec
     context,
     decisions,
     render,
+    /** The taxonomy types this page or a URL goal counts it: every view of it must reach the worker. */
+    watched:
+      view.type !== undefined ||
+      rules.urlGoals.some((goal) => goal.pages.some((page) => page.test(context.path))),
     /** Ids of the named audiences the visitor is in, carried on exposure events for breakdowns. */
     segments: () => rules.audiences.filter((entry) => entry.test(context)).map((entry) => entry.audience.id),
     /** The updated profile to send back, or undefined when nothing new was learnt (and never for a preview). */

@@ -44,7 +44,7 @@ async function explain(c: WhyContext) {
   const gate = gateOf(request.headers, rules.consent, false);
   const identity =
     secret.length >= 16 ? await decodeIdentity(readCookie(cookies, VISITOR_COOKIE), secret) : undefined;
-  if (gate === "objection" || !identity) {
+  if (gate === "objection" || gate === "bot" || !identity) {
     return {
       objected: gate === "objection",
       stored: null,
@@ -105,6 +105,16 @@ async function explain(c: WhyContext) {
   };
 }
 
+/** "categories viewed: trail running (2 views), camping (1 view)": what a visitor reads, not the stored JSON. */
+export function categoriesInWords(viewed: Record<string, number>): string {
+  const entries = Object.entries(viewed);
+  if (entries.length === 0) return "no categories viewed";
+  const parts = entries.map(
+    ([category, views]) => `${category.replace(/[-_]+/g, " ")} (${views} ${views === 1 ? "view" : "views"})`,
+  );
+  return `categories viewed: ${parts.join(", ")}`;
+}
+
 const PAGE_STYLE =
   "body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}h1{font-size:1.5rem}li{margin:.3rem 0}button{font:inherit;padding:.5rem 1rem}";
 
@@ -114,23 +124,25 @@ function page(data: Awaited<ReturnType<typeof explain>>): string {
   const profile = stored?.profile;
   const body = data.objected
     ? "<p>You have objected: Stylist stores nothing about you, logs nothing and shows you the standard site.</p>"
-    : !stored
-      ? "<p>Stylist has not stored anything about you.</p>"
-      : `<h2>What we store</h2>${list([
-          `<li>A random visitor id (<code>${escapeHtml(stored.visitorId)}</code>) in a first-party cookie, first set ${escapeHtml(stored.firstVisit)}. It keeps you in the same version of each test.</li>`,
-          ...(profile
-            ? [
-                `<li>A profile cookie on your device: visit ${profile.sessions}, categories viewed ${escapeHtml(JSON.stringify(profile.categoriesViewed))}, recently viewed products ${escapeHtml(profile.recentlyViewedProducts.join(", ") || "none")}, basket adds this visit ${profile.basketAddsThisVisit}, purchases ${profile.purchases}.</li>`,
-              ]
-            : []),
-          "<li>For each test you see, an event with that id, the version, the page and your device type: never your IP address or anything you type.</li>",
-        ])}<h2>Why you see what you see</h2>${list(data.audiences.map((a) => `<li><strong>${escapeHtml(a.name)}</strong>: ${escapeHtml(a.reason)}</li>`))}<h2>Tests you are in</h2>${list(
-          data.experiences.map(
-            (e) =>
-              `<li>${escapeHtml(e.name)} (${escapeHtml(e.pages.join(", "))}): you see ${escapeHtml(e.youSee)}</li>`,
-          ),
-        )}${data.heldBack ? "<p>You are in a small comparison group that sees the site without personalisation.</p>" : ""}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
-  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Why you see this</title><style>${PAGE_STYLE}</style></head><body><h1>Personalisation on this site</h1>${body}</body></html>`;
+    : data.gate === "bot"
+      ? `<p>Your browser was treated as a bot: its user agent is on the list of crawlers and automated browsers (headless Chrome says "HeadlessChrome"). Bots see the standard site, get no cookie and are never logged.</p><p>Testing the site with an automated browser? Open a preview link (<code>npx stylist preview EXPERIMENT ARM</code>, or <code>npx stylist preview --qa</code> for the site as a visitor gets it): nothing about it is logged.</p>`
+      : !stored
+        ? "<p>Stylist has not stored anything about you.</p>"
+        : `<h2>What we store</h2>${list([
+            `<li>A random visitor id (<code>${escapeHtml(stored.visitorId)}</code>) in a first-party cookie, first set ${escapeHtml(stored.firstVisit)}. It keeps you in the same version of each test.</li>`,
+            ...(profile
+              ? [
+                  `<li>A profile cookie on your device: visit ${profile.sessions}, ${escapeHtml(categoriesInWords(profile.categoriesViewed))}, recently viewed products ${escapeHtml(profile.recentlyViewedProducts.join(", ") || "none")}, basket adds this visit ${profile.basketAddsThisVisit}, purchases ${profile.purchases}.</li>`,
+                ]
+              : []),
+            "<li>For each test you see, an event with that id, the version, the page and your device type: never your IP address or anything you type.</li>",
+          ])}<h2>Why you see what you see</h2>${list(data.audiences.map((a) => `<li><strong>${escapeHtml(a.name)}</strong>: ${escapeHtml(a.reason)}</li>`))}<h2>Tests you are in</h2>${list(
+            data.experiences.map(
+              (e) =>
+                `<li>${escapeHtml(e.name)} (${escapeHtml(e.pages.join(", "))}): you see ${escapeHtml(e.youSee)}</li>`,
+            ),
+          )}${data.heldBack ? "<p>You are in a small comparison group that sees the site without personalisation.</p>" : ""}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
+  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>Why you see this</title><style>${PAGE_STYLE}</style></head><body><h1>Personalisation on this site</h1>${body}</body></html>`;
 }
 
 /** `GET /_stylist/why`: the visitor's own view of what is stored and why; JSON with `Accept: application/json`. */

@@ -4,8 +4,9 @@ import { explainCondition } from "../../core/audience.ts";
 import { type CatalogueIndex, EMPTY_CATALOGUE, indexCatalogue } from "../../core/catalogue-index.ts";
 import { type CompiledRules, compileRules } from "../../core/compile.ts";
 import { readCookie } from "../../core/cookies.ts";
-import { type Decision, decide, type Evaluation, evaluate } from "../../core/decide.ts";
+import { type Decision, decide, decideRolledOut, type Evaluation, evaluate } from "../../core/decide.ts";
 import { planEdits } from "../../core/edit-plan.ts";
+import { type Gate, gateOf } from "../../core/gate.ts";
 import { decodeIdentity, mintIdentity, VISITOR_COOKIE, type VisitorIdentity } from "../../core/identity.ts";
 import { visitPage } from "../../core/page-visit.ts";
 import type { Profile } from "../../core/profile.ts";
@@ -19,6 +20,7 @@ import { backendArgs, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { lineDiff } from "../line-diff.ts";
 import { loadValidRules, rulesDirArg } from "../load-rules.ts";
+import { localOrigin } from "../local-ports.ts";
 import { printJson, table } from "../output.ts";
 import { readProjectConfig } from "../project.ts";
 import { findVisitorSecret } from "../secret.ts";
@@ -88,6 +90,14 @@ function describeEvaluation(evaluation: Evaluation) {
     control: decision?.control ?? null,
   };
 }
+
+const GATE_NOTES: Record<Gate, string> = {
+  bot: "treated as a bot (its User-Agent is on the isbot list; headless Chrome says HeadlessChrome): the worker serves it the origin page with rolled-out winners only, sets no cookie and logs nothing. The decisions above are what a visitor would get; QA browsers get in with a preview link (stylist preview … or stylist preview --qa).",
+  objection:
+    "this visitor objected (cookie or Sec-GPC: 1): the origin page with rolled-out winners only, no cookie, nothing logged",
+  "no-consent":
+    "consent is required and this request has none: the origin page with rolled-out winners only, no cookie, nothing logged",
+};
 
 async function renderForVisitor(
   originUrl: string,
@@ -159,7 +169,8 @@ export default defineCommand({
     ...rulesDirArg,
     origin: {
       type: "string",
-      description: "Origin to fetch the page from (default: ORIGIN_URL in wrangler.toml)",
+      description:
+        "Origin to fetch the page from (default: ORIGIN_URL in wrangler.toml, on ORIGIN_PORT if set, as npm start does)",
     },
     full: { type: "boolean", description: "Print the whole rewritten page instead of a diff" },
     "decisions-only": { type: "boolean", description: "Do not fetch the page; show decisions only" },
@@ -185,7 +196,7 @@ export default defineCommand({
     ...backendArgs,
   },
   async run({ args }) {
-    const project = readProjectConfig(args.config);
+    const project = await readProjectConfig(args.config);
     const now = Date.now();
     const request = buildRequest(args.url, asList(args.header), asList(args.cookie));
     const { identity, note } = await resolveVisitor(
@@ -255,15 +266,20 @@ export default defineCommand({
         : [],
     );
     const evaluations = evaluate(context, rules);
-    const served = decide(context, rules);
+    // The worker's gate: bots (by user agent; headless Chrome is one), objections and missing consent get only
+    // rolled-out winners, no cookie, and nothing logged.
+    const gate = gateOf(request.headers, rules.consent, false);
+    const served = gate ? decideRolledOut(context, rules) : decide(context, rules);
     const heldBack = served.some(
       (decision) => decision.compiled.experiment.id === "global-holdout" && decision.arm === "holdout",
     );
-    const originUrl = args.origin ?? project.originUrl;
+    const originUrl = args.origin ?? localOrigin(project.originUrl);
     const page =
       args["decisions-only"] || !originUrl
         ? undefined
-        : await renderForVisitor(originUrl, request, render, served);
+        : await renderForVisitor(originUrl, request, render, served).then((rendered) =>
+            gate ? { ...rendered, exposures: [] } : rendered,
+          );
     const decisions = evaluations.map(describeEvaluation);
     if (args.json) {
       return printJson({
@@ -271,6 +287,8 @@ export default defineCommand({
         context,
         rulesVersion: rules.version,
         programmeHoldout: heldBack,
+        /** Why the worker would serve this request no personalisation at all: bot, objection or no-consent. */
+        gate: gate ?? null,
         pageView: { type: view.type ?? null, category: view.category ?? null, product: view.product ?? null },
         audiences,
         experimentAudiences,
@@ -321,6 +339,7 @@ export default defineCommand({
         ),
       );
     }
+    if (gate) console.log(`\n${GATE_NOTES[gate]}`);
     if (heldBack) console.log("\nin the programme holdout: this visitor gets no personalisation at all");
     if (!page) return;
     console.log(
