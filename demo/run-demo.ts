@@ -11,7 +11,7 @@ import { formatProblem } from "../src/rules/issues.ts";
 import { validateRuleSources } from "../src/rules/validate.ts";
 import { pushRules, readActive } from "../src/rules/versions.ts";
 import { demoCatalogue } from "./catalogue.ts";
-import { type ShopEvent, type Storefront, startStorefront } from "./storefront/server.ts";
+import { ALERTS_PATH, type ShopEvent, type Storefront, startStorefront } from "./storefront/server.ts";
 import { type DevWorker, runWrangler, startDevWorker } from "./wrangler-process.ts";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -123,6 +123,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     port: options.originPort,
     host: "127.0.0.1",
     reportEvent: shopReporter(proxyUrl, secrets.SERVER_EVENTS_SECRET as string),
+    onAlert: (text) => console.log(`[autopilot alert] ${text}`),
     customerSecret: secrets.CUSTOMER_SECRET as string,
   });
   let worker: DevWorker | undefined;
@@ -141,6 +142,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     worker = await startDevWorker({
       port: options.port,
       originUrl: storefront.url,
+      alertsUrl: `${storefront.url}${ALERTS_PATH}`,
       refreshSeconds: options.refreshSeconds ?? 2,
       persistTo: options.persistTo,
       sink: options.sink,

@@ -26,6 +26,8 @@ export interface DevWorkerOptions {
   port: number;
   originUrl: string;
   refreshSeconds: number;
+  /** Where the autopilot posts its alerts. */
+  alertsUrl?: string | undefined;
   /** Local state directory; omitted, the one plain `wrangler dev` and `npx stylist` use. */
   persistTo?: string | undefined;
   /** The SINK var (docs/analytics.md); omitted, wrangler.toml's (d1). */
@@ -72,6 +74,9 @@ export async function startDevWorker(options: DevWorkerOptions): Promise<DevWork
       `RULES_REFRESH_SECONDS:${options.refreshSeconds}`,
       "--show-interactive-dev-session=false",
       ...(options.sink ? ["--var", `SINK:${options.sink}`] : []),
+      // GET /__scheduled runs the autopilot's Cron Trigger now (docs/autopilot.md).
+      "--test-scheduled",
+      ...(options.alertsUrl ? ["--var", `AUTOPILOT_WEBHOOK_URL:${options.alertsUrl}`] : []),
       ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
     ],
     {

@@ -23,6 +23,7 @@ const main = defineCommand({
     report: () => import("./commands/report.ts").then((module) => module.default),
     plan: () => import("./commands/plan.ts").then((module) => module.default),
     forget: () => import("./commands/forget.ts").then((module) => module.default),
+    autopilot: () => import("./commands/autopilot.ts").then((module) => module.default),
     prune: () => import("./commands/prune.ts").then((module) => module.default),
     verify: () => import("./commands/verify.ts").then((module) => module.default),
     archive: () => import("./commands/archive.ts").then((module) => module.default),

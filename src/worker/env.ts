@@ -23,6 +23,8 @@ export interface Env {
    * to the PIPELINE stream). See docs/analytics.md.
    */
   SINK?: string;
+  /** The autopilot's alert webhook (Slack-compatible), a secret; settings.autopilot.webhookVar can name another. */
+  AUTOPILOT_WEBHOOK_URL?: string;
   RULES: KVNamespace;
   EVENTS: Queue<QueueBody>;
   DB: D1Database;

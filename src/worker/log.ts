@@ -15,7 +15,9 @@ export type FaultCode =
   | "exposure_send_failed"
   | "event_invalid"
   | "sink_write_failed"
-  | "sink_misconfigured";
+  | "sink_misconfigured"
+  | "autopilot_failed"
+  | "autopilot_alert_failed";
 
 function describe(error: unknown): string {
   if (error && typeof error === "object" && "issues" in error && Array.isArray(error.issues)) {

@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
+import { recentAutopilotActions } from "../../autopilot/recent.ts";
 import { type ActivityRow, reviewRules } from "../../rules/review.ts";
-import { readActive } from "../../rules/versions.ts";
+import { history, readActive } from "../../rules/versions.ts";
 import { archiveActivity } from "../archive/archive-events.ts";
 import {
   archiveOf,
@@ -16,7 +17,8 @@ import { printJson, table } from "../output.ts";
 export default defineCommand({
   meta: {
     name: "review",
-    description: "Find stale rules: overdue, ended, targets missing, no exposures, killed",
+    description:
+      "Find stale rules (overdue, ended, targets missing, no exposures, killed) and list recent autopilot actions",
   },
   args: {
     days: { type: "string", description: "Look-back window in days", default: "7" },
@@ -48,15 +50,28 @@ export default defineCommand({
               [since],
             );
       const findings = reviewRules(snapshot, activity, now, days);
-      if (args.json) return printJson({ version: snapshot.version, days, findings });
+      const autopilot = recentAutopilotActions(await history(backend.rules), now, days);
+      if (args.json) return printJson({ version: snapshot.version, days, findings, autopilot });
       if (findings.length === 0)
-        return console.log(`version ${snapshot.version}: nothing stale in the last ${days} days`);
-      console.log(
-        table(
-          ["experiment", "finding", "what to look at"],
-          findings.map((f) => [f.experiment, f.kind, f.message]),
-        ),
-      );
+        console.log(`version ${snapshot.version}: nothing stale in the last ${days} days`);
+      else
+        console.log(
+          table(
+            ["experiment", "finding", "what to look at"],
+            findings.map((f) => [f.experiment, f.kind, f.message]),
+          ),
+        );
+      if (autopilot.length > 0) {
+        console.log(
+          `\nautopilot actions in the last ${days} days (undo with \`stylist rollback\` or \`kill --revive\`):`,
+        );
+        console.log(
+          table(
+            ["version", "created", "what and why"],
+            autopilot.map((entry) => [String(entry.version), entry.createdAt, entry.message]),
+          ),
+        );
+      }
     });
   },
 });

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { ConditionSchema, PagePattern } from "./audience.ts";
+import { AutopilotPolicySchema } from "./autopilot.ts";
 import { checkExperiment } from "./experiment-checks.ts";
 import { LIMITS, OpSchema, SelectorSchema } from "./ops.ts";
 import { PlanSchema } from "./plan.ts";
@@ -95,6 +96,7 @@ export const ExperimentSchema = z
         guardrails: z.array(MetricName).max(10).default([]),
       })
       .strict(),
+    autopilot: AutopilotPolicySchema.optional().describe("Scheduled autopilot per rule (docs/autopilot.md)."),
   })
   .strict()
   .superRefine(checkExperiment);
