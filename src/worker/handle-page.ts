@@ -1,16 +1,15 @@
-import { urlGoalConversions } from "../core/conversions.ts";
 import { identityCookie } from "../core/identity.ts";
 import { sharedFreshnessSeconds } from "../core/page-cacheability.ts";
+import { reachedGoals } from "../core/page-view-events.ts";
+import { NOTHING_RENDERED } from "../core/plan-response.ts";
 import { previewCookie } from "../core/preview.ts";
 import { profileCookie } from "../core/profile-cookie.ts";
-import { NO_RENDER_DATA } from "../core/render-data.ts";
-import { templateValues } from "../core/template.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 import { fetchOrigin, isPersonalisable, OriginTimeout, rewriteOriginRedirect } from "./origin.ts";
 import { cachedPage, mayHaveCachedPage, pageCacheKey } from "./page-cache.ts";
-import { type PreparedPageView, preparePageView } from "./page-view.ts";
-import { keepWhileStreaming, NOTHING_RENDERED, personalise, personaliseFromCache } from "./personalise.ts";
+import { type GatedPageView, type PreparedPageView, preparePageView } from "./page-view.ts";
+import { keepWhileStreaming, personalise, personaliseFromCache } from "./personalise.ts";
 import { markPrivate } from "./response-headers.ts";
 
 /**
@@ -64,7 +63,7 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
     const page = ready && !ready.gate ? keptPageFor(ready, url) : undefined;
     if (ready && !ready.gate && page) {
       try {
-        const response = personaliseFromCache(logOf(ready, env, ctx), page);
+        const response = personaliseFromCache(logOf(ready, env, ctx), page, url);
         response.headers.set("x-stylist-cache", "hit");
         if (env.SERVER_TIMING === "1") {
           response.headers.append(
@@ -122,9 +121,7 @@ function logOf(ready: PreparedPageView, env: Env, ctx: Pick<ExecutionContext, "w
     context: ready.context,
     rules: ready.rules,
     decisions: ready.decisions,
-    conversions: ready.preview
-      ? []
-      : urlGoalConversions(ready.context, ready.rules, () => crypto.randomUUID()),
+    conversions: reachedGoals(ready, () => crypto.randomUUID()),
     segments: ready.segments,
     log: !ready.preview,
     env,
@@ -177,7 +174,7 @@ async function withVisitorCookies(response: Response, ready: PreparedPageView, e
 function serveGated(
   request: Request,
   origin: Response,
-  ready: Extract<Awaited<ReturnType<typeof preparePageView>>, { gate: string }>,
+  ready: GatedPageView,
   env: Env,
   ctx: Pick<ExecutionContext, "waitUntil">,
 ): Response {
@@ -191,7 +188,7 @@ function serveGated(
         rules: ready.rules,
         decisions: ready.decisions,
         conversions: [],
-        render: { ...NO_RENDER_DATA, values: templateValues(ready.context) },
+        render: ready.render,
         segments: () => [],
         log: false,
         env,
