@@ -1,15 +1,16 @@
 import type { Context } from "hono";
 import { readCookie, serializeCookie } from "../core/cookies.ts";
-import { assign } from "../core/decide.ts";
 import { escapeHtml } from "../core/escape.ts";
 import { gateOf } from "../core/gate.ts";
-import { bucket } from "../core/hash.ts";
 import { decodeIdentity, VISITOR_COOKIE } from "../core/identity.ts";
 import { compilePagePattern } from "../core/page-pattern.ts";
-import { behaviourOf, type Profile } from "../core/profile.ts";
+import { preparePageView } from "../core/prepare-page-view.ts";
+import type { Profile } from "../core/profile.ts";
 import { decodeProfile, PROFILE_COOKIE, readProfileCookie } from "../core/profile-cookie.ts";
-import { buildVisitorContext, type GeoHints, withProfile } from "../core/request-context.ts";
+import { inProgrammeHoldout } from "../core/programme-holdout.ts";
+import type { GeoHints } from "../core/request-context.ts";
 import { OBJECTION_COOKIE } from "../core/schema/consent.ts";
+import { loadCatalogue } from "./catalogue.ts";
 import type { Env } from "./env.ts";
 import { loadRules } from "./rules.ts";
 
@@ -53,42 +54,38 @@ async function explain(c: WhyContext) {
     };
   }
   const profile = await decodeProfile(readProfileCookie(cookies), secret);
+  // The worker's own page view for each path asked about: the same gate, profile, customer, holdout and arms.
   const geo = (request as Request & { cf?: GeoHints }).cf;
-  let context = buildVisitorContext(request, identity, geo, now);
-  if (profile) {
-    const today = Math.floor(now / 86_400_000);
-    context = withProfile(context, {
-      profile,
-      behaviour: behaviourOf(profile, today, false),
-      newSession: false,
+  const viewOf = (path: string) =>
+    preparePageView({
+      request: new Request(new URL(path, request.url), { headers: request.headers }),
+      geo,
+      verifiedBot: false,
+      secret,
+      secrets: c.env as unknown as Record<string, unknown>,
+      now,
+      loadRules: async () => rules,
+      loadCatalogue: () => loadCatalogue(c.env, now),
+    });
+  const here = await viewOf(new URL(request.url).pathname);
+  const audiences = (here.gate ? [] : here.rules.audiences.filter((entry) => entry.test(here.context))).map(
+    ({ audience }) => ({ id: audience.id, name: audience.name ?? audience.id, reason: audience.reason }),
+  );
+  const heldBack = inProgrammeHoldout(rules, identity.id);
+  const experiences = [];
+  for (const compiled of heldBack ? [] : rules.live) {
+    const page = compiled.experiment.pages[0] ?? "/";
+    const path = samplePath(page);
+    if (!compilePagePattern(page).test(path)) continue;
+    const decision = (await viewOf(path)).decisions.find((candidate) => candidate.compiled === compiled);
+    if (!decision) continue;
+    experiences.push({
+      experiment: compiled.experiment.id,
+      name: compiled.experiment.name ?? compiled.experiment.id,
+      pages: compiled.experiment.pages,
+      youSee: decision.control ? "the original page" : `version "${decision.variant.id}"`,
     });
   }
-  const audiences = rules.audiences
-    .filter((entry) => entry.test(context))
-    .map(({ audience }) => ({
-      id: audience.id,
-      name: audience.name ?? audience.id,
-      reason: audience.reason,
-    }));
-  const heldBack =
-    rules.holdout !== undefined && bucket(rules.holdout.seed, identity.id) < rules.holdout.share;
-  const experiences = heldBack
-    ? []
-    : rules.live.flatMap((compiled) => {
-        const page = compiled.experiment.pages[0] ?? "/";
-        const path = samplePath(page);
-        if (!compilePagePattern(page).test(path)) return [];
-        const result = assign(compiled, { ...context, path });
-        if (typeof result === "string") return [];
-        return [
-          {
-            experiment: compiled.experiment.id,
-            name: compiled.experiment.name ?? compiled.experiment.id,
-            pages: compiled.experiment.pages,
-            youSee: result.control ? "the original page" : `version "${result.variant.id}"`,
-          },
-        ];
-      });
   return {
     objected: false,
     gate: gate ?? null,
