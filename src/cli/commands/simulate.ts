@@ -31,13 +31,11 @@ import { lineDiff } from "../line-diff.ts";
 import { loadValidRules, rulesDirArg } from "../load-rules.ts";
 import { printJson, table } from "../output.ts";
 import { readProjectConfig } from "../project.ts";
+import { repeatedFlag } from "../repeated-flag.ts";
 import { findVisitorSecret } from "../secret.ts";
 import { buildProfile, parseViewed, profileFromFile } from "../simulate/profile-flags.ts";
 import { visitorRequest } from "../simulate/visitor-request.ts";
 import { wasmRewriterFactory } from "../wasm-rewriter.ts";
-
-const asList = (value: unknown): string[] =>
-  value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
 
 /**
  * One candidate experiment: where the visitor falls and why they are out. A gated view (bot, objection, no consent)
@@ -153,7 +151,7 @@ export default defineCommand({
     },
     ...backendArgs,
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const project = readProjectConfig(args.config);
     const now = Date.now();
     const { rules, catalogue } = await loadRulesAndCatalogue(args);
@@ -162,8 +160,8 @@ export default defineCommand({
     const visitor = await visitorRequest(
       {
         url: args.url,
-        headers: asList(args.header),
-        cookies: asList(args.cookie),
+        headers: repeatedFlag(rawArgs, "header"),
+        cookies: repeatedFlag(rawArgs, "cookie"),
         referrer: args.referrer,
         visitor: args.visitor,
         returning: Boolean(args.returning),
@@ -173,7 +171,7 @@ export default defineCommand({
                 {
                   ...session,
                   ...(args.profile ? profileFromFile(args.profile) : {}),
-                  ...(args.viewed ? { viewed: parseViewed(asList(args.viewed)) } : {}),
+                  ...(args.viewed ? { viewed: parseViewed(repeatedFlag(rawArgs, "viewed")) } : {}),
                   ...(args.sessions
                     ? { sessions: Number(args.sessions) }
                     : args.returning
