@@ -8,7 +8,7 @@ import { decodeProfile, profileCookie, readProfileCookie } from "../core/profile
 import { BrowserEventSchema, MAX_EVENT_BODY_BYTES, ServerEventSchema } from "../core/schema/beacon.ts";
 import type { ConversionEvent } from "../core/schema/event.ts";
 import { checkServerSignature, SIGNATURE_HEADER } from "../core/server-signature.ts";
-import { formatPath } from "../rules/issues.ts";
+import { firstIssue } from "../core/zod-issue.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 import { loadRules } from "./rules.ts";
@@ -103,8 +103,8 @@ export async function browserEvent(c: EventContext): Promise<Response> {
   if (body instanceof Response) return body;
   const parsed = BrowserEventSchema.safeParse(body.json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refuse(c, 400, issue?.message ?? "invalid event", formatPath(issue?.path ?? []));
+    const issue = firstIssue(parsed.error);
+    return refuse(c, 400, issue.message, issue.path);
   }
   // A bot or a visitor who objected is answered as if recorded, and nothing is kept.
   if (gateOf(c.req.raw.headers, (await loadRules(c.env, Date.now())).consent, false))
@@ -163,8 +163,8 @@ export async function serverEvent(c: EventContext): Promise<Response> {
     return refuse(c, 401, `signature ${check}: see docs/events.md for the ${SIGNATURE_HEADER} header`);
   const parsed = ServerEventSchema.safeParse(body.json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refuse(c, 400, issue?.message ?? "invalid event", formatPath(issue?.path ?? []));
+    const issue = firstIssue(parsed.error);
+    return refuse(c, 400, issue.message, issue.path);
   }
   const { id, visitor, goal, value, currency, orderId, ts, path } = parsed.data;
   return accept(c, {
