@@ -1,5 +1,5 @@
 import { readCookie, safeDecode } from "./cookies.ts";
-import { verify } from "./hmac.ts";
+import { usableSecret, verify } from "./hmac.ts";
 import type { CustomerSource } from "./schema/taxonomy.ts";
 
 export interface CustomerStatus {
@@ -26,9 +26,9 @@ export async function readCustomer(
   if (!raw || raw.length > 200) return NONE;
   let value = safeDecode(raw).trim();
   if (source.secretVar) {
-    const secret = secrets[source.secretVar];
+    const secret = usableSecret(secrets[source.secretVar]);
     const dot = value.lastIndexOf(".");
-    if (typeof secret !== "string" || secret.length < 16 || dot < 1) return NONE;
+    if (!secret || dot < 1) return NONE;
     if (!(await verify(`customer.v1.${value.slice(0, dot)}`, value.slice(dot + 1), secret))) return NONE;
     value = value.slice(0, dot);
   }

@@ -20,12 +20,6 @@ export interface VisitorIdentity {
   minted: boolean;
 }
 
-export function assertUsableSecret(secret: string | undefined): asserts secret is string {
-  if (!secret || secret.length < 16) {
-    throw new Error("VISITOR_SECRET is missing or shorter than 16 characters");
-  }
-}
-
 export async function encodeIdentity(identity: VisitorIdentity, secret: string): Promise<string> {
   const payload = `${FORMAT}.${identity.id}.${identity.firstSeen}`;
   return `${payload}.${await sign(payload, secret)}`;

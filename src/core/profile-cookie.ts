@@ -1,9 +1,9 @@
 import * as z from "zod";
 import { createBoundedCache } from "./bounded-cache.ts";
 import { readCookie, serializeCookie } from "./cookies.ts";
-import { base64url, fromBase64url, sign, verify } from "./hmac.ts";
 import type { Profile } from "./profile.ts";
 import { TRAFFIC_SOURCES } from "./schema/audience.ts";
+import { decodePayload, encodePayload, openEnvelope, seal } from "./signed-envelope.ts";
 
 /**
  * `stylist_p=<base64url(compact JSON)>.<signature>`: the profile, signed with VISITOR_SECRET under its own domain
@@ -69,8 +69,6 @@ function expand(wire: Compact): Profile {
   };
 }
 
-const encodePayload = (wire: Compact) => base64url(new TextEncoder().encode(JSON.stringify(wire)));
-
 /** Drops the oldest signals until the cookie fits: products seen, then recent products, then categories. */
 function fitToCap(profile: Profile): string {
   let wire = compact(profile);
@@ -88,8 +86,7 @@ function fitToCap(profile: Profile): string {
 }
 
 export async function encodeProfile(profile: Profile, secret: string): Promise<string> {
-  const payload = fitToCap(profile);
-  return `${payload}.${await sign(DOMAIN + payload, secret)}`;
+  return seal(DOMAIN, fitToCap(profile), secret);
 }
 
 /**
@@ -101,16 +98,8 @@ const parsed = createBoundedCache<Profile | null>(2_000);
 function parsePayload(payload: string): Profile | undefined {
   const known = parsed.get(payload);
   if (known !== undefined) return known ?? undefined;
-  let profile: Profile | undefined;
-  try {
-    const json = new TextDecoder().decode(
-      Uint8Array.from(fromBase64url(payload), (char) => char.charCodeAt(0)),
-    );
-    const result = CompactSchema.safeParse(JSON.parse(json));
-    profile = result.success ? deepFreeze(expand(result.data)) : undefined;
-  } catch {
-    profile = undefined;
-  }
+  const result = CompactSchema.safeParse(decodePayload(payload));
+  const profile = result.success ? deepFreeze(expand(result.data)) : undefined;
   parsed.set(payload, profile ?? null);
   return profile;
 }
@@ -124,12 +113,8 @@ function deepFreeze<T>(value: T): T {
 }
 
 export async function decodeProfile(value: string | undefined, secret: string): Promise<Profile | undefined> {
-  if (!value || value.length > MAX_COOKIE_CHARS) return undefined;
-  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/.exec(value);
-  if (!match) return undefined;
-  const [, payload, signature] = match as unknown as [string, string, string];
-  if (!(await verify(DOMAIN + payload, signature, secret))) return undefined;
-  return parsePayload(payload);
+  const payload = await openEnvelope(value, DOMAIN, secret, MAX_COOKIE_CHARS);
+  return payload === undefined ? undefined : parsePayload(payload);
 }
 
 export function readProfileCookie(cookieHeader: string | null): string | undefined {

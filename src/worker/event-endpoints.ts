@@ -9,6 +9,7 @@ import { BrowserEventSchema, MAX_EVENT_BODY_BYTES, ServerEventSchema } from "../
 import type { ConversionEvent } from "../core/schema/event.ts";
 import { checkServerSignature, SIGNATURE_HEADER } from "../core/server-signature.ts";
 import { firstIssue } from "../core/zod-issue.ts";
+import { configOf } from "./config.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 import { loadRules } from "./rules.ts";
@@ -109,11 +110,11 @@ export async function browserEvent(c: EventContext): Promise<Response> {
   // A bot or a visitor who objected is answered as if recorded, and nothing is kept.
   if (gateOf(c.req.raw.headers, (await loadRules(c.env, Date.now())).consent, false))
     return c.body(null, 204);
-  const secret = c.env.VISITOR_SECRET;
+  const secret = configOf(c.env).visitorSecret;
   const identity = secret
     ? await decodeIdentity(readCookie(c.req.header("cookie") ?? null, VISITOR_COOKIE), secret)
     : undefined;
-  if (!identity)
+  if (!secret || !identity)
     return refuse(c, 400, "no valid visitor cookie: events come from pages served through Stylist");
   const request = c.req.raw as Request & { cf?: { country?: unknown } };
   const country =
@@ -122,7 +123,7 @@ export async function browserEvent(c: EventContext): Promise<Response> {
       : undefined;
   const { id, goal, value, currency, orderId } = parsed.data;
   // The visitor's own profile learns of basket adds and purchases, for behavioural audiences on later pages.
-  const profile = await decodeProfile(readProfileCookie(c.req.header("cookie") ?? null), secret as string);
+  const profile = await decodeProfile(readProfileCookie(c.req.header("cookie") ?? null), secret);
   const updated = profile
     ? await profileCookie(observeEvent(profile, goal, Date.now()), secret as string)
     : undefined;
@@ -148,9 +149,8 @@ export async function browserEvent(c: EventContext): Promise<Response> {
 
 /** `POST /_stylist/event/server`: a conversion from the shop's backend, signed with SERVER_EVENTS_SECRET. */
 export async function serverEvent(c: EventContext): Promise<Response> {
-  const secret = c.env.SERVER_EVENTS_SECRET;
-  if (!secret || secret.length < 16)
-    return refuse(c, 503, "server events are not configured (SERVER_EVENTS_SECRET)");
+  const secret = configOf(c.env).serverEventsSecret;
+  if (!secret) return refuse(c, 503, "server events are not configured (SERVER_EVENTS_SECRET)");
   const body = await parseBody(c);
   if (body instanceof Response) return body;
   const check = await checkServerSignature(

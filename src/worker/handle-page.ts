@@ -4,6 +4,7 @@ import { reachedGoals } from "../core/page-view-events.ts";
 import { NOTHING_RENDERED } from "../core/plan-response.ts";
 import { previewCookie } from "../core/preview.ts";
 import { profileCookie } from "../core/profile-cookie.ts";
+import { configOf, SecretMissing } from "./config.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 import { fetchOrigin, isPersonalisable, OriginTimeout, rewriteOriginRedirect } from "./origin.ts";
@@ -11,6 +12,7 @@ import { cachedPage, mayHaveCachedPage, pageCacheKey } from "./page-cache.ts";
 import { type GatedPageView, type PreparedPageView, preparePageView } from "./page-view.ts";
 import { keepWhileStreaming, personalise, personaliseFromCache } from "./personalise.ts";
 import { markPrivate } from "./response-headers.ts";
+import { settleWithin } from "./settle-within.ts";
 
 /**
  * How long a page may wait for identity and rules once the origin has answered. KV normally answers from the isolate
@@ -48,10 +50,7 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   let preparedSettled = false;
   const prepared = preparePageView(request, env, ctx)
     .catch((error) => {
-      logFault(
-        error instanceof Error && /VISITOR_SECRET/.test(error.message) ? "secret_missing" : "decide_failed",
-        error,
-      );
+      logFault(error instanceof SecretMissing ? "secret_missing" : "decide_failed", error);
       return undefined;
     })
     .finally(() => {
@@ -65,7 +64,7 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
       try {
         const response = personaliseFromCache(logOf(ready, env, ctx), page, url);
         response.headers.set("x-stylist-cache", "hit");
-        if (env.SERVER_TIMING === "1") {
+        if (configOf(env).serverTiming) {
           response.headers.append(
             "server-timing",
             `stylist;desc="kept page, no origin request";dur=${(performance.now() - started).toFixed(1)}`,
@@ -102,7 +101,7 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
         ? keepWhileStreaming(new Response(origin.body, origin), Promise.resolve(NOTHING_RENDERED), keepAs)
         : new Response(origin.body, origin));
     if (keepAs) response.headers.set("x-stylist-cache", "miss");
-    if (env.SERVER_TIMING === "1") {
+    if (configOf(env).serverTiming) {
       // Workers' clocks advance only across I/O, so these are I/O waits (KV, the origin), not CPU time.
       response.headers.append(
         "server-timing",
@@ -162,11 +161,13 @@ async function withVisitorCookies(response: Response, ready: PreparedPageView, e
     }
     return response;
   }
+  // preparePageView refuses to run without a usable secret, so a prepared view always has one.
+  const secret = configOf(env).visitorSecret;
+  if (!secret) return response;
   if (ready.identity.minted) {
-    response.headers.append("set-cookie", await identityCookie(ready.identity, env.VISITOR_SECRET));
+    response.headers.append("set-cookie", await identityCookie(ready.identity, secret));
   }
-  if (ready.profile)
-    response.headers.append("set-cookie", await profileCookie(ready.profile, env.VISITOR_SECRET));
+  if (ready.profile) response.headers.append("set-cookie", await profileCookie(ready.profile, secret));
   if (ready.identity.minted || ready.profile) markPrivate(response.headers);
   return response;
 }
@@ -206,17 +207,11 @@ function serveGated(
 function withinBudget<T>(promise: Promise<T>, settled: () => boolean, ms: number): Promise<T | undefined> {
   // Preparing normally finishes long before the origin answers: then no timer is needed at all.
   if (settled()) return promise;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => {
-      logFault(
-        "prepare_timeout",
-        new Error(`identity, rules and decisions took over ${ms} ms after the origin answered`),
-      );
-      resolve(undefined);
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    if (timer !== null) clearTimeout(timer);
+  return settleWithin(promise, ms, () => {
+    logFault(
+      "prepare_timeout",
+      new Error(`identity, rules and decisions took over ${ms} ms after the origin answered`),
+    );
+    return undefined;
   });
 }

@@ -1,7 +1,7 @@
-import { assertUsableSecret } from "../core/identity.ts";
 import { preparePageView as prepare } from "../core/prepare-page-view.ts";
 import type { GeoHints } from "../core/request-context.ts";
 import { loadCatalogue } from "./catalogue.ts";
+import { configOf, SecretMissing } from "./config.ts";
 import type { Env } from "./env.ts";
 import { loadRules } from "./rules.ts";
 
@@ -10,13 +10,14 @@ export type { GatedPageView, PreparedPageView } from "../core/prepare-page-view.
 /** The worker's I/O around the core's page view: the secret, `request.cf`, and rules and catalogue from KV. */
 export async function preparePageView(request: Request, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
   const now = Date.now();
-  assertUsableSecret(env.VISITOR_SECRET);
+  const config = configOf(env);
+  if (!config.visitorSecret) throw new SecretMissing();
   const cf = (request as Request & { cf?: GeoHints & { botManagement?: { verifiedBot?: unknown } } }).cf;
   return prepare({
     request,
     geo: cf,
     verifiedBot: cf?.botManagement?.verifiedBot === true,
-    secret: env.VISITOR_SECRET,
+    secret: config.visitorSecret,
     secrets: env as unknown as Record<string, unknown>,
     now,
     loadRules: () => loadRules(env, now, ctx),

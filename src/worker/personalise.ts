@@ -13,10 +13,12 @@ import type { RenderData } from "../core/render-data.ts";
 import { type EventPack, MAX_EVENTS_PER_MESSAGE, type StylistEvent } from "../core/schema/event.ts";
 import { renderPage } from "../render/render.ts";
 import type { RewriterFactory } from "../render/rewriter-types.ts";
+import { configOf } from "./config.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 import { type CachedPage, copyWhileStreaming, keepPage } from "./page-cache.ts";
 import { markPersonalised } from "./response-headers.ts";
+import { settleWithin } from "./settle-within.ts";
 
 export interface PersonaliseInput {
   request: Request;
@@ -45,13 +47,7 @@ export interface PersonaliseInput {
 const ABANDONED_AFTER_MS = 25_000;
 
 function settleOrAbandon(outcome: Promise<ExposureOutcome>): Promise<ExposureOutcome> {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const abandoned = new Promise<ExposureOutcome>((resolve) => {
-    timer = setTimeout(() => resolve(NOTHING_RENDERED), ABANDONED_AFTER_MS);
-  });
-  return Promise.race([outcome, abandoned]).finally(() => {
-    if (timer !== null) clearTimeout(timer);
-  });
+  return settleWithin(outcome, ABANDONED_AFTER_MS, () => NOTHING_RENDERED);
 }
 
 /** What logging a page view needs, whether it was rendered now or reused. */
@@ -121,7 +117,7 @@ export function personalise(input: PersonaliseInput): Response | undefined {
   const response = new Response(rendered.response.body, rendered.response);
   markPersonalised(response.headers);
   // The body is decoded HTML by now; without Content-Encoding the runtime sends it as it streams.
-  if (input.env.COMPRESSION === "front-line") response.headers.delete("content-encoding");
+  if (configOf(input.env).frontLineCompression) response.headers.delete("content-encoding");
   return input.keepAs ? keepWhileStreaming(response, rendered.outcome, input.keepAs) : response;
 }
 

@@ -11,6 +11,7 @@ import { inProgrammeHoldout } from "../core/programme-holdout.ts";
 import type { GeoHints } from "../core/request-context.ts";
 import { OBJECTION_COOKIE } from "../core/schema/consent.ts";
 import { loadCatalogue } from "./catalogue.ts";
+import { configOf } from "./config.ts";
 import type { Env } from "./env.ts";
 import { loadRules } from "./rules.ts";
 
@@ -37,14 +38,13 @@ function describeProfile(profile: Profile | undefined) {
 /** What Stylist knows about this visitor and why they see what they see, as data. */
 async function explain(c: WhyContext) {
   const now = Date.now();
-  const secret = c.env.VISITOR_SECRET ?? "";
+  const secret = configOf(c.env).visitorSecret;
   const request = c.req.raw;
   const cookies = request.headers.get("cookie");
   const rules = await loadRules(c.env, now);
   const gate = gateOf(request.headers, rules.consent, false);
-  const identity =
-    secret.length >= 16 ? await decodeIdentity(readCookie(cookies, VISITOR_COOKIE), secret) : undefined;
-  if (gate === "objection" || !identity) {
+  const identity = secret && (await decodeIdentity(readCookie(cookies, VISITOR_COOKIE), secret));
+  if (gate === "objection" || !secret || !identity) {
     return {
       objected: gate === "objection",
       stored: null,

@@ -1,6 +1,6 @@
 import type { CompiledRules } from "../../core/compile.ts";
 import { readCookie } from "../../core/cookies.ts";
-import { sign } from "../../core/hmac.ts";
+import { sign, usableSecret } from "../../core/hmac.ts";
 import { encodeIdentity, mintIdentity, VISITOR_COOKIE, type VisitorIdentity } from "../../core/identity.ts";
 import type { Profile } from "../../core/profile.ts";
 import { encodeProfile, PROFILE_COOKIE } from "../../core/profile-cookie.ts";
@@ -115,9 +115,7 @@ export async function visitorRequest(
       );
     let value = flags.customer;
     if (source.secretVar) {
-      const shopSecret =
-        typeof secrets[source.secretVar] === "string" ? String(secrets[source.secretVar]) : "";
-      const key = shopSecret.length >= 16 ? shopSecret : throwawaySecret();
+      const key = usableSecret(secrets[source.secretVar]) ?? throwawaySecret();
       secrets[source.secretVar] = key;
       value = `${value}.${await sign(`customer.v1.${value}`, key)}`;
     }

@@ -154,6 +154,21 @@ export function opSelector(op: Op): string | undefined {
   return op.selector;
 }
 
+/**
+ * The elements the variants edit, a style in <head> left out (every page has a head): what an experiment is
+ * exposed on, and what two experiments on one page must not both edit.
+ */
+export function editedSelectors(variants: ReadonlyArray<{ ops: readonly Op[] }>): Set<string> {
+  const selectors = new Set<string>();
+  for (const variant of variants) {
+    for (const op of variant.ops) {
+      const selector = opSelector(op);
+      if (selector && op.op !== "addStyle") selectors.add(selector);
+    }
+  }
+  return selectors;
+}
+
 function isRedirectTarget(url: string): boolean {
   if (url.startsWith("/")) return !url.startsWith("//") && !/[\\\s]/.test(url);
   try {
