@@ -10,7 +10,7 @@ import { sign, verify } from "./hmac.ts";
  */
 export const VISITOR_COOKIE = "stylist_vid";
 /** 400 days: the longest lifetime Chromium honours, and server-set, so Safari's 7-day script-cookie cap does not apply. */
-export const VISITOR_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
+const VISITOR_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
 const FORMAT = "v1";
 
 export interface VisitorIdentity {

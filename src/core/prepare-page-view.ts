@@ -101,6 +101,6 @@ export async function preparePageView(input: PageViewInput) {
   };
 }
 
-export type PageView = Awaited<ReturnType<typeof preparePageView>>;
+type PageView = Awaited<ReturnType<typeof preparePageView>>;
 export type GatedPageView = Extract<PageView, { gate: Gate }>;
 export type PreparedPageView = Exclude<PageView, { gate: Gate }>;

@@ -1,5 +1,5 @@
 import type { CompiledExperiment, CompiledRules } from "./compile.ts";
-import type { Decision } from "./decide.ts";
+import type { Decision } from "./decision.ts";
 import { bucket } from "./hash.ts";
 import { CONTROL, type Experiment, HOLDOUT } from "./schema/experiment.ts";
 import { GLOBAL_HOLDOUT, PERSONALISED } from "./schema/settings.ts";

@@ -5,7 +5,7 @@ import { applyOp } from "./apply-op.ts";
 import type { RewriterFactory } from "./rewriter-types.ts";
 
 /** What the streamed page really contained, known once the last byte has passed through. */
-export interface RenderOutcome {
+interface RenderOutcome {
   /** Per decision: did one of its exposure selectors match in the served HTML? */
   matched: boolean[];
   /** Per decision: did applying one of its ops throw? A faulted experiment is not counted. */

@@ -35,7 +35,7 @@ export interface ExperimentConfig {
   since: string | undefined;
 }
 
-export interface PhaseInfo {
+interface PhaseInfo {
   phase: number;
   since: string;
 }
@@ -78,7 +78,7 @@ function armsOf(experiment: Experiment): {
   return { arms: fallback, baseline: h > 0 ? HOLDOUT : undefined, kind: "experiment" };
 }
 
-export function experimentConfig(experiment: Experiment, phase?: PhaseInfo): ExperimentConfig {
+function experimentConfig(experiment: Experiment, phase?: PhaseInfo): ExperimentConfig {
   const { arms, baseline, kind } = armsOf(experiment);
   return {
     id: experiment.id,
@@ -99,7 +99,7 @@ export function experimentConfig(experiment: Experiment, phase?: PhaseInfo): Exp
 }
 
 /** The programme holdout, logged as experiment "global-holdout": "personalised" is compared with "holdout". */
-export function programmeConfig(
+function programmeConfig(
   settings: ProgrammeSettings | undefined,
   phase?: PhaseInfo,
 ): ExperimentConfig | undefined {
@@ -123,7 +123,7 @@ export function programmeConfig(
 }
 
 /** The one programme setting a report needs (parsed settings or a rule file's input both have it). */
-export interface ProgrammeSettings {
+interface ProgrammeSettings {
   holdout?: { share: number } | undefined;
 }
 

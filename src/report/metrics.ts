@@ -43,7 +43,7 @@ const BAD_GOAL = /bounce|exit|error|refund|return|cancel|complain|unsubscribe|ch
 
 export const lowerIsBetter = (goal: string): boolean => BAD_GOAL.test(goal);
 
-export const STATISTIC_LABELS: Record<Statistic, string> = {
+const STATISTIC_LABELS: Record<Statistic, string> = {
   rate: "conversion rate",
   revenuePerVisitor: "revenue per visitor",
   averageOrderValue: "average order value",

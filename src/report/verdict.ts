@@ -13,10 +13,10 @@ import { lowerIsBetter, metricLabel } from "./metrics.ts";
 import type { Comparison, Gate, SrmReport, Verdict } from "./model.ts";
 
 /** Used when an experiment has no plan: PlanSchema's defaults. */
-export const DEFAULT_MINIMUM_DAYS = 14;
-export const DEFAULT_MINIMUM_CONVERSIONS = 100;
+const DEFAULT_MINIMUM_DAYS = 14;
+const DEFAULT_MINIMUM_CONVERSIONS = 100;
 
-export interface GatedArm {
+interface GatedArm {
   id: string;
   visitors: number;
   conversions: number;

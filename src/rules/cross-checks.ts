@@ -19,7 +19,7 @@ function samplePath(pattern: string): string {
 }
 
 /** Two page lists overlap when some path could match both: tested on sample paths of each pattern. */
-export function pagesOverlap(a: readonly string[], b: readonly string[]): boolean {
+function pagesOverlap(a: readonly string[], b: readonly string[]): boolean {
   const matches = (patterns: readonly string[], path: string) =>
     patterns.some((p) => compilePagePattern(p).test(path));
   return (

@@ -5,11 +5,11 @@ import type { AssignmentEvent, ConversionEvent, StylistEvent } from "../core/sch
  * `OR IGNORE` on the event id — and, for conversions, on (goal, order id) — so redelivery and duplicate order reports
  * store nothing twice. Shared by the queue consumer (writes) and the CLI (reads), so both agree on every column.
  */
-export const INSERT_ASSIGNMENT = `INSERT OR IGNORE INTO events
+const INSERT_ASSIGNMENT = `INSERT OR IGNORE INTO events
   (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source, segments)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-export const INSERT_CONVERSION = `INSERT OR IGNORE INTO conversions
+const INSERT_CONVERSION = `INSERT OR IGNORE INTO conversions
   (id, ts, visitor, goal, value, currency, order_id, path, device, country, source)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 

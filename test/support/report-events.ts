@@ -2,13 +2,13 @@ import type { ConversionEvent, ExposureEvent, MissEvent } from "../../src/core/s
 import { type ExperimentInput, ExperimentSchema } from "../../src/core/schema/experiment.ts";
 
 /** Hand-written events for report tests: readable visitor names become valid ids, times are minutes from t0. */
-export const T0 = Date.UTC(2026, 0, 5, 9);
-export const MINUTE = 60_000;
+const T0 = Date.UTC(2026, 0, 5, 9);
+const MINUTE = 60_000;
 export const DAY = 86_400_000;
 
 let counter = 0;
 const uuid = () => `00000000-0000-4000-8000-${(++counter).toString(16).padStart(12, "0")}`;
-export const visitorId = (name: string) => Buffer.from(name).toString("hex").padEnd(32, "0").slice(0, 32);
+const visitorId = (name: string) => Buffer.from(name).toString("hex").padEnd(32, "0").slice(0, 32);
 
 export function exposure(
   visitor: string,

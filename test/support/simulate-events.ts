@@ -27,7 +27,7 @@ export interface Simulation {
 }
 
 /** mulberry32: a small, fast, seedable 32-bit generator; plenty for simulation. */
-export function random(seed: number): () => number {
+function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -41,7 +41,7 @@ export function random(seed: number): () => number {
 const hex = (value: number, width: number) => value.toString(16).padStart(width, "0");
 const DEVICES = ["mobile", "desktop", "tablet"] as const;
 const COUNTRIES = ["GB", "DE", "FR", "US"] as const;
-export const SIMULATION_START = Date.UTC(2026, 0, 5);
+const SIMULATION_START = Date.UTC(2026, 0, 5);
 
 function pickArm(arms: readonly SimulatedArm[], position: number): SimulatedArm {
   let rest = position;
@@ -53,9 +53,7 @@ function pickArm(arms: readonly SimulatedArm[], position: number): SimulatedArm 
 }
 
 /** Each visitor's exposure and (maybe) purchase, visitor by visitor; the purchase is 1 min to 2 h after. */
-export function* simulateVisitors(
-  sim: Simulation,
-): Generator<{ exposure: StylistEvent; purchase?: StylistEvent }> {
+function* simulateVisitors(sim: Simulation): Generator<{ exposure: StylistEvent; purchase?: StylistEvent }> {
   const next = random(sim.seed);
   const totalWeight = sim.arms.reduce((sum, arm) => sum + arm.weight, 0);
   const span = (sim.days ?? 14) * 86_400_000;

@@ -1,7 +1,7 @@
 import * as z from "zod";
 
 /** A small product catalogue in KV (`catalogue`), for product-aware ops and for a product page's category. */
-export const CatalogueProductSchema = z.strictObject({
+const CatalogueProductSchema = z.strictObject({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,100}$/),
   name: z.string().min(1).max(200),
   url: z.string().startsWith("/").max(500),

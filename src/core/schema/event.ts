@@ -27,7 +27,7 @@ const assignment = {
   segments: z.array(z.string().max(63)).max(20).optional(),
 };
 
-export const ExposureEventSchema = z
+const ExposureEventSchema = z
   .object({
     type: z.literal("exposure").describe("The experiment's target rendered in this arm."),
     ...common,
@@ -35,7 +35,7 @@ export const ExposureEventSchema = z
   })
   .strict();
 
-export const MissEventSchema = z
+const MissEventSchema = z
   .object({
     type: z.literal("miss").describe("Decided, but no target was in the page (sampled)."),
     ...common,
@@ -43,7 +43,7 @@ export const MissEventSchema = z
   })
   .strict();
 
-export const ConversionEventSchema = z
+const ConversionEventSchema = z
   .object({
     type: z.literal("conversion"),
     ...common,

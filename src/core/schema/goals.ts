@@ -18,5 +18,3 @@ export const GoalSchema = z
       ),
   })
   .strict();
-
-export type Goal = z.infer<typeof GoalSchema>;

@@ -61,14 +61,7 @@ const targeted = { selector: SelectorSchema };
 /** Attributes whose value is loaded or followed as a URL. */
 const URL_ATTRIBUTES = /^(href|src|action|formaction|srcdoc|xlink:href|poster|data|background)$/i;
 
-export const LIST_POSITIONS = [
-  "append",
-  "prepend",
-  "insertBefore",
-  "insertAfter",
-  "setHtml",
-  "replace",
-] as const;
+const LIST_POSITIONS = ["append", "prepend", "insertBefore", "insertAfter", "setHtml", "replace"] as const;
 
 /** A product list rendered at the edge: where it goes, its heading (plain text, escaped) and how many products. */
 function productList(heading: string) {
