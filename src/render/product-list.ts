@@ -1,4 +1,4 @@
-import { escapeHtml } from "../core/escape.ts";
+import { html } from "../core/html.ts";
 import type { CatalogueProduct } from "../core/schema/catalogue.ts";
 
 const formats = new Map<string, Intl.NumberFormat>();
@@ -13,19 +13,16 @@ function price(minor: number, currency: string): string {
   return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
 }
 
-/** The markup of a product list: every value from the catalogue or the profile is escaped. */
+/** The markup of a product list: every value from the catalogue or the profile is escaped by `html`. */
 export function productListHtml(
   kind: string,
   heading: string,
   products: readonly CatalogueProduct[],
 ): string {
-  const items = products
-    .map((product) => {
-      const image = product.image
-        ? `<img src="${escapeHtml(product.image)}" alt="" width="120" height="120" loading="lazy" decoding="async">`
-        : "";
-      return `<li><a href="${escapeHtml(product.url)}">${image}<span class="stylist-product-name">${escapeHtml(product.name)}</span><span class="stylist-product-price">${escapeHtml(price(product.price, product.currency))}</span></a></li>`;
-    })
-    .join("");
-  return `<section class="stylist-products" data-stylist="${escapeHtml(kind)}"><h2>${escapeHtml(heading)}</h2><ul>${items}</ul></section>`;
+  const items = products.map(
+    (product) =>
+      html`<li><a href="${product.url}">${product.image && html`<img src="${product.image}" alt="" width="120" height="120" loading="lazy" decoding="async">`}<span class="stylist-product-name">${product.name}</span><span class="stylist-product-price">${price(product.price, product.currency)}</span></a></li>`,
+  );
+  return html`<section class="stylist-products" data-stylist="${kind}"><h2>${heading}</h2><ul>${items}</ul></section>`
+    .markup;
 }

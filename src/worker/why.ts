@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { readCookie, serializeCookie } from "../core/cookies.ts";
-import { escapeHtml } from "../core/escape.ts";
 import { gateOf } from "../core/gate.ts";
+import { html, raw, type SafeHtml } from "../core/html.ts";
 import { decodeIdentity, VISITOR_COOKIE } from "../core/identity.ts";
 import { compilePagePattern } from "../core/page-pattern.ts";
 import { preparePageView } from "../core/prepare-page-view.ts";
@@ -105,28 +105,26 @@ const PAGE_STYLE =
   "body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}h1{font-size:1.5rem}li{margin:.3rem 0}button{font:inherit;padding:.5rem 1rem}";
 
 function page(data: Awaited<ReturnType<typeof explain>>): string {
-  const list = (items: string[]) => (items.length ? `<ul>${items.join("")}</ul>` : "<p>None.</p>");
+  const list = (items: SafeHtml[]) => (items.length ? html`<ul>${items}</ul>` : html`<p>None.</p>`);
   const stored = data.stored;
   const profile = stored?.profile;
   const body = data.objected
-    ? "<p>You have objected: Stylist stores nothing about you, logs nothing and shows you the standard site.</p>"
+    ? html`<p>You have objected: Stylist stores nothing about you, logs nothing and shows you the standard site.</p>`
     : !stored
-      ? "<p>Stylist has not stored anything about you.</p>"
-      : `<h2>What we store</h2>${list([
-          `<li>A random visitor id (<code>${escapeHtml(stored.visitorId)}</code>) in a first-party cookie, first set ${escapeHtml(stored.firstVisit)}. It keeps you in the same version of each test.</li>`,
+      ? html`<p>Stylist has not stored anything about you.</p>`
+      : html`<h2>What we store</h2>${list([
+          html`<li>A random visitor id (<code>${stored.visitorId}</code>) in a first-party cookie, first set ${stored.firstVisit}. It keeps you in the same version of each test.</li>`,
           ...(profile
             ? [
-                `<li>A profile cookie on your device: visit ${profile.sessions}, categories viewed ${escapeHtml(JSON.stringify(profile.categoriesViewed))}, recently viewed products ${escapeHtml(profile.recentlyViewedProducts.join(", ") || "none")}, basket adds this visit ${profile.basketAddsThisVisit}, purchases ${profile.purchases}.</li>`,
+                html`<li>A profile cookie on your device: visit ${profile.sessions}, categories viewed ${JSON.stringify(profile.categoriesViewed)}, recently viewed products ${profile.recentlyViewedProducts.join(", ") || "none"}, basket adds this visit ${profile.basketAddsThisVisit}, purchases ${profile.purchases}.</li>`,
               ]
             : []),
-          "<li>For each test you see, an event with that id, the version, the page and your device type: never your IP address or anything you type.</li>",
-        ])}<h2>Why you see what you see</h2>${list(data.audiences.map((a) => `<li><strong>${escapeHtml(a.name)}</strong>: ${escapeHtml(a.reason)}</li>`))}<h2>Tests you are in</h2>${list(
-          data.experiences.map(
-            (e) =>
-              `<li>${escapeHtml(e.name)} (${escapeHtml(e.pages.join(", "))}): you see ${escapeHtml(e.youSee)}</li>`,
-          ),
-        )}${data.heldBack ? "<p>You are in a small comparison group that sees the site without personalisation.</p>" : ""}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
-  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Why you see this</title><style>${PAGE_STYLE}</style></head><body><h1>Personalisation on this site</h1>${body}</body></html>`;
+          html`<li>For each test you see, an event with that id, the version, the page and your device type: never your IP address or anything you type.</li>`,
+        ])}<h2>Why you see what you see</h2>${list(data.audiences.map((a) => html`<li><strong>${a.name}</strong>: ${a.reason}</li>`))}<h2>Tests you are in</h2>${list(
+          data.experiences.map((e) => html`<li>${e.name} (${e.pages.join(", ")}): you see ${e.youSee}</li>`),
+        )}${data.heldBack && html`<p>You are in a small comparison group that sees the site without personalisation.</p>`}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
+  return html`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Why you see this</title><style>${raw(PAGE_STYLE)}</style></head><body><h1>Personalisation on this site</h1>${body}</body></html>`
+    .markup;
 }
 
 /** `GET /_stylist/why`: the visitor's own view of what is stored and why; JSON with `Accept: application/json`. */
