@@ -1,6 +1,7 @@
+import { CODE_ELEMENTS, RAW_TEXT_ELEMENTS } from "../core/output-contexts.ts";
 import type { RenderData } from "../core/render-data.ts";
 import type { Op } from "../core/schema/ops.ts";
-import { renderTemplate } from "../core/template.ts";
+import { hasPlaceholders, renderTemplate, UnsafeContextError } from "../core/template.ts";
 import { productListHtml } from "./product-list.ts";
 import type { RewriterElement } from "./rewriter-types.ts";
 
@@ -11,11 +12,44 @@ function classList(element: RewriterElement): string[] {
   return (element.getAttribute("class") ?? "").split(/\s+/).filter((name) => name !== "");
 }
 
+/** Ops that write inside the element they match, and whether what they write comes from outside the rule. */
+function contentWritten(op: Op): { inside: boolean; outsideData: boolean } {
+  switch (op.op) {
+    case "setText":
+      return { inside: true, outsideData: hasPlaceholders(op.value) };
+    case "setHtml":
+    case "append":
+    case "prepend":
+      return { inside: true, outsideData: hasPlaceholders(op.html) };
+    case "recentlyViewed":
+    case "moreFromCategory":
+      return { inside: ["append", "prepend", "setHtml"].includes(op.position), outsideData: true };
+    default:
+      return { inside: false, outsideData: false };
+  }
+}
+
 /**
- * Applies one op to one matched element. Placeholder values are escaped inside HTML; text ops hand raw text to
- * the rewriter with `html: false`, which escapes all of it.
+ * A script or style element's content is code, and escaping does not keep a value from running there (inside
+ * `<svg>` it does not even keep `<` out): no op writes into one. Other raw-text elements (title, textarea, noscript…)
+ * take the author's own text, but nothing from the visitor or the catalogue. The selector cannot tell which element
+ * it will match, so this is decided here, on the element itself.
+ */
+function refuseRawTextContent(element: RewriterElement, op: Op): void {
+  const tag = element.tagName.toLowerCase();
+  if (!RAW_TEXT_ELEMENTS.has(tag)) return;
+  const { inside, outsideData } = contentWritten(op);
+  if (inside && (CODE_ELEMENTS.has(tag) || outsideData)) {
+    throw new UnsafeContextError(`${op.op} into <${tag}> is refused: its content is not HTML text`);
+  }
+}
+
+/**
+ * Applies one op to one matched element. Placeholder values are encoded for where they land (template.ts); text
+ * ops hand raw text to the rewriter with `html: false`, which escapes all of it.
  */
 export function applyOp(element: RewriterElement, op: Op, data: RenderData): void {
+  refuseRawTextContent(element, op);
   const html = (source: string) => renderTemplate(source, data.values, "html");
   const text = (source: string) => renderTemplate(source, data.values, "text");
   switch (op.op) {
@@ -43,10 +77,13 @@ export function applyOp(element: RewriterElement, op: Op, data: RenderData): voi
     case "prepend":
       element.prepend(html(op.html), HTML);
       return;
-    case "setAttribute":
-      // lol-html escapes only `"` in attribute values; `&` is escaped here so a visitor's `&lt;` stays literal.
-      element.setAttribute(op.name, text(op.value).replace(/&/g, "&amp;"));
+    case "setAttribute": {
+      const target = { element: element.tagName.toLowerCase(), attribute: op.name };
+      // lol-html escapes only `"` in attribute values; `&` is escaped here so the browser reads the value literally
+      // (a visitor's `&lt;` or an author's `&#106;avascript:` stays text, exactly what validation checked).
+      element.setAttribute(op.name, renderTemplate(op.value, data.values, target).replace(/&/g, "&amp;"));
       return;
+    }
     case "removeAttribute":
       element.removeAttribute(op.name);
       return;

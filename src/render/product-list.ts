@@ -1,5 +1,6 @@
 import { html } from "../core/html.ts";
 import type { CatalogueProduct } from "../core/schema/catalogue.ts";
+import { isHttpsUrl, isSameSitePath } from "../core/url-safety.ts";
 
 const formats = new Map<string, Intl.NumberFormat>();
 
@@ -19,10 +20,16 @@ export function productListHtml(
   heading: string,
   products: readonly CatalogueProduct[],
 ): string {
-  const items = products.map(
-    (product) =>
-      html`<li><a href="${product.url}">${product.image && html`<img src="${product.image}" alt="" width="120" height="120" loading="lazy" decoding="async">`}<span class="stylist-product-name">${product.name}</span><span class="stylist-product-price">${price(product.price, product.currency)}</span></a></li>`,
-  );
+  const items = products
+    // The catalogue schema already refuses off-site links; a catalogue written to KV around it still links nowhere else.
+    .filter((product) => isSameSitePath(product.url))
+    .map((product) => {
+      const image =
+        product.image &&
+        (isSameSitePath(product.image) || isHttpsUrl(product.image)) &&
+        html`<img src="${product.image}" alt="" width="120" height="120" loading="lazy" decoding="async">`;
+      return html`<li><a href="${product.url}">${image}<span class="stylist-product-name">${product.name}</span><span class="stylist-product-price">${price(product.price, product.currency)}</span></a></li>`;
+    });
   return html`<section class="stylist-products" data-stylist="${kind}"><h2>${heading}</h2><ul>${items}</ul></section>`
     .markup;
 }

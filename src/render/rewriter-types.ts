@@ -7,6 +7,7 @@ interface ContentOptions {
 }
 
 export interface RewriterElement {
+  readonly tagName: string;
   getAttribute(name: string): string | null;
   setAttribute(name: string, value: string): unknown;
   removeAttribute(name: string): unknown;

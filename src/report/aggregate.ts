@@ -1,26 +1,30 @@
 /**
  * One streaming pass over events → per (experiment, phase, arm) sufficient statistics.
  *
- * Attribution rules (docs/report.md "Attribution"):
- * - Unit = visitor. A visitor's first exposure in an experiment phase fixes their arm; a visitor exposed to more
- *   than one arm of the same phase is a crossover, excluded from every figure and counted.
+ * Attribution rules (docs/report.md "Per-visitor rules", written so SQL can follow them):
+ * - Unit = visitor. A visitor's first exposure in an experiment phase fixes their arm (intention to treat); a
+ *   visitor exposed to more than one arm of the same phase is a crossover, counted per first arm and, by default,
+ *   kept in that arm (with `crossovers: "exclude"`, left out of every figure).
  * - A conversion counts for a phase if it is at or after the visitor's first exposure in that phase and, with a
- *   window, no later than first exposure + window (inclusive). Misses are ignored.
- * - An event id counts once; an order (goal, orderId) counts once, the first report of it winning.
+ *   window, no later than first exposure + window (inclusive). With a lookback, a conversion before the first
+ *   exposure and no earlier than first exposure − lookback feeds the CUPED covariate instead. Misses are ignored.
+ * - An event id counts once per visitor; an order (goal, orderId) counts once across all visitors, the first
+ *   report of it in the input winning — as the sink keeps the first it stored.
  *
  * Ordering contract: a conversion is attributed against the exposures already seen. Feed either a stream sorted by
  * `ts`, or every exposure before every conversion (what `stylist report` does: exposures first, then conversions,
  * each in time order). An exposure older than a conversion already seen breaks the contract and is counted in
- * `input.outOfOrder` so the report can warn.
+ * `input.outOfOrder` so the report can warn. The CUPED covariate needs exposures first (a conversion before the
+ * exposure in a time-sorted stream arrives before the visitor is known).
  *
  * Memory: O(exposed visitors × goals) — a row per visitor per phase in typed columns plus one map entry per
- * visitor — and the ids of their counted conversions for deduplication. Exposures themselves keep nothing (a
- * duplicate exposure changes nothing: same visitor, same arm, same time), nor do conversions of visitors never
- * exposed, so memory never grows with the number of events.
+ * visitor — the ids of their counted conversions, and one key per order id seen. Exposures themselves keep nothing
+ * (a duplicate exposure changes nothing: same visitor, same arm, same time). The maps grow past one V8 Map's 2²⁴
+ * entries (sharded-map.ts).
  */
 
 import type { ConversionEvent, ExposureEvent, StylistEvent } from "../core/schema/event.ts";
-import { finishSegment } from "./finalize.ts";
+import { type CrossoverRule, finishSegment } from "./finalize.ts";
 import {
   addRepeat,
   addRow,
@@ -31,6 +35,7 @@ import {
   type Segment,
   touch,
 } from "./segment.ts";
+import { ShardedMap, ShardedSet } from "./sharded-map.ts";
 import type { AggregateResult, InputCounts } from "./sums.ts";
 
 export interface AggregateOptions {
@@ -40,6 +45,15 @@ export interface AggregateOptions {
   by?: Dimension;
   /** Which experiment phases to keep; others cost nothing. Default: all. */
   include?: (experiment: string, phase: number) => boolean;
+  /** Crossovers in their first arm (default, intention to treat) or left out. */
+  crossovers?: CrossoverRule;
+  /** Winsorise per-visitor revenue at this percentile (0–1) of the visitors with revenue, all arms pooled. */
+  capPercentile?: number;
+  /** CUPED: the pre-exposure covariate is the visitor's conversions and revenue this long before first exposure. */
+  lookbackMs?: number;
+  /** Entries per Map of the visitor and order maps, and how many Maps at most (tests inject small ones). */
+  shardLimit?: number;
+  maxShards?: number;
 }
 
 export interface Aggregator {
@@ -60,8 +74,13 @@ function rowIn(refs: number | number[], at: number): number {
 export function createAggregator(options: AggregateOptions = {}): Aggregator {
   const segments: Segment[] = [];
   const segmentIndex = new Map<string, number>();
-  const visitors = new Map<string, number | number[]>();
-  const seenKeys = new Map<string, Set<string>>();
+  const shardLimit = {
+    ...(options.shardLimit === undefined ? {} : { shardLimit: options.shardLimit }),
+    ...(options.maxShards === undefined ? {} : { maxShards: options.maxShards }),
+  };
+  const visitors = new ShardedMap<number | number[]>({ what: "visitors", ...shardLimit });
+  const seenIds = new ShardedMap<Set<string>>({ what: "visitors with conversions", ...shardLimit });
+  const seenOrders = new ShardedSet({ what: "order ids", ...shardLimit });
   const input: InputCounts = {
     events: 0,
     exposures: 0,
@@ -105,25 +124,24 @@ export function createAggregator(options: AggregateOptions = {}): Aggregator {
     else refs.push(ref);
   };
 
-  /** False when the conversion was reported before (same id, or same goal and order id). */
-  const firstReport = (event: ConversionEvent): boolean => {
-    let keys = seenKeys.get(event.visitor);
-    if (!keys) {
-      keys = new Set();
-      seenKeys.set(event.visitor, keys);
+  /** False when this visitor reported the same event id before. */
+  const firstDelivery = (event: ConversionEvent): boolean => {
+    let ids = seenIds.get(event.visitor);
+    if (!ids) {
+      ids = new Set();
+      seenIds.set(event.visitor, ids);
     }
-    if (keys.has(event.id)) {
-      input.duplicateConversions++;
-      return false;
-    }
-    keys.add(event.id);
+    if (ids.has(event.id)) return false;
+    ids.add(event.id);
+    return true;
+  };
+
+  /** False when the order (goal, orderId) was reported before, by any visitor. */
+  const firstOrderReport = (event: ConversionEvent): boolean => {
     if (event.orderId === undefined) return true;
     const order = `${event.goal}\u0000${event.orderId}`;
-    if (keys.has(order)) {
-      input.duplicateOrders++;
-      return false;
-    }
-    keys.add(order);
+    if (seenOrders.has(order)) return false;
+    seenOrders.add(order);
     return true;
   };
 
@@ -132,10 +150,19 @@ export function createAggregator(options: AggregateOptions = {}): Aggregator {
     if (event.ts > latestConversion) latestConversion = event.ts;
     const refs = visitors.get(event.visitor);
     if (refs === undefined) {
+      // Its order id still counts as reported: a later report of the same order under an exposed visitor is a copy.
+      firstOrderReport(event);
       input.unattributed++;
       return;
     }
-    if (!firstReport(event)) return;
+    if (!firstDelivery(event)) {
+      input.duplicateConversions++;
+      return;
+    }
+    if (!firstOrderReport(event)) {
+      input.duplicateOrders++;
+      return;
+    }
     if (typeof refs === "number") attribute(event, refs);
     else for (const ref of refs) attribute(event, ref);
   };
@@ -145,7 +172,14 @@ export function createAggregator(options: AggregateOptions = {}): Aggregator {
     const segment = segments[Math.floor(ref / ROW_SPACE)] as Segment;
     const row = ref % ROW_SPACE;
     const since = segment.firstTs.get(row);
-    if (event.ts < since) return;
+    if (event.ts < since) {
+      if (options.lookbackMs !== undefined && event.ts >= since - options.lookbackMs) {
+        const goal = goalColumns(segment, event.goal);
+        goal.preCount.add(row, 1);
+        if (event.value !== undefined) goal.preRevenue.add(row, event.value);
+      }
+      return;
+    }
     if (options.windowMs !== undefined && event.ts > since + options.windowMs) return;
     const goal = goalColumns(segment, event.goal);
     if (Number.isNaN(goal.firstTs.get(row))) goal.firstTs.set(row, event.ts);
@@ -167,7 +201,13 @@ export function createAggregator(options: AggregateOptions = {}): Aggregator {
       else input.misses++;
     },
     finish: () => ({
-      segments: segments.map((segment) => finishSegment(segment, options.by)),
+      segments: segments.map((segment) =>
+        finishSegment(segment, {
+          by: options.by,
+          crossovers: options.crossovers,
+          capPercentile: options.capPercentile,
+        }),
+      ),
       input: { ...input },
       lastTs,
     }),

@@ -9,8 +9,10 @@ import { armFigures, currencyOf } from "./arm-figures.ts";
 import { breakdownOf } from "./breakdown.ts";
 import type { CompareOptions } from "./compare.ts";
 import { type ComparisonPlan, comparisonsOf } from "./comparisons.ts";
-import type { ArmConfig, ExperimentConfig } from "./config.ts";
+import { type ArmConfig, directionsOf, type ExperimentConfig } from "./config.ts";
+import { crossoverBalanceOf } from "./crossover-balance.ts";
 import { dailySeries } from "./daily.ts";
+import type { CrossoverRule } from "./finalize.ts";
 import { iso } from "./format.ts";
 import { metricSpecs } from "./metrics.ts";
 import { type ExperimentReport, REPORT_SCHEMA, type Report } from "./model.ts";
@@ -35,6 +37,14 @@ export interface BuildOptions {
   sequentialTuning?: number;
   alpha?: number;
   generatedAt?: Date;
+  /** The rule the aggregation used for crossovers (default first-exposure). */
+  crossovers?: CrossoverRule;
+  /** The percentile the aggregation capped revenue at, if any. */
+  capPercentile?: number;
+  /** CUPED: the lookback the aggregation collected covariates over ("28d") and its length. */
+  cuped?: { lookback: string; lookbackMs: number };
+  /** Conversions the reader skipped for a value above the schema's cap. */
+  valuesOverCap?: number;
 }
 
 interface Context {
@@ -63,6 +73,8 @@ interface Timing {
   start: number;
   fromPhase: boolean;
   elapsedDays: number;
+  /** Whole UTC days: the start's day is day 1 and the day of the latest event counts. */
+  runDays: number;
 }
 
 /** The phase start from the stored version, unless the events begin earlier (clock skew, imported events). */
@@ -76,9 +88,10 @@ function timingOf(
     config?.phase === phase && config.since !== undefined ? Date.parse(config.since) : Number.NaN;
   const fromPhase = Number.isFinite(recorded) && !(firstExposure < recorded);
   const start = fromPhase ? recorded : firstExposure;
-  const elapsedDays =
-    Number.isFinite(start) && Number.isFinite(asOf) ? Math.max(0, (asOf - start) / DAY_MS) : 0;
-  return { start, fromPhase, elapsedDays };
+  const known = Number.isFinite(start) && Number.isFinite(asOf);
+  const elapsedDays = known ? Math.max(0, (asOf - start) / DAY_MS) : 0;
+  const runDays = known ? Math.max(0, Math.floor(asOf / DAY_MS) - Math.floor(start / DAY_MS) + 1) : 0;
+  return { start, fromPhase, elapsedDays, runDays };
 }
 
 /** Who is compared with whom, on what: from the rules, or guessed from the arm names when they lack it. */
@@ -102,13 +115,16 @@ function experimentReport(
   segment: SegmentData | undefined,
   context: Context,
 ): ExperimentReport {
-  const { options, alpha } = context;
+  const { options } = context;
   const config = options.configFor(id, phase);
+  // The experiment is judged at its own plan's level: `significant`, intervals and verdict agree.
+  const alpha = config?.plan?.alpha ?? context.alpha;
   const arms: ReadonlyMap<string, ArmSums> = segment?.arms ?? new Map();
   const { roles, baseline, treatments, metrics, goals, plan } = shapeOf(config, arms);
   const currency = segment ? currencyOf(segment.currencies, "purchase") : null;
   const compareOptions: CompareOptions = {
     alpha,
+    ...(options.cuped ? { cuped: true } : {}),
     ...(options.sequential
       ? {
           sequentialTuning: options.sequentialTuning ?? DEFAULT_SEQUENTIAL_TUNING,
@@ -123,6 +139,17 @@ function experimentReport(
   const visitors = armReports.reduce((sum, arm) => sum + arm.visitors, 0);
   const timing = timingOf(config, phase, segment?.firstTs ?? Number.NaN, context.asOf);
   const srm = sampleRatioOf(config, arms);
+  const rule = options.crossovers ?? "first-exposure";
+  const crossoverBalance = crossoverBalanceOf(
+    roles
+      .filter((arm) => arms.has(arm.id))
+      .map((arm) => {
+        const crossovers = segment?.crossoversByArm.get(arm.id) ?? 0;
+        const counted = arms.get(arm.id)?.visitors ?? 0;
+        return { id: arm.id, crossovers, visitors: rule === "exclude" ? counted + crossovers : counted };
+      }),
+    rule,
+  );
   const gated = armReports.filter((arm) => arm.id === baseline || treatments.includes(arm.id));
   const verdict = verdictOf({
     hasData: visitors > 0,
@@ -133,8 +160,10 @@ function experimentReport(
     primary: comparisons.filter((c) => c.role === "primary"),
     guardrails: comparisons.filter((c) => c.role === "guardrail"),
     srm,
-    elapsedDays: timing.elapsedDays,
-    alpha: config?.plan?.alpha ?? alpha,
+    crossovers: crossoverBalance,
+    runDays: timing.runDays,
+    alpha,
+    directions: config?.directions ?? directionsOf(undefined),
   });
   const breakdown =
     options.by && segment?.groups
@@ -161,9 +190,13 @@ function experimentReport(
     firstExposure: segment ? iso(segment.firstTs) : null,
     lastEvent: segment ? iso(segment.lastTs) : null,
     days: timing.elapsedDays,
+    runDays: timing.runDays,
+    alpha,
     baseline: baseline ?? null,
     metrics,
     crossovers: segment?.crossovers ?? 0,
+    crossoverBalance,
+    capping: [...(segment?.caps ?? new Map())].map(([goal, cap]) => ({ goal, ...cap })),
     srm,
     arms: armReports,
     comparisons,
@@ -176,7 +209,7 @@ function experimentReport(
         )
       : { metric: metrics.primary, dates: [], arms: [] },
     breakdown,
-    warnings: experimentWarnings(segment, visitors, goals),
+    warnings: experimentWarnings(segment, goals, rule),
   };
 }
 
@@ -215,6 +248,11 @@ export function buildReport(result: AggregateResult, options: BuildOptions): Rep
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, { phase, segment }]) => experimentReport(id, phase, segment, context));
   const warnings: string[] = [];
+  if ((options.valuesOverCap ?? 0) > 0) {
+    warnings.push(
+      `${options.valuesOverCap} conversion(s) skipped: their value is above the event schema's cap (10,000,000,000 minor units), almost certainly a unit or test-data mistake; see input.valuesOverCap.`,
+    );
+  }
   if (result.input.outOfOrder > 0) {
     warnings.push(
       `${result.input.outOfOrder} exposure(s) came after a later conversion: the input was neither in time order nor exposures first, so some conversions may be missing.`,
@@ -234,8 +272,12 @@ export function buildReport(result: AggregateResult, options: BuildOptions): Rep
       sequential: options.sequential ?? false,
       sequentialTuning: options.sequential ? (options.sequentialTuning ?? DEFAULT_SEQUENTIAL_TUNING) : null,
       alpha,
+      crossovers: options.crossovers ?? "first-exposure",
+      capRevenue: options.capPercentile ?? null,
+      cuped: options.cuped?.lookback ?? null,
+      cupedMs: options.cuped?.lookbackMs ?? null,
     },
-    input: { ...result.input },
+    input: { ...result.input, valuesOverCap: options.valuesOverCap ?? 0 },
     warnings,
     experiments,
   };

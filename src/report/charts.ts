@@ -106,7 +106,11 @@ function liftDomain(comparisons: Comparison[]): [number, number] {
   return [low - pad, high + pad];
 }
 
-export function forestPlot(comparisons: Comparison[], colours: ReadonlyMap<string, string>): string {
+export function forestPlot(
+  comparisons: Comparison[],
+  colours: ReadonlyMap<string, string>,
+  alpha = 0.05,
+): string {
   const rowH = 30;
   const [labelW, right, top] = [250, 20, 26];
   const height = top + rowH * comparisons.length + 34;
@@ -127,14 +131,16 @@ export function forestPlot(comparisons: Comparison[], colours: ReadonlyMap<strin
       const colour = c.significant ? (colours.get(c.arm) ?? "#495057") : "#868e96";
       const label = `<text class="label${c.role === "primary" ? " primary" : ""}" x="${labelW - 10}" y="${n(cy + 4)}" text-anchor="end">${esc(`${c.arm} · ${metricLabel(c.metric, c.statistic)}`)}</text>`;
       if (c.lift === null || c.ci[0] === null || c.ci[1] === null) {
-        return `<g class="row" data-row="${i}">${label}<text class="tick" x="${labelW + 4}" y="${n(cy + 4)}">not computable yet</text></g>`;
+        // No interval is drawn as a result: a lone dot would read as certainty.
+        const why = c.note ? `no interval: ${c.note}` : "not computable yet";
+        return `<g class="row" data-row="${i}">${label}<text class="tick" x="${labelW + 4}" y="${n(cy + 4)}"><title>${esc(why)}</title>no interval (see the notes)</text></g>`;
       }
       const seq = c.sequential?.ci;
       const band =
         seq && seq[0] !== null && seq[1] !== null
           ? `<line class="sequential" x1="${n(x(seq[0]))}" x2="${n(x(seq[1]))}" y1="${n(cy)}" y2="${n(cy)}" stroke="${colour}"/>`
           : "";
-      const tip = `${c.arm}, ${metricLabel(c.metric, c.statistic)}: ${f.signedPercent(c.lift)} (95% CI ${f.percentInterval(c.ci)}, ${f.pPhrase(c.pAdjusted, "adjusted p")})`;
+      const tip = `${c.arm}, ${metricLabel(c.metric, c.statistic)}: ${f.signedPercent(c.lift)} (${f.intervalLabel(alpha)} ${f.percentInterval(c.ci)}, ${f.pPhrase(c.pAdjusted, "adjusted p")})`;
       return (
         `<g class="row" data-row="${i}" data-arm="${esc(c.arm)}"><title>${esc(tip)}</title>${label}${band}` +
         `<line x1="${n(x(c.ci[0]))}" x2="${n(x(c.ci[1]))}" y1="${n(cy)}" y2="${n(cy)}" stroke="${colour}" stroke-width="2.5"/>` +
@@ -143,7 +149,7 @@ export function forestPlot(comparisons: Comparison[], colours: ReadonlyMap<strin
     })
     .join("");
   const zero = `<line class="zero" x1="${n(x(0))}" x2="${n(x(0))}" y1="${top - 8}" y2="${height - 28}"/>`;
-  const heading = `<text class="axis" x="${labelW}" y="14">relative lift against the baseline, 95% interval</text>`;
+  const heading = `<text class="axis" x="${labelW}" y="14">relative lift against the baseline, ${f.intervalLabel(alpha).replace(" CI", "")} interval</text>`;
   return frame(
     "forest",
     height,

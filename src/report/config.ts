@@ -5,6 +5,7 @@
  */
 
 import { CONTROL, type Experiment, HOLDOUT } from "../core/schema/experiment.ts";
+import { type GoalDirection, PURCHASE, PURCHASE_DIRECTION } from "../core/schema/goals.ts";
 import type { Plan } from "../core/schema/plan.ts";
 import { GLOBAL_HOLDOUT, PERSONALISED } from "../core/schema/settings.ts";
 import type { Snapshot } from "../core/schema/snapshot.ts";
@@ -29,6 +30,8 @@ export interface ExperimentConfig {
   /** The arm every treatment is compared with: the control, or the holdout for roll-outs and the programme. */
   baseline: string | undefined;
   metrics: { primary: string; secondary: string[]; guardrails: string[] };
+  /** Which way each metric goal is better, when declared (settings.goals[].direction; purchase: increase). */
+  directions: ReadonlyMap<string, GoalDirection>;
   plan: Plan | undefined;
   /** The phase these rules describe and when it started, when known (snapshots record it; rule files do not). */
   phase: number | undefined;
@@ -78,7 +81,11 @@ function armsOf(experiment: Experiment): {
   return { arms: fallback, baseline: h > 0 ? HOLDOUT : undefined, kind: "experiment" };
 }
 
-function experimentConfig(experiment: Experiment, phase?: PhaseInfo): ExperimentConfig {
+function experimentConfig(
+  experiment: Experiment,
+  phase?: PhaseInfo,
+  directions: ReadonlyMap<string, GoalDirection> = directionsOf(undefined),
+): ExperimentConfig {
   const { arms, baseline, kind } = armsOf(experiment);
   return {
     id: experiment.id,
@@ -92,6 +99,7 @@ function experimentConfig(experiment: Experiment, phase?: PhaseInfo): Experiment
       secondary: [...experiment.metrics.secondary],
       guardrails: [...experiment.metrics.guardrails],
     },
+    directions,
     plan: experiment.plan,
     phase: phase?.phase,
     since: phase?.since,
@@ -116,15 +124,24 @@ function programmeConfig(
     ],
     baseline: HOLDOUT,
     metrics: { primary: "purchase", secondary: [], guardrails: [] },
+    directions: directionsOf(undefined),
     plan: undefined,
     phase: phase?.phase,
     since: phase?.since,
   };
 }
 
-/** The one programme setting a report needs (parsed settings or a rule file's input both have it). */
-interface ProgrammeSettings {
+/** The programme settings a report needs (parsed settings or a rule file's input both have them). */
+export interface ProgrammeSettings {
   holdout?: { share: number } | undefined;
+  goals?: readonly { id: string; direction?: GoalDirection | undefined }[] | undefined;
+}
+
+/** Declared goal directions; purchase is built in as "increase". Undeclared goals have none: nothing is guessed. */
+export function directionsOf(settings: ProgrammeSettings | undefined): Map<string, GoalDirection> {
+  const directions = new Map<string, GoalDirection>([[PURCHASE, PURCHASE_DIRECTION]]);
+  for (const goal of settings?.goals ?? []) if (goal.direction) directions.set(goal.id, goal.direction);
+  return directions;
 }
 
 export interface RulesForReport {
@@ -137,8 +154,9 @@ export interface RulesForReport {
 /** Every experiment of a rule set (and the programme holdout) by id. */
 export function configsOf(rules: RulesForReport): Map<string, ExperimentConfig> {
   const configs = new Map<string, ExperimentConfig>();
+  const directions = directionsOf(rules.settings);
   for (const experiment of rules.experiments) {
-    configs.set(experiment.id, experimentConfig(experiment, rules.phases?.[experiment.id]));
+    configs.set(experiment.id, experimentConfig(experiment, rules.phases?.[experiment.id], directions));
   }
   const programme = programmeConfig(rules.settings, rules.phases?.[GLOBAL_HOLDOUT]);
   if (programme) configs.set(GLOBAL_HOLDOUT, programme);

@@ -52,3 +52,21 @@ export const statistic = (
   value: number | null,
   currency: string | null,
 ): string => (kind === "rate" ? percent(value) : money(value, currency));
+
+/** "95% CI" for α = 0.05, "99% CI" for α = 0.01. */
+export const intervalLabel = (alpha: number): string => `${Number(((1 - alpha) * 100).toPrecision(4))}% CI`;
+
+/** Percentage points: 0.0123 → "+1.23 pts". */
+const signedPoints = (value: number | null, digits = 2): string =>
+  value === null ? "–" : `${value > 0 ? "+" : ""}${grouped(value * 100, digits)} pts`;
+
+/** A difference interval in the statistic's own units: percentage points for rates, money in major units. */
+export const differenceInterval = (
+  kind: "rate" | "revenuePerVisitor" | "averageOrderValue",
+  ci: readonly [number | null, number | null],
+): string => {
+  if (ci[0] === null || ci[1] === null) return "–";
+  if (kind === "rate") return `${signedPoints(ci[0])} to ${signedPoints(ci[1])}`;
+  const signed = (minor: number) => `${minor > 0 ? "+" : ""}${money(minor, null)}`;
+  return `${signed(ci[0])} to ${signed(ci[1])}`;
+};

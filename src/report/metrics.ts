@@ -35,14 +35,6 @@ export function metricSpecs(
   return specs;
 }
 
-/**
- * Goals have no declared direction yet (GoalSchema), so a guardrail is taken to be "higher is better" unless its
- * id names something bad: bounces, exits, errors, refunds, returns, cancellations, complaints, unsubscribes.
- */
-const BAD_GOAL = /bounce|exit|error|refund|return|cancel|complain|unsubscribe|churn/;
-
-export const lowerIsBetter = (goal: string): boolean => BAD_GOAL.test(goal);
-
 const STATISTIC_LABELS: Record<Statistic, string> = {
   rate: "conversion rate",
   revenuePerVisitor: "revenue per visitor",

@@ -7,7 +7,12 @@
 import type { ArmRole, ReportKind } from "./config.ts";
 import type { Dimension } from "./segment.ts";
 
-export const REPORT_SCHEMA = "stylist.report/1";
+/**
+ * Version 2: crossovers are counted in their first arm by default (visitors and every figure changed meaning),
+ * `significant` reads the experiment's own α, a guardrail's direction comes from its goal, and intervals that
+ * cannot be computed are null with a `note`.
+ */
+export const REPORT_SCHEMA = "stylist.report/2";
 
 export type Interval = [number | null, number | null];
 export type Statistic = "rate" | "revenuePerVisitor" | "averageOrderValue";
@@ -33,8 +38,15 @@ export interface Report {
     by: Dimension | null;
     sequential: boolean;
     sequentialTuning: number | null;
-    /** Two-sided level of every interval (0.05 → 95% intervals). */
+    /** Two-sided level used where an experiment's plan sets none (0.05 → 95% intervals). */
     alpha: number;
+    /** How visitors exposed to more than one arm are counted. */
+    crossovers: "first-exposure" | "exclude";
+    /** Percentile at which per-visitor revenue is capped (0.99), or null. */
+    capRevenue: number | null;
+    /** CUPED lookback before each visitor's first exposure ("28d"), or null without CUPED. */
+    cuped: string | null;
+    cupedMs: number | null;
   };
   input: {
     events: number;
@@ -45,6 +57,8 @@ export interface Report {
     duplicateConversions: number;
     duplicateOrders: number;
     outOfOrder: number;
+    /** Conversions skipped because their value is above the event schema's cap (file input). */
+    valuesOverCap: number;
   };
   warnings: string[];
   experiments: ExperimentReport[];
@@ -64,9 +78,17 @@ export interface ExperimentReport {
   lastEvent: string | null;
   /** Days from `since` to `asOf`. */
   days: number;
+  /** Whole UTC days the phase has run: the day of `since` is day 1, the day of `asOf` counts (the run gate reads it). */
+  runDays: number;
+  /** Two-sided level this experiment is judged at: its plan's alpha, else the report's. Intervals are 1 − alpha. */
+  alpha: number;
   baseline: string | null;
   metrics: { primary: string; secondary: string[]; guardrails: string[] };
+  /** Visitors exposed to more than one arm (see crossoverBalance for the rule and the per-arm counts). */
   crossovers: number;
+  crossoverBalance: CrossoverReport;
+  /** Per valued goal, the revenue cap applied (with --cap-revenue). */
+  capping: { goal: string; percentile: number; cap: number; capped: number }[];
   srm: SrmReport;
   arms: ArmReport[];
   comparisons: Comparison[];
@@ -85,6 +107,21 @@ export interface SrmReport {
   /** true: consistent with the configured split; false: mismatch (p < threshold), no verdict; null: not checked. */
   ok: boolean | null;
   arms: { id: string; visitors: number; observedShare: number | null; expectedShare: number | null }[];
+  note: string | null;
+}
+
+export interface CrossoverReport {
+  /** "first-exposure": counted in the arm of their first exposure (intention to treat); "exclude": left out. */
+  rule: "first-exposure" | "exclude";
+  total: number;
+  /** Per arm of first exposure: visitors (crossovers included), crossovers, and their share. */
+  arms: { id: string; visitors: number; crossovers: number; share: number | null }[];
+  /** Independence of crossing over and arm: chi-square, or Fisher's exact test for two arms and small counts. */
+  p: number | null;
+  method: "chi-square" | "fisher-exact" | null;
+  threshold: number;
+  /** false: crossovers depend on the arm (p < threshold), no verdict; null: not checked. */
+  ok: boolean | null;
   note: string | null;
 }
 
@@ -129,8 +166,14 @@ export interface Comparison {
   /** Relative lift value / baselineValue − 1 and its delta-method interval. */
   lift: number | null;
   ci: Interval;
-  /** Two-proportion z-test (rate), Welch's t (revenue per visitor, average order value). */
+  /** Two-proportion z-test or Fisher's exact test (rate), Welch's t (revenue per visitor, average order value). */
   p: number | null;
+  /** How p and differenceCi were computed: "z-test" (Newcombe interval), "fisher-exact" (Newcombe), "welch-t", "cuped-welch-t", "cuped-z". */
+  method: string | null;
+  /** Why a figure is null (too few conversions or buyers, no variation), else null. */
+  note: string | null;
+  /** With CUPED: θ and the share of the difference's variance removed by the pre-exposure covariate. */
+  cuped: { theta: number; varianceReduction: number; covariate: string } | null;
   /** Holm–Bonferroni across the arms compared on this metric and statistic. */
   pAdjusted: number | null;
   /** Bayesian probability that the arm beats the baseline. */
@@ -146,6 +189,7 @@ type VerdictStatus =
   | "no-detectable-difference"
   | "too-early"
   | "sample-ratio-mismatch"
+  | "crossover-imbalance"
   | "no-baseline"
   | "no-data"
   | "not-configured";
@@ -168,11 +212,15 @@ export interface Verdict {
     arm: string;
     metric: string;
     statistic: Statistic;
+    direction: "increase" | "decrease";
     lift: number | null;
     p: number | null;
     text: string;
   }[];
-  sequential: { arm: string; text: string }[];
+  /** With more than one guardrail test: k tests each at α, unadjusted, ring by chance with probability 1 − (1 − α)^k. */
+  guardrailFamily: { tests: number; alpha: number; falseAlarmRate: number; text: string } | null;
+  /** Fires on the always-valid interval of the difference, and prints that interval. */
+  sequential: { arm: string; differenceCi: Interval; text: string }[];
 }
 
 export interface Daily {

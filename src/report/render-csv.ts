@@ -32,6 +32,8 @@ export const CSV_COLUMNS = [
   "significant",
   "srm_p",
   "verdict",
+  "method",
+  "note",
 ] as const;
 
 type Cell = string | number | boolean | null | undefined;
@@ -101,6 +103,8 @@ function rows(
         c ? c.significant : undefined,
         srmP,
         verdict,
+        c?.method,
+        c?.note,
       ]);
     }
   }

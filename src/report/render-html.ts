@@ -9,6 +9,7 @@ import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
 import * as f from "./format.ts";
 import { REPORT_CSS } from "./html-style.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
+import { cappingText, crossoverText, cupedText, notesText } from "./render-text.ts";
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -36,7 +37,12 @@ function armsTable(arms: ArmReport[], primary: string): SafeHtml {
   );
 }
 
-function comparisonsTable(comparisons: Comparison[], currency: string | null, sequential: boolean): SafeHtml {
+function comparisonsTable(
+  comparisons: Comparison[],
+  currency: string | null,
+  sequential: boolean,
+  alpha: number,
+): SafeHtml {
   return tableHtml(
     [
       "Arm",
@@ -45,7 +51,7 @@ function comparisonsTable(comparisons: Comparison[], currency: string | null, se
       "Baseline",
       "Arm",
       "Lift",
-      "95% CI",
+      f.intervalLabel(alpha),
       ...(sequential ? ["Always-valid CI"] : []),
       "p",
       "p (Holm)",
@@ -79,7 +85,16 @@ function breakdownHtml(experiment: ExperimentReport): SafeHtml | undefined {
     }),
   );
   const table = tableHtml(
-    [breakdown.by, "Arm", "Visitors", `${primary} rate`, "Lift", "95% CI", "p (raw)", "SRM p"],
+    [
+      breakdown.by,
+      "Arm",
+      "Visitors",
+      `${primary} rate`,
+      "Lift",
+      f.intervalLabel(experiment.alpha),
+      "p (raw)",
+      "SRM p",
+    ],
     rows,
     2,
   );
@@ -103,19 +118,28 @@ function experimentHtml(experiment: ExperimentReport, sequential: boolean): Safe
     experiment.since ? `since ${experiment.since.slice(0, 10)} (${experiment.sinceSource})` : "",
     `${f.days(experiment.days)} days`,
     experiment.baseline ? `baseline: ${experiment.baseline}` : "",
-    experiment.crossovers > 0 ? `${f.count(experiment.crossovers)} crossover visitors left out` : "",
+    experiment.crossovers > 0 ? crossoverText(experiment) : "",
   ].filter(Boolean);
-  // The charts draw their SVG from numbers and escape their own labels (charts.ts).
   const charts = [
-    experiment.daily.dates.length > 0 &&
-      html`<figure>${raw(cumulativeChart(experiment.daily, colours))}${legend(colours)}<figcaption>Cumulative conversion rate on ${experiment.metrics.primary}: lines that settle and stay apart suggest a real difference; early days swing widely.</figcaption></figure>`,
-    experiment.comparisons.length > 0 &&
-      html`<figure>${raw(forestPlot(experiment.comparisons, colours))}<figcaption>Dot: the observed lift; line: its 95% interval${sequential && "; pale band: the always-valid interval"}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`,
+    experiment.daily.dates.length > 0
+      ? html`<figure>${raw(cumulativeChart(experiment.daily, colours))}${legend(colours)}<figcaption>Cumulative conversion rate on ${experiment.metrics.primary}: lines that settle and stay apart suggest a real difference; early days swing widely.</figcaption></figure>`
+      : undefined,
+    experiment.comparisons.length > 0
+      ? html`<figure>${raw(forestPlot(experiment.comparisons, colours, experiment.alpha))}<figcaption>Dot: the observed lift; line: its ${f.intervalLabel(experiment.alpha).replace(" CI", "")} interval${sequential && "; pale band: the always-valid interval"}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`
+      : undefined,
     html`<figure>${raw(splitChart(experiment.srm, colours))}<figcaption>Bars: each arm's share of visitors; black tick: the configured share.</figcaption></figure>`,
   ];
   const warnings = experiment.warnings.map((w) => html`<p class="warning">${w}</p>`);
   const status = experiment.verdict.status;
-  return html`<section class="experiment" id="${`experiment-${experiment.id}`}"><h2>${experiment.id}${experiment.name && html` — ${experiment.name}`}</h2><p class="meta">${facts.join(" · ")}</p><div class="verdict ${status}"><strong>${status.replaceAll("-", " ")}</strong> — ${experiment.verdict.text}</div>${warnings}<div class="charts">${charts}</div><h3>Arms</h3>${armsTable(experiment.arms, experiment.metrics.primary)}${experiment.comparisons.length > 0 && html`<h3>Comparisons</h3>${comparisonsTable(experiment.comparisons, currency, sequential)}`}${breakdownHtml(experiment)}</section>`;
+  const comparisons =
+    experiment.comparisons.length > 0 &&
+    html`<h3>Comparisons</h3>${comparisonsTable(experiment.comparisons, currency, sequential, experiment.alpha)}`;
+  const notes = [
+    ...notesText(experiment.comparisons),
+    ...cupedText(experiment),
+    ...cappingText(experiment),
+  ].map((note) => html`<pre class="meta">${note}</pre>`);
+  return html`<section class="experiment" id="${`experiment-${experiment.id}`}"><h2>${experiment.id}${experiment.name && html` — ${experiment.name}`}</h2><p class="meta">${facts.join(" · ")}</p><div class="verdict ${status}"><strong>${status.replaceAll("-", " ")}</strong> — ${experiment.verdict.text}</div>${warnings}<div class="charts">${charts}</div><h3>Arms</h3>${armsTable(experiment.arms, experiment.metrics.primary)}${comparisons}${notes}${breakdownHtml(experiment)}</section>`;
 }
 
 export function renderHtml(report: Report): string {

@@ -3,6 +3,7 @@
 import { textTable } from "../format/text-table.ts";
 import { armCells, comparisonCells, statisticValue } from "./arm-figures.ts";
 import * as f from "./format.ts";
+import { metricLabel } from "./metrics.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
 
 function armsTable(arms: ArmReport[], primary: string): string {
@@ -12,7 +13,12 @@ function armsTable(arms: ArmReport[], primary: string): string {
   );
 }
 
-function comparisonsTable(comparisons: Comparison[], currency: string | null, sequential: boolean): string {
+function comparisonsTable(
+  comparisons: Comparison[],
+  currency: string | null,
+  sequential: boolean,
+  alpha: number,
+): string {
   return textTable(
     [
       "arm",
@@ -21,7 +27,7 @@ function comparisonsTable(comparisons: Comparison[], currency: string | null, se
       "baseline",
       "arm value",
       "lift",
-      "95% CI",
+      f.intervalLabel(alpha),
       ...(sequential ? ["always-valid CI"] : []),
       "p",
       "p (Holm)",
@@ -66,8 +72,55 @@ function breakdownText(experiment: ExperimentReport): string[] {
   );
   return [
     `By ${breakdown.by}, EXPLORATORY. ${breakdown.note}`,
-    textTable([breakdown.by, "arm", "visitors", `${primary} rate`, "lift", "95% CI", "p (raw)"], rows),
+    textTable(
+      [
+        breakdown.by,
+        "arm",
+        "visitors",
+        `${primary} rate`,
+        "lift",
+        f.intervalLabel(experiment.alpha),
+        "p (raw)",
+      ],
+      rows,
+    ),
   ];
+}
+
+/** Why a figure shows "–": one line per comparison that could not be computed in full. */
+export function notesText(comparisons: Comparison[]): string[] {
+  const lines = comparisons
+    .filter((c) => c.note)
+    .map((c) => `  ${c.arm} · ${metricLabel(c.metric, c.statistic)}: ${c.note}`);
+  return lines.length > 0 ? [`Not computed ("–"):\n${lines.join("\n")}`] : [];
+}
+
+export function cupedText(experiment: ExperimentReport): string[] {
+  const lines = experiment.comparisons
+    .filter((c) => c.cuped)
+    .map(
+      (c) =>
+        `  ${c.arm} · ${metricLabel(c.metric, c.statistic)}: variance ${f.percent(c.cuped?.varianceReduction ?? null, 1)} lower (θ = ${(c.cuped?.theta ?? 0).toPrecision(3)}, covariate: ${c.cuped?.covariate})`,
+    );
+  return lines.length > 0 ? [`CUPED (pre-exposure covariate):\n${lines.join("\n")}`] : [];
+}
+
+export function cappingText(experiment: ExperimentReport): string[] {
+  return experiment.capping.map(
+    (cap) =>
+      `Revenue capped: ${cap.goal} per-visitor revenue above the ${Number((cap.percentile * 100).toPrecision(4))}th percentile, ${f.money(cap.cap, null)}, counts as ${f.money(cap.cap, null)} (${f.count(cap.capped)} visitor(s) capped).`,
+  );
+}
+
+export function crossoverText(experiment: ExperimentReport): string {
+  const balance = experiment.crossoverBalance;
+  const how = balance.rule === "exclude" ? "were left out" : "are counted in the arm of their first exposure";
+  const perArm = balance.arms.map((arm) => `${arm.id} ${f.count(arm.crossovers)}`).join(", ");
+  const check =
+    balance.p === null
+      ? ""
+      : ` Balance across arms: ${f.pPhrase(balance.p)}${balance.ok ? " ok" : " UNBALANCED"}.`;
+  return `${f.count(experiment.crossovers)} visitor(s) saw more than one arm and ${how} (${perArm}).${check}`;
 }
 
 export function renderText(report: Report): string {
@@ -78,12 +131,14 @@ export function renderText(report: Report): string {
     const currency = experiment.arms.find((arm) => arm.currency)?.currency ?? null;
     const parts = [header(experiment), armsTable(experiment.arms, experiment.metrics.primary)];
     if (experiment.comparisons.length > 0)
-      parts.push(comparisonsTable(experiment.comparisons, currency, report.options.sequential));
+      parts.push(
+        comparisonsTable(experiment.comparisons, currency, report.options.sequential, experiment.alpha),
+      );
+    parts.push(...notesText(experiment.comparisons), ...cupedText(experiment), ...cappingText(experiment));
     parts.push(
       `Verdict: ${experiment.verdict.status.replaceAll("-", " ").toUpperCase()} — ${experiment.verdict.text}`,
     );
-    if (experiment.crossovers > 0)
-      parts.push(`${f.count(experiment.crossovers)} visitor(s) saw more than one arm and were left out.`);
+    if (experiment.crossovers > 0) parts.push(crossoverText(experiment));
     for (const warning of experiment.warnings) parts.push(`warning: ${warning}`);
     parts.push(...breakdownText(experiment));
     blocks.push(parts.join("\n\n"));

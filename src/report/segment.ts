@@ -16,6 +16,9 @@ export interface GoalColumns {
   firstTs: NumberColumn;
   count: NumberColumn;
   revenue: NumberColumn;
+  /** Conversions and Σ value in the lookback window before the first exposure (the CUPED covariate). */
+  preCount: NumberColumn;
+  preRevenue: NumberColumn;
   valued: boolean;
   currencies: Set<string>;
 }
@@ -99,7 +102,8 @@ export function addRow(segment: Segment, arm: string, ts: number, group: string)
 export function addRepeat(segment: Segment, row: number, arm: string, ts: number, group: string): void {
   if (segment.armIds[segment.arm.get(row)] !== arm) segment.crossover.set(row, 1);
   if (ts < segment.firstTs.get(row)) {
-    // Out-of-order input: an earlier exposure fixes the time and the breakdown group.
+    // Out-of-order input: an earlier exposure fixes the arm (intention to treat), the time and the group.
+    segment.arm.set(row, intern(segment.armIds, segment.armIndex, arm));
     segment.firstTs.set(row, ts);
     segment.group.set(row, intern(segment.groupKeys, segment.groupIndex, group));
   }
@@ -118,6 +122,8 @@ export function goalColumns(segment: Segment, goal: string): GoalColumns {
       firstTs: float64Column(Number.NaN),
       count: uint32Column(),
       revenue: float64Column(),
+      preCount: uint32Column(),
+      preRevenue: float64Column(),
       valued: false,
       currencies: new Set(),
     };

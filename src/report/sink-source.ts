@@ -22,6 +22,8 @@ export interface SinkFilter {
   experiment?: string;
   phase?: number;
   pageSize?: number;
+  /** CUPED: also read conversions this long before the earliest exposure (each visitor's lookback window). */
+  lookbackMs?: number;
 }
 
 const EXPOSURES = `SELECT * FROM events
@@ -54,7 +56,7 @@ export async function* sinkEvents(sink: SqlQuery, filter: SinkFilter = {}): Asyn
     after = [last.ts, last.id];
   }
   if (earliest === Number.POSITIVE_INFINITY) return;
-  after = [earliest - 1, ""];
+  after = [earliest - 1 - (filter.lookbackMs ?? 0), ""];
   for (;;) {
     const rows = await sink.query<ConversionRow>(CONVERSIONS, [after[0], after[1], pageSize]);
     for (const row of rows) yield conversionFromRow(row);

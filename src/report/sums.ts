@@ -19,6 +19,16 @@ export interface GoalSums {
   revenueOrders: number;
   /** Whether any counted conversion of the goal carried a value. */
   valued: boolean;
+  /**
+   * CUPED covariates (zero without a lookback): x = 1 when the visitor converted on the goal in the lookback window
+   * before their first exposure, r = their revenue on the goal in that window. Σx (= Σx²), Σx·converted, Σr, Σr²,
+   * Σr·revenue.
+   */
+  preConverters: number;
+  preConvertersConverted: number;
+  preRevenue: number;
+  preRevenueSquares: number;
+  revenuePreRevenue: number;
 }
 
 /** One arm: its visitors and, per goal, the sums above. Goals no one in the arm reached are present with zeros. */
@@ -42,14 +52,27 @@ export interface SegmentData {
   /** Earliest and latest event counted in this phase (exposures and attributed conversions), ms. */
   firstTs: number;
   lastTs: number;
-  /** Visitors exposed to more than one arm: excluded from every figure. */
+  /** Visitors exposed to more than one arm (counted in their first arm unless the rule is "exclude"). */
   crossovers: number;
+  /** Crossovers by the arm of their first exposure. */
+  crossoversByArm: Map<string, number>;
+  /** With revenue capping: per valued goal, the cap applied to each visitor's revenue and how many were capped. */
+  caps: Map<string, RevenueCap>;
   arms: Map<string, ArmSums>;
   /** With a breakdown: group value → arm → sums. A visitor in several segments counts in each. */
   groups: Map<string, Map<string, ArmSums>> | undefined;
   daily: DailyCounts;
   /** Currencies seen per goal; more than one means the revenue figures add unlike things. */
   currencies: Map<string, Set<string>>;
+}
+
+export interface RevenueCap {
+  /** Percentile of the visitors with revenue > 0 on the goal, all arms pooled (0.99 = 99th). */
+  percentile: number;
+  /** The cap in minor units: per-visitor revenue above it counts as the cap. */
+  cap: number;
+  /** Visitors whose revenue was above the cap. */
+  capped: number;
 }
 
 export interface InputCounts {
@@ -83,6 +106,11 @@ export function emptyGoalSums(): GoalSums {
     ordersSquares: 0,
     revenueOrders: 0,
     valued: false,
+    preConverters: 0,
+    preConvertersConverted: 0,
+    preRevenue: 0,
+    preRevenueSquares: 0,
+    revenuePreRevenue: 0,
   };
 }
 

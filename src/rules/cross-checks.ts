@@ -37,9 +37,20 @@ export function checkRuleSet(located: readonly Located[], settings: Settings) {
   const warnings: RuleProblem[] = [];
   const firstSeen = new Map<string, Located>();
   const goals = new Set([PURCHASE, ...settings.goals.map((goal) => goal.id)]);
+  const undirected = new Set(
+    settings.goals.filter((goal) => goal.direction === undefined).map((goal) => goal.id),
+  );
   located.forEach((entry, index) => {
     const { experiment, file, at } = entry;
     const { primary, secondary, guardrails } = experiment.metrics;
+    guardrails.forEach((goal, i) => {
+      if (!undirected.has(goal) || goal === PURCHASE) return;
+      errors.push({
+        file,
+        path: at("metrics", "guardrails", i),
+        message: `"${goal}" is a guardrail, so its goal needs a direction: add "direction": "increase" or "decrease" to it in settings.goals`,
+      });
+    });
     for (const [path, goal] of [
       [at("metrics", "primary"), primary],
       ...secondary.map((goal, i) => [at("metrics", "secondary", i), goal]),

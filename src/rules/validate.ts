@@ -4,6 +4,7 @@ import { RuleFileSchema } from "../core/schema/rule-file.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../core/schema/settings.ts";
 import { checkAudiences, type LocatedAudience } from "./audience-checks.ts";
 import { checkRuleSet, type Located } from "./cross-checks.ts";
+import { strictHtmlProblems } from "./html-strict.ts";
 import { formatPath, problemsFromZod, type RuleProblem } from "./issues.ts";
 
 export interface RuleSource {
@@ -83,7 +84,7 @@ export function validateRuleSources(sources: readonly RuleSource[]): ValidationR
   const resolved = settings?.value ?? DEFAULT_SETTINGS;
   const checked = checkRuleSet(located, resolved);
   const audienceChecks = checkAudiences(audiences, located, resolved, settings?.file);
-  errors.push(...checked.errors, ...audienceChecks.errors);
+  errors.push(...checked.errors, ...audienceChecks.errors, ...strictHtmlChecks(located));
   const experiments = located.map((entry) => entry.experiment);
   const valid = errors.length === 0;
   return {
@@ -93,4 +94,20 @@ export function validateRuleSources(sources: readonly RuleSource[]): ValidationR
     errors,
     warnings: [...checked.warnings, ...audienceChecks.warnings],
   };
+}
+
+/** Every op's rule HTML through the real parser (html-strict.ts), with the exact path of the op's `html`. */
+function strictHtmlChecks(located: readonly Located[]): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  for (const { experiment, file, at } of located) {
+    experiment.variants.forEach((variant, v) => {
+      variant.ops.forEach((op, o) => {
+        if (!("html" in op)) return;
+        for (const message of strictHtmlProblems(op.html)) {
+          problems.push({ file, path: at("variants", v, "ops", o, "html"), message });
+        }
+      });
+    });
+  }
+  return problems;
 }

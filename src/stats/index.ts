@@ -11,6 +11,7 @@ export {
 } from "./bayes.ts";
 export { regularizedBeta } from "./beta.ts";
 export { chiSquareCdf, chiSquareSurvival } from "./chi-square.ts";
+export { type CovariateSums, type CupedResult, cupedAdjust } from "./cuped.ts";
 export {
   type ArmSummary,
   absoluteEffect,
@@ -22,6 +23,7 @@ export {
 } from "./effect.ts";
 export { type FisherResult, fisherExactTest, type Table2x2 } from "./fisher.ts";
 export { logBeta, logGamma, regularizedGammaP, regularizedGammaQ } from "./gamma.ts";
+export { chiSquareIndependence, type IndependenceResult } from "./independence.ts";
 export { type MomentSums, relativeLiftOfMeans, summarizeMoments, welchTTest } from "./means.ts";
 export { holmBonferroni } from "./multiple.ts";
 export { erfc, normalCdf, normalPdf, normalQuantile, normalSurvival } from "./normal.ts";
@@ -38,9 +40,11 @@ export {
 export {
   absoluteLiftOfProportions,
   type Conversions,
+  newcombeDifference,
   proportionSummary,
   relativeLiftOfProportions,
   twoProportionZTest,
+  wilsonInterval,
   type ZTestResult,
 } from "./proportions.ts";
 export { absoluteLiftOfRatios, type RatioSums, ratioSummary, relativeLiftOfRatios } from "./ratio.ts";

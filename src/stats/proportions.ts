@@ -8,11 +8,12 @@
 import {
   type ArmSummary,
   absoluteEffect,
+  checkAlpha,
   type EffectEstimate,
   type EffectOptions,
   relativeEffect,
 } from "./effect.ts";
-import { normalSurvival } from "./normal.ts";
+import { normalQuantile, normalSurvival } from "./normal.ts";
 
 /** One arm of a conversion metric: visitors and the visitors who converted. */
 export interface Conversions {
@@ -88,4 +89,40 @@ export function relativeLiftOfProportions(
   options: EffectOptions = {},
 ): EffectEstimate {
   return relativeEffect(proportionSummary(control), proportionSummary(treatment), "normal", options);
+}
+
+/**
+ * Wilson's score interval for one proportion x/n (Wilson 1927; statsmodels `proportion_confint(method="wilson")`):
+ * centre (x + z²/2)/(n + z²), half-width z·√(x(n − x)/n + z²/4)/(n + z²). Unlike the Wald interval it never has
+ * zero width and stays inside [0, 1], at 0/n and n/n too.
+ */
+export function wilsonInterval(arm: Conversions, alpha = 0.05): [number, number] {
+  checkConversions(arm, "wilsonInterval");
+  const z = normalQuantile(1 - checkAlpha(alpha) / 2);
+  const { n, conversions: x } = arm;
+  const z2 = z * z;
+  const centre = (x + z2 / 2) / (n + z2);
+  const half = (z * Math.sqrt((x * (n - x)) / n + z2 / 4)) / (n + z2);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/**
+ * Newcombe's hybrid score interval for pB − pA (Newcombe 1998, method 10; statsmodels
+ * `confint_proportions_2indep(method="newcomb")`), from each arm's Wilson interval (lX, uX):
+ *
+ *   [d − √((pB − lB)² + (uA − pA)²),  d + √((uB − pB)² + (pA − lA)²)],   d = pB − pA
+ *
+ * Well behaved where the Wald interval is not: at zero or full conversion in an arm it keeps a real width.
+ */
+export function newcombeDifference(
+  control: Conversions,
+  treatment: Conversions,
+  alpha = 0.05,
+): [number, number] {
+  const pA = control.conversions / control.n;
+  const pB = treatment.conversions / treatment.n;
+  const [lA, uA] = wilsonInterval(control, alpha);
+  const [lB, uB] = wilsonInterval(treatment, alpha);
+  const d = pB - pA;
+  return [d - Math.hypot(pB - lB, uA - pA), d + Math.hypot(uB - pB, pA - lA)];
 }

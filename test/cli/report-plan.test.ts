@@ -24,9 +24,12 @@ describe("stylist plan", { timeout: 30_000 }, () => {
       arms: 3,
       dailyVisitors: 4000,
     });
-    expect(plan.visitorsPerArm).toBe(31_234);
-    // 3 × 31,234 = 93,702 visitors at 4,000 a day: 23.4 → 24 days, 4 whole weeks.
-    expect([plan.days, plan.weeks]).toEqual([24, 4]);
+    // Three arms: two comparisons, so n is solved at α/2 = 0.025 (the Holm adjustment the report applies):
+    // R's power equation for p1 = .05, p2 = .055, sig.level = .025, power = .8, solved exactly: n = 37,823.996.
+    expect(plan.visitorsPerArm).toBe(37_824);
+    expect(plan.alphaPerComparison).toBe(0.025);
+    // 3 × 37,824 = 113,472 visitors at 4,000 a day: 28.4 → 29 days, 5 whole weeks.
+    expect([plan.days, plan.weeks]).toEqual([29, 5]);
     const text = await runCli([
       "plan",
       "--baseline",

@@ -107,6 +107,76 @@ describe("stylist report --events", { timeout: 30_000 }, () => {
     ).toBe(true);
   });
 
+  it("skips and counts a value above the schema's cap instead of aborting, and caps revenue on request", async () => {
+    const file = join(dir, "huge-order.ndjson");
+    const lines: string[] = [];
+    const id = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+    const visitor = (n: number) => n.toString(16).padStart(32, "0");
+    for (let i = 0; i < 200; i++) {
+      const ts = 1_767_600_000_000 + i * 1000;
+      const variant = i % 2 === 0 ? "control" : "promise";
+      lines.push(
+        JSON.stringify({
+          id: id(i),
+          type: "exposure",
+          ts,
+          visitor: visitor(i),
+          path: "/",
+          device: "mobile",
+          experiment: "hero",
+          variant,
+          phase: 1,
+          rulesVersion: 1,
+        }),
+      );
+      if (i % 10 === 0 || i === 1) {
+        // Visitor 1 reports a £1M order (within the cap) and visitor 0 one of £1bn, above it.
+        const value = i === 0 ? 100_000_000_000 : i === 1 ? 100_000_000 : 5000 + i;
+        lines.push(
+          JSON.stringify({
+            id: id(1000 + i),
+            type: "conversion",
+            ts: ts + 60_000,
+            visitor: visitor(i),
+            path: "/done",
+            goal: "purchase",
+            value,
+            currency: "GBP",
+            orderId: `o${i}`,
+          }),
+        );
+      }
+    }
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const result = await runCli([
+      "report",
+      "--events",
+      file,
+      "--dir",
+      rules,
+      "--json",
+      "--cap-revenue",
+      "95",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.input.valuesOverCap).toBe(1);
+    expect(report.warnings.join(" ")).toMatch(
+      /1 conversion\(s\) skipped: their value is above the event schema's cap/,
+    );
+    const hero = report.experiments[0];
+    const cap = hero?.capping.find((c) => c.goal === "purchase");
+    // 20 buyers' revenues, 95th percentile (linear): between the largest ordinary order and the £1M one.
+    expect(cap?.capped).toBe(1);
+    expect(cap?.cap).toBeGreaterThan(5190);
+    expect(cap?.cap).toBeLessThan(100_000_000);
+    const promise = hero?.arms.find((arm) => arm.id === "promise");
+    // Every revenue figure, arms and comparisons alike, uses the capped values.
+    expect(promise?.revenue).toBeLessThan(100_000_000);
+    const rpv = hero?.comparisons.find((c) => c.statistic === "revenuePerVisitor");
+    expect(rpv?.value).toBeLessThan(100_000_000 / 100);
+  });
+
   it("names the line of a malformed event", async () => {
     const file = join(dir, "broken.ndjson");
     const good = {
@@ -131,12 +201,15 @@ describe("stylist report --events", { timeout: 30_000 }, () => {
     expect(invalid.stderr).toMatch(/:2: not a Stylist event: device/);
   });
 
-  it("refuses flags it cannot honour", async () => {
+  it("refuses flags it cannot honour", { timeout: 120_000 }, async () => {
     const file = join(dir, "empty.ndjson");
     writeFileSync(file, "");
     for (const [flags, message] of [
       [["--window", "7x"], "--window takes"],
       [["--by", "browser"], "--by takes"],
+      [["--crossovers", "drop"], "--crossovers takes"],
+      [["--cap-revenue", "120"], "--cap-revenue takes"],
+      [["--cuped", "7x"], "--cuped takes"],
     ] as const) {
       const result = await runCli(["report", "--events", file, "--dir", rules, ...flags]);
       expect(result.code).toBe(2);

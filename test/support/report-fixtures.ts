@@ -5,7 +5,10 @@ import { join } from "node:path";
 export function writeHeroRules(dir: string, experiment: Record<string, unknown> = {}): string {
   const rules = join(dir, "rules");
   mkdirSync(rules, { recursive: true });
-  writeFileSync(join(rules, "settings.json"), JSON.stringify({ settings: { goals: [{ id: "bounce" }] } }));
+  writeFileSync(
+    join(rules, "settings.json"),
+    JSON.stringify({ settings: { goals: [{ id: "bounce", direction: "decrease" }] } }),
+  );
   writeFileSync(
     join(rules, "hero.json"),
     JSON.stringify({

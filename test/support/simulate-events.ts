@@ -27,7 +27,7 @@ export interface Simulation {
 }
 
 /** mulberry32: a small, fast, seedable 32-bit generator; plenty for simulation. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -53,7 +53,9 @@ function pickArm(arms: readonly SimulatedArm[], position: number): SimulatedArm 
 }
 
 /** Each visitor's exposure and (maybe) purchase, visitor by visitor; the purchase is 1 min to 2 h after. */
-function* simulateVisitors(sim: Simulation): Generator<{ exposure: StylistEvent; purchase?: StylistEvent }> {
+export function* simulateVisitors(
+  sim: Simulation,
+): Generator<{ exposure: StylistEvent; purchase?: StylistEvent }> {
   const next = random(sim.seed);
   const totalWeight = sim.arms.reduce((sum, arm) => sum + arm.weight, 0);
   const span = (sim.days ?? 14) * 86_400_000;

@@ -6,7 +6,7 @@ import { backendArgs, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 
 /** Reads and validates a catalogue file; every problem names its path (products[3].price). */
-function readCatalogueFile(file: string) {
+export function readCatalogueFile(file: string) {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, "utf8"));

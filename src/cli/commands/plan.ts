@@ -16,7 +16,12 @@ function number(
   return parsed;
 }
 
-/** The plan as data: visitors per arm (R's power.prop.test n, rounded up), and the run it implies. */
+/**
+ * The plan as data: visitors per arm (R's power.prop.test n, rounded up), and the run it implies. With more than
+ * two arms the report Holm-adjusts the primary metric across the arms − 1 comparisons, so n is solved at the
+ * Bonferroni level α/(arms − 1) — Holm rejects whatever Bonferroni does, so each comparison keeps at least the
+ * planned power (the report's sample-size gate uses the same n).
+ */
 export function planFigures(input: {
   baseline: number;
   mde: number;
@@ -26,7 +31,9 @@ export function planFigures(input: {
   arms: number;
   dailyVisitors: number | undefined;
 }) {
-  const exact = sampleSizePerArm(input);
+  const comparisons = input.arms - 1;
+  const alphaPerComparison = input.alpha / comparisons;
+  const exact = sampleSizePerArm({ ...input, alpha: alphaPerComparison });
   const visitorsPerArm = Math.ceil(exact);
   const treatment = input.relative ? input.baseline * (1 + input.mde) : input.baseline + input.mde;
   const days =
@@ -41,6 +48,8 @@ export function planFigures(input: {
     alpha: input.alpha,
     power: input.power,
     arms: input.arms,
+    correction: comparisons > 1 ? "bonferroni" : "none",
+    alphaPerComparison,
     n: exact,
     visitorsPerArm,
     totalVisitors: visitorsPerArm * input.arms,
@@ -98,7 +107,7 @@ export default defineCommand({
       ],
       [
         "test",
-        `two-sided, alpha ${plan.alpha}, power ${plan.power} (R power.prop.test n = ${plan.n.toFixed(2)})`,
+        `two-sided, alpha ${plan.alpha}${plan.arms > 2 ? ` (${plan.alphaPerComparison.toPrecision(2)} per comparison for ${plan.arms - 1} variants)` : ""}, power ${plan.power} (R power.prop.test n = ${plan.n.toFixed(2)})`,
       ],
       ["visitors per arm", plan.visitorsPerArm.toLocaleString("en-GB")],
       [`total (${plan.arms} arms)`, plan.totalVisitors.toLocaleString("en-GB")],
@@ -112,7 +121,7 @@ export default defineCommand({
     console.log(table(["", ""], rows).split("\n").slice(2).join("\n"));
     if (plan.arms > 2) {
       console.log(
-        `\nWith ${plan.arms - 1} variants against the control, the report adjusts p-values (Holm); for the same power, plan with --alpha ${(plan.alpha / (plan.arms - 1)).toPrecision(2)}.`,
+        `\nWith ${plan.arms - 1} variants against the control the report adjusts p-values (Holm), so this plan is solved at alpha ${plan.alphaPerComparison.toPrecision(2)} per comparison: each keeps at least ${plan.power} power.`,
       );
     }
   },

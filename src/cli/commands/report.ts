@@ -1,11 +1,12 @@
 import { createReadStream, existsSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { defineCommand } from "citty";
-import { EventSchema, type StylistEvent } from "../../core/schema/event.ts";
+import { EventSchema, MAX_VALUE, type StylistEvent } from "../../core/schema/event.ts";
 import { firstIssue } from "../../core/zod-issue.ts";
 import { aggregate } from "../../report/aggregate.ts";
 import { type BuildOptions, buildReport, reportedPhases } from "../../report/build.ts";
 import { configsOf, type ExperimentConfig } from "../../report/config.ts";
+import type { CrossoverRule } from "../../report/finalize.ts";
 import type { Report } from "../../report/model.ts";
 import { renderCsv } from "../../report/render-csv.ts";
 import { renderHtml } from "../../report/render-html.ts";
@@ -27,7 +28,25 @@ import type { Backend } from "../stores/types.ts";
  * fails the report with its number before anything is printed; the conversions pass re-reads the file and parses
  * only lines that can hold a conversion.
  */
-async function* readNdjson(file: string, pass: "exposures" | "conversions"): AsyncGenerator<StylistEvent> {
+/** Counts what the reader skipped instead of failing on. */
+interface Skipped {
+  valuesOverCap: number;
+}
+
+/** True when the only problem with a conversion is a value above the schema's cap: skipped and counted, not fatal. */
+function onlyValueOverCap(json: unknown): boolean {
+  if (typeof json !== "object" || json === null || (json as { type?: unknown }).type !== "conversion")
+    return false;
+  const value = (json as { value?: unknown }).value;
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= MAX_VALUE) return false;
+  return EventSchema.safeParse({ ...json, value: MAX_VALUE }).success;
+}
+
+async function* readNdjson(
+  file: string,
+  pass: "exposures" | "conversions",
+  skipped: Skipped,
+): AsyncGenerator<StylistEvent> {
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
   let number = 0;
   for await (const raw of lines) {
@@ -42,6 +61,11 @@ async function* readNdjson(file: string, pass: "exposures" | "conversions"): Asy
       throw new CLIError(`${file}:${number}: not JSON: ${(error as Error).message}`, EXIT.invalid);
     }
     const parsed = EventSchema.safeParse(json);
+    if (!parsed.success && onlyValueOverCap(json)) {
+      // One absurd value (a unit mistake, a test order) must not cost the whole report: skip it and say so.
+      if (pass === "exposures") skipped.valuesOverCap++;
+      continue;
+    }
     if (!parsed.success) {
       const issue = firstIssue(parsed.error);
       throw new CLIError(
@@ -55,9 +79,9 @@ async function* readNdjson(file: string, pass: "exposures" | "conversions"): Asy
 }
 
 /** Exposures first, then conversions: the aggregator's ordering contract, whatever order the file is in. */
-async function* fileEvents(file: string): AsyncGenerator<StylistEvent> {
-  yield* readNdjson(file, "exposures");
-  yield* readNdjson(file, "conversions");
+async function* fileEvents(file: string, skipped: Skipped): AsyncGenerator<StylistEvent> {
+  yield* readNdjson(file, "exposures", skipped);
+  yield* readNdjson(file, "conversions", skipped);
 }
 
 interface Parsed {
@@ -67,6 +91,9 @@ interface Parsed {
   windowMs: number | undefined;
   by: Dimension | undefined;
   rules: "active" | "files";
+  crossovers: CrossoverRule;
+  capPercentile: number | undefined;
+  cuped: { lookback: string; lookbackMs: number } | undefined;
 }
 
 function parseFlags(args: Record<string, unknown>): Parsed {
@@ -84,6 +111,20 @@ function parseFlags(args: Record<string, unknown>): Parsed {
   if (rules !== "active" && rules !== "files")
     throw new CLIError(`--rules takes active or files, not "${rules}"`, EXIT.invalid);
   if (args.json && args.csv) throw new CLIError("choose one of --json and --csv", EXIT.invalid);
+  const crossovers = (args.crossovers as string | undefined) ?? "first-exposure";
+  if (crossovers !== "first-exposure" && crossovers !== "exclude")
+    throw new CLIError(`--crossovers takes first-exposure or exclude, not "${crossovers}"`, EXIT.invalid);
+  const cap = args["cap-revenue"] as string | undefined;
+  const capPercentile = cap === undefined ? undefined : Number(cap) / 100;
+  if (capPercentile !== undefined && !(capPercentile >= 0.5 && capPercentile < 1))
+    throw new CLIError(
+      `--cap-revenue takes a percentile from 50 to 99.99 (e.g. 99), not "${cap}"`,
+      EXIT.invalid,
+    );
+  const lookback = args.cuped as string | undefined;
+  const lookbackMs = lookback === undefined ? undefined : parseWindow(lookback);
+  if (lookback !== undefined && lookbackMs === undefined)
+    throw new CLIError("--cuped takes a lookback before first exposure such as 28d or 2w", EXIT.invalid);
   if (args.events && !existsSync(args.events as string))
     throw new CLIError(`no events file at ${args.events}`, EXIT.invalid);
   return {
@@ -93,6 +134,9 @@ function parseFlags(args: Record<string, unknown>): Parsed {
     windowMs,
     by: by as Dimension | undefined,
     rules,
+    crossovers,
+    capPercentile,
+    cuped: lookback !== undefined && lookbackMs !== undefined ? { lookback, lookbackMs } : undefined,
   };
 }
 
@@ -145,7 +189,19 @@ export default defineCommand({
     },
     by: { type: "string", description: "Exploratory breakdown: device, country, source or segment" },
     sequential: { type: "boolean", description: "Add always-valid (sequential) intervals" },
-    json: { type: "boolean", description: "Print the report as JSON (schema stylist.report/1)" },
+    crossovers: {
+      type: "string",
+      description: "Visitors seen in several arms: first-exposure (default, intention to treat) or exclude",
+    },
+    "cap-revenue": {
+      type: "string",
+      description: "Cap each visitor's revenue at this percentile of buyers' revenue (e.g. 99)",
+    },
+    cuped: {
+      type: "string",
+      description: "CUPED: adjust with each visitor's own conversions in this lookback before exposure (28d)",
+    },
+    json: { type: "boolean", description: "Print the report as JSON (schema stylist.report/2)" },
     csv: { type: "boolean", description: "Print the report as CSV" },
     html: { type: "string", description: "Write a self-contained HTML report with charts to this file" },
     events: { type: "string", description: "Read events from this NDJSON file instead of the sink" },
@@ -158,7 +214,11 @@ export default defineCommand({
   },
   async run({ args }) {
     const flags = parseFlags(args);
+    const skipped: Skipped = { valuesOverCap: 0 };
     const aggregateOptions = {
+      crossovers: flags.crossovers,
+      ...(flags.capPercentile !== undefined ? { capPercentile: flags.capPercentile } : {}),
+      ...(flags.cuped ? { lookbackMs: flags.cuped.lookbackMs } : {}),
       ...(flags.windowMs !== undefined ? { windowMs: flags.windowMs } : {}),
       ...(flags.by ? { by: flags.by } : {}),
       include: (experiment: string, phase: number) =>
@@ -178,6 +238,10 @@ export default defineCommand({
         ...(flags.window !== undefined ? { window: flags.window, windowMs: flags.windowMs } : {}),
         ...(flags.by ? { by: flags.by } : {}),
         sequential: Boolean(args.sequential),
+        crossovers: flags.crossovers,
+        ...(flags.capPercentile !== undefined ? { capPercentile: flags.capPercentile } : {}),
+        ...(flags.cuped ? { cuped: flags.cuped } : {}),
+        valuesOverCap: skipped.valuesOverCap,
       });
       report.warnings.push(...rules.warnings);
       return report;
@@ -188,7 +252,7 @@ export default defineCommand({
     const files = flags.rules === "files" ? fileRules(args.dir) : undefined;
     if (args.events) {
       const file = args.events;
-      const result = await aggregate(fileEvents(file), aggregateOptions);
+      const result = await aggregate(fileEvents(file, skipped), aggregateOptions);
       const rules =
         files ?? (await withBackend(backendFlags, (backend) => activeRules(backend, result, flags)));
       report = build(result, rules, { events: "file", file, backend: null });
@@ -197,6 +261,7 @@ export default defineCommand({
         const events = sinkEvents(backend.sink, {
           ...(flags.experiment !== undefined ? { experiment: flags.experiment } : {}),
           ...(flags.phase !== undefined ? { phase: flags.phase } : {}),
+          ...(flags.cuped ? { lookbackMs: flags.cuped.lookbackMs } : {}),
         });
         const result = await aggregate(events, aggregateOptions).catch(missingTables(backend));
         const rules = files ?? (await activeRules(backend, result, flags));

@@ -1,11 +1,30 @@
 import * as z from "zod";
+import { isHttpsUrl, isSameSitePath } from "../url-safety.ts";
+
+/** A product link stays on the shop: `/p/x`, never `//host/…`, `/\host/…`, a scheme or controls. */
+const SameSitePath = z
+  .string()
+  .max(500)
+  .refine(
+    isSameSitePath,
+    "a path on this site (/products/x): not //host, /\\host, a scheme, spaces or controls",
+  );
+
+/** A product image: a path on this site, or an https:// URL (images are often on a CDN); never another scheme. */
+const ImageUrl = z
+  .string()
+  .max(500)
+  .refine(
+    (url) => isSameSitePath(url) || isHttpsUrl(url),
+    "a path on this site or an https:// URL without credentials",
+  );
 
 /** A small product catalogue in KV (`catalogue`), for product-aware ops and for a product page's category. */
-const CatalogueProductSchema = z.strictObject({
+export const CatalogueProductSchema = z.strictObject({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,100}$/),
   name: z.string().min(1).max(200),
-  url: z.string().startsWith("/").max(500),
-  image: z.string().max(500).optional(),
+  url: SameSitePath,
+  image: ImageUrl.optional(),
   price: z.number().int().min(0).describe("Minor units."),
   currency: z.string().regex(/^[A-Z]{3}$/),
   category: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),

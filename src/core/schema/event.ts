@@ -5,6 +5,9 @@ import { DEVICE_CLASSES } from "./audience.ts";
  * One shape for the queue, the sink, NDJSON archives and `stylist report --events`. Pseudonymous by construction:
  * no IP address, no user agent, no query string, nothing a visitor typed.
  */
+/** The largest conversion value accepted, in minor units (100 million in major units). */
+export const MAX_VALUE = 100_000_000_00;
+
 const common = {
   id: z.uuid().describe("Idempotency key: a redelivered event is stored once."),
   ts: z.number().int().positive().describe("Milliseconds since the Unix epoch."),
@@ -54,7 +57,7 @@ const ConversionEventSchema = z
       .number()
       .int()
       .min(0)
-      .max(100_000_000_00)
+      .max(MAX_VALUE)
       .optional()
       .describe("Revenue in minor units (pence, cents)."),
     currency: z

@@ -1,7 +1,9 @@
 import * as z from "zod";
+import { setAttributeProblem } from "../attribute-safety.ts";
 import { checkRuleHtml } from "../html-safety.ts";
 import { checkSelector } from "../selector.ts";
 import { checkTemplate } from "../template.ts";
+import { isHttpsUrl, isSameSitePath } from "../url-safety.ts";
 
 /** Limits keep a compiled snapshot far below KV's 25 MiB value cap and each handler cheap. */
 export const LIMITS = {
@@ -31,7 +33,9 @@ function templated(max: number, description: string) {
       const problem = checkTemplate(value);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     })
-    .describe(`${description} May use {{placeholders}}; visitor-derived values are always HTML-escaped.`);
+    .describe(
+      `${description} May use {{placeholders}}; visitor-derived values are encoded for where they land (docs/security.md).`,
+    );
 }
 
 const Text = templated(LIMITS.textLength, "Plain text, escaped on output.");
@@ -57,9 +61,6 @@ const AttributeName = z
   );
 
 const targeted = { selector: SelectorSchema };
-
-/** Attributes whose value is loaded or followed as a URL. */
-const URL_ATTRIBUTES = /^(href|src|action|formaction|srcdoc|xlink:href|poster|data|background)$/i;
 
 const LIST_POSITIONS = ["append", "prepend", "insertBefore", "insertAfter", "setHtml", "replace"] as const;
 
@@ -93,16 +94,13 @@ export const OpSchema = z.discriminatedUnion("op", [
     .describe("Insert HTML at the start of the element."),
   z
     .strictObject({ op: z.literal("setAttribute"), ...targeted, name: AttributeName, value: Text })
-    .refine((op) => !/^\s*(javascript|vbscript|data)\s*:/i.test(op.value) || !URL_ATTRIBUTES.test(op.name), {
-      path: ["value"],
-      message:
-        "a javascript:, vbscript: or data: URL in a link or source attribute is refused: Stylist adds no client script",
+    .superRefine((op, ctx) => {
+      const problem = setAttributeProblem(op.name, op.value);
+      if (problem) ctx.addIssue({ code: "custom", path: ["value"], message: problem });
     })
-    .refine((op) => !/^\s*\{\{/.test(op.value) || !URL_ATTRIBUTES.test(op.name), {
-      path: ["value"],
-      message:
-        "a URL attribute may not start with a {{placeholder}}: a visitor could make it a javascript: link",
-    }),
+    .describe(
+      "Set an attribute. A {{placeholder}} value is percent-encoded in a URL attribute and must be one CSS token in style.",
+    ),
   z.strictObject({ op: z.literal("removeAttribute"), ...targeted, name: AttributeName }),
   z.strictObject({ op: z.literal("addClass"), ...targeted, value: ClassName }),
   z.strictObject({ op: z.literal("removeClass"), ...targeted, value: ClassName }),
@@ -112,7 +110,11 @@ export const OpSchema = z.discriminatedUnion("op", [
       css: z
         .string()
         .max(LIMITS.cssLength)
-        .refine((css) => !/<\/style/i.test(css), "CSS may not close the <style> element"),
+        .refine((css) => !/<\/style/i.test(css), "CSS may not close the <style> element")
+        .refine(
+          (css) => !css.includes("{{"),
+          "{{placeholders}} are not filled in CSS: visitor values never reach a stylesheet (use setAttribute style)",
+        ),
     })
     .describe("Inject a <style> element at the end of <head>."),
   z
@@ -162,12 +164,7 @@ export function editedSelectors(variants: ReadonlyArray<{ ops: readonly Op[] }>)
   return selectors;
 }
 
+/** A same-site path or a literal `https://host/…`: no `//host`, `/\host`, `https:host`, controls or credentials. */
 function isRedirectTarget(url: string): boolean {
-  if (url.startsWith("/")) return !url.startsWith("//") && !/[\\\s]/.test(url);
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === "https:" && parsed.username === "" && parsed.password === "";
-  } catch {
-    return false;
-  }
+  return isSameSitePath(url) || isHttpsUrl(url);
 }

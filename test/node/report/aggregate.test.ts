@@ -33,19 +33,42 @@ describe("report aggregation", () => {
     expect(segment.crossovers).toBe(0);
   });
 
-  it("excludes visitors exposed to two arms of the same phase, and counts them", async () => {
-    const segment = await hero([
+  it("counts a visitor exposed to two arms in the arm of their first exposure, and counts the crossover there", async () => {
+    const events = [
       exposure("ann", "control", 0),
       exposure("ann", "promise", 10),
       exposure("bob", "control", 1),
       exposure("cat", "promise", 2),
       conversion("ann", 20, { value: 5000, orderId: "a1" }),
-    ]);
+    ];
+    const segment = await hero(events);
     expect(segment.crossovers).toBe(1);
-    expect(arm(segment, "control").visitors).toBe(1);
+    expect(segment.crossoversByArm).toEqual(new Map([["control", 1]]));
+    expect(arm(segment, "control").visitors).toBe(2);
     expect(arm(segment, "promise").visitors).toBe(1);
-    expect(goalOf(arm(segment, "control"), "purchase").converters).toBe(0);
+    expect(goalOf(arm(segment, "control"), "purchase").converters).toBe(1);
     expect(goalOf(arm(segment, "promise"), "purchase").converters).toBe(0);
+    // The same visitor, exposures out of order: the earlier exposure still decides.
+    const reversed = await hero([events[1], events[0], ...events.slice(2)] as StylistEvent[]);
+    expect(arm(reversed, "control").visitors).toBe(2);
+    expect(reversed.crossoversByArm).toEqual(new Map([["control", 1]]));
+  });
+
+  it("leaves crossovers out of every figure with the rule exclude, still counting them per first arm", async () => {
+    const segment = await hero(
+      [
+        exposure("ann", "control", 0),
+        exposure("ann", "promise", 10),
+        exposure("bob", "control", 1),
+        exposure("cat", "promise", 2),
+        conversion("ann", 20, { value: 5000, orderId: "a1" }),
+      ],
+      { crossovers: "exclude" },
+    );
+    expect(segment.crossovers).toBe(1);
+    expect(segment.crossoversByArm).toEqual(new Map([["control", 1]]));
+    expect(arm(segment, "control").visitors).toBe(1);
+    expect(goalOf(arm(segment, "control"), "purchase").converters).toBe(0);
   });
 
   it("keeps phases apart: the same visitor in two phases is counted in each, never a crossover", async () => {
@@ -113,6 +136,45 @@ describe("report aggregation", () => {
     expect(goalOf(arm(segment, "promise"), "purchase").orders).toBe(0);
   });
 
+  it("counts an order id once across visitors: the first report wins, as in the sink", async () => {
+    const segment = await hero([
+      exposure("ann", "promise", 0),
+      exposure("bob", "control", 0),
+      exposure("cat", "control", 0),
+      conversion("ann", 5, { value: 4000, orderId: "o-1" }),
+      // The same order reported again under another visitor id (a shared device, a backend retry).
+      conversion("bob", 6, { value: 4000, orderId: "o-1" }),
+      // First reported by a visitor who was never exposed: it still counts as reported.
+      conversion("dan", 6, { value: 3000, orderId: "o-2" }),
+      conversion("cat", 7, { value: 3000, orderId: "o-2" }),
+    ]);
+    expect(goalOf(arm(segment, "promise"), "purchase")).toMatchObject({ orders: 1, revenue: 4000 });
+    expect(goalOf(arm(segment, "control"), "purchase")).toMatchObject({ orders: 0, revenue: 0 });
+  });
+
+  it("holds more visitors than one Map's limit (injected small), counting each once", () => {
+    // The real limit is V8's 2²⁴ entries per Map; 40 stands in for it.
+    const aggregator = createAggregator({ shardLimit: 40 });
+    for (let i = 0; i < 2_000; i++) aggregator.add(exposure(`v${i}`, i % 2 ? "control" : "promise", i));
+    for (let i = 0; i < 2_000; i++)
+      aggregator.add(exposure(`v${i}`, i % 2 ? "control" : "promise", i + 5000));
+    for (let i = 0; i < 2_000; i += 2) aggregator.add(conversion(`v${i}`, i + 10, { orderId: `o${i}` }));
+    const result = aggregator.finish();
+    expect(result.segments[0]?.arms.get("control")?.visitors).toBe(1_000);
+    expect(result.segments[0]?.arms.get("promise")?.visitors).toBe(1_000);
+    expect(result.segments[0]?.crossovers).toBe(0);
+    expect(goalOf(result.segments[0]?.arms.get("promise"), "purchase").converters).toBe(1_000);
+  });
+
+  it("fails with a clear message, not V8's RangeError, when even the spare Maps are full", () => {
+    const aggregator = createAggregator({ shardLimit: 10, maxShards: 3 });
+    expect(() => {
+      for (let i = 0; i < 31; i++) aggregator.add(exposure(`v${i}`, "control", i));
+    }).toThrow(
+      /too many visitors for one report pass \(30\): narrow the report with --experiment and --phase/,
+    );
+  });
+
   it("ignores misses", async () => {
     const result = await aggregate([miss("ann", "promise", 0), exposure("bob", "control", 0)]);
     expect(result.segments[0]?.arms.get("promise")).toBeUndefined();
@@ -131,7 +193,7 @@ describe("report aggregation", () => {
     const promise = arm(segment, "promise");
     // ann: 4000 over 2 orders; bob: 2000 over 1; cat: nothing.
     expect(promise.visitors).toBe(3);
-    expect(goalOf(promise, "purchase")).toEqual({
+    expect(goalOf(promise, "purchase")).toMatchObject({
       converters: 2,
       orders: 3,
       revenue: 6000,

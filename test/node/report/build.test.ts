@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StylistEvent } from "../../../src/core/schema/event.ts";
 import type { Experiment } from "../../../src/core/schema/experiment.ts";
-import { DEFAULT_SETTINGS, type Settings } from "../../../src/core/schema/settings.ts";
+import { DEFAULT_SETTINGS, type Settings, SettingsSchema } from "../../../src/core/schema/settings.ts";
 import { aggregate } from "../../../src/report/aggregate.ts";
 import { type BuildOptions, buildReport } from "../../../src/report/build.ts";
 import { configsOf } from "../../../src/report/config.ts";
@@ -25,7 +25,7 @@ async function reportOf(
 async function heroReport(
   events: StylistEvent[],
   experiment: Experiment,
-  options: Partial<BuildOptions> = {},
+  options: Partial<BuildOptions> & { settings?: Settings } = {},
 ) {
   const found = (await reportOf(events, [experiment], options)).find((e) => e.id === "hero");
   if (!found) throw new Error("no hero report");
@@ -189,7 +189,7 @@ describe("the report's verdict", () => {
     expect(hero.verdict.text).toMatch(
       /Too early: [\d,]+ of 31,234 planned visitors in the smallest arm \(\w+, \d+%\): [\d,]+ to go/,
     );
-    expect(hero.verdict.text).toMatch(/ran 10\.\d of 14 days \(2 whole weeks\): 3\.\d days to go/);
+    expect(hero.verdict.text).toMatch(/day 11 of 14 days \(2 whole weeks\): 3 more days to go/);
     expect(hero.verdict.arms).toEqual([]);
   });
 
@@ -207,7 +207,8 @@ describe("the report's verdict", () => {
     // The events span three days from 5 January; the phase began on the 1st.
     expect(hero?.sinceSource).toBe("phase");
     expect(hero?.since).toBe(since);
-    expect(hero?.verdict.gates?.run.actual).toBeGreaterThan(6.9);
+    // 1 to 7 January inclusive, whole UTC days.
+    expect(hero?.verdict.gates?.run.actual).toBe(7);
   });
 
   it("asks for a minimum number of conversions per arm", async () => {
@@ -232,7 +233,7 @@ describe("the report's verdict", () => {
     expect(hero.verdict.status).toBe("no-detectable-difference");
   });
 
-  it("calls out a guardrail that got significantly worse, whichever way is worse", async () => {
+  it("calls out a guardrail that got significantly worse, by its goal's declared direction", async () => {
     const guarded = heroRules({ metrics: { primary: "purchase", guardrails: ["bounce", "add_to_basket"] } });
     const events: StylistEvent[] = [];
     for (let i = 0; i < 2_000; i++) {
@@ -244,9 +245,16 @@ describe("the report's verdict", () => {
       if ((i * 104_729) % 1000 < basketRate * 1000)
         events.push(conversion(`v${i}`, i + 2, { goal: "add_to_basket" }));
     }
-    const hero = await heroReport(events, guarded);
+    const settings = SettingsSchema.parse({
+      goals: [
+        { id: "bounce", direction: "decrease" },
+        { id: "add_to_basket", direction: "increase" },
+      ],
+    });
+    const hero = await heroReport(events, guarded, { settings });
     expect(hero.verdict.guardrails.map((g) => g.metric).sort()).toEqual(["add_to_basket", "bounce"]);
     expect(hero.verdict.text).toMatch(/Guardrail bounce conversion rate got worse in promise: \+/);
+    expect(hero.verdict.text).toMatch(/Guardrail add_to_basket conversion rate got worse in promise: −/);
   });
 
   it("gives figures but no verdict for an experiment the rules do not have", async () => {

@@ -43,7 +43,7 @@ async function sampleReport(): Promise<Report> {
 describe("report renderers", () => {
   it("keeps the documented JSON fields, with null where a figure cannot be computed", async () => {
     const report = JSON.parse(JSON.stringify(await sampleReport()));
-    expect(report.schema).toBe("stylist.report/1");
+    expect(report.schema).toBe("stylist.report/2");
     const [hero] = report.experiments;
     expect(typeof hero.srm.p).toBe("number");
     for (const arm of hero.arms) {

@@ -66,6 +66,21 @@ describe("reading the sink for a report", () => {
     expect(sink.queries).toBeGreaterThan(3);
   });
 
+  it("reads conversions from the lookback before the earliest exposure for CUPED, and counts them as covariates", async () => {
+    const read = await collect(sinkEvents(sqliteSink(events), { lookbackMs: 60 * 60_000 }));
+    expect(read.filter((event) => event.type === "conversion")).toHaveLength(3);
+    const result = await aggregate(
+      sinkEvents(sqliteSink([...events, exposure("zed", "control", 0)]), { lookbackMs: 60 * 60_000 }),
+      {
+        lookbackMs: 60 * 60_000,
+      },
+    );
+    const control = result.segments
+      .find((s) => s.experiment === "hero" && s.phase === 1)
+      ?.arms.get("control");
+    expect(goalOf(control, "purchase")).toMatchObject({ preConverters: 1 });
+  });
+
   it("filters exposures by experiment and phase in SQL", async () => {
     const read = await collect(sinkEvents(sqliteSink(events), { experiment: "hero", phase: 1 }));
     expect(read.filter((event) => event.type === "exposure")).toHaveLength(2);
