@@ -60,5 +60,15 @@ Try this:
       for i in 1 2; do curl -s -o /dev/null -D - --compressed -A "$UA" -b jar ${proxy}/ | grep -i x-stylist-cache; done
     npm run bench and npm run bench:browser measure the cost against a plain proxy (docs/benchmarks.md).
 
+10. Before a push (and in CI), verify: every arm of every experiment is rendered through the worker's own rewriter,
+    parsed as a browser parses it, and loaded in Chromium (when installed) to see the page's own scripts keep it:
+      npx stylist verify --experiment island-stock-urgency${origin}
+    It fails on purpose: ${demo.originUrl}/lab/island has an island that its script re-renders from JSON, so the
+    urgency line is put back to "12 left in your size" (while the exposure would still be logged), and the console
+    shows the hydration error. Screenshots of both arms side by side are written to the page it prints.
+    /lab/sizes (end tags left out) and /lab/legacy (windows-1252, named only in <meta>) are the other pages edge
+    rewriters get wrong; check everything, with an example product for /products/* rules:
+      npx stylist verify --page ${PRODUCT}${origin}
+
 Press Ctrl+C to stop.`;
 }

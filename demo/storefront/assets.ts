@@ -9,6 +9,7 @@ import { CACHE, CONTENT_TYPES, type Representation, representation } from "./rep
 const STATIC: Record<string, { file: string; contentType: string }> = {
   "/assets/site.css": { file: "site.css", contentType: CONTENT_TYPES.css },
   "/assets/logo.svg": { file: "logo.svg", contentType: CONTENT_TYPES.svg },
+  "/assets/island.js": { file: "island.js", contentType: CONTENT_TYPES.js },
 };
 
 export function staticAsset(path: string): Representation | undefined {

@@ -5,6 +5,9 @@ export const CONTENT_TYPES = {
   css: "text/css; charset=utf-8",
   svg: "image/svg+xml",
   json: "application/json",
+  js: "text/javascript; charset=utf-8",
+  /** A legacy page whose charset is named only in its <meta>. */
+  htmlNoCharset: "text/html",
   text: "text/plain; charset=utf-8",
 } as const;
 

@@ -4,6 +4,7 @@ import { basketPage } from "./pages/basket.ts";
 import { categoryPage } from "./pages/category.ts";
 import { checkoutCompletePage } from "./pages/checkout-complete.ts";
 import { homePage } from "./pages/home.ts";
+import { labIslandPage, labLegacyPage, labSizesPage } from "./pages/lab.ts";
 import { notFoundPage } from "./pages/not-found.ts";
 import { productPage } from "./pages/product.ts";
 import {
@@ -99,6 +100,21 @@ const EXACT: Record<string, () => Outcome> = {
     page(memoised("checkout", () => htmlPage(checkoutCompletePage(), 200, CACHE.personal))),
   "/assets/site.css": () => page(memoised("site.css", () => staticAsset("/assets/site.css"))),
   "/assets/logo.svg": () => page(memoised("logo.svg", () => staticAsset("/assets/logo.svg"))),
+  "/assets/island.js": () => page(memoised("island.js", () => staticAsset("/assets/island.js"))),
+  "/lab/sizes": () => page(memoised("lab:sizes", () => htmlPage(labSizesPage()))),
+  "/lab/island": () => page(memoised("lab:island", () => htmlPage(labIslandPage()))),
+  "/lab/legacy": () =>
+    page(
+      memoised("lab:legacy", () =>
+        representation({
+          contentType: CONTENT_TYPES.htmlNoCharset,
+          cacheControl: CACHE.page,
+          body: labLegacyPage(),
+          compressible: true,
+          declareLength: false,
+        }),
+      ),
+    ),
 };
 
 /** Each pattern captures one slug; slugs are lower-case so anything else is a 404. */

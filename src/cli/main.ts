@@ -23,6 +23,7 @@ const main = defineCommand({
     plan: () => import("./commands/plan.ts").then((module) => module.default),
     forget: () => import("./commands/forget.ts").then((module) => module.default),
     prune: () => import("./commands/prune.ts").then((module) => module.default),
+    verify: () => import("./commands/verify.ts").then((module) => module.default),
   },
 });
 

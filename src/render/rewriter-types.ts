@@ -2,7 +2,7 @@
  * The slice of the HTMLRewriter API Stylist uses. The worker passes the runtime's HTMLRewriter; the CLI's
  * `simulate` passes a WebAssembly build of the same lol-html engine, so both run this module unchanged.
  */
-interface ContentOptions {
+export interface ContentOptions {
   html?: boolean;
 }
 

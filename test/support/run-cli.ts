@@ -15,13 +15,17 @@ export interface CliResult {
  * inherited from the test runner's environment (another test project may have set them): the CLI finds the demo's
  * in .dev.vars, as it does for a user, unless a test passes them explicitly.
  */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<CliResult> {
   const { VISITOR_SECRET: _visitor, SERVER_EVENTS_SECRET: _server, ...inherited } = process.env;
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: ROOT, env: { ...inherited, ...env }, timeout: 60_000 },
+      { cwd: ROOT, env: { ...inherited, ...env }, timeout: timeoutMs },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

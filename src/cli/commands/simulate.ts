@@ -35,6 +35,7 @@ import { repeatedFlag } from "../repeated-flag.ts";
 import { findVisitorSecret } from "../secret.ts";
 import { buildProfile, parseViewed, profileFromFile } from "../simulate/profile-flags.ts";
 import { visitorRequest } from "../simulate/visitor-request.ts";
+import { hydrationWarnings } from "../verify/hydration-warnings.ts";
 import { wasmRewriterFactory } from "../wasm-rewriter.ts";
 
 /**
@@ -81,7 +82,8 @@ async function renderForVisitor(
     (error, decision) => faults.push(`${decision.compiled.experiment.id}: ${(error as Error).message}`),
   );
   const html = await rendered.response.text();
-  return { status: response.status, original, html, outcome: await rendered.outcome, faults };
+  const hydration = hydrationWarnings(original, plan.decisions);
+  return { status: response.status, original, html, outcome: await rendered.outcome, faults, hydration };
 }
 
 /** An event as `simulate --json` shows it: what the worker would log, without its random id and clock. */
@@ -298,6 +300,7 @@ export default defineCommand({
                 status: page.status,
                 exposures,
                 faults: page.faults,
+                hydration: page.hydration,
                 diff: lineDiff(page.original, page.html),
                 ...(args.full ? { html: page.html } : {}),
               },
@@ -354,6 +357,7 @@ export default defineCommand({
       `\norigin answered ${page.status}; exposures that would be logged: ${exposures.map((e) => `${e.experiment}/${e.variant}`).join(", ") || "none"}`,
     );
     for (const fault of page.faults) console.log(`fault: ${fault}`);
+    for (const warning of page.hydration) console.log(`warning: ${warning}`);
     if (args.full) return console.log(page.html);
     const diff = lineDiff(page.original, page.html);
     console.log(
