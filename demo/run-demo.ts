@@ -37,13 +37,14 @@ export interface Demo {
 
 /**
  * The demo keeps its secrets in .dev.vars (git-ignored), where `wrangler dev` and the CLI find them: the visitor
- * cookie key, and the key the sample shop's backend signs its order reports with.
+ * cookie key, the key the sample shop's backend signs its order reports with, and the key it signs its customer cookie
+ * with (settings.customer.secretVar in rules/settings.json).
  */
 export function ensureDevSecrets(root = ROOT): Record<string, string> {
   const path = join(root, ".dev.vars");
   let current = existsSync(path) ? readFileSync(path, "utf8") : "";
   const secrets: Record<string, string> = {};
-  for (const name of ["VISITOR_SECRET", "SERVER_EVENTS_SECRET"]) {
+  for (const name of ["VISITOR_SECRET", "SERVER_EVENTS_SECRET", "CUSTOMER_SECRET"]) {
     const existing = new RegExp(`^${name}\\s*=\\s*"?([^"\\n]+)"?\\s*$`, "m").exec(current)?.[1];
     if (existing) {
       secrets[name] = existing.trim();
@@ -118,6 +119,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     port: options.originPort,
     host: "127.0.0.1",
     reportEvent: shopReporter(proxyUrl, secrets.SERVER_EVENTS_SECRET as string),
+    customerSecret: secrets.CUSTOMER_SECRET as string,
   });
   let worker: DevWorker | undefined;
   const stop = async () => {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { demoLocationEnv } from "./local-location.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
@@ -70,7 +71,11 @@ export async function startDevWorker(options: DevWorkerOptions): Promise<DevWork
       "--show-interactive-dev-session=false",
       ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
     ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...demoLocationEnv(ROOT) },
+    },
   );
   child.stdout?.on("data", (chunk: Buffer) => options.onOutput?.(chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => options.onOutput?.(chunk.toString()));

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basketTotals, sampleBasket } from "./basket-contents.ts";
+import { shopCustomerCookieValue, stylistVisitorId } from "./customer-cookie.ts";
 import { respond } from "./respond.ts";
 import { route } from "./routes.ts";
 
@@ -23,6 +24,22 @@ export interface StorefrontOptions {
    * (the source of truth). It must not fail the page, so errors are logged and dropped.
    */
   reportEvent?: (event: ShopEvent) => Promise<void>;
+  /**
+   * The secret Stylist's `settings.customer.secretVar` names. With it, a completed order makes the visitor a customer:
+   * the shop sets `fs_customer`, signed for that visitor's Stylist id and for 30 days (customer-cookie.ts).
+   */
+  customerSecret?: string;
+}
+
+const CUSTOMER_DAYS = 30;
+
+/** The signed customer cookie for a visitor who has just ordered, if the shop signs one and knows the visitor. */
+function customerCookieAfterOrder(req: IncomingMessage, secret: string | undefined): string | undefined {
+  const visitor = stylistVisitorId(req.headers.cookie);
+  if (!secret || !visitor || req.method !== "POST" || req.url !== "/checkout") return undefined;
+  const expires = Math.floor(Date.now() / 1000) + CUSTOMER_DAYS * 86_400;
+  const value = shopCustomerCookieValue("1", visitor, expires, secret);
+  return `fs_customer=${value}; Path=/; Max-Age=${CUSTOMER_DAYS * 86_400}; HttpOnly; SameSite=Lax`;
 }
 
 export interface Storefront {
@@ -53,6 +70,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Storef
   // No route reads a request body; draining it keeps keep-alive connections usable.
   req.resume();
   try {
+    const customer = customerCookieAfterOrder(req, options.customerSecret);
+    if (customer) res.setHeader("Set-Cookie", customer);
     await respond(req, res, route(req.method ?? "GET", req.url ?? "/"));
   } catch (error) {
     if (res.headersSent) {

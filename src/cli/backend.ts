@@ -25,7 +25,7 @@ export interface BackendFlags {
 
 async function openBackend(flags: BackendFlags): Promise<Backend> {
   if (flags.local && flags.remote) throw new CLIError("choose one of --local and --remote", EXIT.invalid);
-  const project = readProjectConfig(flags.config);
+  const project = await readProjectConfig(flags.config);
   if (!flags.remote) {
     const { openLocalBackend } = await import("./stores/local.ts");
     return openLocalBackend(project.configPath, flags["persist-to"]);

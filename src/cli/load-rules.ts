@@ -6,6 +6,7 @@ import { formatProblem } from "../rules/issues.ts";
 import { validateRuleSources } from "../rules/validate.ts";
 import { CLIError, EXIT } from "./errors.ts";
 import { readRuleFiles } from "./rule-files.ts";
+import { engineSelectorProblem } from "./wasm-rewriter.ts";
 
 export const rulesDirArg = {
   dir: { type: "string", description: "Directory of rule files", default: "rules" },
@@ -19,7 +20,9 @@ export interface LoadedRules {
 }
 
 export function loadValidRules(dir: string): LoadedRules {
-  const result = validateRuleSources(readRuleFiles(resolve(dir), process.cwd()));
+  const result = validateRuleSources(readRuleFiles(resolve(dir), process.cwd()), {
+    selectorEngine: engineSelectorProblem,
+  });
   for (const warning of result.warnings) console.error(`warning: ${formatProblem(warning)}`);
   if (result.errors.length > 0) {
     throw new CLIError(

@@ -1,6 +1,7 @@
 import { defineCommand, runCommand, runMain } from "citty";
 import { RulesError } from "../rules/versions.ts";
 import { CLIError, EXIT } from "./errors.ts";
+import { escapeTerminalOutput } from "./output.ts";
 
 const main = defineCommand({
   meta: { name: "stylist", description: "Edit, ship and inspect Stylist's edge personalisation rules" },
@@ -34,6 +35,8 @@ const rawArgs = process.argv.slice(2);
 if (rawArgs.length === 0 || rawArgs.some((arg) => arg === "--help" || arg === "-h")) {
   await runMain(main, { rawArgs });
 } else {
+  escapeTerminalOutput(process.stdout);
+  escapeTerminalOutput(process.stderr);
   try {
     await runCommand(main, { rawArgs });
   } catch (error) {
@@ -43,7 +46,8 @@ if (rawArgs.length === 0 || rawArgs.some((arg) => arg === "--help" || arg === "-
     } else if (error instanceof RulesError) {
       console.error(`stylist: ${error.message}`);
       process.exitCode = EXIT.failed;
-    } else if (error instanceof Error && "code" in error && String(error.code).startsWith("E_")) {
+    } else if (error instanceof Error && "code" in error && /^E_|^EARG$/.test(String(error.code))) {
+      // citty's own usage errors: an unknown command, a missing or invalid argument.
       console.error(`stylist: ${error.message} (see stylist --help)`);
       process.exitCode = EXIT.invalid;
     } else {

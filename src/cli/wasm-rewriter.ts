@@ -1,18 +1,45 @@
 import { HTMLRewriter as WasmRewriter } from "html-rewriter-wasm";
-import type { RewriterElement, RewriterFactory, RewriterLike } from "../render/rewriter-types.ts";
+import type {
+  ElementHandlers,
+  RewriterDocumentEnd,
+  RewriterFactory,
+  RewriterLike,
+  StreamedElement,
+} from "../render/rewriter-types.ts";
 
 type Registration =
-  | { selector: string; handlers: { element(element: RewriterElement): void } }
-  | { document: { end(): void } };
+  | { selector: string; handlers: ElementHandlers }
+  | { document: { end(end: RewriterDocumentEnd): void } };
+
+/**
+ * Why lol-html (the worker's engine) refuses `selector`, or undefined when it parses it. `stylist validate` and
+ * `push` ask this for every selector, so a rule never reaches the edge with one the worker cannot register.
+ */
+export function engineSelectorProblem(selector: string): string | undefined {
+  const probe = new WasmRewriter(() => {});
+  try {
+    probe.on(selector, { element() {} });
+    return undefined;
+  } catch (error) {
+    return (error instanceof Error ? error.message : String(error)).replace(/^Parser error: /, "");
+  } finally {
+    probe.free();
+  }
+}
 
 /**
  * The HTMLRewriter API over html-rewriter-wasm (lol-html, the engine inside workerd, compiled to WebAssembly), so
  * `stylist simulate` runs the worker's own render code in Node. It streams: each origin chunk is written as it
- * arrives and the rewritten bytes are passed on at once.
+ * arrives and the rewritten bytes are passed on at once. Like workerd's, `on()` throws for a selector lol-html
+ * cannot parse. The engine reads every page as UTF-8, whatever its charset.
  */
 function createWasmRewriter(registrations: Registration[] = []): RewriterLike {
   return {
-    on: (selector, handlers) => createWasmRewriter([...registrations, { selector, handlers }]),
+    on(selector, handlers) {
+      const problem = engineSelectorProblem(selector);
+      if (problem) throw new TypeError(problem);
+      return createWasmRewriter([...registrations, { selector, handlers }]);
+    },
     onDocument: (handlers) => createWasmRewriter([...registrations, { document: handlers }]),
     transform(response) {
       const source = response.body;
@@ -22,10 +49,13 @@ function createWasmRewriter(registrations: Registration[] = []): RewriterLike {
           rewriter = new WasmRewriter((chunk) => controller.enqueue(chunk.slice()));
           for (const registration of registrations) {
             if ("selector" in registration) {
+              const { handlers } = registration;
               rewriter.on(registration.selector, {
-                element: (element) => registration.handlers.element(element as unknown as RewriterElement),
+                element: (element) => handlers.element(element as unknown as StreamedElement),
+                ...(handlers.text ? { text: handlers.text } : {}),
+                ...(handlers.comments ? { comments: handlers.comments } : {}),
               });
-            } else rewriter.onDocument({ end: () => registration.document.end() });
+            } else rewriter.onDocument({ end: (end) => registration.document.end(end) });
           }
           try {
             if (source)

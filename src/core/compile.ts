@@ -47,7 +47,7 @@ export interface CompiledRules {
   liveOrder: Map<CompiledExperiment, number>;
   holdout: { share: number; seed: string; phase: number } | undefined;
   redirectHosts: string[];
-  pageCache: Settings["pageCache"];
+  pageCache: { enabled: boolean; maxSeconds: number; ignoreCookiesOn: RegExp[] };
   /** Goal ids the storefront may report through the event endpoints: event goals and the built-in purchase. */
   eventGoals: Set<string>;
   /** Goals reached by loading a page, recorded by the worker itself. */
@@ -177,7 +177,11 @@ export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
     liveOrder: new Map(live.map((experiment, index) => [experiment, index])),
     holdout,
     redirectHosts: settings.redirectHosts,
-    pageCache: settings.pageCache,
+    pageCache: {
+      enabled: settings.pageCache.enabled,
+      maxSeconds: settings.pageCache.maxSeconds,
+      ignoreCookiesOn: settings.pageCache.ignoreCookiesOn.map(compilePagePattern),
+    },
     eventGoals,
     urlGoals,
     audiences,

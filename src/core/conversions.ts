@@ -19,6 +19,7 @@ export function urlGoalConversions(
       goal: goal.id,
       path: context.path.slice(0, 512),
       device: context.device,
+      reportedBy: "page",
       ...(context.country ? { country: context.country } : {}),
       ...(context.utm.source ? { source: context.utm.source } : {}),
     });

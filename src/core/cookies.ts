@@ -9,6 +9,21 @@ export function readCookie(header: string | null, name: string): string | undefi
   return undefined;
 }
 
+/**
+ * The names of every cookie in a Cookie header, in order. A part without `=` is a cookie with an empty name, as
+ * browsers store `document.cookie = "x"`, and servers may read it.
+ */
+export function cookieNames(header: string | null): string[] {
+  if (!header) return [];
+  const names: string[] = [];
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq !== -1) names.push(part.slice(0, eq).trim());
+    else if (part.trim() !== "") names.push("");
+  }
+  return names;
+}
+
 export interface CookieOptions {
   maxAgeSeconds: number;
   httpOnly?: boolean;

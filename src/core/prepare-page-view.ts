@@ -6,7 +6,7 @@ import { decide, decideRolledOut } from "./decide.ts";
 import { type Gate, gateOf } from "./gate.ts";
 import { resolveIdentity } from "./identity.ts";
 import { visitPage } from "./page-visit.ts";
-import { previewTokenOf, readPreviewToken } from "./preview.ts";
+import { previewTokenOf, previewVisitorId, readPreviewToken } from "./preview.ts";
 import type { Profile } from "./profile.ts";
 import { decodeProfile, readProfileCookie } from "./profile-cookie.ts";
 import { NO_RENDER_DATA, type RenderData } from "./render-data.ts";
@@ -62,22 +62,35 @@ export async function preparePageView(input: PageViewInput) {
   const { request, secret, now } = input;
   const cookies = request.headers.get("cookie");
   const previewToken = previewTokenOf(new URL(request.url), cookies);
-  const [identity, rules, preview] = await Promise.all([
+  const [visitor, rules, preview] = await Promise.all([
     resolveIdentity(cookies, secret, now),
     input.loadRules(),
     readPreviewToken(previewToken.token, secret, now),
   ]);
-  const gate = gateOf(request.headers, rules.consent, input.verifiedBot);
+  // A previewer with no visitor cookie gets a stand-in id from the token, never a fresh random one per reload.
+  const identity =
+    preview && visitor.minted && previewToken.token
+      ? { ...visitor, id: await previewVisitorId(previewToken.token, secret) }
+      : visitor;
+  // A signed preview link is QA's sanctioned way in for headless browsers (which say HeadlessChrome and are served
+  // as bots): its holder gets no visitor cookie, no profile and no log, so no gate has anything to protect.
+  const gate = preview ? undefined : gateOf(request.headers, rules.consent, input.verifiedBot);
   if (gate) {
     const anonymous = buildVisitorContext(request, identity, input.geo, now);
     // Rolled-out winners may still fill placeholders from the request, never from a profile or catalogue.
     const render: RenderData = { ...NO_RENDER_DATA, values: templateValues(anonymous) };
     return { gate, context: anonymous, rules, decisions: decideRolledOut(anonymous, rules), render } as const;
   }
-  const previous = identity.minted ? undefined : await decodeProfile(readProfileCookie(cookies), secret);
+  const previous = identity.minted
+    ? undefined
+    : await decodeProfile(readProfileCookie(cookies), identity.id, secret);
   const base = buildVisitorContext(request, identity, input.geo, now);
   const catalogue = needsCatalogue(rules, base.path) ? await input.loadCatalogue() : EMPTY_CATALOGUE;
-  const customer = await readCustomer(rules.customer, request.headers, input.secrets);
+  const customer = await readCustomer(rules.customer, request.headers, input.secrets, {
+    // A new id was never seen by the shop, so nothing it signed can be for this visitor.
+    id: identity.minted ? undefined : identity.id,
+    now,
+  });
   const { view, observed, context, render } = visitPage({ base, previous, rules, catalogue, customer, now });
   const decisions = decide(context, rules, preview ? { preview: preview.arms } : {});
   return {
@@ -91,6 +104,10 @@ export async function preparePageView(input: PageViewInput) {
     context,
     decisions,
     render,
+    /** The taxonomy types this page or a URL goal counts it: every view of it must reach the worker. */
+    watched:
+      view.type !== undefined ||
+      rules.urlGoals.some((goal) => goal.pages.some((page) => page.test(context.path))),
     /** Ids of the named audiences the visitor is in, carried on exposure events for breakdowns. */
     segments: () => rules.audiences.filter((entry) => entry.test(context)).map((entry) => entry.audience.id),
     /** The updated profile to send back, or undefined when nothing new was learnt (and never for a preview). */

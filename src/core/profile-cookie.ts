@@ -7,12 +7,12 @@ import { decodePayload, encodePayload, openEnvelope, seal } from "./signed-envel
 
 /**
  * `stylist_p=<base64url(compact JSON)>.<signature>`: the profile, signed with VISITOR_SECRET under its own domain
- * ("profile.v1."), capped at MAX_COOKIE_CHARS. A profile that is tampered with, oversized, malformed or from an older
+ * ("profile.v2.") together with the visitor's id, capped at MAX_COOKIE_CHARS. A profile that is tampered with, oversized, malformed or from an older
  * format is ignored and rebuilt from this page view: never an error page.
  */
 export const PROFILE_COOKIE = "stylist_p";
 export const MAX_COOKIE_CHARS = 2_000;
-const DOMAIN = "profile.v1.";
+const DOMAIN = "profile.v2.";
 const MAX_AGE_SECONDS = 90 * 24 * 60 * 60;
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,100}$/);
@@ -85,8 +85,14 @@ function fitToCap(profile: Profile): string {
   }
 }
 
-export async function encodeProfile(profile: Profile, secret: string): Promise<string> {
-  return seal(DOMAIN, fitToCap(profile), secret);
+/**
+ * What is signed: the visitor's id with the payload, so one visitor's profile presented with another's `stylist_vid`
+ * (copied, or planted) does not verify, and no behavioural audience can be borrowed.
+ */
+const domainFor = (visitorId: string) => `${DOMAIN}${visitorId}.`;
+
+export async function encodeProfile(profile: Profile, visitorId: string, secret: string): Promise<string> {
+  return seal(domainFor(visitorId), fitToCap(profile), secret);
 }
 
 /**
@@ -112,8 +118,12 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export async function decodeProfile(value: string | undefined, secret: string): Promise<Profile | undefined> {
-  const payload = await openEnvelope(value, DOMAIN, secret, MAX_COOKIE_CHARS);
+export async function decodeProfile(
+  value: string | undefined,
+  visitorId: string,
+  secret: string,
+): Promise<Profile | undefined> {
+  const payload = await openEnvelope(value, domainFor(visitorId), secret, MAX_COOKIE_CHARS);
   return payload === undefined ? undefined : parsePayload(payload);
 }
 
@@ -121,8 +131,8 @@ export function readProfileCookie(cookieHeader: string | null): string | undefin
   return readCookie(cookieHeader, PROFILE_COOKIE);
 }
 
-export async function profileCookie(profile: Profile, secret: string): Promise<string> {
-  return serializeCookie(PROFILE_COOKIE, await encodeProfile(profile, secret), {
+export async function profileCookie(profile: Profile, visitorId: string, secret: string): Promise<string> {
+  return serializeCookie(PROFILE_COOKIE, await encodeProfile(profile, visitorId, secret), {
     maxAgeSeconds: MAX_AGE_SECONDS,
   });
 }

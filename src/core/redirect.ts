@@ -21,8 +21,10 @@ export function redirectTarget(
     return undefined;
   if (sameSite && target.protocol !== requestUrl.protocol) return undefined;
   if (sameSite && target.pathname === requestUrl.pathname) return undefined;
+  // Every value of a repeated parameter (`a=1&a=2`), in order; a name the variant URL sets is the variant's alone.
+  const variantOwn = new Set(target.searchParams.keys());
   for (const [name, value] of requestUrl.searchParams) {
-    if (name !== PREVIEW_PARAM && !target.searchParams.has(name)) target.searchParams.append(name, value);
+    if (name !== PREVIEW_PARAM && !variantOwn.has(name)) target.searchParams.append(name, value);
   }
   return target;
 }

@@ -4,6 +4,7 @@ import type { CustomerStatus } from "./customer.ts";
 import { classifyDevice } from "./device.ts";
 import { truncate } from "./escape.ts";
 import type { VisitorIdentity } from "./identity.ts";
+import { withoutNonPrintable } from "./printable.ts";
 import { EMPTY_BEHAVIOUR, type Observed } from "./profile.ts";
 import { classifySource } from "./traffic-source.ts";
 
@@ -24,7 +25,9 @@ function geoField(value: unknown, pattern: RegExp): string | undefined {
 
 function param(url: URL, name: string): string | undefined {
   if (url.search === "") return undefined;
-  const value = url.searchParams.get(name)?.trim().toLowerCase();
+  // Control and bidi characters are never part of a campaign name; they would reach events and the operator's terminal.
+  const raw = url.searchParams.get(name);
+  const value = raw === null ? undefined : withoutNonPrintable(raw).trim().toLowerCase();
   return value ? truncate(value, MAX_VALUE_LENGTH) : undefined;
 }
 

@@ -47,6 +47,8 @@ function splitCompounds(selector: string): string[] | string {
         if (char === ">") {
           if (current === "" && compounds.length === 0)
             return "a child combinator needs a selector on both sides";
+          if (pendingChild && current === "")
+            return "two child combinators (>>) need a selector between them";
           pendingChild = true;
         }
         flush();
@@ -63,7 +65,7 @@ function splitCompounds(selector: string): string[] | string {
 }
 
 /** Splits a selector list at top-level commas; commas inside quotes, brackets or parentheses stay. */
-function splitList(selector: string): string[] {
+export function splitList(selector: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quote: string | undefined;

@@ -1,3 +1,4 @@
+import { escapeHtml } from "../core/escape.ts";
 import { CODE_ELEMENTS, RAW_TEXT_ELEMENTS } from "../core/output-contexts.ts";
 import type { RenderData } from "../core/render-data.ts";
 import type { Op } from "../core/schema/ops.ts";
@@ -35,7 +36,7 @@ function contentWritten(op: Op): { inside: boolean; outsideData: boolean } {
  * take the author's own text, but nothing from the visitor or the catalogue. The selector cannot tell which element
  * it will match, so this is decided here, on the element itself.
  */
-function refuseRawTextContent(element: RewriterElement, op: Op): void {
+export function refuseRawTextContent(element: RewriterElement, op: Op): void {
   const tag = element.tagName.toLowerCase();
   if (!RAW_TEXT_ELEMENTS.has(tag)) return;
   const { inside, outsideData } = contentWritten(op);
@@ -100,7 +101,7 @@ export function applyOp(element: RewriterElement, op: Op, data: RenderData): voi
       return;
     }
     case "addStyle":
-      element.append(`<style data-stylist>${op.css}</style>`, HTML);
+      element.append(styleElement(op.css), HTML);
       return;
     case "recentlyViewed":
     case "moreFromCategory": {
@@ -129,3 +130,49 @@ function placeList(element: RewriterElement, position: string, list: string): vo
   else if (position === "replace") element.replace(list, HTML);
   else element.append(list, HTML);
 }
+
+/**
+ * The HTML an op puts into the page, escaped as `applyOp` would: text ops' text as escaped HTML. Undefined when it
+ * puts nothing (an empty product list leaves the element as the origin sent it, `remove` and attribute ops).
+ */
+export function insertedHtml(op: Op, data: RenderData): string | undefined {
+  switch (op.op) {
+    case "setText":
+      return escapeHtml(renderTemplate(op.value, data.values, "text"));
+    case "setHtml":
+    case "replace":
+    case "append":
+    case "prepend":
+    case "insertBefore":
+    case "insertAfter":
+      return renderTemplate(op.html, data.values, "html");
+    case "addStyle":
+      return styleElement(op.css);
+    case "recentlyViewed":
+    case "moreFromCategory": {
+      const products =
+        op.op === "recentlyViewed" ? data.recentlyViewed(op.limit) : data.moreFromCategory(op.limit);
+      if (products.length === 0) return undefined;
+      return productListHtml(
+        op.op === "recentlyViewed" ? "recently-viewed" : "more-from-category",
+        op.heading,
+        products,
+      );
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Does the op put its HTML after the element (rather than at its end)? */
+export const placesAfter = (op: Op) =>
+  op.op === "insertAfter" ||
+  ((op.op === "recentlyViewed" || op.op === "moreFromCategory") && op.position === "insertAfter");
+
+/** Does the op take the element itself away (rather than only its content)? */
+export const takesElement = (op: Op) =>
+  op.op === "remove" ||
+  op.op === "replace" ||
+  ((op.op === "recentlyViewed" || op.op === "moreFromCategory") && op.position === "replace");
+
+export const styleElement = (css: string) => `<style data-stylist>${css}</style>`;

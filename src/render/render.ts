@@ -1,14 +1,35 @@
 import type { Decision } from "../core/decide.ts";
 import type { SelectorPlan } from "../core/edit-plan.ts";
 import type { RenderData } from "../core/render-data.ts";
-import { applyOp } from "./apply-op.ts";
-import type { RewriterFactory } from "./rewriter-types.ts";
+import { type Op, opSelector } from "../core/schema/ops.ts";
+import { splitList } from "../core/selector.ts";
+import {
+  applyOp,
+  insertedHtml,
+  placesAfter,
+  refuseRawTextContent,
+  styleElement,
+  takesElement,
+} from "./apply-op.ts";
+import { asciiElement, asciiHtml } from "./ascii-output.ts";
+import { transformInPageEncoding } from "./charset-transform.ts";
+import { createEndTasks, type EndTask } from "./end-tasks.ts";
+import { createExtentWatches } from "./extent-watch.ts";
+import { CLOSER_AWARE, ENDS_WITH_DOCUMENT, STRUCTURAL, VOID } from "./html-facts.ts";
+import { placementOf, refusal } from "./op-placement.ts";
+import { contextTags, createPageContext, enterElement, reachable } from "./page-context.ts";
+import type {
+  RewriterDocumentEnd,
+  RewriterFactory,
+  RewriterLike,
+  StreamedElement,
+} from "./rewriter-types.ts";
 
 /** What the streamed page really contained, known once the last byte has passed through. */
-interface RenderOutcome {
+export interface RenderOutcome {
   /** Per decision: did one of its exposure selectors match in the served HTML? */
   matched: boolean[];
-  /** Per decision: did applying one of its ops throw? A faulted experiment is not counted. */
+  /** Per decision: was one of its ops skipped, refused or did it throw? A faulted experiment is not counted. */
   faulted: boolean[];
 }
 
@@ -18,10 +39,23 @@ export interface Rendered {
   outcome: Promise<RenderOutcome>;
 }
 
+/** An op left out so the page is not damaged: logged like a fault, naming its experiment. */
+class OpSkipped extends Error {
+  override name = "OpSkipped";
+}
+
+const HTML = { html: true } as const;
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /**
  * Streams `response` through HTMLRewriter, applying the plan. Handlers are synchronous and tiny: the page is never
- * buffered. An op that throws is skipped (the element stays as the origin sent it) and its experiment is marked
- * faulted, so a broken variant cannot contaminate the results.
+ * buffered. Each op lands where a browser's DOM has its element, or is skipped and its experiment marked faulted, so
+ * a visitor is never counted as exposed to a change they did not get and no content a rule did not name is lost:
+ * - a selector the engine refuses costs only the experiments that use it;
+ * - elements inside `<template>`/`<noscript>`, SVG titles and repeated `<body>` tags are not matched (page-context.ts);
+ * - ops at an element's end wait for its own end tag; content and end ops on elements whose end tag HTML may imply
+ *   are refused at the start tag (op-placement.ts);
+ * - the page is read in its own encoding (charset-transform.ts).
  */
 export function renderPage(
   response: Response,
@@ -33,31 +67,261 @@ export function renderPage(
 ): Rendered {
   const matched = decisions.map(() => false);
   const faulted = decisions.map(() => false);
-  let finish: (outcome: RenderOutcome) => void = () => {};
+  // Refused for this page in every arm alike (see refusedOnAnyArm), so the arms are counted by the same rule.
+  const refused = decisions.map(() => false);
+  const fault = (index: number, error: unknown) => {
+    if (faulted[index]) return;
+    faulted[index] = true;
+    onFault(error, decisions[index] as Decision);
+  };
+  let finish: () => void = () => {};
   const outcome = new Promise<RenderOutcome>((resolve) => {
-    finish = resolve;
+    finish = () => resolve({ matched, faulted: faulted.map((f, i) => f || Boolean(refused[i])) });
   });
-  let rewriter = createRewriter();
-  for (const { selector, actions } of plan) {
-    rewriter = rewriter.on(selector, {
-      element(element) {
-        for (const action of actions) {
-          // Only the exposure watches count: they are the same in every arm, so the arms are counted alike.
-          if (!action.op) {
-            matched[action.decision] = true;
-            continue;
-          }
-          if (faulted[action.decision]) continue;
-          try {
-            applyOp(element, action.op, data);
-          } catch (error) {
-            faulted[action.decision] = true;
-            onFault(error, decisions[action.decision] as Decision);
-          }
-        }
+  const context = createPageContext();
+  const endTasks = createEndTasks();
+  const watches = createExtentWatches();
+  let ascii = false;
+  const html = (content: string) => (ascii ? asciiHtml(content) : content);
+  const styles = createStylePlacement(decisions, html);
+  const refusedOnAnyArm = refusalsByArm(decisions);
+  const atDocumentEnd: Array<(end: RewriterDocumentEnd) => void> = [];
+
+  function applyAt(element: StreamedElement, tag: string, index: number, op: Op) {
+    const why = refusal(op, tag);
+    if (why) return fault(index, new OpSkipped(why));
+    // The stepwise and end paths below do not go through applyOp: the raw-text refusal is made here for them too.
+    refuseRawTextContent(element, op);
+    const placement = placementOf(op);
+    if (placement === "end" && VOID.has(tag)) {
+      const content = insertedHtml(op, data);
+      if (content !== undefined) element.after(html(content), HTML);
+      return;
+    }
+    if (placement === "end" || (placement === "extent" && CLOSER_AWARE.has(tag)))
+      return applyStepwise(tag, index, op, placement);
+    applyOp(ascii ? asciiElement(element, op) : element, op, data);
+    if (placement !== "extent") return;
+    // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
+    // been more than the browser's element: not counted, and logged.
+    endTasks.queue({
+      atEnd(end) {
+        if (end.name !== tag && !ENDS_WITH_DOCUMENT.has(tag))
+          fault(
+            index,
+            new OpSkipped(`<${tag}> was ended by </${end.name}>: the ${op.op} may have reached past it`),
+          );
       },
+      withoutEndTag() {},
+      atDocumentEnd() {},
     });
   }
-  rewriter = rewriter.onDocument({ end: () => finish({ matched, faulted }) });
-  return { response: rewriter.transform(response), outcome };
+
+  let pendingContent:
+    | { index: number; html: string | undefined; takes: boolean; watch: ReturnType<typeof watches.watchFor> }
+    | undefined;
+
+  /** The last content op on this element, made first: if the rewriter refuses it, nothing of the element is removed. */
+  function stepwiseContent(element: StreamedElement) {
+    const pending = pendingContent;
+    pendingContent = undefined;
+    if (!pending || faulted[pending.index]) return;
+    try {
+      if (pending.takes) {
+        if (pending.html !== undefined) element.before(pending.html, HTML);
+        element.removeAndKeepContent();
+        pending.watch.removedTags = true;
+      } else element.prepend(pending.html ?? "", HTML);
+      pending.watch.erasing = true;
+    } catch (error) {
+      fault(pending.index, error);
+    }
+  }
+
+  /** Content and end edits of an element whose end tag HTML may imply: see extent-watch.ts. */
+  function applyStepwise(tag: string, index: number, op: Op, placement: string) {
+    const content = insertedHtml(op, data);
+    if (content === undefined && op.op !== "remove") return;
+    const watch = watches.watchFor(tag, endTasks.queue);
+    const inserted = html(content ?? "");
+    if (placement === "end") {
+      const after = placesAfter(op);
+      watch.atClose.push((place) => {
+        if (faulted[index]) return;
+        if (!after) place.before(inserted);
+        else if (place.after) place.after(inserted);
+        else fault(index, new OpSkipped(`nothing can be put right after <${tag}>: its end tag is implied`));
+      });
+      return;
+    }
+    // Made once the element's handlers have all run (stepwiseContent), so a later content op replaces an earlier one
+    // as in the DOM, and what an earlier op was to put at the element's end goes with the content it ends.
+    watch.atClose.length = 0;
+    pendingContent = {
+      index,
+      html: content === undefined ? undefined : inserted,
+      takes: takesElement(op),
+      watch,
+    };
+  }
+
+  function onMatch(element: StreamedElement, selector: string, actions: SelectorPlan["actions"]) {
+    const tag = element.tagName.toLowerCase();
+    if (!reachable(context, tag)) return;
+    for (const { decision: index, op } of actions) {
+      if (!op) {
+        // Only the exposure watches count: they are the same in every arm, so the arms are counted alike.
+        matched[index] = true;
+        if (refusedOnAnyArm(index, selector, tag)) refused[index] = true;
+        continue;
+      }
+      if (faulted[index] || op.op === "addStyle" || watches.erasing()) continue;
+      try {
+        applyAt(element, tag, index, op);
+      } catch (error) {
+        fault(index, error);
+      }
+    }
+  }
+
+  let rewriter: RewriterLike = createRewriter();
+  const endSelectors = contextTags(plan.map(({ selector }) => selector));
+  const registered: Array<{ selector: string; actions: SelectorPlan["actions"]; content: boolean }> = [];
+  const refuseSelector = (selector: string, actions: SelectorPlan["actions"], error: unknown) => {
+    for (const { decision } of actions)
+      fault(decision, new Error(`selector ${JSON.stringify(selector)}: ${message(error)}`));
+  };
+  for (const { selector, actions } of plan) {
+    // addStyle is placed by the renderer (createStylePlacement), not at its selector's end.
+    const extent = actions.some(
+      ({ op }) =>
+        op && op.op !== "addStyle" && placementOf(op) !== "attribute" && placementOf(op) !== "start",
+    );
+    const content = actions.some(({ op }) => op && placementOf(op) === "extent");
+    if (!extent) {
+      registered.push({ selector, actions, content: false });
+      continue;
+    }
+    // The content of elements an extent op may edit stepwise, registered before any op handler, so a start tag that
+    // ends such an element is seen before an op on that start tag runs.
+    const inside = descendantsOf(selector, content ? undefined : STRUCTURAL);
+    try {
+      rewriter = rewriter.on(inside, {
+        element: (element) => watches.descendant(element, element.tagName.toLowerCase(), endTasks.queue),
+      });
+    } catch (error) {
+      refuseSelector(selector, actions, error);
+      continue;
+    }
+    registered.push({ selector, actions, content });
+    endSelectors.push(selector, inside);
+  }
+  for (const { selector, actions, content } of registered) {
+    try {
+      rewriter = rewriter.on(selector, {
+        element: (element) => onMatch(element, selector, actions),
+        ...(content ? { text: watches.removable, comments: watches.removable } : {}),
+      });
+    } catch (error) {
+      refuseSelector(selector, actions, error);
+    }
+  }
+  // Registered last, so it runs after every other handler of an element: it hands over their end-tag work and only
+  // then opens a template or SVG, so the element itself still counts as outside.
+  rewriter = rewriter.on(endSelectors.join(", "), {
+    element(element) {
+      const tag = element.tagName.toLowerCase();
+      stepwiseContent(element);
+      if (context.inert === 0 && context.foreign === 0) styles.at(element, tag, endTasks.queue);
+      const leave = enterElement(context, tag);
+      endTasks.attach(
+        element,
+        leave ? { atEnd: leave, withoutEndTag: leave, atDocumentEnd: () => {} } : undefined,
+      );
+      watches.elementDone();
+    },
+  });
+  rewriter = rewriter.onDocument({
+    end(end) {
+      endTasks.finishDocument(end);
+      styles.finish(end);
+      for (const place of atDocumentEnd) place(end);
+      finish();
+    },
+  });
+  const served = transformInPageEncoding(
+    response,
+    (input, encoding) => {
+      ascii = encoding.undeclared;
+      return rewriter.transform(input);
+    },
+    (why) => {
+      decisions.forEach((_, index) => {
+        fault(index, new OpSkipped(why));
+      });
+      finish();
+    },
+  );
+  return { response: served, outcome };
+}
+
+/**
+ * `a, b` → `a *, b *`: every element inside what the selector matches, or only those with the given tags. Each match
+ * costs a handler call, so an element that is only appended to is watched for the tags that can end it or its
+ * children (block and list structure), not for every `<img>` and `<span>` inside.
+ */
+function descendantsOf(selector: string, tags?: readonly string[]): string {
+  return splitList(selector)
+    .flatMap((part) => (tags ? tags.map((tag) => `${part} ${tag}`) : [`${part} *`]))
+    .join(", ");
+}
+
+/**
+ * `addStyle` adds CSS, which applies wherever the `<style>` lands: at the end of `<head>` when its end tag is there,
+ * else before `<body>`, else at the end of the page. It is counted once placed.
+ */
+function createStylePlacement(decisions: readonly Decision[], html: (content: string) => string) {
+  const css = decisions.flatMap((decision) =>
+    decision.variant.ops.flatMap((op) => (op.op === "addStyle" ? [styleElement(op.css)] : [])),
+  );
+  let placed = css.length === 0;
+  const take = () => {
+    placed = true;
+    return html(css.join(""));
+  };
+  return {
+    at(element: StreamedElement, tag: string, queue: (task: EndTask) => void) {
+      if (placed) return;
+      if (tag === "body") element.before(take(), HTML);
+      else if (tag === "head")
+        queue({
+          atEnd: (end) => {
+            if (!placed && end.name === "head") end.before(take(), HTML);
+          },
+          withoutEndTag: () => {},
+          atDocumentEnd: () => {},
+        });
+    },
+    finish(end: RewriterDocumentEnd) {
+      if (!placed) end.append(take(), HTML);
+    },
+  };
+}
+
+/**
+ * Per decision, whether an exposure watch on `selector` matched an element that some arm's op on the same selector
+ * would be refused on: then no arm is counted on this page, not only the arm whose op was skipped.
+ */
+function refusalsByArm(decisions: readonly Decision[]) {
+  const opsBySelector = decisions.map((decision) => {
+    const bySelector = new Map<string, Op[]>();
+    for (const variant of decision.compiled.experiment.variants)
+      for (const op of variant.ops) {
+        const selector = opSelector(op);
+        if (selector) bySelector.set(selector, [...(bySelector.get(selector) ?? []), op]);
+      }
+    return bySelector;
+  });
+  return (index: number, selector: string, tag: string) =>
+    (opsBySelector[index]?.get(selector) ?? []).some((op) => refusal(op, tag) !== undefined);
 }

@@ -6,6 +6,12 @@ export interface ContentOptions {
   html?: boolean;
 }
 
+export interface RewriterEndTag {
+  name: string;
+  before(content: string, options?: ContentOptions): unknown;
+  after(content: string, options?: ContentOptions): unknown;
+}
+
 export interface RewriterElement {
   readonly tagName: string;
   getAttribute(name: string): string | null;
@@ -20,9 +26,33 @@ export interface RewriterElement {
   append(content: string, options?: ContentOptions): unknown;
 }
 
+/** The element as the streaming rewriter hands it over: also its end tag and removal of its tags alone. */
+export interface StreamedElement extends RewriterElement {
+  removeAndKeepContent(): unknown;
+  /** Throws for an element without an end tag (void, or self-closing foreign content). One handler per element. */
+  onEndTag(handler: (end: RewriterEndTag) => void): unknown;
+}
+
+export interface RewriterDocumentEnd {
+  append(content: string, options?: ContentOptions): unknown;
+}
+
+/** A text chunk or comment: content the renderer may only remove. */
+interface RewriterRemovable {
+  readonly removed: boolean;
+  remove(): unknown;
+}
+
+export interface ElementHandlers {
+  element(element: StreamedElement): void;
+  text?(chunk: RewriterRemovable): void;
+  comments?(comment: RewriterRemovable): void;
+}
+
 export interface RewriterLike {
-  on(selector: string, handlers: { element(element: RewriterElement): void }): RewriterLike;
-  onDocument(handlers: { end(): void }): RewriterLike;
+  /** Throws when lol-html cannot parse the selector. */
+  on(selector: string, handlers: ElementHandlers): RewriterLike;
+  onDocument(handlers: { end(end: RewriterDocumentEnd): void }): RewriterLike;
   transform(response: Response): Response;
 }
 

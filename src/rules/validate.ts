@@ -4,6 +4,7 @@ import { RuleFileSchema } from "../core/schema/rule-file.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../core/schema/settings.ts";
 import { checkAudiences, type LocatedAudience } from "./audience-checks.ts";
 import { checkRuleSet, type Located } from "./cross-checks.ts";
+import { engineSelectorProblems, type SelectorEngineCheck } from "./engine-selectors.ts";
 import { strictHtmlProblems } from "./html-strict.ts";
 import { formatPath, problemsFromZod, type RuleProblem } from "./issues.ts";
 
@@ -24,7 +25,10 @@ export interface ValidationResult {
  * Parses and checks every rule file, then the set as a whole (ids, layers, overlapping edits, redirects). Errors
  * make the set unpushable; warnings are advice. Nothing is partially accepted: a caller gets all or nothing.
  */
-export function validateRuleSources(sources: readonly RuleSource[]): ValidationResult {
+export function validateRuleSources(
+  sources: readonly RuleSource[],
+  options: { selectorEngine?: SelectorEngineCheck } = {},
+): ValidationResult {
   const errors: RuleProblem[] = [];
   const located: Located[] = [];
   const audiences: LocatedAudience[] = [];
@@ -54,7 +58,7 @@ export function validateRuleSources(sources: readonly RuleSource[]): ValidationR
       continue;
     }
     if (!parsed.success) {
-      errors.push(...problemsFromZod(source.file, parsed.error));
+      errors.push(...problemsFromZod(source.file, parsed.error, json));
       continue;
     }
     if (parsed.data.settings) {
@@ -85,6 +89,7 @@ export function validateRuleSources(sources: readonly RuleSource[]): ValidationR
   const checked = checkRuleSet(located, resolved);
   const audienceChecks = checkAudiences(audiences, located, resolved, settings?.file);
   errors.push(...checked.errors, ...audienceChecks.errors, ...strictHtmlChecks(located));
+  if (options.selectorEngine) errors.push(...engineSelectorProblems(located, options.selectorEngine));
   const experiments = located.map((entry) => entry.experiment);
   const valid = errors.length === 0;
   return {

@@ -1,17 +1,32 @@
-import type { AssignmentEvent, ConversionEvent, StylistEvent } from "../core/schema/event.ts";
+import type { AssignmentEvent, ConversionEvent, Reporter, StylistEvent } from "../core/schema/event.ts";
 
 /**
  * The D1 sink: exposures and misses in `events`, conversions in `conversions` (migrations/). Inserts are
- * `OR IGNORE` on the event id — and, for conversions, on (goal, order id) — so redelivery and duplicate order reports
- * store nothing twice. Shared by the queue consumer (writes) and the CLI (reads), so both agree on every column.
+ * `OR IGNORE` on the event id, so redelivery stores nothing twice. An order is one row per (goal, order id) whoever
+ * reports it first; a later report by the shop's signed backend replaces a browser's (the backend is the source of
+ * truth for revenue), and nothing replaces the backend's. Shared by the queue consumer (writes) and the CLI (reads),
+ * so both agree on every column.
  */
 const INSERT_ASSIGNMENT = `INSERT OR IGNORE INTO events
   (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source, segments)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-const INSERT_CONVERSION = `INSERT OR IGNORE INTO conversions
-  (id, ts, visitor, goal, value, currency, order_id, path, device, country, source)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+/** What a device, country or source means belongs to a visitor: kept from the browser's row only for the same one. */
+const SAME_VISITOR_OR_NEW = (column: string) =>
+  `${column} = CASE WHEN conversions.visitor = excluded.visitor THEN coalesce(excluded.${column}, conversions.${column}) ELSE excluded.${column} END`;
+
+/** The upsert after VALUES: the server's report of an order replaces a browser's; any other repeat changes nothing. */
+const CONVERSION_CONFLICTS = `ON CONFLICT (goal, order_id) WHERE order_id IS NOT NULL DO UPDATE SET
+    ts = excluded.ts, visitor = excluded.visitor, value = excluded.value, currency = excluded.currency,
+    path = excluded.path, ${["device", "country", "source"].map(SAME_VISITOR_OR_NEW).join(", ")},
+    reported_by = excluded.reported_by
+    WHERE excluded.reported_by = 'server' AND coalesce(conversions.reported_by, '') <> 'server'
+  ON CONFLICT DO NOTHING`;
+
+const INSERT_CONVERSION = `INSERT INTO conversions
+  (id, ts, visitor, goal, value, currency, order_id, path, device, country, source, reported_by)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ${CONVERSION_CONFLICTS}`;
 
 export type SqlValue = string | number | null;
 
@@ -34,12 +49,15 @@ export function insertsOf(events: readonly StylistEvent[]): Array<{ sql: string;
   for (const [sql, rows] of byStatement) {
     const columns = rows[0]?.length ?? 1;
     const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columns));
-    const [head] = sql.split("VALUES");
     const placeholders = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
+    // Everything before the one row of placeholders, and whatever follows it (the conflict clauses).
+    const at = sql.indexOf(placeholders);
+    const head = sql.slice(0, at);
+    const tail = sql.slice(at + placeholders.length);
     for (let start = 0; start < rows.length; start += perStatement) {
       const chunk = rows.slice(start, start + perStatement);
       statements.push({
-        sql: `${head}VALUES ${chunk.map(() => placeholders).join(", ")}`,
+        sql: `${head}${chunk.map(() => placeholders).join(", ")}${tail}`,
         params: chunk.flat(),
       });
     }
@@ -47,8 +65,24 @@ export function insertsOf(events: readonly StylistEvent[]): Array<{ sql: string;
   return statements;
 }
 
+/**
+ * Before `reportedBy`, the browser endpoint stored its order ids as `browser:<id>` so they could not pre-empt the
+ * backend's. Such an event still on the queue (or in an archive) while the new worker runs is a browser report of
+ * `<id>`; an order id from a server is never rewritten.
+ */
+const LEGACY_BROWSER_PREFIX = "browser:";
+
+function reporterOf(event: ConversionEvent): { reportedBy: Reporter | null; orderId: string | null } {
+  const orderId = event.orderId ?? null;
+  if (event.reportedBy) return { reportedBy: event.reportedBy, orderId };
+  if (orderId?.startsWith(LEGACY_BROWSER_PREFIX) && orderId.length > LEGACY_BROWSER_PREFIX.length)
+    return { reportedBy: "browser", orderId: orderId.slice(LEGACY_BROWSER_PREFIX.length) };
+  return { reportedBy: null, orderId };
+}
+
 export function insertOf(event: StylistEvent): { sql: string; params: SqlValue[] } {
   if (event.type === "conversion") {
+    const { reportedBy, orderId } = reporterOf(event);
     return {
       sql: INSERT_CONVERSION,
       params: [
@@ -58,11 +92,12 @@ export function insertOf(event: StylistEvent): { sql: string; params: SqlValue[]
         event.goal,
         event.value ?? null,
         event.currency ?? null,
-        event.orderId ?? null,
+        orderId,
         event.path,
         event.device ?? null,
         event.country ?? null,
         event.source ?? null,
+        reportedBy,
       ],
     };
   }
@@ -114,6 +149,8 @@ export interface ConversionRow {
   device: ConversionEvent["device"] | null;
   country: string | null;
   source: string | null;
+  /** Null for rows stored before migration 0003 that it could not attribute. */
+  reported_by?: Reporter | null;
 }
 
 const optional = <K extends string, V>(key: K, value: V | null) =>
@@ -153,5 +190,6 @@ export function conversionFromRow(row: ConversionRow): ConversionEvent {
     ...optional("orderId", row.order_id),
     ...optional("country", row.country),
     ...optional("source", row.source),
+    ...optional("reportedBy", row.reported_by ?? null),
   };
 }

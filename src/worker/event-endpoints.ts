@@ -1,10 +1,12 @@
 import type { Context } from "hono";
+import { browserEventId } from "../core/browser-event-id.ts";
 import { readCookie } from "../core/cookies.ts";
 import { classifyDevice } from "../core/device.ts";
 import { gateOf } from "../core/gate.ts";
 import { decodeIdentity, VISITOR_COOKIE } from "../core/identity.ts";
 import { observeEvent } from "../core/profile.ts";
 import { decodeProfile, profileCookie, readProfileCookie } from "../core/profile-cookie.ts";
+import { requestSite } from "../core/same-origin.ts";
 import { BrowserEventSchema, MAX_EVENT_BODY_BYTES, ServerEventSchema } from "../core/schema/beacon.ts";
 import type { ConversionEvent } from "../core/schema/event.ts";
 import { checkServerSignature, SIGNATURE_HEADER } from "../core/server-signature.ts";
@@ -17,7 +19,7 @@ import { loadRules } from "./rules.ts";
 type EventContext = Context<{ Bindings: Env }>;
 
 /** Bad input gets a 400 that says exactly what is wrong; the storefront's page is never affected either way. */
-function refuse(c: EventContext, status: 400 | 401 | 413 | 415 | 503, error: string, path?: string) {
+function refuse(c: EventContext, status: 400 | 401 | 403 | 413 | 415 | 503, error: string, path?: string) {
   return c.json(path ? { error, path } : { error }, status);
 }
 
@@ -48,11 +50,20 @@ async function boundedText(request: Request, limit: number): Promise<string | un
   return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
 }
 
+const BODY_TYPES = new Set(["application/json", "text/plain"]);
+
+function acceptedBodyType(header: string): boolean {
+  const [mediaType, ...parameters] = header.split(";").map((part) => part.trim().toLowerCase());
+  if (!mediaType || !BODY_TYPES.has(mediaType)) return false;
+  const charset = parameters.find((parameter) => parameter.startsWith("charset="))?.slice("charset=".length);
+  return charset === undefined || ["utf-8", '"utf-8"', "utf8"].includes(charset);
+}
+
 async function parseBody(c: EventContext): Promise<{ text: string; json: unknown } | Response> {
-  const type = c.req.header("content-type") ?? "";
-  // sendBeacon sends text/plain; both carry JSON.
-  if (!/^(application\/json|text\/plain)\b/i.test(type))
-    return refuse(c, 415, "send JSON (application/json or text/plain)");
+  // sendBeacon sends text/plain; both carry JSON. The media type exactly (not application/json-seq, not
+  // text/plain-anything), and UTF-8 if a charset is named, since that is how the body is read.
+  if (!acceptedBodyType(c.req.header("content-type") ?? ""))
+    return refuse(c, 415, "send JSON (application/json or text/plain, UTF-8)");
   let text: string | undefined;
   try {
     text = await boundedText(c.req.raw, MAX_EVENT_BODY_BYTES);
@@ -100,6 +111,10 @@ async function accept(c: EventContext, event: ConversionEvent, setCookie?: strin
 
 /** `POST /_stylist/event`: a conversion from the visitor's browser, attributed through their signed cookie. */
 export async function browserEvent(c: EventContext): Promise<Response> {
+  // The visitor's cookie would come along with a text/plain beacon from another site's page (SameSite=Lax stops
+  // that only across sites, not across a site's own origins): the browser says where it came from.
+  if (requestSite(c.req.raw.headers, c.req.url) === "cross-origin")
+    return refuse(c, 403, "events are accepted from this site's own pages only");
   const body = await parseBody(c);
   if (body instanceof Response) return body;
   const parsed = BrowserEventSchema.safeParse(body.json);
@@ -123,14 +138,14 @@ export async function browserEvent(c: EventContext): Promise<Response> {
       : undefined;
   const { id, goal, value, currency, orderId } = parsed.data;
   // The visitor's own profile learns of basket adds and purchases, for behavioural audiences on later pages.
-  const profile = await decodeProfile(readProfileCookie(c.req.header("cookie") ?? null), secret);
+  const profile = await decodeProfile(readProfileCookie(c.req.header("cookie") ?? null), identity.id, secret);
   const updated = profile
-    ? await profileCookie(observeEvent(profile, goal, Date.now()), secret as string)
+    ? await profileCookie(observeEvent(profile, goal, Date.now()), identity.id, secret as string)
     : undefined;
   return accept(
     c,
     {
-      id: id ?? crypto.randomUUID(),
+      id: id ? await browserEventId(identity.id, id) : crypto.randomUUID(),
       type: "conversion",
       ts: Date.now(),
       visitor: identity.id,
@@ -139,9 +154,10 @@ export async function browserEvent(c: EventContext): Promise<Response> {
       device: classifyDevice(c.req.header("user-agent") ?? null, c.req.header("sec-ch-ua-mobile") ?? null),
       ...(value !== undefined ? { value } : {}),
       ...(currency ? { currency } : {}),
-      // A browser must not be able to claim an order id first and have the backend's signed report of it dropped.
-      ...(orderId ? { orderId: `browser:${orderId}`.slice(0, 100) } : {}),
+      // The same order id as the backend's: one order is one row, and the sink lets the signed report replace this.
+      ...(orderId ? { orderId } : {}),
       ...(country ? { country } : {}),
+      reportedBy: "browser",
     },
     updated,
   );
@@ -177,5 +193,6 @@ export async function serverEvent(c: EventContext): Promise<Response> {
     ...(value !== undefined ? { value } : {}),
     ...(currency ? { currency } : {}),
     ...(orderId ? { orderId } : {}),
+    reportedBy: "server",
   });
 }

@@ -1,5 +1,5 @@
 import { identityCookie } from "../core/identity.ts";
-import { sharedFreshnessSeconds } from "../core/page-cacheability.ts";
+import { mayShareAcrossVisitors, sharedFreshnessSeconds } from "../core/page-cacheability.ts";
 import { reachedGoals } from "../core/page-view-events.ts";
 import { NOTHING_RENDERED } from "../core/plan-response.ts";
 import { previewCookie } from "../core/preview.ts";
@@ -7,11 +7,18 @@ import { profileCookie } from "../core/profile-cookie.ts";
 import { configOf, SecretMissing } from "./config.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
-import { fetchOrigin, isPersonalisable, OriginTimeout, rewriteOriginRedirect } from "./origin.ts";
+import {
+  fetchOrigin,
+  isNavigation,
+  isPersonalisable,
+  OriginTimeout,
+  rewriteOriginRedirect,
+  unconditional,
+} from "./origin.ts";
 import { cachedPage, mayHaveCachedPage, pageCacheKey } from "./page-cache.ts";
 import { type GatedPageView, type PreparedPageView, preparePageView } from "./page-view.ts";
 import { keepWhileStreaming, personalise, personaliseFromCache } from "./personalise.ts";
-import { markPrivate } from "./response-headers.ts";
+import { dropTargetedCacheFields, markPrivate, markRevalidate } from "./response-headers.ts";
 import { settleWithin } from "./settle-within.ts";
 
 /**
@@ -46,7 +53,9 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   if (!candidate) return requestOrigin(request, env);
   const started = performance.now();
   const url = new URL(request.url);
-  let originPending = mayHaveCachedPage(url) ? undefined : requestOrigin(request, env);
+  // A request with credentials is never served a kept page, so it need not wait for the rules to find that out.
+  let originPending =
+    mayHaveCachedPage(url) && !request.headers.has("authorization") ? undefined : requestOrigin(request, env);
   let preparedSettled = false;
   const prepared = preparePageView(request, env, ctx)
     .catch((error) => {
@@ -59,12 +68,13 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   ctx.waitUntil(prepared);
   if (!originPending) {
     const ready = await withinBudget(prepared, () => preparedSettled, PREPARE_BUDGET_MS);
-    const page = ready && !ready.gate ? keptPageFor(ready, url) : undefined;
+    const page = ready && !ready.gate ? keptPageFor(request, ready, url) : undefined;
     if (ready && !ready.gate && page) {
       try {
         const response = personaliseFromCache(logOf(ready, env, ctx), page, url);
-        response.headers.set("x-stylist-cache", "hit");
-        if (configOf(env).serverTiming) {
+        if (diagnostics(env)) {
+          // Whether someone else fetched this URL lately is nobody's business but the operator's.
+          response.headers.set("x-stylist-cache", "hit");
           response.headers.append(
             "server-timing",
             `stylist;desc="kept page, no origin request";dur=${(performance.now() - started).toFixed(1)}`,
@@ -77,7 +87,17 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
     }
     originPending = requestOrigin(request, env);
   }
-  const origin = await originPending;
+  let origin = await originPending;
+  if (origin.status === 304 && isNavigation(request)) {
+    // A browser revalidating its copy of a page is still a page view: the profile and URL goals must see it.
+    const ready = await withinBudget(prepared, () => preparedSettled, PREPARE_BUDGET_MS);
+    if (!ready || ready.gate || ready.preview) return origin;
+    if (ready.decisions.length === 0) return notModified(request, origin, ready, env, ctx);
+    // A personalised page never carries a validator, so this copy predates an experiment now on the page: the
+    // browser must get the page itself, or it would stay on the untouched page.
+    void origin.body?.cancel();
+    origin = await requestOrigin(unconditional(request), env);
+  }
   if (!isPersonalisable(request, origin)) return origin;
   const originAt = performance.now();
   const ready = await withinBudget(prepared, () => preparedSettled, PREPARE_BUDGET_MS);
@@ -100,8 +120,8 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
       (keepAs
         ? keepWhileStreaming(new Response(origin.body, origin), Promise.resolve(NOTHING_RENDERED), keepAs)
         : new Response(origin.body, origin));
-    if (keepAs) response.headers.set("x-stylist-cache", "miss");
-    if (configOf(env).serverTiming) {
+    if (keepAs && diagnostics(env)) response.headers.set("x-stylist-cache", "miss");
+    if (diagnostics(env)) {
       // Workers' clocks advance only across I/O, so these are I/O waits (KV, the origin), not CPU time.
       response.headers.append(
         "server-timing",
@@ -113,6 +133,25 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
     logFault("render_failed", error);
     return origin;
   }
+}
+
+/** The origin's 304 with what this page view taught: URL goals logged, the profile and identity cookies sent. */
+function notModified(
+  request: Request,
+  origin: Response,
+  ready: PreparedPageView,
+  env: Env,
+  ctx: Pick<ExecutionContext, "waitUntil">,
+): Promise<Response> {
+  // With nothing decided, personalise only sends the URL goals this view reached.
+  personalise({
+    ...logOf(ready, env, ctx),
+    request,
+    origin,
+    render: ready.render,
+    createRewriter: () => new HTMLRewriter(),
+  });
+  return withVisitorCookies(new Response(null, origin), ready, env);
 }
 
 function logOf(ready: PreparedPageView, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
@@ -128,15 +167,31 @@ function logOf(ready: PreparedPageView, env: Env, ctx: Pick<ExecutionContext, "w
   };
 }
 
-/** The kept rendering of this visitor's arms on this URL, if there is one; never for a preview. */
-function keptPageFor(ready: PreparedPageView, url: URL) {
-  const key = ready.preview ? undefined : pageCacheKey(ready.rules, url, ready.decisions);
+/** SERVER_TIMING = "1" switches on the headers that tell how a page was served (Server-Timing, X-Stylist-Cache). */
+function diagnostics(env: Env): boolean {
+  return configOf(env).serverTiming;
+}
+
+/** Whether this request's page may come from, or go into, the page cache shared by every visitor. */
+function shareable(request: Request, url: URL, ready: PreparedPageView): boolean {
+  return (
+    !ready.preview &&
+    mayShareAcrossVisitors(request.headers, url.pathname, {
+      ignoreCookiesOn: ready.rules.pageCache.ignoreCookiesOn,
+      consentCookie: ready.rules.consent.cookie,
+    })
+  );
+}
+
+/** The kept rendering of this visitor's arms on this URL, if there is one; never for a preview or a private request. */
+function keptPageFor(request: Request, ready: PreparedPageView, url: URL) {
+  const key = shareable(request, url, ready) ? pageCacheKey(ready.rules, url, ready.decisions) : undefined;
   return key ? cachedPage(key, ready.now) : undefined;
 }
 
 /** Where this rendering may be kept for other visitors: never a preview, and only what the origin allows sharing. */
 function keepingOf(request: Request, origin: Response, url: URL, ready: PreparedPageView) {
-  if (ready.preview) return undefined;
+  if (!shareable(request, url, ready)) return undefined;
   const key = pageCacheKey(ready.rules, url, ready.decisions);
   if (!key) return undefined;
   const fresh = sharedFreshnessSeconds(origin.headers, request.headers);
@@ -153,6 +208,7 @@ async function withVisitorCookies(response: Response, ready: PreparedPageView, e
   if (ready.preview) {
     // A preview is one person's view: never cached, never logged, never mixed into their visitor cookie.
     response.headers.set("cache-control", "private, no-store");
+    dropTargetedCacheFields(response.headers);
     if (ready.previewToken.fromLink && ready.previewToken.token) {
       response.headers.append(
         "set-cookie",
@@ -167,8 +223,12 @@ async function withVisitorCookies(response: Response, ready: PreparedPageView, e
   if (ready.identity.minted) {
     response.headers.append("set-cookie", await identityCookie(ready.identity, secret));
   }
-  if (ready.profile) response.headers.append("set-cookie", await profileCookie(ready.profile, secret));
-  if (ready.identity.minted || ready.profile) markPrivate(response.headers);
+  if (ready.profile)
+    response.headers.append("set-cookie", await profileCookie(ready.profile, ready.identity.id, secret));
+  // A page the profile or a URL goal watches must come back to the worker on every view: `no-cache` makes the
+  // browser revalidate (a cheap 304, handled above) instead of reusing its copy for the origin's max-age.
+  if (ready.watched) markRevalidate(response.headers);
+  else if (ready.identity.minted || ready.profile) markPrivate(response.headers);
   return response;
 }
 

@@ -42,6 +42,13 @@ export async function fetchOrigin(request: Request, originUrl: string): Promise<
   if (target.origin !== new URL(originUrl).origin)
     throw new Error("refused: the origin URL left the storefront");
   const headers = new Headers(request.headers);
+  // A GET or HEAD has no body to send (fetch refuses one, which used to make a 502 and a false origin_unreachable);
+  // whatever a client sent with one is dropped, with the headers that described it.
+  const bodiless = request.method === "GET" || request.method === "HEAD";
+  if (bodiless) {
+    headers.delete("content-length");
+    headers.delete("transfer-encoding");
+  }
   headers.set("x-forwarded-host", incoming.host);
   headers.set("x-forwarded-proto", incoming.protocol.replace(":", ""));
   const cookies = headers.get("cookie");
@@ -56,7 +63,7 @@ export async function fetchOrigin(request: Request, originUrl: string): Promise<
     return await fetch(target, {
       method: request.method,
       headers,
-      body: request.body,
+      body: bodiless ? null : request.body,
       redirect: "manual",
       signal: abort.signal,
     });
@@ -95,4 +102,29 @@ export function isPersonalisable(request: Request, response: Response): boolean 
   if (response.status !== 200 || response.body === null) return false;
   const type = response.headers.get("content-type") ?? "";
   return /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(type);
+}
+
+/**
+ * A browser loading a page into a window or frame. Fetch metadata says so where sent; otherwise only a request that
+ * accepts HTML is taken for one, so revalidating a stylesheet or image never counts as a page view.
+ */
+export function isNavigation(request: Request): boolean {
+  const mode = request.headers.get("sec-fetch-mode");
+  if (mode) return mode === "navigate";
+  return /\btext\/html\b/i.test(request.headers.get("accept") ?? "");
+}
+
+const CONDITIONAL_HEADERS = [
+  "if-none-match",
+  "if-modified-since",
+  "if-match",
+  "if-unmodified-since",
+  "if-range",
+];
+
+/** The same request without its validators, so the origin answers with the page itself. */
+export function unconditional(request: Request): Request {
+  const headers = new Headers(request.headers);
+  for (const name of CONDITIONAL_HEADERS) headers.delete(name);
+  return new Request(request, { headers });
 }

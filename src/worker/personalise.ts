@@ -134,7 +134,7 @@ export function keepWhileStreaming(
   const originAge = Number(response.headers.get("age") ?? 0);
   // Date and Age describe the first response; a reuse gets its own from the runtime and the front line.
   const headers = [...response.headers].filter(([name]) => name !== "date" && name !== "age");
-  const body = copyWhileStreaming(response.body, (whole) => {
+  const body = copyWhileStreaming(response.body, keepAs.key, (whole) => {
     if (!whole) return;
     void outcome.then((settled) =>
       keepPage(keepAs.key, {

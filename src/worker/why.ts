@@ -9,6 +9,7 @@ import type { Profile } from "../core/profile.ts";
 import { decodeProfile, PROFILE_COOKIE, readProfileCookie } from "../core/profile-cookie.ts";
 import { inProgrammeHoldout } from "../core/programme-holdout.ts";
 import type { GeoHints } from "../core/request-context.ts";
+import { requestSite } from "../core/same-origin.ts";
 import { OBJECTION_COOKIE } from "../core/schema/consent.ts";
 import { loadCatalogue } from "./catalogue.ts";
 import { configOf } from "./config.ts";
@@ -44,7 +45,7 @@ async function explain(c: WhyContext) {
   const rules = await loadRules(c.env, now);
   const gate = gateOf(request.headers, rules.consent, false);
   const identity = secret && (await decodeIdentity(readCookie(cookies, VISITOR_COOKIE), secret));
-  if (gate === "objection" || !secret || !identity) {
+  if (gate === "objection" || gate === "bot" || !secret || !identity) {
     return {
       objected: gate === "objection",
       stored: null,
@@ -53,7 +54,7 @@ async function explain(c: WhyContext) {
       gate: gate ?? null,
     };
   }
-  const profile = await decodeProfile(readProfileCookie(cookies), secret);
+  const profile = await decodeProfile(readProfileCookie(cookies), identity.id, secret);
   // The worker's own page view for each path asked about: the same gate, profile, customer, holdout and arms.
   const geo = (request as Request & { cf?: GeoHints }).cf;
   const viewOf = (path: string) =>
@@ -101,6 +102,16 @@ async function explain(c: WhyContext) {
   };
 }
 
+/** "categories viewed: trail running (2 views), camping (1 view)": what a visitor reads, not the stored JSON. */
+function categoriesInWords(viewed: Record<string, number>): string {
+  const entries = Object.entries(viewed);
+  if (entries.length === 0) return "no categories viewed";
+  const parts = entries.map(
+    ([category, views]) => `${category.replace(/[-_]+/g, " ")} (${views} ${views === 1 ? "view" : "views"})`,
+  );
+  return `categories viewed: ${parts.join(", ")}`;
+}
+
 const PAGE_STYLE =
   "body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}h1{font-size:1.5rem}li{margin:.3rem 0}button{font:inherit;padding:.5rem 1rem}";
 
@@ -110,20 +121,24 @@ function page(data: Awaited<ReturnType<typeof explain>>): string {
   const profile = stored?.profile;
   const body = data.objected
     ? html`<p>You have objected: Stylist stores nothing about you, logs nothing and shows you the standard site.</p>`
-    : !stored
-      ? html`<p>Stylist has not stored anything about you.</p>`
-      : html`<h2>What we store</h2>${list([
-          html`<li>A random visitor id (<code>${stored.visitorId}</code>) in a first-party cookie, first set ${stored.firstVisit}. It keeps you in the same version of each test.</li>`,
-          ...(profile
-            ? [
-                html`<li>A profile cookie on your device: visit ${profile.sessions}, categories viewed ${JSON.stringify(profile.categoriesViewed)}, recently viewed products ${profile.recentlyViewedProducts.join(", ") || "none"}, basket adds this visit ${profile.basketAddsThisVisit}, purchases ${profile.purchases}.</li>`,
-              ]
-            : []),
-          html`<li>For each test you see, an event with that id, the version, the page and your device type: never your IP address or anything you type.</li>`,
-        ])}<h2>Why you see what you see</h2>${list(data.audiences.map((a) => html`<li><strong>${a.name}</strong>: ${a.reason}</li>`))}<h2>Tests you are in</h2>${list(
-          data.experiences.map((e) => html`<li>${e.name} (${e.pages.join(", ")}): you see ${e.youSee}</li>`),
-        )}${data.heldBack && html`<p>You are in a small comparison group that sees the site without personalisation.</p>`}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
-  return html`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Why you see this</title><style>${raw(PAGE_STYLE)}</style></head><body><h1>Personalisation on this site</h1>${body}</body></html>`
+    : data.gate === "bot"
+      ? html`<p>Your browser was treated as a bot: its user agent is on the list of crawlers and automated browsers (headless Chrome says "HeadlessChrome"). Bots see the standard site, get no cookie and are never logged.</p><p>Testing the site with an automated browser? Open a preview link (<code>npx stylist preview EXPERIMENT ARM</code>, or <code>npx stylist preview --qa</code> for the site as a visitor gets it): nothing about it is logged.</p>`
+      : !stored
+        ? html`<p>Stylist has not stored anything about you.</p>`
+        : html`<h2>What we store</h2>${list([
+            html`<li>A random visitor id (<code>${stored.visitorId}</code>) in a first-party cookie, first set ${stored.firstVisit}. It keeps you in the same version of each test.</li>`,
+            ...(profile
+              ? [
+                  html`<li>A profile cookie on your device: visit ${profile.sessions}, ${categoriesInWords(profile.categoriesViewed)}, recently viewed products ${profile.recentlyViewedProducts.join(", ") || "none"}, basket adds this visit ${profile.basketAddsThisVisit}, purchases ${profile.purchases}.</li>`,
+                ]
+              : []),
+            html`<li>For each test you see, an event with that id, the version, the page and your device type: never your IP address or anything you type.</li>`,
+          ])}<h2>Why you see what you see</h2>${list(data.audiences.map((a) => html`<li><strong>${a.name}</strong>: ${a.reason}</li>`))}<h2>Tests you are in</h2>${list(
+            data.experiences.map(
+              (e) => html`<li>${e.name} (${e.pages.join(", ")}): you see ${e.youSee}</li>`,
+            ),
+          )}${data.heldBack && html`<p>You are in a small comparison group that sees the site without personalisation.</p>`}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
+  return html`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>Why you see this</title><style>${raw(PAGE_STYLE)}</style></head><body><h1>Personalisation on this site</h1>${body}</body></html>`
     .markup;
 }
 
@@ -137,9 +152,10 @@ export async function why(c: WhyContext): Promise<Response> {
 
 /** `POST /_stylist/why/object`: forget the identifier and profile on this device, and stop for good. */
 export function object(c: WhyContext): Response {
-  // A form on another site must not be able to opt a visitor out behind their back.
-  const origin = c.req.header("origin");
-  if (origin && origin !== "null" && new URL(origin).host !== new URL(c.req.url).host) {
+  // A form on another site (or in a sandboxed frame anywhere) must not be able to opt a visitor out behind their
+  // back and wipe their ids: only this site's own page, as the browser attests, may object.
+  if (requestSite(c.req.raw.headers, c.req.url) !== "same-origin") {
+    c.header("cache-control", "no-store");
     return c.text("Objections are accepted from this site's own page: /_stylist/why", 403);
   }
   const expire = (name: string) => serializeCookie(name, "", { maxAgeSeconds: 0 });

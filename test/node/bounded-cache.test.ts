@@ -4,6 +4,9 @@ import { decodeIdentity, encodeIdentity } from "../../src/core/identity.ts";
 import { observePageView } from "../../src/core/profile.ts";
 import { decodeProfile, encodeProfile } from "../../src/core/profile-cookie.ts";
 
+/** The visitor a profile cookie is signed for. */
+const VISITOR = "0123456789abcdef0123456789abcdef";
+
 const SECRET = "bounded-cache-test-secret-0123456789";
 
 describe("the isolate's bounded caches", () => {
@@ -34,9 +37,9 @@ describe("the isolate's bounded caches", () => {
       { source: "direct", path: "/c/boots" },
       1_764_000_000_000,
     );
-    const cookie = await encodeProfile(profile, SECRET);
-    const first = await decodeProfile(cookie, SECRET);
-    const second = await decodeProfile(cookie, SECRET);
+    const cookie = await encodeProfile(profile, VISITOR, SECRET);
+    const first = await decodeProfile(cookie, VISITOR, SECRET);
+    const second = await decodeProfile(cookie, VISITOR, SECRET);
     if (!first) throw new Error("the profile did not decode");
     expect(second).toBe(first);
     expect(Object.isFrozen(first)).toBe(true);

@@ -6,8 +6,10 @@ import {
   copyWhileStreaming,
   keepPage,
   MAX_ENTRY_BYTES,
+  MAX_IN_FLIGHT_BYTES,
   MAX_TOTAL_BYTES,
   mayHaveCachedPage,
+  pageCacheMemory,
 } from "../../src/worker/page-cache.ts";
 
 const page = (bytes: number, expiresAt = Number.MAX_SAFE_INTEGER): CachedPage => ({
@@ -19,7 +21,7 @@ const page = (bytes: number, expiresAt = Number.MAX_SAFE_INTEGER): CachedPage =>
   originAge: 0,
 });
 
-const keyFor = (path: string, arms = "hero=promise@1") => `1\n${path}\n${arms}`;
+const keyFor = (path: string, arms = "hero=promise@1") => `1\nhttps://shop.example${path}\n${arms}`;
 
 async function drain(stream: ReadableStream<Uint8Array>): Promise<number> {
   const reader = stream.getReader();
@@ -80,7 +82,9 @@ describe("the isolate's store of kept pages", () => {
 describe("copying a page while it streams", () => {
   it("passes every byte through and hands over the whole page at the end", async () => {
     let kept: Uint8Array | undefined | "not called" = "not called";
-    const served = await drain(copyWhileStreaming(streamOf(5, 1000), (whole) => (kept = whole)));
+    const served = await drain(
+      copyWhileStreaming(streamOf(5, 1000), keyFor("/five"), (whole) => (kept = whole)),
+    );
     expect(served).toBe(5000);
     expect(kept).toBeInstanceOf(Uint8Array);
     expect((kept as unknown as Uint8Array).byteLength).toBe(5000);
@@ -90,8 +94,65 @@ describe("copying a page while it streams", () => {
     let kept: Uint8Array | undefined | "not called" = "not called";
     const chunk = 64 * 1024;
     const chunks = Math.ceil((MAX_ENTRY_BYTES + 1) / chunk) + 1;
-    const served = await drain(copyWhileStreaming(streamOf(chunks, chunk), (whole) => (kept = whole)));
+    const served = await drain(
+      copyWhileStreaming(streamOf(chunks, chunk), keyFor("/large"), (whole) => (kept = whole)),
+    );
     expect(served).toBe(chunks * chunk);
     expect(kept).toBeUndefined();
+  });
+});
+
+/**
+ * Copies of pages still streaming count against the isolate's budget (issue 12 item 4): 80 concurrent misses of a
+ * 900 KB page once held 80 whole copies at the same time, on top of the 24 MB of kept pages.
+ */
+describe("copies in flight", () => {
+  const PAGE = 900 * 1024;
+  const CHUNK = 60 * 1024;
+
+  /** Reads all streams a chunk at a time in turn, as concurrent responses would be, checking the budget after each. */
+  async function drainTogether(streams: ReadableStream<Uint8Array>[]) {
+    const readers = streams.map((stream) => stream.getReader());
+    const served = readers.map(() => 0);
+    let open = readers.length;
+    while (open > 0) {
+      open = 0;
+      for (const [i, reader] of readers.entries()) {
+        const read = await reader.read();
+        if (read.done) continue;
+        open++;
+        served[i] = (served[i] ?? 0) + read.value.byteLength;
+        const memory = pageCacheMemory();
+        expect(memory.inFlightBytes).toBeLessThanOrEqual(MAX_IN_FLIGHT_BYTES);
+        expect(memory.keptBytes + memory.inFlightBytes).toBeLessThanOrEqual(MAX_TOTAL_BYTES);
+      }
+    }
+    return served;
+  }
+
+  it("never hold more than their share of the budget, however many pages stream at once, and every page is still served whole", async () => {
+    for (let i = 0; i < 20; i++) keepPage(keyFor(`/old${i}`), page(1024 * 1024 - 1));
+    const kept: Array<Uint8Array | undefined> = [];
+    const streams = Array.from({ length: 80 }, (_, i) =>
+      copyWhileStreaming(streamOf(PAGE / CHUNK, CHUNK), keyFor(`/p?i=${i}`), (whole) => kept.push(whole)),
+    );
+    const served = await drainTogether(streams);
+    expect(served).toEqual(streams.map(() => PAGE));
+    expect(pageCacheMemory().peakInFlightBytes).toBeLessThanOrEqual(MAX_IN_FLIGHT_BYTES);
+    expect(pageCacheMemory().inFlightBytes).toBe(0);
+    // Some were copied whole (those that started while there was room), the rest were served without a copy.
+    expect(kept.filter((whole) => whole?.byteLength === PAGE).length).toBeGreaterThan(0);
+    expect(kept.filter((whole) => whole === undefined).length).toBeGreaterThan(0);
+  });
+
+  it("takes one copy of a page and arms however many visitors are being served it at once", async () => {
+    let calls = 0;
+    const streams = Array.from({ length: 80 }, () =>
+      copyWhileStreaming(streamOf(PAGE / CHUNK, CHUNK), keyFor("/same"), () => calls++),
+    );
+    const served = await drainTogether(streams);
+    expect(served).toEqual(streams.map(() => PAGE));
+    expect(calls).toBe(1);
+    expect(pageCacheMemory().peakInFlightBytes).toBe(PAGE);
   });
 });

@@ -9,6 +9,9 @@ import {
 } from "../../src/core/profile.ts";
 import { decodeProfile, encodeProfile, MAX_COOKIE_CHARS } from "../../src/core/profile-cookie.ts";
 
+/** The visitor a profile cookie is signed for. */
+const VISITOR = "0123456789abcdef0123456789abcdef";
+
 const SECRET = "profile-test-secret-0123456789";
 const T0 = Date.UTC(2026, 10, 30, 12);
 const MIN = 60_000;
@@ -114,22 +117,28 @@ describe("the profile cookie", () => {
   ]).profile;
 
   it("round-trips through its signed form", async () => {
-    expect(await decodeProfile(await encodeProfile(profile, SECRET), SECRET)).toEqual(profile);
+    expect(await decodeProfile(await encodeProfile(profile, VISITOR, SECRET), VISITOR, SECRET)).toEqual(
+      profile,
+    );
   });
 
   it("is ignored when tampered with, signed with another key, malformed or oversized", async () => {
-    const value = await encodeProfile(profile, SECRET);
+    const value = await encodeProfile(profile, VISITOR, SECRET);
     const [payload, signature] = value.split(".") as [string, string];
     const forged = base64url(new TextEncoder().encode(JSON.stringify({ v: 1, n: 99 })));
-    expect(await decodeProfile(`${forged}.${signature}`, SECRET)).toBeUndefined();
-    expect(await decodeProfile(value, "another-secret-0123456789")).toBeUndefined();
-    expect(await decodeProfile(`${payload}.`, SECRET)).toBeUndefined();
-    expect(await decodeProfile("x".repeat(MAX_COOKIE_CHARS + 1), SECRET)).toBeUndefined();
+    expect(await decodeProfile(`${forged}.${signature}`, VISITOR, SECRET)).toBeUndefined();
+    expect(await decodeProfile(value, VISITOR, "another-secret-0123456789")).toBeUndefined();
+    // Another visitor's id with this visitor's genuine profile cookie: not theirs.
+    expect(await decodeProfile(value, "f".repeat(32), SECRET)).toBeUndefined();
+    expect(await decodeProfile(`${payload}.`, VISITOR, SECRET)).toBeUndefined();
+    expect(await decodeProfile("x".repeat(MAX_COOKIE_CHARS + 1), VISITOR, SECRET)).toBeUndefined();
   });
 
   it("is ignored when it is from an older format, even if validly signed", async () => {
     const old = base64url(new TextEncoder().encode(JSON.stringify({ v: 0, sessions: 3 })));
-    expect(await decodeProfile(`${old}.${await sign(`profile.v1.${old}`, SECRET)}`, SECRET)).toBeUndefined();
+    expect(
+      await decodeProfile(`${old}.${await sign(`profile.v2.${VISITOR}.${old}`, SECRET)}`, VISITOR, SECRET),
+    ).toBeUndefined();
   });
 
   it("stays under its size cap by dropping the oldest signals first", async () => {
@@ -150,9 +159,9 @@ describe("the profile cookie", () => {
         arrival,
         T0 + DAY + i,
       ).profile;
-    const value = await encodeProfile(big, SECRET);
+    const value = await encodeProfile(big, VISITOR, SECRET);
     expect(value.length).toBeLessThanOrEqual(MAX_COOKIE_CHARS);
-    const decoded = await decodeProfile(value, SECRET);
+    const decoded = await decodeProfile(value, VISITOR, SECRET);
     expect(decoded?.recent[0]).toBe("a-rather-long-product-slug-number-39");
   });
 });

@@ -164,4 +164,24 @@ describe("redirectTarget on hostile variant URLs (property-based)", () => {
       RUNS,
     );
   });
+
+  it("carries every value of a repeated query parameter, in order, unless the variant URL sets that name itself", () => {
+    const name = fc.constantFrom("a", "b", "utm_source", "size", "x y", "é");
+    const pairs = fc.array(fc.tuple(name, fc.string({ maxLength: 8 })), { maxLength: 8 });
+    fc.assert(
+      fc.property(pairs, fc.subarray(["a", "size"]), (query, variantNames) => {
+        const request = new URL("https://shop.example/landing");
+        for (const [key, value] of query) request.searchParams.append(key, value);
+        const variant = `/landing-b${variantNames.length ? `?${variantNames.map((n) => `${n}=v`).join("&")}` : ""}`;
+        const target = redirectTarget(variant, request, []);
+        expect(target).toBeDefined();
+        for (const key of new Set(query.map(([key]) => key))) {
+          expect(target?.searchParams.getAll(key)).toEqual(
+            variantNames.includes(key) ? ["v"] : request.searchParams.getAll(key),
+          );
+        }
+      }),
+      RUNS,
+    );
+  });
 });

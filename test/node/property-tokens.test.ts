@@ -6,6 +6,10 @@ import { observePageView } from "../../src/core/profile.ts";
 import { decodeProfile, encodeProfile } from "../../src/core/profile-cookie.ts";
 import { checkServerSignature, signServerEvent } from "../../src/core/server-signature.ts";
 
+/** The visitor a profile cookie is signed for, and another. */
+const VISITOR = "0123456789abcdef0123456789abcdef";
+const OTHER_VISITOR = "fedcba9876543210fedcba9876543210";
+
 /** Seeded and bounded: the same cases on every run. HMAC is async, so each case costs a few microseconds more. */
 const RUNS = { seed: 0x5717_0002, numRuns: 300 };
 const SECRET = "property-test-secret-0123456789";
@@ -228,21 +232,22 @@ describe("profile cookies (property-based)", () => {
   it("never throw on an arbitrary string, and never accept one they did not sign", async () => {
     await fc.assert(
       fc.asyncProperty(fc.option(anyText, { nil: undefined }), async (cookie) => {
-        expect(await decodeProfile(cookie, SECRET)).toBeUndefined();
+        expect(await decodeProfile(cookie, VISITOR, SECRET)).toBeUndefined();
       }),
       RUNS,
     );
   });
 
-  it("round-trip every profile the worker builds, and reject any edit or another secret", async () => {
+  it("round-trip every profile the worker builds, and reject any edit, another secret or another visitor's id", async () => {
     await fc.assert(
       fc.asyncProperty(profile, edit, async (built, change) => {
-        const signed = await encodeProfile(built, SECRET);
-        expect(await decodeProfile(signed, SECRET)).toEqual(built);
+        const signed = await encodeProfile(built, VISITOR, SECRET);
+        expect(await decodeProfile(signed, VISITOR, SECRET)).toEqual(built);
+        expect(await decodeProfile(signed, OTHER_VISITOR, SECRET)).toBeUndefined();
         const edited = applyEdit(signed, change);
         fc.pre(edited !== signed);
-        expect(await decodeProfile(edited, SECRET)).toBeUndefined();
-        expect(await decodeProfile(signed, OTHER_SECRET)).toBeUndefined();
+        expect(await decodeProfile(edited, VISITOR, SECRET)).toBeUndefined();
+        expect(await decodeProfile(signed, VISITOR, OTHER_SECRET)).toBeUndefined();
       }),
       { ...RUNS, numRuns: 200 },
     );

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { shopCustomerCookieValue } from "../../demo/storefront/customer-cookie.ts";
 import { browserFamily, primaryLanguage } from "../../src/core/browser.ts";
 import { readCustomer } from "../../src/core/customer.ts";
 import { sign } from "../../src/core/hmac.ts";
@@ -57,42 +59,83 @@ describe("browser and language", () => {
   });
 });
 
+/** Any visitor: an unsigned customer value does not depend on who sends it. */
+const ANYONE = { id: undefined, now: Date.now() };
+
 describe("customer status from the storefront", () => {
   const headers = (cookie: string) => new Headers({ cookie });
 
   it("reads a tier from the named cookie, and 1 as a customer without tier", async () => {
-    expect(await readCustomer({ cookie: "fs_customer" }, headers("fs_customer=Gold"), {})).toEqual({
+    expect(await readCustomer({ cookie: "fs_customer" }, headers("fs_customer=Gold"), {}, ANYONE)).toEqual({
       customer: true,
       tier: "gold",
     });
-    expect(await readCustomer({ cookie: "fs_customer" }, headers("fs_customer=1"), {})).toEqual({
+    expect(await readCustomer({ cookie: "fs_customer" }, headers("fs_customer=1"), {}, ANYONE)).toEqual({
       customer: true,
       tier: undefined,
     });
-    expect(await readCustomer({ cookie: "fs_customer" }, headers("fs_customer=0"), {})).toEqual({
+    expect(await readCustomer({ cookie: "fs_customer" }, headers("fs_customer=0"), {}, ANYONE)).toEqual({
       customer: false,
       tier: undefined,
     });
-    expect(await readCustomer(undefined, headers("fs_customer=gold"), {})).toEqual({
+    expect(await readCustomer(undefined, headers("fs_customer=gold"), {}, ANYONE)).toEqual({
       customer: false,
       tier: undefined,
     });
   });
 
-  it("accepts a signed value only with the shop's signature", async () => {
-    const secret = "customer-secret-0123456789";
-    const signed = `gold.${await sign("customer.v1.gold", secret)}`;
-    const source = { cookie: "fs_customer", secretVar: "CUSTOMER_SECRET" };
-    expect(await readCustomer(source, headers(`fs_customer=${signed}`), { CUSTOMER_SECRET: secret })).toEqual(
-      { customer: true, tier: "gold" },
-    );
-    const forged = `platinum.${signed.split(".")[1]}`;
+  const secret = "customer-secret-0123456789";
+  const source = { cookie: "fs_customer", secretVar: "CUSTOMER_SECRET" };
+  const visitor = "0123456789abcdef0123456789abcdef";
+  const now = Date.UTC(2026, 11, 5, 12);
+  const inAnHour = Math.floor(now / 1000) + 3_600;
+  const read = (value: string, who = visitor, at = now) =>
+    readCustomer(source, headers(`fs_customer=${value}`), { CUSTOMER_SECRET: secret }, { id: who, now: at });
+
+  it("accepts a signed value only with the shop's signature, for the visitor it was signed for, until it expires", async () => {
+    const signed = shopCustomerCookieValue("gold", visitor, inAnHour, secret);
+    expect(await read(signed)).toEqual({ customer: true, tier: "gold" });
+    const forged = signed.replace(/^gold/, "platinum");
+    expect((await read(forged)).customer).toBe(false);
+    expect((await read("gold")).customer).toBe(false);
+    // Issue 12 item 8: the same value is not a bearer token.
+    expect((await read(signed, "fedcba9876543210fedcba9876543210")).customer).toBe(false);
+    expect((await read(signed, visitor, (inAnHour + 1) * 1000)).customer).toBe(false);
     expect(
-      (await readCustomer(source, headers(`fs_customer=${forged}`), { CUSTOMER_SECRET: secret })).customer,
+      (
+        await readCustomer(
+          source,
+          headers(`fs_customer=${signed}`),
+          { CUSTOMER_SECRET: secret },
+          { id: undefined, now },
+        )
+      ).customer,
     ).toBe(false);
+  });
+
+  it("refuses the old unbound, never-expiring form, a later expiry than 400 days, and an edited expiry", async () => {
+    expect((await read(`gold.${await sign("customer.v1.gold", secret)}`)).customer).toBe(false);
+    const farFuture = Math.floor(now / 1000) + 401 * 86_400;
+    expect((await read(shopCustomerCookieValue("gold", visitor, farFuture, secret))).customer).toBe(false);
+    const signed = shopCustomerCookieValue("gold", visitor, inAnHour, secret);
+    expect((await read(signed.replace(`.${inAnHour}.`, `.${inAnHour + 86_400}.`))).customer).toBe(false);
+  });
+
+  it("matches the recipe in docs/audiences.md, as the demo storefront signs it", async () => {
+    const value = shopCustomerCookieValue("gold", visitor, 1_800_000_000, "example-customer-secret-0123");
+    const docs = readFileSync(new URL("../../docs/audiences.md", import.meta.url), "utf8");
+    expect(docs).toContain(value);
     expect(
-      (await readCustomer(source, headers("fs_customer=gold"), { CUSTOMER_SECRET: secret })).customer,
-    ).toBe(false);
+      await readCustomer(
+        source,
+        headers(`fs_customer=${value}`),
+        { CUSTOMER_SECRET: "example-customer-secret-0123" },
+        {
+          id: visitor,
+          now: 1_799_000_000_000,
+        },
+      ),
+    ).toEqual({ customer: true, tier: "gold" });
   });
 });
 

@@ -36,7 +36,7 @@ export function useDemoStack(): DemoStack {
       refreshSeconds: 0,
     });
     stack.devVarsAtStart = readFileSync(join(ROOT, ".dev.vars"), "utf8");
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await stack.demo?.stop();
     rmSync(stack.state, { recursive: true, force: true });

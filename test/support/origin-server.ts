@@ -22,7 +22,40 @@ export function startFixtureOrigin(port: number): Promise<Server> {
       if (url.searchParams.get("cookie") === "1") headers["set-cookie"] = "shop_session=abc; Path=/";
       const age = url.searchParams.get("age");
       if (age) headers.age = age;
-      response.writeHead(200, headers).end(HOME_HTML);
+      // Targeted cache fields (RFC 9213 and older): ?cdn=, ?cfcdn=, ?surrogate=, ?pragma=.
+      for (const [param, field] of [
+        ["cdn", "cdn-cache-control"],
+        ["cfcdn", "cloudflare-cdn-cache-control"],
+        ["surrogate", "surrogate-control"],
+        ["pragma", "pragma"],
+      ] as const) {
+        const value = url.searchParams.get(param);
+        if (value) headers[field] = value;
+      }
+      // An origin that writes what the request said into a page it calls public: ?reflect=1 (Cookie and the host
+      // its absolute links are built from); ?size=N pads the page to about N bytes.
+      let page = HOME_HTML;
+      if (url.searchParams.get("reflect") === "1") {
+        const said = `<p id="reflected">cookie=${request.headers.cookie ?? ""} host=${request.headers["x-forwarded-host"] ?? ""}</p>`;
+        page = page.replace("</body>", `${said}</body>`);
+      }
+      const size = Number(url.searchParams.get("size") ?? 0);
+      if (size > page.length)
+        page = page.replace("</body>", `<!--${"x".repeat(size - page.length)}--></body>`);
+      response.writeHead(200, headers).end(page);
+      return;
+    }
+    if (url.pathname.startsWith("/c/")) {
+      // A category page the worker leaves untouched, with the validators and shared caching a real shop sends.
+      const etag = `"${url.pathname}-v1"`;
+      const validators = { etag, "last-modified": "Mon, 01 Jun 2026 00:00:00 GMT" };
+      if (request.headers["if-none-match"] === etag || request.headers["if-modified-since"]) {
+        response.writeHead(304, { ...validators, "cache-control": "public, max-age=60" }).end();
+        return;
+      }
+      response
+        .writeHead(200, { ...html, ...validators, "cache-control": "public, max-age=60" })
+        .end(NO_HERO_HTML);
       return;
     }
     switch (url.pathname) {

@@ -120,7 +120,7 @@ describe("the visitor's own view: /_stylist/why", () => {
   it("lets the visitor object: cookies cleared, and from then on the origin page, no cookie, nothing logged", async () => {
     const objected = await visit("/_stylist/why/object", {
       method: "POST",
-      headers: { "user-agent": BROWSER },
+      headers: { "user-agent": BROWSER, origin: "https://shop.example", "sec-fetch-site": "same-origin" },
     });
     expect(objected.status).toBe(303);
     const cookies = objected.headers.getSetCookie();

@@ -17,6 +17,14 @@ async function eventsFor(visitor: string, expected: number) {
 }
 
 describe("exposure events", () => {
+  it("stores a UTM source without the control and bidi characters a visitor put in it, and keeps the exposure", async () => {
+    await publish([heroExperiment()]);
+    const first = await visit("/?utm_source=%1B%5B2Jnews%07letter%E2%80%AE%00");
+    await first.text();
+    const events = await eventsFor(visitorOf(visitorCookie(first)), 1);
+    expect(events.map((event) => event.source)).toEqual(["[2jnewsletter"]);
+  });
+
   it("logs one exposure per page view through the queue into D1, for whichever arm rendered", async () => {
     await publish([heroExperiment()]);
     const first = await visit("/");

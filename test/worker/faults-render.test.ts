@@ -43,6 +43,7 @@ function rewriterFailingOn(methods: readonly string[]) {
     #inner = new RealRewriter();
     on(selector: string, handlers: HTMLRewriterElementContentHandlers) {
       this.#inner.on(selector, {
+        ...handlers,
         element(element: Element) {
           const failing = new Proxy(element, {
             get(target, key) {
@@ -153,7 +154,8 @@ describe("an op that throws on an element", () => {
   });
 
   it("serves every element as the origin sent it when every op throws, and logs each experiment once", async () => {
-    useRewriter(rewriterFailingOn(["setInnerContent", "setAttribute"]));
+    // setText on a <p> prepends the new text and removes the old chunk by chunk (see extent-watch.ts).
+    useRewriter(rewriterFailingOn(["setInnerContent", "setAttribute", "prepend"]));
     const visitor = await visitorCookie();
     const { body } = await get("/", visitor.cookie);
     expect(body).toBe(HOME_HTML);
@@ -199,16 +201,22 @@ describe("a rewriter that cannot be set up", () => {
     expect(faults(errors).map((fault) => fault.stylist)).toEqual(["render_failed"]);
   });
 
-  it("serves the origin page untouched when the rewriter refuses a selector", async () => {
+  it("costs only the experiment whose selector the rewriter refuses, naming it; the page and the others render", async () => {
     useRewriter(
       class extends RealRewriter {
-        override on(): HTMLRewriter {
-          throw new TypeError("injected: unsupported selector");
+        override on(selector: string, handlers: HTMLRewriterElementContentHandlers): HTMLRewriter {
+          if (selector.includes("#hero h1")) throw new TypeError("injected: unsupported selector");
+          return super.on(selector, handlers);
         }
       },
     );
-    const { body } = await get("/", (await visitorCookie()).cookie);
-    expect(body).toBe(HOME_HTML);
-    expect(faults(errors).map((fault) => fault.stylist)).toEqual(["render_failed"]);
+    const visitor = await visitorCookie();
+    const { body } = await get("/", visitor.cookie);
+    expect(body).toBe(HOME_HTML.replace("£120.00", "£99.00"));
+    expect(faults(errors)).toEqual([
+      expect.objectContaining({ stylist: "op_failed", experiment: "fragile" }),
+    ]);
+    useRewriter(RealRewriter);
+    expect(await loggedFor(visitor.id, "sturdy")).toEqual(["sturdy/exposure"]);
   });
 });

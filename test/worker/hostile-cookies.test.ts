@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { customerSigningInput } from "../../src/core/customer.ts";
 import { sign } from "../../src/core/hmac.ts";
 import { encodeIdentity } from "../../src/core/identity.ts";
 import { createPreviewToken } from "../../src/core/preview.ts";
@@ -28,6 +29,10 @@ function expectHomePage(body: string): void {
 }
 
 /** The visitor cookies a response sets (other Stylist cookies, such as the profile, are not counted). */
+/** The shop's signed customer value (docs/audiences.md; node/request-signals checks the demo's recipe gives the same). */
+const shopCustomerCookieValue = async (tier: string, visitor: string, expires: number, secret: string) =>
+  `${tier}.${expires}.${await sign(customerSigningInput(visitor, tier, expires), secret)}`;
+
 const visitorCookies = (response: Response) =>
   response.headers.getSetCookie().filter((cookie) => cookie.startsWith("stylist_vid="));
 
@@ -176,13 +181,15 @@ describe("hostile visitor cookies", () => {
       { source: "direct", path: "/" },
       Date.now(),
     ).profile;
-    const genuine = await encodeProfile(built, SECRET);
+    const genuine = await encodeProfile(built, VISITOR, SECRET);
     const forged = [
       `${genuine.slice(0, -1)}${genuine.endsWith("A") ? "B" : "A"}`,
-      await encodeProfile(built, "another-secret-0123456789"),
+      await encodeProfile(built, VISITOR, "another-secret-0123456789"),
       `${"A".repeat(3_000)}.${"A".repeat(22)}`,
       "garbage",
       `${btoa('{"v":1,"n":99999}').replace(/=+$/, "")}.${"A".repeat(22)}`,
+      // Another visitor's genuine profile (issue 12 item 8): signed for their id, not this one's.
+      await encodeProfile(built, "f".repeat(32), SECRET),
     ];
     const visitor = `stylist_vid=${await signed()}`;
     for (const value of forged) {
@@ -226,22 +233,32 @@ describe("hostile visitor cookies", () => {
       },
       { author: "test", message: "signed customer cookie" },
     );
-    const gold = `gold.${await sign("customer.v1.gold", SECRET)}`;
-    // The baseline: the shop's signed cookie makes a customer, who gets the variant.
-    expect(await (await visit("/", { cookie: `tier=${gold}` })).text()).toContain("Tested on the fells");
+    const visitor = `stylist_vid=${await signed()}`;
+    const inAnHour = Math.floor(Date.now() / 1000) + 3_600;
+    const gold = await shopCustomerCookieValue("gold", VISITOR, inAnHour, SECRET);
+    // The baseline: the shop's value signed for this visitor makes a customer, who gets the variant.
+    expect(await (await visit("/", { cookie: `${visitor}; tier=${gold}` })).text()).toContain(
+      "Tested on the fells",
+    );
     for (const value of [
       "gold",
       "1",
       "true",
       `gold.${"A".repeat(22)}`,
+      `gold.${await sign("customer.v1.gold", SECRET)}`,
       `${gold}x`,
+      await shopCustomerCookieValue("gold", "f".repeat(32), inAnHour, SECRET),
+      await shopCustomerCookieValue("gold", VISITOR, Math.floor(Date.now() / 1000) - 1, SECRET),
+      await shopCustomerCookieValue("gold", VISITOR, Math.floor(Date.now() / 1000) + 500 * 86_400, SECRET),
       "%E0%A4%A",
       "x".repeat(500),
     ]) {
-      const response = await visit("/", { cookie: `tier=${value}` });
+      const response = await visit("/", { cookie: `${visitor}; tier=${value}` });
       expect(response.status).toBe(200);
       expect(await response.text(), value).toBe(HOME_HTML);
     }
+    // A value signed for this visitor, sent by a browser Stylist gives a new id: not a customer on that page.
+    expect(await (await visit("/", { cookie: `tier=${gold}` })).text()).toBe(HOME_HTML);
   });
 
   it("treats a tampered preview cookie as an ordinary page view, never as a preview", async () => {

@@ -140,7 +140,33 @@ const REFUSED_BROWSER_BODIES: Array<[string, () => BodyInit, string, number]> = 
   ["a __proto__ key", () => '{"goal":"add_to_basket","__proto__":{"admin":true}}', "application/json", 400],
   ["markup in the goal", () => '{"goal":"<script>alert(1)</script>"}', "application/json", 400],
   ["an id that is not a UUID", () => '{"goal":"add_to_basket","id":"1 OR 1=1"}', "application/json", 400],
+  ...(
+    [
+      ["an ESC sequence", "\u001b[2J\u001b]0;pwned\u0007"],
+      ["a BEL", "FS-1\u0007"],
+      ["a NUL", "FS\u00001"],
+      ["a right-to-left override", "FS-1\u202e2-SF"],
+      ["a C1 control", "FS\u009b2J"],
+    ] as const
+  ).map(([name, orderId]): [string, () => BodyInit, string, number] => [
+    `${name} in the order id`,
+    () => JSON.stringify({ goal: "add_to_basket", orderId }),
+    "application/json",
+    400,
+  ]),
   ["a form post", () => "goal=add_to_basket", "application/x-www-form-urlencoded", 415],
+  ["application/json-seq", () => '{"goal":"add_to_basket"}', "application/json-seq", 415],
+  ["text/plain-ish", () => '{"goal":"add_to_basket"}', "text/plainx", 415],
+  ["application/json5", () => '{"goal":"add_to_basket"}', "application/json5", 415],
+  ["JSON declared as UTF-16", () => '{"goal":"add_to_basket"}', "application/json; charset=utf-16", 415],
+  ...["ABC", "XXX", "XAU", "XTS", "gbp", "GBPX", "HRK"].map(
+    (currency): [string, () => BodyInit, string, number] => [
+      `the currency ${currency}, not an ISO 4217 currency`,
+      () => JSON.stringify({ goal: "add_to_basket", value: 100, currency }),
+      "application/json",
+      400,
+    ],
+  ),
   [
     "multipart",
     () => '--x\r\nContent-Disposition: form-data; name="goal"\r\n\r\nadd_to_basket\r\n--x--',
@@ -227,6 +253,15 @@ describe("hostile bodies on POST /_stylist/event", () => {
     // The reader stopped early instead of buffering the whole stream.
     expect(sent).toBeLessThan(64 * 1_024);
   });
+
+  it.each(["text/plain;charset=UTF-8", "application/json; charset=utf-8", "APPLICATION/JSON", "text/plain"])(
+    "accepts a body sent as %s, with a real currency",
+    async (type) => {
+      const who = await visitor();
+      const body = JSON.stringify({ goal: "add_to_basket", value: 1_000, currency: "JPY" });
+      expect((await browser(body, who.cookie, type)).status).toBe(204);
+    },
+  );
 
   it("accepts a UTF-8 byte-order mark, as JSON.parse would after decoding", async () => {
     const who = await visitor();
@@ -334,6 +369,15 @@ describe("hostile requests to POST /_stylist/event/server", () => {
     expect(await storedAfterSentinel(who)).toHaveLength(1);
   });
 
+  it("refuses a signed event whose path or order id carries control characters, and stores nothing", async () => {
+    const who = await visitor();
+    for (const extra of [{ path: "/checkout\u001b[2J" }, { orderId: "FS-\u202e1" }, { path: "/\u0000" }]) {
+      const response = await server(event(who.id, { id: crypto.randomUUID(), ...extra }));
+      expect(response.status).toBe(400);
+    }
+    expect(await storedAfterSentinel(who)).toEqual([]);
+  });
+
   it("answers 503 and stores nothing when SERVER_EVENTS_SECRET is too short to trust", async () => {
     const who = await visitor();
     const body = event(who.id);
@@ -356,35 +400,89 @@ describe("hostile requests to POST /_stylist/event/server", () => {
   });
 });
 
+/** Every row stored for an order, under its own id or the `browser:` form the old worker used. */
+async function rowsOfOrder(orderId: string) {
+  return (
+    await env.DB.prepare(
+      "SELECT visitor, value, order_id, reported_by FROM conversions WHERE order_id IN (?1, 'browser:' || ?1)",
+    )
+      .bind(orderId)
+      .all()
+  ).results;
+}
+
+async function waitForRows(
+  query: () => Promise<Record<string, unknown>[]>,
+  done: (rows: Record<string, unknown>[]) => boolean,
+) {
+  const deadline = Date.now() + 8_000;
+  let rows = await query();
+  while (!done(rows) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    rows = await query();
+  }
+  return rows;
+}
+
 /**
- * Unsafe today (docs/security.md, finding S4): the first report of an order wins, so a browser that reports a
- * purchase with the next order id first (value 1) hides the shop's signed report of the real order. Enable with the fix.
+ * One order counts once whoever reports it first, and the shop's signed backend wins (issue 12 item 5; finding S4):
+ * the browser's report used to be stored beside the backend's as `browser:<id>`, two orders and double the revenue.
  */
-describe("fixed (S4 in docs/security.md): a browser cannot hide the shop's signed order", () => {
-  it("keeps the shop's signed order when a browser reported the same order id first", async () => {
+describe("an order reported by the browser and by the shop's backend", () => {
+  const buyer = "b".repeat(32);
+  const signed = (orderId: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ visitor: buyer, goal: "purchase", orderId, value: 12_999, currency: "GBP", ...extra });
+
+  it("stores one row with the backend's value when the browser reported the order first", async () => {
     const who = await visitor();
     const orderId = `FS-${crypto.randomUUID()}`;
     const forged = JSON.stringify({ goal: "purchase", orderId, value: 1, currency: "GBP" });
     expect((await browser(forged, who.cookie)).status).toBe(204);
+    await waitForRows(
+      () => rowsOfOrder(orderId),
+      (rows) => rows.length > 0,
+    );
+    expect((await server(signed(orderId))).status).toBe(204);
+    const rows = await waitForRows(
+      () => rowsOfOrder(orderId),
+      (rows) => rows.some((row) => row.visitor === buyer),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await rowsOfOrder(orderId)).toEqual([
+      { visitor: buyer, value: 12_999, order_id: orderId, reported_by: "server" },
+    ]);
+    expect(rows).toHaveLength(1);
+  }, 20_000);
+
+  it("stores one row with the backend's value when the browser reports the order afterwards", async () => {
+    const who = await visitor();
+    const orderId = `FS-${crypto.randomUUID()}`;
+    expect((await server(signed(orderId))).status).toBe(204);
+    await waitForRows(
+      () => rowsOfOrder(orderId),
+      (rows) => rows.length > 0,
+    );
+    const late = JSON.stringify({ goal: "purchase", orderId, value: 1, currency: "GBP" });
+    expect((await browser(late, who.cookie)).status).toBe(204);
     await storedAfterSentinel(who);
-    const buyer = "b".repeat(32);
-    const real = JSON.stringify({
-      visitor: buyer,
-      goal: "purchase",
-      orderId,
-      value: 12_999,
-      currency: "GBP",
-    });
+    expect(await rowsOfOrder(orderId)).toEqual([
+      { visitor: buyer, value: 12_999, order_id: orderId, reported_by: "server" },
+    ]);
+  }, 20_000);
+
+  it("never lets a browser event that chose the backend's event id pre-empt the backend's signed event", async () => {
+    const who = await visitor();
+    const id = crypto.randomUUID();
+    const claim = JSON.stringify({ id, goal: "purchase", value: 1, currency: "GBP" });
+    expect((await browser(claim, who.cookie)).status).toBe(204);
+    await storedAfterSentinel(who);
+    const real = JSON.stringify({ id, visitor: buyer, goal: "purchase", value: 12_999, currency: "GBP" });
     expect((await server(real)).status).toBe(204);
-    const deadline = Date.now() + 8_000;
-    let rows: Record<string, unknown>[] = [];
-    while (Date.now() < deadline) {
-      rows = (
-        await env.DB.prepare("SELECT visitor, value FROM conversions WHERE order_id = ?").bind(orderId).all()
-      ).results;
-      if (rows.some((row) => row.visitor === buyer)) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const rows = await waitForRows(
+      async () =>
+        (await env.DB.prepare("SELECT visitor, value FROM conversions WHERE id = ?").bind(id).all()).results,
+      (rows) => rows.length > 0,
+    );
     expect(rows).toEqual([{ visitor: buyer, value: 12_999 }]);
   }, 20_000);
 });

@@ -77,6 +77,11 @@ describe("split-URL redirects and a hostile visitor", () => {
     expectCleanHeaders(response);
   });
 
+  it("keeps every value of a repeated query parameter in the redirect, in order", async () => {
+    const response = await get("/landing?a=1&a=2&b=x&a=3");
+    expect(response.headers.get("location")).toBe("https://shop.example/landing-b?a=1&a=2&b=x&a=3");
+  });
+
   it("never carries a preview token from the query into the redirect", async () => {
     const response = await get("/landing?stylist_preview=abc.def&utm_source=ads");
     expect(response.headers.get("location")).toBe("https://shop.example/landing-b?utm_source=ads");

@@ -5,11 +5,16 @@ import type { ExperimentInput } from "../../src/core/schema/experiment.ts";
 import type { SettingsInput } from "../../src/core/schema/settings.ts";
 import { pushRules } from "../../src/rules/versions.ts";
 import worker from "../../src/worker/index.ts";
-import { clearPageCache } from "../../src/worker/page-cache.ts";
+import {
+  clearPageCache,
+  MAX_IN_FLIGHT_BYTES,
+  MAX_TOTAL_BYTES,
+  pageCacheMemory,
+} from "../../src/worker/page-cache.ts";
 import { clearRulesCache } from "../../src/worker/rules.ts";
 import { alwaysVariant } from "../fixtures/experiments.ts";
 import { BROWSER_UA } from "../support/browser-agent.ts";
-import { rulesStore, visit, waitForEvents } from "./helpers.ts";
+import { rulesStore, waitForEvents } from "./helpers.ts";
 
 /**
  * settings.pageCache: a rendered arm of a page the origin marks shared-cacheable is reused for the next visitor with
@@ -42,12 +47,26 @@ async function returningVisitor() {
   return { id, cookie: `stylist_vid=${value}` };
 }
 
-async function load(path: string, cookie?: string) {
-  const response = await visit(path, {
-    ...(cookie ? { cookie } : {}),
-    headers: { "user-agent": BROWSER_UA },
-  });
-  return { response, body: await response.text() };
+/**
+ * A page view with diagnostics on (SERVER_TIMING = "1"), so X-Stylist-Cache says hit or miss. `path` may be a whole
+ * URL, for another host or scheme.
+ */
+async function load(
+  path: string,
+  cookie?: string,
+  options: { headers?: Record<string, string>; diagnostics?: boolean } = {},
+) {
+  const headers = new Headers({ "user-agent": BROWSER_UA, ...options.headers });
+  if (cookie) headers.set("cookie", cookie);
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(
+    new Request(new URL(path, "https://shop.example"), { headers, redirect: "manual" }),
+    { ...env, ...(options.diagnostics === false ? {} : { SERVER_TIMING: "1" }) },
+    ctx,
+  );
+  const body = await response.text();
+  await waitOnExecutionContext(ctx);
+  return { response, body };
 }
 
 const ON = { pageCache: { enabled: true } };
@@ -203,4 +222,132 @@ describe("reusing rendered pages (settings.pageCache)", () => {
     expect((await load(path, cookie)).response.headers.get("x-stylist-cache")).toBe("miss");
     expect(await originHits(path)).toBe(2);
   });
+});
+
+/** Issue 12 item 4: what a kept page must never be served to, and what a CDN in front must never store. */
+describe("kept pages are never one visitor's, nor one host's", () => {
+  const REFLECTING = `${SHARED}&reflect=1`;
+
+  it("keeps a page per scheme and host: one rendered for one Host is never served on another", async () => {
+    await publishWith(ON);
+    const path = `${REFLECTING}&case=host`;
+    const { cookie } = await returningVisitor();
+    const a = await load(`https://shop.example${path}`, cookie);
+    expect(a.body).toContain("host=shop.example");
+    const b = await load(`https://evil.example${path}`, cookie);
+    expect(b.body).toContain("host=evil.example");
+    expect(b.body).not.toContain("host=shop.example");
+    const c = await load(`http://shop.example${path}`, cookie);
+    expect(c.response.headers.get("x-stylist-cache")).toBe("miss");
+    expect((await load(`https://shop.example${path}`, cookie)).response.headers.get("x-stylist-cache")).toBe(
+      "hit",
+    );
+    expect(await originHits(path)).toBe(3);
+  });
+
+  it("never serves a kept page to a request with Authorization, and asks the origin instead", async () => {
+    await publishWith(ON);
+    const path = `${SHARED}&case=authorization`;
+    const { cookie } = await returningVisitor();
+    await load(path, cookie);
+    const authorised = await load(path, cookie, { headers: { authorization: "Basic YWxpY2U6c2VjcmV0" } });
+    expect(authorised.response.headers.get("x-stylist-cache")).toBeNull();
+    expect(await originHits(path)).toBe(2);
+  });
+
+  it("never keeps, nor serves from a kept page, a request that carries the shop's own cookies", async () => {
+    await publishWith(ON);
+    const path = `${REFLECTING}&case=cookies`;
+    const alice = await returningVisitor();
+    const first = await load(path, `${alice.cookie}; shop_session=alice-secret`);
+    expect(first.body).toContain("alice-secret");
+    expect(first.response.headers.get("x-stylist-cache")).toBeNull();
+    const bob = await returningVisitor();
+    const second = await load(path, bob.cookie);
+    expect(second.body).not.toContain("alice-secret");
+    expect(second.response.headers.get("x-stylist-cache")).toBe("miss");
+    const again = await load(path, `${alice.cookie}; shop_session=alice-secret`);
+    expect(again.body).toContain("alice-secret");
+    expect(again.response.headers.get("x-stylist-cache")).toBeNull();
+    expect(await originHits(path)).toBe(3);
+  });
+
+  it("keeps pages for requests with the shop's cookies only on paths the rules declare cookie-blind", async () => {
+    await publishWith({ pageCache: { enabled: true, ignoreCookiesOn: ["/shared/*"] } });
+    const path = `${SHARED}&case=cookie-blind`;
+    const { cookie } = await returningVisitor();
+    await load(path, `${cookie}; currency=GBP`);
+    const hit = await load(path, `${cookie}; _ga=GA1.1.2`);
+    expect(hit.response.headers.get("x-stylist-cache")).toBe("hit");
+    expect(await originHits(path)).toBe(1);
+  });
+
+  it.each([
+    ["CDN-Cache-Control: no-store", "cdn=no-store"],
+    ["Cloudflare-CDN-Cache-Control: private", "cfcdn=private"],
+    ["Surrogate-Control: max-age=0", "surrogate=max-age=0"],
+    ["Pragma: no-cache", "pragma=no-cache"],
+    ["CDN-Cache-Control with no lifetime Stylist can read", "cdn=stale-if-error"],
+  ])("asks the origin every time when it says %s", async (_, header) => {
+    await publishWith(ON);
+    const path = `${SHARED}&${header}`;
+    const { cookie } = await returningVisitor();
+    await load(path, cookie);
+    expect((await load(path, cookie)).response.headers.get("x-stylist-cache")).toBeNull();
+    expect(await originHits(path)).toBe(2);
+  });
+
+  it("keeps a page no longer than the shortest lifetime any cache field allows", async () => {
+    await publishWith(ON);
+    const path = `${SHARED}&cdn=max-age=1&case=cdn-lifetime`;
+    const { cookie } = await returningVisitor();
+    await load(path, cookie);
+    expect((await load(path, cookie)).response.headers.get("x-stylist-cache")).toBe("hit");
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await load(path, cookie)).response.headers.get("x-stylist-cache")).toBe("miss");
+  });
+
+  it("removes CDN-Cache-Control, Cloudflare-CDN-Cache-Control and Surrogate-Control from every personalised response", async () => {
+    await publishWith(ON);
+    const targeted = "cdn=public,%20max-age=600&cfcdn=max-age=600&surrogate=max-age=600";
+    const fields = ["cdn-cache-control", "cloudflare-cdn-cache-control", "surrogate-control"];
+    const { cookie } = await returningVisitor();
+    const rendered = await load(`${SHARED}&${targeted}&case=strip`, cookie);
+    const kept = await load(`${SHARED}&${targeted}&case=strip`, cookie);
+    // A page no experiment covers, served to a new visitor: not rewritten, but it sets their cookie.
+    const cookieOnly = await load(`/shared/no/experiment?cc=public,%20max-age=60&${targeted}`);
+    expect(cookieOnly.response.headers.getSetCookie().length).toBeGreaterThan(0);
+    for (const { response } of [rendered, kept, cookieOnly]) {
+      for (const field of fields) expect(response.headers.get(field)).toBeNull();
+      expect(response.headers.get("cache-control")).toMatch(/^private/);
+    }
+    expect(kept.response.headers.get("x-stylist-cache")).toBe("hit");
+  });
+
+  it("says X-Stylist-Cache only with diagnostics on, so nobody else learns whether a URL was fetched lately", async () => {
+    await publishWith(ON);
+    const path = `${SHARED}&case=diagnostics`;
+    const { cookie } = await returningVisitor();
+    const miss = await load(path, cookie, { diagnostics: false });
+    const hit = await load(path, cookie, { diagnostics: false });
+    expect(miss.response.headers.get("x-stylist-cache")).toBeNull();
+    expect(hit.response.headers.get("x-stylist-cache")).toBeNull();
+    expect(hit.response.headers.get("server-timing")).toBeNull();
+    expect(await originHits(path)).toBe(1);
+  });
+
+  it("holds copies of pages being rendered within the in-flight budget when many large misses run at once", async () => {
+    await publishWith(ON);
+    const size = 900 * 1024;
+    const { cookie } = await returningVisitor();
+    const views = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => load(`${SHARED}&size=${size}&case=flight-${i % 12}`, cookie)),
+    );
+    for (const view of views) expect(view.body.length).toBeGreaterThan(size - 1024);
+    const memory = pageCacheMemory();
+    expect(memory.peakInFlightBytes).toBeGreaterThan(0);
+    expect(memory.peakInFlightBytes).toBeLessThanOrEqual(MAX_IN_FLIGHT_BYTES);
+    expect(memory.inFlightBytes).toBe(0);
+    expect(memory.keptBytes).toBeLessThanOrEqual(MAX_TOTAL_BYTES);
+  }, 60_000);
 });

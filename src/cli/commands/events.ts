@@ -80,7 +80,8 @@ export default defineCommand({
             new Date(event.ts).toISOString(),
             event.type,
             describe(event),
-            `${event.visitor.slice(0, 8)}…`,
+            // The whole id: it is what `stylist forget` takes.
+            event.visitor,
             event.path,
             event.device ?? "",
           ]),

@@ -1,6 +1,10 @@
 import { defineCommand } from "citty";
 import { backendArgs, missingTables, withBackend } from "../backend.ts";
-import { parseDuration } from "./preview.ts";
+import { DURATION_UNITS, parseDuration } from "../duration.ts";
+import { CLIError, EXIT } from "../errors.ts";
+
+/** Shorter retention than this is almost always a slip of the unit: it needs --force. */
+const MIN_RETENTION_SECONDS = 86_400;
 
 /** Retention: events older than the period go, exposures and conversions alike. */
 export default defineCommand({
@@ -9,13 +13,21 @@ export default defineCommand({
     "older-than": {
       type: "string",
       required: true,
-      description: "A period such as 90d or 400d (s, m, h, d)",
+      description: `A period such as 90d, 6mo or 1y (${DURATION_UNITS})`,
     },
+    force: { type: "boolean", description: "Allow a retention shorter than a day" },
     "dry-run": { type: "boolean", description: "Count what would go, delete nothing" },
     ...backendArgs,
   },
   async run({ args }) {
-    const cutoff = Date.now() - parseDuration(args["older-than"]) * 1000;
+    const seconds = parseDuration(args["older-than"]);
+    if (seconds < MIN_RETENTION_SECONDS && !args.force) {
+      throw new CLIError(
+        `--older-than ${args["older-than"]} would delete everything older than ${seconds} s, less than a day: pass --force if you mean it`,
+        EXIT.invalid,
+      );
+    }
+    const cutoff = Date.now() - seconds * 1000;
     await withBackend(args, async (backend) => {
       const count = async (table: string) =>
         (

@@ -103,7 +103,10 @@ function parseFlags(args: Record<string, unknown>): Parsed {
   const window = args.window as string | undefined;
   const windowMs = window === undefined ? undefined : parseWindow(window);
   if (window !== undefined && windowMs === undefined)
-    throw new CLIError("--window takes a duration such as 7d, 48h or 2w", EXIT.invalid);
+    throw new CLIError(
+      "--window takes a duration such as 30min, 48h, 7d or 2w (a bare m is ambiguous)",
+      EXIT.invalid,
+    );
   const by = args.by as string | undefined;
   if (by !== undefined && !(DIMENSIONS as readonly string[]).includes(by))
     throw new CLIError(`--by takes ${DIMENSIONS.join(", ")}`, EXIT.invalid);

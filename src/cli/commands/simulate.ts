@@ -29,6 +29,7 @@ import { type BackendFlags, backendArgs, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { lineDiff } from "../line-diff.ts";
 import { loadValidRules, rulesDirArg } from "../load-rules.ts";
+import { localOrigin } from "../local-ports.ts";
 import { printJson, table } from "../output.ts";
 import { readProjectConfig } from "../project.ts";
 import { repeatedFlag } from "../repeated-flag.ts";
@@ -54,6 +55,14 @@ function describeEvaluation(evaluation: Evaluation, served: readonly Decision[],
     control: decision?.control ?? null,
   };
 }
+
+const GATE_NOTES: Record<Gate, string> = {
+  bot: "treated as a bot (its User-Agent is on the isbot list; headless Chrome says HeadlessChrome): the worker serves it the origin page with rolled-out winners only, sets no cookie and logs nothing. The decisions above are what a visitor would get; QA browsers get in with a preview link (stylist preview … or stylist preview --qa).",
+  objection:
+    "this visitor objected (cookie or Sec-GPC: 1): the origin page with rolled-out winners only, no cookie, nothing logged",
+  "no-consent":
+    "consent is required and this request has none: the origin page with rolled-out winners only, no cookie, nothing logged",
+};
 
 /** The origin's page through the worker's own render code, as the plan says to rewrite it. */
 async function renderForVisitor(
@@ -128,7 +137,8 @@ export default defineCommand({
     ...rulesDirArg,
     origin: {
       type: "string",
-      description: "Origin to fetch the page from (default: ORIGIN_URL in wrangler.toml)",
+      description:
+        "Origin to fetch the page from (default: ORIGIN_URL in wrangler.toml, on ORIGIN_PORT if set, as npm start does)",
     },
     full: { type: "boolean", description: "Print the whole rewritten page instead of a diff" },
     "decisions-only": { type: "boolean", description: "Do not fetch the page; show decisions only" },
@@ -154,7 +164,7 @@ export default defineCommand({
     ...backendArgs,
   },
   async run({ args, rawArgs }) {
-    const project = readProjectConfig(args.config);
+    const project = await readProjectConfig(args.config);
     const now = Date.now();
     const { rules, catalogue } = await loadRulesAndCatalogue(args);
     const flagged =
@@ -234,7 +244,7 @@ export default defineCommand({
       (decision) => decision.compiled.experiment.id === GLOBAL_HOLDOUT && decision.arm === HOLDOUT,
     );
     const plan = planResponse(served, new URL(request.url), rules);
-    const originUrl = args.origin ?? project.originUrl;
+    const originUrl = args.origin ?? localOrigin(project.originUrl);
     const page =
       plan.kind === "render" && !args["decisions-only"] && originUrl
         ? await renderForVisitor(originUrl, request, view.render, plan)
@@ -314,11 +324,6 @@ export default defineCommand({
     console.log(
       `rules: ${args.rules === "files" ? `${args.dir}/ (not pushed)` : `active version ${rules.version}`}; page ${context.path}\n`,
     );
-    if (view.gate) {
-      console.log(
-        `gated (${view.gate}): no cookie, nothing logged, no test arm; only rolled-out winners are served\n`,
-      );
-    }
     if (audiences.length > 0) {
       console.log(
         table(
@@ -345,6 +350,7 @@ export default defineCommand({
         ),
       );
     }
+    if (view.gate) console.log(`\n${GATE_NOTES[view.gate]}`);
     if (heldBack) console.log("\nin the programme holdout: this visitor gets no personalisation at all");
     if (plan.kind === "redirect") console.log(`\nredirected (302) to ${plan.location}`);
     if (events && plan.kind !== "render") {

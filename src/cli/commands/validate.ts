@@ -5,7 +5,9 @@ import { validateRuleSources } from "../../rules/validate.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { rulesDirArg } from "../load-rules.ts";
 import { printJson } from "../output.ts";
+import { pageCacheNotice } from "../page-cache-notice.ts";
 import { readRuleFiles } from "../rule-files.ts";
+import { engineSelectorProblem } from "../wasm-rewriter.ts";
 
 export default defineCommand({
   meta: {
@@ -14,9 +16,16 @@ export default defineCommand({
   },
   args: { ...rulesDirArg, json: { type: "boolean", description: "Print the result as JSON" } },
   run({ args }) {
-    const result = validateRuleSources(readRuleFiles(resolve(args.dir), process.cwd()));
+    const result = validateRuleSources(readRuleFiles(resolve(args.dir), process.cwd()), {
+      selectorEngine: engineSelectorProblem,
+    });
     if (args.json) {
-      printJson({ valid: result.errors.length === 0, errors: result.errors, warnings: result.warnings });
+      printJson({
+        valid: result.errors.length === 0,
+        errors: result.errors,
+        warnings: result.warnings,
+        notices: pageCacheNotice(result.settings),
+      });
       if (result.errors.length > 0) throw new CLIError("", EXIT.invalid);
       return;
     }
@@ -32,5 +41,6 @@ export default defineCommand({
     }
     const running = result.experiments.filter((experiment) => experiment.status === "running").length;
     console.log(`ok: ${result.experiments.length} experiment(s), ${running} running`);
+    for (const line of pageCacheNotice(result.settings)) console.log(line);
   },
 });

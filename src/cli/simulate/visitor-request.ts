@@ -1,7 +1,14 @@
 import type { CompiledRules } from "../../core/compile.ts";
 import { readCookie } from "../../core/cookies.ts";
+import { customerSigningInput } from "../../core/customer.ts";
 import { sign, usableSecret } from "../../core/hmac.ts";
-import { encodeIdentity, mintIdentity, VISITOR_COOKIE, type VisitorIdentity } from "../../core/identity.ts";
+import {
+  decodeIdentity,
+  encodeIdentity,
+  mintIdentity,
+  VISITOR_COOKIE,
+  type VisitorIdentity,
+} from "../../core/identity.ts";
 import type { Profile } from "../../core/profile.ts";
 import { encodeProfile, PROFILE_COOKIE } from "../../core/profile-cookie.ts";
 import { classifySource, type TrafficSource } from "../../core/traffic-source.ts";
@@ -85,26 +92,30 @@ export async function visitorRequest(
   const secret = found.visitorSecret ?? throwawaySecret();
   const secrets: Record<string, unknown> = { ...found.env, VISITOR_SECRET: secret };
   let note: string | undefined;
+  // The id the profile and a signed customer value are bound to, as the worker binds them.
+  let visitorId = sentCookie ? (await decodeIdentity(sentCookie, secret))?.id : undefined;
   const firstSeen = Math.floor(now / 1000) - (flags.returning ? 86_400 : 0);
   if (flags.visitor !== undefined) {
     if (!/^[0-9a-f]{32}$/.test(flags.visitor))
       throw new CLIError("--visitor takes a 32-character hex visitor id", EXIT.invalid);
     const identity: VisitorIdentity = { id: flags.visitor, firstSeen, minted: false };
     setCookie(request.headers, VISITOR_COOKIE, await encodeIdentity(identity, secret));
+    visitorId = identity.id;
     note = "given by --visitor";
   }
   if (flags.profile) {
     // A profile belongs to an identified visitor: the worker reads stylist_p only beside a valid stylist_vid.
-    if (!note && !sentCookie) {
-      const identity = { ...mintIdentity(now), firstSeen };
+    if (!visitorId) {
+      const identity = { ...mintIdentity(now), firstSeen, minted: false };
       setCookie(request.headers, VISITOR_COOKIE, await encodeIdentity(identity, secret));
+      visitorId = identity.id;
       note = "a new id carrying the profile from the flags";
     }
     // This request is the session's page unless the profile file says where the session began.
     const url = new URL(request.url);
     const source = classifySource(url, request.headers.get("referer"));
     const profile = flags.profile({ source, landing: url.pathname });
-    setCookie(request.headers, PROFILE_COOKIE, await encodeProfile(profile, secret));
+    setCookie(request.headers, PROFILE_COOKIE, await encodeProfile(profile, visitorId, secret));
   }
   if (flags.customer !== undefined) {
     const source = rules.customer;
@@ -117,7 +128,14 @@ export async function visitorRequest(
     if (source.secretVar) {
       const key = usableSecret(secrets[source.secretVar]) ?? throwawaySecret();
       secrets[source.secretVar] = key;
-      value = `${value}.${await sign(`customer.v1.${value}`, key)}`;
+      // Signed as the shop signs it: bound to this visitor's id, valid for a day.
+      if (!visitorId)
+        throw new CLIError(
+          "--customer with a signed settings.customer needs a visitor: --visitor or a visitor cookie",
+          EXIT.invalid,
+        );
+      const expires = Math.floor(now / 1000) + 86_400;
+      value = `${value}.${expires}.${await sign(customerSigningInput(visitorId, value, expires), key)}`;
     }
     if (source.header) request.headers.set(source.header, value);
     else if (source.cookie) setCookie(request.headers, source.cookie, encodeURIComponent(value));

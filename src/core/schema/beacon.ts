@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { CurrencySchema } from "./currencies.ts";
+import { printableText } from "./printable-text.ts";
 
 /** What `POST /_stylist/event` accepts from the storefront's pages. The visitor comes from their signed cookie. */
 export const MAX_EVENT_BODY_BYTES = 4_096;
@@ -11,11 +13,8 @@ const money = {
     .min(0)
     .max(100_000_000_00)
     .optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as GBP")
-    .optional(),
-  orderId: z.string().min(1).max(100).optional(),
+  currency: CurrencySchema.optional(),
+  orderId: printableText(100).min(1).optional(),
 };
 
 function valueNeedsCurrency(
@@ -52,7 +51,7 @@ export const ServerEventSchema = z
       .positive()
       .optional()
       .describe("When it happened, ms since the epoch; default: now."),
-    path: z.string().startsWith("/").max(512).optional(),
+    path: printableText(512).startsWith("/").optional(),
   })
   .strict()
   .superRefine(valueNeedsCurrency)

@@ -1,33 +1,39 @@
 import * as z from "zod";
 import { DEVICE_CLASSES } from "./audience.ts";
+import { CurrencySchema } from "./currencies.ts";
+import { printableText } from "./printable-text.ts";
+
+/** Who reported a conversion. For one order, a `server` report replaces a `browser` one, never the reverse. */
+const REPORTERS = ["page", "browser", "server"] as const;
+export type Reporter = (typeof REPORTERS)[number];
+
+/** The largest conversion value accepted, in minor units (100 million in major units). */
+export const MAX_VALUE = 100_000_000_00;
 
 /**
  * One shape for the queue, the sink, NDJSON archives and `stylist report --events`. Pseudonymous by construction:
  * no IP address, no user agent, no query string, nothing a visitor typed.
  */
-/** The largest conversion value accepted, in minor units (100 million in major units). */
-export const MAX_VALUE = 100_000_000_00;
-
 const common = {
   id: z.uuid().describe("Idempotency key: a redelivered event is stored once."),
   ts: z.number().int().positive().describe("Milliseconds since the Unix epoch."),
   visitor: z.string().regex(/^[0-9a-f]{32}$/),
-  path: z.string().max(512),
+  path: printableText(512),
   device: z.enum(DEVICE_CLASSES),
   country: z
     .string()
     .regex(/^[A-Z0-9]{2}$/)
     .optional(),
-  source: z.string().max(100).optional(),
+  source: printableText(100).optional(),
 };
 
 const assignment = {
-  experiment: z.string().max(63),
-  variant: z.string().max(63),
+  experiment: printableText(63),
+  variant: printableText(63),
   phase: z.number().int().positive(),
   rulesVersion: z.number().int().nonnegative(),
   /** Ids of the named audiences the visitor was in, for breakdowns. */
-  segments: z.array(z.string().max(63)).max(20).optional(),
+  segments: z.array(printableText(63)).max(20).optional(),
 };
 
 const ExposureEventSchema = z
@@ -60,16 +66,17 @@ const ConversionEventSchema = z
       .max(MAX_VALUE)
       .optional()
       .describe("Revenue in minor units (pence, cents)."),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/)
-      .optional(),
-    orderId: z
-      .string()
+    currency: CurrencySchema.optional(),
+    orderId: printableText(100)
       .min(1)
-      .max(100)
       .optional()
       .describe("An order counts once, however often it is reported."),
+    reportedBy: z
+      .enum(REPORTERS)
+      .optional()
+      .describe(
+        "Who reported it: the worker (a URL goal), the visitor's browser, or the shop's signed backend, which wins for an order.",
+      ),
   })
   .strict();
 

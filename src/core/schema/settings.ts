@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { PagePattern } from "./audience.ts";
 import { ConsentSchema } from "./consent.ts";
 import { GoalSchema } from "./goals.ts";
 import { CustomerSourceSchema, TaxonomyEntrySchema } from "./taxonomy.ts";
@@ -61,9 +62,16 @@ export const SettingsSchema = z
           .max(3600)
           .default(60)
           .describe("The longest a rendered page is reused, even when the origin allows longer."),
+        ignoreCookiesOn: z
+          .array(PagePattern)
+          .max(50)
+          .default([])
+          .describe(
+            "Pages the origin renders the same whatever cookies the request carries. Elsewhere a request with any cookie but Stylist's own (and the consent cookie) is never served a kept page nor kept, since the origin may have rendered it for that visitor.",
+          ),
       })
       .strict()
-      .default({ enabled: false, maxSeconds: 60 })
+      .default({ enabled: false, maxSeconds: 60, ignoreCookiesOn: [] })
       .describe(
         "Off by default. Pages whose arms use visitor values (placeholders, product lists) are never reused.",
       ),

@@ -1,0 +1,153 @@
+/**
+ * What the HTML parser (https://html.spec.whatwg.org/multipage/parsing.html) knows and lol-html does not. lol-html
+ * keeps a stack of open elements but no tree construction: an element whose end tag the parser implies at a later
+ * start tag runs, for lol-html, to its parent's end tag. These sets let the renderer decide, at the start tag and
+ * before any content streams, whether an edit could reach content the parser puts elsewhere.
+ */
+
+/**
+ * Elements whose end tag may be omitted and is then implied by a later start tag (§13.1.2.4 "Optional tags"), plus
+ * `p`, which any block start tag closes, and `head`, which any body content closes.
+ */
+export const IMPLIED_END = new Set([
+  "p",
+  "li",
+  "dt",
+  "dd",
+  "option",
+  "optgroup",
+  "tr",
+  "td",
+  "th",
+  "thead",
+  "tbody",
+  "tfoot",
+  "colgroup",
+  "caption",
+  "rb",
+  "rt",
+  "rtc",
+  "rp",
+  "head",
+]);
+
+/** Void elements have no content and no end tag. */
+export const VOID = new Set([
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "param",
+  "source",
+  "track",
+  "wbr",
+  "keygen",
+]);
+
+/**
+ * Containers whose content is not in the document a selector sees: a template's content is a separate fragment,
+ * and with scripting on (every visitor's browser) noscript holds text, not elements.
+ */
+export const INERT = new Set(["template", "noscript"]);
+
+/** Roots of foreign (SVG, MathML) content: a `title` inside names an icon, not the document. */
+export const FOREIGN = new Set(["svg", "math"]);
+
+/**
+ * Elements the document has once. The parser folds a second `<html>` or `<body>` tag into the first and ignores a
+ * second `<head>`; the first `<title>` is the document's title.
+ */
+export const SINGLETON = new Set(["html", "head", "body", "title"]);
+
+/** Elements whose end is the document's end when the end tag is omitted, so content may be appended there. */
+export const ENDS_WITH_DOCUMENT = new Set(["html", "body"]);
+
+/** The parser's "special" elements (§13.2.4.2): they bound the scopes that decide which start tags close a `<li>`. */
+const SPECIAL = new Set(
+  "address applet area article aside base basefont bgsound blockquote body br button caption center col colgroup dd details dir div dl dt embed fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html iframe img input keygen li link listing main marquee menu meta nav noembed noframes noscript object ol p param plaintext pre script search section select source style summary table tbody td template textarea tfoot th thead title tr track ul wbr xmp".split(
+    " ",
+  ),
+);
+
+/** Start tags that close an open `<p>` in button scope ("in body" insertion mode). */
+const CLOSES_P = new Set(
+  "address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer header hgroup main menu nav ol p search section summary ul h1 h2 h3 h4 h5 h6 pre listing form plaintext table hr xmp li dd dt".split(
+    " ",
+  ),
+);
+
+/** Elements that end "button scope": a block start tag inside one of them does not close the `<p>` outside. */
+const BUTTON_SCOPE = new Set(
+  "applet caption html table td th marquee object template button foreignobject desc title mi mo mn ms mtext".split(
+    " ",
+  ),
+);
+
+const listScopeOpen = (openInside: readonly string[]) =>
+  openInside.some((tag) => SPECIAL.has(tag) && tag !== "address" && tag !== "div" && tag !== "p");
+
+/**
+ * Does a `<startTag>` seen inside an open `<target>` (with `openInside` the elements opened in between) end the
+ * target in the parser, where lol-html keeps it open? Only for the targets in CLOSER_AWARE.
+ */
+export function closesImplicitly(target: string, startTag: string, openInside: readonly string[]): boolean {
+  switch (target) {
+    case "p":
+      return CLOSES_P.has(startTag) && !openInside.some((tag) => BUTTON_SCOPE.has(tag));
+    case "li":
+      return startTag === "li" && !listScopeOpen(openInside);
+    case "dt":
+    case "dd":
+      return (startTag === "dt" || startTag === "dd") && !listScopeOpen(openInside);
+    case "option":
+      return startTag === "option" || startTag === "optgroup" || startTag === "hr";
+    case "optgroup":
+      return startTag === "optgroup" || startTag === "hr";
+    case "tr":
+      return ["tr", "tbody", "thead", "tfoot"].includes(startTag) && !openInside.includes("table");
+    case "td":
+    case "th":
+      return (
+        ["td", "th", "tr", "tbody", "thead", "tfoot"].includes(startTag) && !openInside.includes("table")
+      );
+    case "rb":
+    case "rt":
+    case "rp":
+      return ["rb", "rt", "rtc", "rp"].includes(startTag);
+    case "rtc":
+      return startTag === "rb" || startTag === "rtc";
+    default:
+      return false;
+  }
+}
+
+/** Elements whose implied end the renderer follows start tag by start tag (see extent-watch.ts). */
+export const CLOSER_AWARE = new Set([
+  "p",
+  "li",
+  "dt",
+  "dd",
+  "option",
+  "optgroup",
+  "tr",
+  "td",
+  "th",
+  "rb",
+  "rt",
+  "rtc",
+  "rp",
+]);
+
+/**
+ * The start tags that can end an element or bound the scope that decides it (CLOSES_P, IMPLIED_END, BUTTON_SCOPE,
+ * the list-scope specials), which are all an end op needs to see inside its element.
+ */
+export const STRUCTURAL = [
+  ...new Set([...CLOSES_P, ...IMPLIED_END, ...BUTTON_SCOPE, ...CLOSER_AWARE, "select"]),
+].filter((tag) => !VOID.has(tag) && tag !== "html" && tag !== "body" && tag !== "head");

@@ -1,0 +1,57 @@
+import { compileRules } from "../../src/core/compile.ts";
+import { syntheticContext } from "../../src/core/context.ts";
+import { decide } from "../../src/core/decide.ts";
+import { planEdits } from "../../src/core/edit-plan.ts";
+import { NO_RENDER_DATA } from "../../src/core/render-data.ts";
+import { ExperimentSchema } from "../../src/core/schema/experiment.ts";
+import type { Op } from "../../src/core/schema/ops.ts";
+import { type RenderOutcome, renderPage } from "../../src/render/render.ts";
+import type { RewriterFactory } from "../../src/render/rewriter-types.ts";
+
+export interface Rendered {
+  bytes: Uint8Array;
+  html: string;
+  outcome: RenderOutcome;
+  /** `experiment: message` per fault, as the worker would log them. */
+  faults: string[];
+}
+
+/**
+ * Renders `page` through renderPage for one visitor in arm `arm` ("control" or "variant") of one experiment with
+ * `ops` (experiment id "exp"), with the given rewriter, as the worker does.
+ */
+export async function renderArm(
+  createRewriter: RewriterFactory,
+  page: string | Uint8Array,
+  ops: unknown[],
+  arm: "control" | "variant" = "variant",
+  contentType = "text/html; charset=utf-8",
+): Promise<Rendered> {
+  const experiment = ExperimentSchema.parse({
+    id: "exp",
+    hypothesis: "A change to this page lifts progression to product pages for every visitor",
+    status: "running",
+    pages: ["/**"],
+    variants: [
+      { id: "control", weight: arm === "control" ? 100 : 0 },
+      { id: "variant", weight: arm === "variant" ? 100 : 0, ops: ops as Op[] },
+    ],
+    metrics: { primary: "purchase" },
+  });
+  const rules = compileRules({ version: 1, experiments: [experiment], killed: [] });
+  const decisions = decide(syntheticContext({ visitorId: "0".repeat(32), now: 0 }), rules);
+  const faults: string[] = [];
+  const rendered = renderPage(
+    new Response(page as BodyInit, { headers: { "content-type": contentType } }),
+    decisions,
+    planEdits(decisions),
+    NO_RENDER_DATA,
+    createRewriter,
+    (error, decision) => faults.push(`${decision.compiled.experiment.id}: ${(error as Error).message}`),
+  );
+  const bytes = new Uint8Array(await rendered.response.arrayBuffer());
+  return { bytes, html: new TextDecoder().decode(bytes), outcome: await rendered.outcome, faults };
+}
+
+/** Counted as an exposure: the target rendered and no op was skipped. */
+export const counted = (outcome: RenderOutcome) => outcome.matched[0] === true && outcome.faulted[0] !== true;

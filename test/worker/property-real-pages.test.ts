@@ -1,0 +1,111 @@
+import fc from "fast-check";
+import { type DefaultTreeAdapterMap, parse, parseFragment, serialize } from "parse5";
+import { describe, expect, it } from "vitest";
+import { page } from "../support/page-generator.ts";
+import { renderArm } from "../support/render-harness.ts";
+
+type ParentNode = DefaultTreeAdapterMap["parentNode"];
+type Element = DefaultTreeAdapterMap["element"];
+type ChildNode = DefaultTreeAdapterMap["childNode"];
+
+const RUNS = { seed: 0x5717_0013, numRuns: 150 };
+const rewriter = () => new HTMLRewriter();
+
+/** The element with class `t` as the browser's DOM has it; a template's content is not in the tree it walks. */
+function target(node: ParentNode): Element | undefined {
+  for (const child of node.childNodes) {
+    if (!("tagName" in child)) continue;
+    if (
+      child.attrs.some((attribute) => attribute.name === "class" && attribute.value.split(" ").includes("t"))
+    )
+      return child;
+    const inner = target(child);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+function adopt(parent: Element, nodes: ChildNode[]): ChildNode[] {
+  for (const node of nodes) node.parentNode = parent;
+  return nodes;
+}
+
+const fragment = (context: Element, html: string) =>
+  adopt(
+    context,
+    (parseFragment as (context: unknown, html: string) => { childNodes: ChildNode[] })(context, html)
+      .childNodes,
+  );
+
+/** What the op does to the browser's DOM, applied with parse5. */
+const OPS: Array<{ op: Record<string, string>; apply(element: Element): void }> = [
+  {
+    op: { op: "setText", selector: ".t", value: "N é & <x>" },
+    apply: (element) => {
+      element.childNodes = fragment(element, "N é &amp; &lt;x&gt;");
+    },
+  },
+  {
+    op: { op: "setHtml", selector: ".t", html: "<em>N</em>" },
+    apply: (element) => {
+      element.childNodes = fragment(element, "<em>N</em>");
+    },
+  },
+  {
+    op: { op: "append", selector: ".t", html: "<i>A</i>" },
+    apply: (element) => {
+      element.childNodes.push(...fragment(element, "<i>A</i>"));
+    },
+  },
+  {
+    op: { op: "prepend", selector: ".t", html: "<i>P</i>" },
+    apply: (element) => {
+      element.childNodes.unshift(...fragment(element, "<i>P</i>"));
+    },
+  },
+  {
+    op: { op: "addClass", selector: ".t", value: "x" },
+    apply: (element) => {
+      const attribute = element.attrs.find((candidate) => candidate.name === "class");
+      if (attribute) attribute.value = `${attribute.value} x`;
+    },
+  },
+  {
+    op: { op: "setAttribute", selector: ".t", name: "data-x", value: "v" },
+    apply: (element) => {
+      element.attrs.push({ name: "data-x", value: "v" });
+    },
+  },
+];
+
+describe("generated pages with optional end tags, implied closes, templates and SVG titles", () => {
+  it("serves the control arm byte for byte as the origin sent it", async () => {
+    await fc.assert(
+      fc.asyncProperty(page, fc.nat(OPS.length - 1), async ({ html }, pick) => {
+        const control = await renderArm(rewriter, html, [OPS[pick]?.op], "control");
+        expect(control.html).toBe(html);
+      }),
+      RUNS,
+    );
+  });
+
+  it("changes in the browser's DOM exactly what the op names, or nothing and does not count the visitor", async () => {
+    await fc.assert(
+      fc.asyncProperty(page, fc.nat(OPS.length - 1), async ({ html }, pick) => {
+        const { op, apply } = OPS[pick] as (typeof OPS)[number];
+        const rendered = await renderArm(rewriter, html, [op], "variant");
+        const origin = parse(html);
+        const expected = parse(html);
+        const element = target(expected);
+        if (rendered.outcome.faulted[0]) {
+          expect(serialize(parse(rendered.html))).toBe(serialize(origin));
+          return;
+        }
+        if (element) apply(element);
+        expect(serialize(parse(rendered.html))).toBe(serialize(expected));
+        expect(rendered.outcome.matched[0]).toBe(element !== undefined);
+      }),
+      RUNS,
+    );
+  });
+});

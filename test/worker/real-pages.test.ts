@@ -1,0 +1,289 @@
+import { describe, expect, it } from "vitest";
+import { counted, renderArm } from "../support/render-harness.ts";
+
+/**
+ * Each class of page that lol-html reads differently from a browser, through workerd's real HTMLRewriter: the variant
+ * changes exactly what the browser's DOM would show changed, or the op is skipped, logged naming the experiment, and
+ * the visitor is not counted; the control arm is always the origin byte for byte.
+ */
+const rewriter = () => new HTMLRewriter();
+const variant = (page: string | Uint8Array, ops: unknown[], contentType?: string) =>
+  renderArm(rewriter, page, ops, "variant", contentType);
+
+const LIST = "<ul><li class=a>Alpha<li class=b>Beta<li class=c>Gamma</ul><p>after</p>";
+
+describe("elements whose end tag is implied", () => {
+  it.each([
+    ["remove", { op: "remove", selector: "li.a" }, "<ul><li class=b>Beta<li class=c>Gamma</ul><p>after</p>"],
+    [
+      "setText",
+      { op: "setText", selector: "li.a", value: "New" },
+      "<ul><li class=a>New<li class=b>Beta<li class=c>Gamma</ul><p>after</p>",
+    ],
+    [
+      "setHtml",
+      { op: "setHtml", selector: "li.b", html: "<b>New</b>" },
+      "<ul><li class=a>Alpha<li class=b><b>New</b><li class=c>Gamma</ul><p>after</p>",
+    ],
+    [
+      "replace",
+      { op: "replace", selector: "li.a", html: "<li class=z>Zed</li>" },
+      "<ul><li class=z>Zed</li><li class=b>Beta<li class=c>Gamma</ul><p>after</p>",
+    ],
+    [
+      "append",
+      { op: "append", selector: "li.a", html: "<i>!</i>" },
+      "<ul><li class=a>Alpha<i>!</i><li class=b>Beta<li class=c>Gamma</ul><p>after</p>",
+    ],
+    [
+      "insertAfter",
+      { op: "insertAfter", selector: "li.b", html: "<li>New</li>" },
+      "<ul><li class=a>Alpha<li class=b>Beta<li>New</li><li class=c>Gamma</ul><p>after</p>",
+    ],
+  ])("%s on an unclosed <li> stops where the next <li> ends it", async (_name, op, expected) => {
+    const { html, outcome, faults } = await variant(LIST, [op]);
+    expect(html).toBe(expected);
+    expect(faults).toEqual([]);
+    expect(counted(outcome)).toBe(true);
+  });
+
+  it("removes the last unclosed <li> up to its list's end tag and keeps that end tag", async () => {
+    const { html } = await variant(LIST, [{ op: "remove", selector: "li.c" }]);
+    expect(html).toBe("<ul><li class=a>Alpha<li class=b>Beta</ul><p>after</p>");
+  });
+
+  it("removes an unclosed <li> with inline children and comments, and nothing of its siblings", async () => {
+    const page = "<ul><li class=a>Al<b>ph</b><!--x-->a<span>!<li class=b>Beta</ul>";
+    const { html } = await variant(page, [{ op: "remove", selector: "li.a" }]);
+    expect(html).toBe("<ul><li class=b>Beta</ul>");
+  });
+
+  it("keeps a <li> of a nested list inside the edited <li>'s content", async () => {
+    const page = "<ul><li class=a>A<ul><li>inner</ul><li class=b>B</ul>";
+    const { html } = await variant(page, [{ op: "setText", selector: "li.a", value: "X" }]);
+    expect(html).toBe("<ul><li class=a>X<li class=b>B</ul>");
+  });
+
+  it("ends a <p> at a block inside it, where the parser ends it, and keeps the block", async () => {
+    const page = "<div><p class=t>one<div>block</div></p>tail</div>";
+    expect((await variant(page, [{ op: "setText", selector: "p.t", value: "New" }])).html).toBe(
+      "<div><p class=t>New<div>block</div></p>tail</div>",
+    );
+    expect((await variant(page, [{ op: "append", selector: "p.t", html: "<i>!</i>" }])).html).toBe(
+      "<div><p class=t>one<i>!</i><div>block</div></p>tail</div>",
+    );
+    expect((await variant(page, [{ op: "remove", selector: "p.t" }])).html).toBe(
+      "<div><div>block</div></p>tail</div>",
+    );
+  });
+
+  it("edits unclosed table cells one at a time", async () => {
+    const page = "<table><tr><td class=a>1<td class=b>2<tr><td>3</table>";
+    expect((await variant(page, [{ op: "setText", selector: "td.a", value: "X" }])).html).toBe(
+      "<table><tr><td class=a>X<td class=b>2<tr><td>3</table>",
+    );
+  });
+
+  it("refuses content edits of a table section with an implied end, naming the experiment", async () => {
+    const page = "<table><tbody class=s><tr><td>1<tbody><tr><td>2</table>";
+    const { html, outcome, faults } = await variant(page, [{ op: "remove", selector: "tbody.s" }]);
+    expect(html).toBe(page);
+    expect(faults).toEqual([expect.stringMatching(/^exp: remove on <tbody>/)]);
+    expect(counted(outcome)).toBe(false);
+    const control = await renderArm(rewriter, page, [{ op: "remove", selector: "tbody.s" }], "control");
+    expect(control.html).toBe(page);
+    expect(counted(control.outcome)).toBe(false);
+  });
+});
+
+describe("omitted </head> and </body>", () => {
+  it("puts addStyle before <body> when </head> is omitted, and counts it", async () => {
+    const page = "<html><head><title>t</title><body><p>x</p></body></html>";
+    const { html, outcome } = await variant(page, [{ op: "addStyle", css: "p{color:red}" }]);
+    expect(html).toBe(
+      "<html><head><title>t</title><style data-stylist>p{color:red}</style><body><p>x</p></body></html>",
+    );
+    expect(counted(outcome)).toBe(true);
+  });
+
+  it("puts addStyle at the end of a page with no head or body tags", async () => {
+    const { html } = await variant("<title>t</title><p>x", [{ op: "addStyle", css: "p{color:red}" }]);
+    expect(html).toBe("<title>t</title><p>x<style data-stylist>p{color:red}</style>");
+  });
+
+  it("appends to <body> at the end of the document when </body> is omitted", async () => {
+    const { html, outcome } = await variant("<body><p>x</p>", [
+      { op: "append", selector: "body", html: "<b>!</b>" },
+    ]);
+    expect(html).toBe("<body><p>x</p><b>!</b>");
+    expect(counted(outcome)).toBe(true);
+  });
+
+  it("appends to <body> when only </html> closes it", async () => {
+    const page = "<html><body><p>x</p></html>";
+    const { html } = await variant(page, [{ op: "append", selector: "body", html: "<b>!</b>" }]);
+    expect(html).toBe("<html><body><p>x</p><b>!</b></html>");
+  });
+
+  it("closes an element whose end tag an ancestor's implies before putting content after it", async () => {
+    const page = "<div><span class=t>a</div>";
+    const { html, outcome } = await variant(page, [
+      { op: "insertAfter", selector: "span.t", html: "<b>!</b>" },
+    ]);
+    expect(html).toBe("<div><span class=t>a</span><b>!</b></div>");
+    expect(counted(outcome)).toBe(true);
+  });
+
+  it("appends to a list after its last item, whose end tag the list's end tag implies", async () => {
+    const page = "<ul class=t><li>a<li>b</ul>";
+    const { html } = await variant(page, [{ op: "append", selector: "ul.t", html: "<li>c</li>" }]);
+    expect(html).toBe("<ul class=t><li>a<li>b</li><li>c</li></ul>");
+  });
+
+  it("does not count content for after an unclosed formatting element, which the parser would reopen", async () => {
+    const page = "<div><b class=t>a</div>";
+    const { html, outcome, faults } = await variant(page, [
+      { op: "insertAfter", selector: "b.t", html: "<i>!</i>" },
+    ]);
+    expect(html).toBe(page);
+    expect(counted(outcome)).toBe(false);
+    expect(faults).toEqual([expect.stringMatching(/^exp: /)]);
+  });
+});
+
+describe("<template> and <noscript> contents", () => {
+  it("leaves a template's content untouched and counts no exposure from inside it", async () => {
+    const page = "<template><div class=row><p class=t>row</p></div></template><p class=x>out</p>";
+    const { html, outcome } = await variant(page, [{ op: "setText", selector: "p.t", value: "X" }]);
+    expect(html).toBe(page);
+    expect(outcome.matched).toEqual([false]);
+  });
+
+  it("edits the template element itself and what follows it", async () => {
+    const page = "<template class=t><p class=x>in</p></template><p class=x>out</p>";
+    const { html } = await variant(page, [
+      { op: "addClass", selector: "template.t", value: "seen" },
+      { op: "setText", selector: "p.x", value: "X" },
+    ]);
+    expect(html).toBe('<template class="t seen"><p class=x>in</p></template><p class=x>X</p>');
+  });
+
+  it("does not edit inside nested templates or noscript", async () => {
+    const page =
+      "<noscript><b class=t>n</b></noscript><template><template><b class=t>t</b></template></template>";
+    const { html } = await variant(page, [{ op: "addClass", selector: "b.t", value: "x" }]);
+    expect(html).toBe(page);
+  });
+});
+
+describe("document singletons", () => {
+  it("applies a body op once when the page has a second <body> tag", async () => {
+    const page = "<body class=a>x<body class=b>y";
+    const { html } = await variant(page, [{ op: "prepend", selector: "body", html: "<i>!</i>" }]);
+    expect(html).toBe("<body class=a><i>!</i>x<body class=b>y");
+  });
+
+  it("sets the document title, not an inline SVG icon's title", async () => {
+    const page =
+      "<head><title>Shop</title></head><body><svg><title>Cart</title></svg><math><title>m</title></math>";
+    const { html } = await variant(page, [{ op: "setText", selector: "title", value: "New" }]);
+    expect(html).toBe(
+      "<head><title>New</title></head><body><svg><title>Cart</title></svg><math><title>m</title></math>",
+    );
+  });
+});
+
+describe("selectors the engine refuses", () => {
+  it("costs only its own experiment: the page and other ops still render", async () => {
+    const { html, outcome, faults } = await variant("<div id=hero><h1>x</h1></div>", [
+      { op: "setText", selector: "#hero h1", value: "ok" },
+    ]);
+    expect(html).toBe("<div id=hero><h1>ok</h1></div>");
+    expect(counted(outcome)).toBe(true);
+    expect(faults).toEqual([]);
+  });
+});
+
+const bytes = (...parts: Array<string | number[]>) =>
+  new Uint8Array(
+    parts.flatMap((part) => (typeof part === "string" ? [...part].map((c) => c.charCodeAt(0)) : part)),
+  );
+
+describe("pages not in UTF-8", () => {
+  // <p class=café>£</p> in windows-1252
+  const LATIN = bytes("<meta charset=windows-1252><p class=caf", [0xe9], ">", [0xa3], "</p>");
+
+  it("reads a meta-declared windows-1252 page in windows-1252: addClass keeps café, inserted £ is one byte", async () => {
+    const { bytes: out } = await variant(
+      LATIN,
+      [
+        { op: "addClass", selector: "p", value: "x" },
+        { op: "append", selector: "p", html: "£ délivrance" },
+      ],
+      "text/html",
+    );
+    expect([...out]).toEqual([
+      ...bytes(
+        '<meta charset=windows-1252><p class="caf',
+        [0xe9],
+        ' x">',
+        [0xa3],
+        "",
+        [0xa3],
+        " d",
+        [0xe9],
+        "livrance</p>",
+      ),
+    ]);
+  });
+
+  it("writes inserted text as character references on an undeclared page and keeps its bytes", async () => {
+    const page = bytes("<p class=caf", [0xc3, 0xa9], ">x</p>");
+    const { bytes: out } = await variant(
+      page,
+      [
+        { op: "addClass", selector: "p", value: "x" },
+        { op: "setText", selector: "p", value: "£ é" },
+      ],
+      "text/html",
+    );
+    expect(new TextDecoder("latin1").decode(out)).toBe(
+      new TextDecoder("latin1").decode(bytes('<p class="caf', [0xc3, 0xa9], ' x">&#163; &#233;</p>')),
+    );
+  });
+
+  it("follows a UTF-8 byte order mark over a windows-1252 header", async () => {
+    const page = bytes([0xef, 0xbb, 0xbf], "<p class=caf", [0xc3, 0xa9], ">x</p>");
+    const { bytes: out } = await variant(
+      page,
+      [{ op: "addClass", selector: "p", value: "x" }],
+      "text/html; charset=windows-1252",
+    );
+    expect(new TextDecoder("utf-8", { ignoreBOM: true, fatal: false }).decode(out)).toBe(
+      '\ufeff<p class="café x">x</p>',
+    );
+  });
+
+  it("serves a UTF-16 page untouched and counts nobody", async () => {
+    const page = new Uint8Array([0xff, 0xfe, ...[..."<p>x</p>"].flatMap((c) => [c.charCodeAt(0), 0])]);
+    const {
+      bytes: out,
+      outcome,
+      faults,
+    } = await variant(page, [{ op: "setText", selector: "p", value: "y" }], "text/html");
+    expect([...out]).toEqual([...page]);
+    expect(counted(outcome)).toBe(false);
+    expect(faults).toEqual([expect.stringMatching(/^exp: .*utf-16le/)]);
+  });
+});
+
+describe("several elements ended by one end tag", () => {
+  it("keeps what other ops put at an end tag that a removed element shares", async () => {
+    const page = "<ul><li class=a>A<span>x<li class=b>B</ul>";
+    const { html } = await variant(page, [
+      { op: "remove", selector: "li.a" },
+      { op: "append", selector: "li.b", html: "<i>!</i>" },
+    ]);
+    expect(html).toBe("<ul><li class=b>B<i>!</i></ul>");
+  });
+});
