@@ -93,7 +93,7 @@ const totalVisitors = (phase: PhaseStats) =>
   Object.values(phase.arms).reduce((sum, arm) => sum + arm.visitors, 0);
 
 /** Pearson's chi-square of visitors per arm against the configured shares (holdout included), as the report. */
-export function sampleRatioFinding(
+function sampleRatioFinding(
   config: ExperimentConfig,
   phase: PhaseStats,
   settings: AutopilotSettings,
@@ -124,7 +124,7 @@ export function sampleRatioFinding(
  * exposure / visitors), harm when it lies wholly on the bad side of zero. Goals without a direction are skipped:
  * nothing is guessed.
  */
-export function harmFindings(
+function harmFindings(
   config: ExperimentConfig,
   phase: PhaseStats,
   settings: AutopilotSettings,
@@ -179,7 +179,7 @@ export function harmFindings(
 }
 
 /** Targets missing from more than driftShare of the decided views in the window (misses scaled up by sampling). */
-export function driftFinding(phase: PhaseStats, settings: AutopilotSettings): string | undefined {
+function driftFinding(phase: PhaseStats, settings: AutopilotSettings): string | undefined {
   const { exposures, misses } = phase.window;
   const missed = misses * MISS_SAMPLE_RATE;
   const decided = exposures + missed;

@@ -14,7 +14,7 @@ import { snapshotStats } from "./sink-stats.ts";
 
 export const AUTOPILOT_AUTHOR = "autopilot";
 /** Keys of findings already acted on; not under `rules:` so history never lists it. */
-export const AUTOPILOT_KEY = "autopilot:acted";
+const AUTOPILOT_KEY = "autopilot:acted";
 const REMEMBERED = 2_000;
 
 export interface TickOptions {
@@ -56,14 +56,14 @@ export async function readActed(rules: RuleStore): Promise<string[]> {
   }
 }
 
-export function pauseMessage(findings: readonly Finding[]): string {
+function pauseMessage(findings: readonly Finding[]): string {
   const message = `autopilot paused ${[...new Set(findings.map((f) => f.experiment))].join(", ")}: ${findings
     .map((f) => `${f.experiment} ${f.rule}: ${f.reason}`)
     .join("; ")}`;
   return message.length > 1_000 ? `${message.slice(0, 999)}…` : message;
 }
 
-export function alertText(findings: readonly Finding[], paused: Snapshot | undefined): string {
+function alertText(findings: readonly Finding[], paused: Snapshot | undefined): string {
   const lines = findings.map(
     (f) =>
       `• ${f.experiment} — ${f.rule}: ${f.action === "pause" && paused ? `paused (rules version ${paused.version})` : "alert only"}. ${f.reason}`,

@@ -19,7 +19,7 @@ const CONVERTED = `${FIRST} SELECT f.variant AS variant, c.goal AS goal, COUNT(D
 const WINDOW =
   "SELECT type, SUM(views) AS n FROM events WHERE experiment=?1 AND phase=?2 AND COALESCE(last_seen, ts)>=?3 GROUP BY type";
 
-export async function phaseStats(
+async function phaseStats(
   sink: SqlQuery,
   experiment: string,
   phase: number,

@@ -23,7 +23,7 @@ export interface BackendFlags {
   "persist-to"?: string;
 }
 
-export async function openBackend(flags: BackendFlags): Promise<Backend> {
+async function openBackend(flags: BackendFlags): Promise<Backend> {
   if (flags.local && flags.remote) throw new CLIError("choose one of --local and --remote", EXIT.invalid);
   const project = await readProjectConfig(flags.config);
   if (!flags.remote) {

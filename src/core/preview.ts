@@ -1,5 +1,6 @@
 import { readCookie, serializeCookie } from "./cookies.ts";
-import { base64url, fromBase64url, sign, verify } from "./hmac.ts";
+import { fromBase64url, sign } from "./hmac.ts";
+import { decodePayload, encodePayload, openEnvelope, seal } from "./signed-envelope.ts";
 
 /**
  * Preview links force chosen arms for whoever holds them, until they expire:
@@ -30,10 +31,7 @@ export async function createPreviewToken(
 ): Promise<string> {
   if (ttlSeconds <= 0 || ttlSeconds > MAX_TTL_SECONDS)
     throw new Error("a preview lasts from 1 second to 7 days");
-  const payload = base64url(
-    new TextEncoder().encode(JSON.stringify({ arms, exp: Math.floor(now / 1000) + ttlSeconds })),
-  );
-  return `${payload}.${await sign(DOMAIN + payload, secret)}`;
+  return seal(DOMAIN, encodePayload({ arms, exp: Math.floor(now / 1000) + ttlSeconds }), secret);
 }
 
 /** The preview a token grants, or undefined when it is malformed, tampered with or expired. */
@@ -42,19 +40,9 @@ export async function readPreviewToken(
   secret: string,
   now: number,
 ): Promise<Preview | undefined> {
-  if (!token || token.length > MAX_TOKEN_LENGTH) return undefined;
-  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/.exec(token);
-  if (!match) return undefined;
-  const [, payload, signature] = match as unknown as [string, string, string];
-  if (!(await verify(DOMAIN + payload, signature, secret))) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(
-      new TextDecoder().decode(Uint8Array.from(fromBase64url(payload), (char) => char.charCodeAt(0))),
-    );
-  } catch {
-    return undefined;
-  }
+  const payload = await openEnvelope(token, DOMAIN, secret, MAX_TOKEN_LENGTH);
+  if (payload === undefined) return undefined;
+  const body = decodePayload(payload);
   const { arms, exp } = (body ?? {}) as { arms?: unknown; exp?: unknown };
   if (typeof exp !== "number" || exp * 1000 <= now || !arms || typeof arms !== "object") return undefined;
   const entries = Object.entries(arms).filter(

@@ -39,7 +39,7 @@ export const CSV_COLUMNS = [
 
 type Cell = string | number | boolean | null | undefined;
 
-export function csvCell(value: Cell): string {
+function csvCell(value: Cell): string {
   if (value === null || value === undefined) return "";
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

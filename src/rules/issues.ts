@@ -8,15 +8,9 @@ export interface RuleProblem {
   message: string;
 }
 
-/** ["experiments", 0, "variants", 1, "ops", 0, "selector"] → "experiments[0].variants[1].ops[0].selector" */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += out === "" ? String(segment) : `.${String(segment)}`;
-  }
-  return out || "(root)";
-}
+import { formatPath } from "../core/zod-issue.ts";
+
+export { formatPath };
 
 type Issue = z.core.$ZodIssue;
 

@@ -138,7 +138,7 @@ export function eventOfArchiveRow(row: Record<string, unknown>): Record<string, 
 }
 
 /** `YYYY-MM-DD` in UTC: the day partition an event's file lives under. */
-export function dayOf(ts: number): string {
+function dayOf(ts: number): string {
   return new Date(ts).toISOString().slice(0, 10);
 }
 

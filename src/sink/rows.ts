@@ -16,7 +16,7 @@ import type { AssignmentEvent, ConversionEvent, Reporter, StylistEvent } from ".
 const EARLIER = "excluded.ts < events.ts OR (excluded.ts = events.ts AND excluded.id < events.id)";
 const earlierOr = (column: string) =>
   `${column} = CASE WHEN ${EARLIER} THEN excluded.${column} ELSE events.${column} END`;
-export const INSERT_ASSIGNMENT = `INSERT INTO events
+const INSERT_ASSIGNMENT = `INSERT INTO events
   (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source, segments, last_seen)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (id) DO NOTHING
@@ -37,7 +37,7 @@ const CONVERSION_CONFLICTS = `ON CONFLICT (goal, order_id) WHERE order_id IS NOT
     WHERE excluded.reported_by = 'server' AND coalesce(conversions.reported_by, '') <> 'server'
   ON CONFLICT DO NOTHING`;
 
-export const INSERT_CONVERSION = `INSERT INTO conversions
+const INSERT_CONVERSION = `INSERT INTO conversions
   (id, ts, visitor, goal, value, currency, order_id, path, device, country, source, reported_by)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ${CONVERSION_CONFLICTS}`;

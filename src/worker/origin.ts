@@ -2,7 +2,7 @@ import { readCookie } from "../core/cookies.ts";
 import { PREVIEW_COOKIE, PREVIEW_PARAM } from "../core/preview.ts";
 
 /** How long the origin may take to send its response headers before the visitor gets a 504. */
-export const ORIGIN_TIMEOUT_MS = 30_000;
+const ORIGIN_TIMEOUT_MS = 30_000;
 
 export class OriginTimeout extends Error {
   override name = "OriginTimeout";
@@ -12,7 +12,7 @@ export class OriginTimeout extends Error {
  * The origin URL for a request: the storefront's own scheme and host, always, with the request's path and query set
  * on it. (Resolving the path as a relative URL would let `//other.example/` name another host.)
  */
-export function originTarget(request: Request, originUrl: string): URL {
+function originTarget(request: Request, originUrl: string): URL {
   const incoming = new URL(request.url);
   const target = new URL(originUrl);
   target.pathname = incoming.pathname;

@@ -24,14 +24,14 @@ const COUNTED = `
   QUALIFY order_id IS NULL OR row_number() OVER (PARTITION BY goal, order_id ORDER BY ts, id) = 1`;
 
 /** $1: true to leave crossovers out. */
-export const ARM_VISITORS_SQL = `
+const ARM_VISITORS_SQL = `
   WITH firsts AS (${FIRSTS})
   SELECT experiment, phase, variant, count(*) FILTER (WHERE NOT (crossover AND $1::BOOLEAN))::DOUBLE AS visitors,
          count(*) FILTER (WHERE crossover)::DOUBLE AS crossovers
   FROM firsts GROUP BY experiment, phase, variant ORDER BY experiment, phase, variant`;
 
 /** $1: the attribution window in ms, or NULL for none; $2: true to leave crossovers out. */
-export const ARM_GOALS_SQL = `
+const ARM_GOALS_SQL = `
   WITH firsts AS (${FIRSTS}), counted AS (${COUNTED}),
   per_visitor AS (
     SELECT f.experiment, f.phase, f.variant, f.visitor, c.goal, count(*)::DOUBLE AS orders,

@@ -26,7 +26,7 @@ function quote(text: string): string {
 }
 
 /** A directory means every Parquet file under it; otherwise the extension of the path or glob decides. */
-export function archiveSource(pathOrGlob: string): { glob: string; format: Format } {
+function archiveSource(pathOrGlob: string): { glob: string; format: Format } {
   if (existsSync(pathOrGlob) && statSync(pathOrGlob).isDirectory())
     return { glob: join(pathOrGlob, "**", "*.parquet"), format: "parquet" };
   if (/\.parquet$/i.test(pathOrGlob)) return { glob: pathOrGlob, format: "parquet" };

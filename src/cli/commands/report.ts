@@ -2,6 +2,7 @@ import { createReadStream, existsSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { defineCommand } from "citty";
 import { EventSchema, type StylistEvent } from "../../core/schema/event.ts";
+import { firstIssue } from "../../core/zod-issue.ts";
 import { aggregate } from "../../report/aggregate.ts";
 import { type BuildOptions, buildReport, reportedPhases } from "../../report/build.ts";
 import { configsOf, type ExperimentConfig } from "../../report/config.ts";
@@ -64,10 +65,9 @@ async function* readNdjson(
       continue;
     }
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+      const issue = firstIssue(parsed.error);
       throw new CLIError(
-        `${file}:${number}: not a Stylist event: ${path}${issue?.message ?? "invalid"}`,
+        `${file}:${number}: not a Stylist event: ${issue.path}: ${issue.message}`,
         EXIT.invalid,
       );
     }

@@ -1,9 +1,9 @@
 import * as z from "zod";
 
 /** What the scheduled autopilot does when a rule fires: switch the experiment off and say so, only say so, or nothing. */
-export const AUTOPILOT_ACTIONS = ["pause", "alert", "off"] as const;
+const AUTOPILOT_ACTIONS = ["pause", "alert", "off"] as const;
 export type AutopilotAction = (typeof AUTOPILOT_ACTIONS)[number];
-export const AUTOPILOT_RULES = ["srm", "harm", "drift"] as const;
+const AUTOPILOT_RULES = ["srm", "harm", "drift"] as const;
 export type AutopilotRule = (typeof AUTOPILOT_RULES)[number];
 
 const Action = z.enum(AUTOPILOT_ACTIONS);
