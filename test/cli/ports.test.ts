@@ -39,9 +39,22 @@ describe("PORT and ORIGIN_PORT, read as npm start reads them", { timeout: 120_00
   });
 
   it("simulate fetches the page from ORIGIN_PORT", async () => {
-    const result = await runCli(["simulate", "--url", "http://127.0.0.1:9/ports-probe", "--secret", SECRET], {
-      ORIGIN_PORT: String(originPort),
-    });
+    // A returning visitor on any path is in the sample rules' returning-welcome experiment, so simulate renders (and
+    // fetches) the page; a page no experiment touches is never fetched, as in the worker. The id is fixed so the
+    // visitor is not in the programme holdout.
+    const result = await runCli(
+      [
+        "simulate",
+        "--url",
+        "http://127.0.0.1:9/ports-probe",
+        "--returning",
+        "--visitor",
+        "0123456789abcdef0123456789abcdef",
+        "--secret",
+        SECRET,
+      ],
+      { ORIGIN_PORT: String(originPort) },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(originPaths).toContain("/ports-probe");
   });
