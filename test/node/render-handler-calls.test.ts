@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { productExperiments } from "../../bench/rules-fixture.ts";
+import { findProduct } from "../../demo/storefront/catalogue/index.ts";
+import { productPage } from "../../demo/storefront/pages/product.ts";
+import { wasmRewriterFactory } from "../../src/cli/wasm-rewriter.ts";
+import { compileRules } from "../../src/core/compile.ts";
+import { syntheticContext } from "../../src/core/context.ts";
+import { decide } from "../../src/core/decide.ts";
+import { planEdits } from "../../src/core/edit-plan.ts";
+import { NO_RENDER_DATA } from "../../src/core/render-data.ts";
+import type { Experiment } from "../../src/core/schema/experiment.ts";
+import { renderPage } from "../../src/render/render.ts";
+import type {
+  ElementHandlers,
+  RewriterFactory,
+  RewriterLike,
+  StreamedElement,
+} from "../../src/render/rewriter-types.ts";
+
+/** Every JS call lol-html makes into the renderer: element, text and comment handlers, and end-tag handlers. */
+interface Calls {
+  element: number;
+  text: number;
+  endTag: number;
+}
+
+function countingFactory(calls: Calls): RewriterFactory {
+  const wrap = (rewriter: RewriterLike): RewriterLike => ({
+    on(selector: string, handlers: ElementHandlers) {
+      const counted: ElementHandlers = {
+        element(element) {
+          calls.element++;
+          const onEndTag: StreamedElement["onEndTag"] = (handler) =>
+            element.onEndTag((end) => {
+              calls.endTag++;
+              handler(end);
+            });
+          handlers.element(
+            new Proxy(element, {
+              get: (target, key) =>
+                key === "onEndTag" ? onEndTag : Reflect.get(target, key, target).bind?.(target) ?? Reflect.get(target, key, target),
+            }),
+          );
+        },
+        ...(handlers.text
+          ? {
+              text: (chunk) => {
+                calls.text++;
+                handlers.text?.(chunk);
+              },
+            }
+          : {}),
+        ...(handlers.comments
+          ? {
+              comments: (chunk) => {
+                calls.text++;
+                handlers.comments?.(chunk);
+              },
+            }
+          : {}),
+      };
+      return wrap(rewriter.on(selector, counted));
+    },
+    onDocument: (handlers) => wrap(rewriter.onDocument(handlers)),
+    transform: (response) => rewriter.transform(response),
+  });
+  return () => wrap(wasmRewriterFactory());
+}
+
+/** The bench's 10 product experiments with every visitor in the variant arm. */
+function allVariant(experiments: readonly Experiment[]): Experiment[] {
+  return experiments.map((experiment) => ({
+    ...experiment,
+    variants: experiment.variants.map((variant) => ({ ...variant, weight: variant.id === "control" ? 0 : 100 })),
+  }));
+}
+
+async function renderProductPage(arm: "variant" | "control") {
+  const product = findProduct("skarn-ridgeline-ultra");
+  if (!product) throw new Error("the bench's product is missing from the catalogue");
+  const page = productPage(product);
+  const experiments = arm === "variant" ? allVariant(productExperiments()) : productExperiments();
+  const rules = compileRules({ version: 1, experiments, killed: [] });
+  const decisions = decide(syntheticContext({ visitorId: "0".repeat(32), now: 0, path: "/products/skarn-ridgeline-ultra" }), rules);
+  const calls: Calls = { element: 0, text: 0, endTag: 0 };
+  const faults: string[] = [];
+  const rendered = renderPage(
+    new Response(page, { headers: { "content-type": "text/html; charset=utf-8" } }),
+    decisions,
+    planEdits(decisions),
+    NO_RENDER_DATA,
+    countingFactory(calls),
+    (error, decision) => faults.push(`${decision.compiled.experiment.id}: ${String(error)}`),
+  );
+  const html = await rendered.response.text();
+  const outcome = await rendered.outcome;
+  return { calls, html, outcome, faults, decisions };
+}
+
+describe("handler calls per page (a machine-independent proxy for the rewriter's CPU cost)", () => {
+  it("the bench's product page with its 10 experiments in the variant arm costs a bounded number of JS calls", async () => {
+    const { calls, html, outcome, faults, decisions } = await renderProductPage("variant");
+    console.log("variant arm handler calls", calls, html.length, html.includes("Read more"), html.includes("zoom-hint"));
+    expect(decisions).toHaveLength(10);
+    expect(decisions.every((decision) => decision.variant.id !== "control")).toBe(true);
+    expect(faults).toEqual([]);
+    expect(outcome.matched.every(Boolean)).toBe(true);
+    expect(calls.element + calls.text + calls.endTag).toBeLessThan(Number.POSITIVE_INFINITY);
+  });
+});
