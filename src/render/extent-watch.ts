@@ -1,5 +1,5 @@
-import type { EndTask } from "./end-tasks.ts";
 import { watchesInside } from "./descendant-selectors.ts";
+import type { EndTask } from "./end-tasks.ts";
 import { CLOSER_AWARE, closesImplicitly, IMPLIED_END } from "./html-facts.ts";
 import type { RewriterEndTag, StreamedElement } from "./rewriter-types.ts";
 

@@ -12,9 +12,9 @@ import {
 } from "./apply-op.ts";
 import { asciiElement, asciiHtml } from "./ascii-output.ts";
 import { transformInPageEncoding } from "./charset-transform.ts";
+import { descendantsOf } from "./descendant-selectors.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches } from "./extent-watch.ts";
-import { descendantsOf } from "./descendant-selectors.ts";
 import { CLOSER_AWARE, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
 import { placementOf, refusal } from "./op-placement.ts";
 import { contextTags, createPageContext, enterElement, reachable } from "./page-context.ts";

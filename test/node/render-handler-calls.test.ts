@@ -38,7 +38,9 @@ function countingFactory(calls: Calls): RewriterFactory {
           handlers.element(
             new Proxy(element, {
               get: (target, key) =>
-                key === "onEndTag" ? onEndTag : Reflect.get(target, key, target).bind?.(target) ?? Reflect.get(target, key, target),
+                key === "onEndTag"
+                  ? onEndTag
+                  : (Reflect.get(target, key, target).bind?.(target) ?? Reflect.get(target, key, target)),
             }),
           );
         },
@@ -71,7 +73,10 @@ function countingFactory(calls: Calls): RewriterFactory {
 function allVariant(experiments: readonly Experiment[]): Experiment[] {
   return experiments.map((experiment) => ({
     ...experiment,
-    variants: experiment.variants.map((variant) => ({ ...variant, weight: variant.id === "control" ? 0 : 100 })),
+    variants: experiment.variants.map((variant) => ({
+      ...variant,
+      weight: variant.id === "control" ? 0 : 100,
+    })),
   }));
 }
 
@@ -81,7 +86,10 @@ async function renderProductPage(arm: "variant" | "control") {
   const page = productPage(product);
   const experiments = arm === "variant" ? allVariant(productExperiments()) : productExperiments();
   const rules = compileRules({ version: 1, experiments, killed: [] });
-  const decisions = decide(syntheticContext({ visitorId: "0".repeat(32), now: 0, path: "/products/skarn-ridgeline-ultra" }), rules);
+  const decisions = decide(
+    syntheticContext({ visitorId: "0".repeat(32), now: 0, path: "/products/skarn-ridgeline-ultra" }),
+    rules,
+  );
   const calls: Calls = { element: 0, text: 0, endTag: 0 };
   const faults: string[] = [];
   const rendered = renderPage(
@@ -98,13 +106,26 @@ async function renderProductPage(arm: "variant" | "control") {
 }
 
 describe("handler calls per page (a machine-independent proxy for the rewriter's CPU cost)", () => {
-  it("the bench's product page with its 10 experiments in the variant arm costs a bounded number of JS calls", async () => {
+  // Counted with this file on the commits compared in docs/benchmarks.md: before real-pages (6bbafb5) 23 calls, after
+  // it 142 (104 element, 8 text, 30 end tag), with one call per watched element and narrowed watches 94. What is left
+  // is the price of correctness: each <li>/<p> inside the three appended-to sections is seen at its start and end tag
+  // (22 × 2), so the appended content is put after them when their end tag is implied.
+  it("the bench's product page with its 10 experiments in the variant arm costs at most 94 JS calls", async () => {
     const { calls, html, outcome, faults, decisions } = await renderProductPage("variant");
-    console.log("variant arm handler calls", calls, html.length, html.includes("Read more"), html.includes("zoom-hint"));
     expect(decisions).toHaveLength(10);
     expect(decisions.every((decision) => decision.variant.id !== "control")).toBe(true);
     expect(faults).toEqual([]);
     expect(outcome.matched.every(Boolean)).toBe(true);
-    expect(calls.element + calls.text + calls.endTag).toBeLessThan(Number.POSITIVE_INFINITY);
+    expect(html).toContain('<button class="read-more" type="button">Read more</button></section>');
+    expect(calls.element + calls.text + calls.endTag).toBeLessThanOrEqual(94);
+  });
+
+  // 32 before and after this change: the control arm has no watches.
+  it("the control arm of the same page costs only the exposure watches and the page context", async () => {
+    const { calls, html, outcome, faults } = await renderProductPage("control");
+    expect(faults).toEqual([]);
+    expect(outcome.matched.every(Boolean)).toBe(true);
+    expect(html).not.toContain("Read more");
+    expect(calls.element + calls.text + calls.endTag).toBeLessThanOrEqual(32);
   });
 });
