@@ -9,7 +9,8 @@ export default defineConfig({
     environment: "node",
     fileParallelism: false,
     globalSetup: ["test/support/e2e-global-setup.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Generous on purpose: a loaded two-core machine starts wrangler dev and the CLI several times slower.
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
   },
 });

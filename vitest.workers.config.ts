@@ -27,5 +27,7 @@ export default defineConfig({
     include: ["test/worker/**/*.test.ts"],
     globalSetup: ["test/support/origin-global-setup.ts"],
     setupFiles: ["test/worker/apply-migrations.ts"],
+    // No test may fail for being slow: these wait on real sockets and a local queue, on a possibly loaded machine.
+    testTimeout: 120_000,
   },
 });

@@ -11,7 +11,7 @@ import { formatProblem } from "../src/rules/issues.ts";
 import { validateRuleSources } from "../src/rules/validate.ts";
 import { pushRules, readActive } from "../src/rules/versions.ts";
 import { demoCatalogue } from "./catalogue.ts";
-import { type ShopEvent, type Storefront, startStorefront } from "./storefront/server.ts";
+import { ALERTS_PATH, type ShopEvent, type Storefront, startStorefront } from "./storefront/server.ts";
 import { type DevWorker, runWrangler, startDevWorker } from "./wrangler-process.ts";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -25,6 +25,8 @@ export interface DemoOptions {
   persistTo?: string;
   /** Seconds the worker trusts its cached rules: short in the demo so a push shows at once. */
   refreshSeconds?: number;
+  /** Where the consumer writes events: "d1" (wrangler.toml's default) or "r2" (the Parquet archive). */
+  sink?: "d1" | "r2";
   log?: (line: string) => void;
 }
 
@@ -32,6 +34,8 @@ export interface Demo {
   proxyUrl: string;
   originUrl: string;
   pushedVersion: number | undefined;
+  /** Where the consumer writes events; unset means wrangler.toml's (d1). */
+  sink?: "d1" | "r2";
   stop(): Promise<void>;
 }
 
@@ -119,6 +123,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     port: options.originPort,
     host: "127.0.0.1",
     reportEvent: shopReporter(proxyUrl, secrets.SERVER_EVENTS_SECRET as string),
+    onAlert: (text) => console.log(`[autopilot alert] ${text}`),
     customerSecret: secrets.CUSTOMER_SECRET as string,
   });
   let worker: DevWorker | undefined;
@@ -137,11 +142,13 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     worker = await startDevWorker({
       port: options.port,
       originUrl: storefront.url,
+      alertsUrl: `${storefront.url}${ALERTS_PATH}`,
       refreshSeconds: options.refreshSeconds ?? 2,
       persistTo: options.persistTo,
+      sink: options.sink,
       onOutput: log,
     });
-    return { proxyUrl, originUrl: storefront.url, pushedVersion, stop };
+    return { proxyUrl, originUrl: storefront.url, pushedVersion, sink: options.sink ?? "d1", stop };
   } catch (error) {
     await stop();
     throw error;

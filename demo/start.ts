@@ -15,10 +15,18 @@ for (const [name, value] of [
 }
 
 const verbose = process.argv.includes("--verbose");
+// `npm start -- --sink r2` (or STYLIST_SINK=r2): events go to the local R2 archive as Parquet instead of D1.
+const sinkFlag = process.argv.indexOf("--sink");
+const sink = sinkFlag >= 0 ? process.argv[sinkFlag + 1] : process.env.STYLIST_SINK;
+if (sink !== undefined && sink !== "d1" && sink !== "r2") {
+  console.error(`--sink takes d1 or r2, got ${JSON.stringify(sink)}`);
+  process.exit(1);
+}
 console.log("Starting the Stylist demo: storefront, local D1, sample rules, worker…");
 const demo = await startDemo({
   port,
   originPort,
+  ...(sink ? { sink } : {}),
   log: (line) => {
     // The worker cannot fetch Request.cf data offline; wrangler says so on every start, harmlessly.
     if (verbose || (/error|✘/i.test(line) && !/Request\.cf|workers\.cloudflare\.com/.test(line)))

@@ -7,6 +7,11 @@ export function tour(demo: Demo): string {
   const proxy = demo.proxyUrl;
   // simulate fetches from wrangler.toml's ORIGIN_URL unless told otherwise.
   const origin = demo.originUrl === "http://127.0.0.1:8788" ? "" : ` --origin ${demo.originUrl}`;
+  const sinkFlag = demo.sink === "r2" ? " --sink r2" : "";
+  const where =
+    demo.sink === "r2"
+      ? "the local R2 archive as Parquet files; `npx stylist report --sink r2` reads them with DuckDB"
+      : "local D1";
   return `
 Stylist demo is running (rules version ${demo.pushedVersion ?? "?"} active in local KV).
 
@@ -25,13 +30,14 @@ Try this:
     may answer a client that names no encoding with gzip:
       UA="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
       for i in 1 2 3 4 5; do curl -s --compressed -A "$UA" ${proxy}/ | grep -o '<h1>[^<]*</h1>'; done
-      curl -s -A "$UA" -c jar ${proxy}/ >/dev/null; curl -s --compressed -A "$UA" -b jar ${proxy}/ | grep -o '<h1>[^<]*</h1>'
+      mkdir -p .tmp   # git-ignored: the cookie jar and pages below stay out of your checkout
+      curl -s -A "$UA" -c .tmp/jar ${proxy}/ >/dev/null; curl -s --compressed -A "$UA" -b .tmp/jar ${proxy}/ | grep -o '<h1>[^<]*</h1>'
 
  3. A product page: ${proxy}${PRODUCT}
     80% of visitors are in "pdp-delivery-reassurance"; half of them see a delivery line under the basket button.
 
- 4. See what was logged (exposures reach local D1 through the queue within a couple of seconds):
-      npx stylist events            npx stylist events --json
+ 4. See what was logged (exposures reach ${where} through the queue within a couple of seconds):
+      npx stylist events${sinkFlag}            npx stylist events${sinkFlag} --json
 
  5. Ask what a visitor would get, with the rewritten HTML as a diff:
       npx stylist simulate --url ${proxy}/ --visitor 00000000000000000000000000000002${origin}
@@ -43,8 +49,9 @@ Try this:
 
  7. Behaviour at the edge, with no client script: browse trail running twice, then go home. Half of such
     visitors (it is a test against a control) get a banner; ${proxy}/_stylist/why shows any visitor why.
-      rm -f jar; for p in /category/trail-running /category/trail-running /; do
-        curl -s --compressed -A "$UA" -b jar -c jar ${proxy}$p > page.html; done; grep -o 'trail-banner">[^<]*' page.html
+      rm -f .tmp/jar; for p in /category/trail-running /category/trail-running /; do
+        curl -s --compressed -A "$UA" -b .tmp/jar -c .tmp/jar ${proxy}$p > .tmp/page.html; done
+      grep -o 'trail-banner">[^<]*' .tmp/page.html
     Ask about any visitor, with the condition that decided each audience:
       npx stylist simulate --url "${proxy}/?gclid=x" --sessions 2 --viewed trail-running=2 --header "User-Agent: iPhone"${origin}
 
@@ -57,7 +64,7 @@ Try this:
     in rules/settings.json and push: a repeat view of the same arms is then served from the worker's memory, with no
     origin request and no rewrite (exposures are still logged). Arms that show a visitor's own values (placeholders,
     recently viewed products) are never kept. Watch the header on the second view:
-      for i in 1 2; do curl -s -o /dev/null -D - --compressed -A "$UA" -b jar ${proxy}/ | grep -i x-stylist-cache; done
+      for i in 1 2; do curl -s -o /dev/null -D - --compressed -A "$UA" -b .tmp/jar ${proxy}/ | grep -i x-stylist-cache; done
     npm run bench and npm run bench:browser measure the cost against a plain proxy (docs/benchmarks.md).
 
 10. Before a push (and in CI), verify: every arm of every experiment is rendered through the worker's own rewriter,

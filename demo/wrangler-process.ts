@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { demoLocationEnv } from "./local-location.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
@@ -25,8 +26,12 @@ export interface DevWorkerOptions {
   port: number;
   originUrl: string;
   refreshSeconds: number;
+  /** Where the autopilot posts its alerts. */
+  alertsUrl?: string | undefined;
   /** Local state directory; omitted, the one plain `wrangler dev` and `npx stylist` use. */
   persistTo?: string | undefined;
+  /** The SINK var (docs/analytics.md); omitted, wrangler.toml's (d1). */
+  sink?: string | undefined;
   /** Every line wrangler dev and the worker print. */
   onOutput?: (text: string) => void;
 }
@@ -68,9 +73,17 @@ export async function startDevWorker(options: DevWorkerOptions): Promise<DevWork
       "--var",
       `RULES_REFRESH_SECONDS:${options.refreshSeconds}`,
       "--show-interactive-dev-session=false",
+      ...(options.sink ? ["--var", `SINK:${options.sink}`] : []),
+      // GET /__scheduled runs the autopilot's Cron Trigger now (docs/autopilot.md).
+      "--test-scheduled",
+      ...(options.alertsUrl ? ["--var", `AUTOPILOT_WEBHOOK_URL:${options.alertsUrl}`] : []),
       ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
     ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...demoLocationEnv(ROOT) },
+    },
   );
   child.stdout?.on("data", (chunk: Buffer) => options.onOutput?.(chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => options.onOutput?.(chunk.toString()));

@@ -4,7 +4,12 @@
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
-const BUDGET = { rawKiB: 260, gzipKiB: 85 };
+// gzip 85 → 90 KiB with the autopilot's scheduled handler (~5 KiB gzip: chi-square, the always-valid interval, the
+// versioned store's kill, SQL); main without it measured 80.5 KiB. Moving it to a Worker of its own would take it out.
+// Plus the R2 archive sink's Parquet writer (hyparquet-writer + hyparquet: 60 KiB minified, 18 KiB gzip, measured).
+// Only the queue handler reaches it, but a Worker is one bundle; a separate consumer Worker would take it out
+// (docs/analytics.md).
+const BUDGET = { rawKiB: 260 + 60, gzipKiB: 90 + 18 };
 const file = process.argv[2] ?? ".tmp/dist/index.js";
 const code = readFileSync(file);
 const rawKiB = code.byteLength / 1024;

@@ -24,6 +24,8 @@ export interface StorefrontOptions {
    * (the source of truth). It must not fail the page, so errors are logged and dropped.
    */
   reportEvent?: (event: ShopEvent) => Promise<void>;
+  /** Receives the autopilot's webhook alerts (POST ALERTS_PATH, Slack-compatible `{ text }`); the demo prints them. */
+  onAlert?: (text: string) => void;
   /**
    * The secret Stylist's `settings.customer.secretVar` names. With it, a completed order makes the visitor a customer:
    * the shop sets `fs_customer`, signed for that visitor's Stylist id and for 30 days (customer-cookie.ts).
@@ -41,6 +43,9 @@ function customerCookieAfterOrder(req: IncomingMessage, secret: string | undefin
   const value = shopCustomerCookieValue("1", visitor, expires, secret);
   return `fs_customer=${value}; Path=/; Max-Age=${CUSTOMER_DAYS * 86_400}; HttpOnly; SameSite=Lax`;
 }
+
+/** Where the demo points the autopilot's alert webhook. */
+export const ALERTS_PATH = "/__stylist/alerts";
 
 export interface Storefront {
   /** Origin without a trailing slash, e.g. "http://127.0.0.1:8788". */
@@ -64,7 +69,21 @@ function shopEventFor(req: IncomingMessage): ShopEvent | undefined {
   return undefined;
 }
 
+async function receiveAlert(req: IncomingMessage, res: ServerResponse, onAlert: (text: string) => void) {
+  let body = "";
+  for await (const chunk of req) body += chunk;
+  try {
+    const { text } = JSON.parse(body) as { text?: unknown };
+    onAlert(typeof text === "string" ? text : body);
+  } catch {
+    onAlert(body);
+  }
+  res.writeHead(204).end();
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, options: StorefrontOptions): Promise<void> {
+  if (options.onAlert && req.method === "POST" && req.url === ALERTS_PATH)
+    return receiveAlert(req, res, options.onAlert);
   const event = options.reportEvent ? shopEventFor(req) : undefined;
   if (event && options.reportEvent) await options.reportEvent(event).catch((error) => console.error(error));
   // No route reads a request body; draining it keeps keep-alive connections usable.

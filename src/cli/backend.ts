@@ -23,9 +23,9 @@ export interface BackendFlags {
   "persist-to"?: string;
 }
 
-export async function openBackend(flags: BackendFlags): Promise<Backend> {
+async function openBackend(flags: BackendFlags): Promise<Backend> {
   if (flags.local && flags.remote) throw new CLIError("choose one of --local and --remote", EXIT.invalid);
-  const project = readProjectConfig(flags.config);
+  const project = await readProjectConfig(flags.config);
   if (!flags.remote) {
     const { openLocalBackend } = await import("./stores/local.ts");
     return openLocalBackend(project.configPath, flags["persist-to"]);

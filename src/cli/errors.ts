@@ -8,5 +8,9 @@ export class CLIError extends Error {
   }
 }
 
-/** Exit codes: 1 = the command failed; 2 = bad input (invalid rules, bad flags); 3 = the backend could not be reached. */
+/**
+ * Exit codes: 0 = done; 1 = the command ran and failed (nothing pushed yet, a refused rollback, an API error);
+ * 2 = usage or input error, nothing was done (unknown command, missing or malformed argument, invalid rules);
+ * 3 = the backend or origin could not be reached.
+ */
 export const EXIT = { failed: 1, invalid: 2, unreachable: 3 } as const;

@@ -23,8 +23,10 @@ const main = defineCommand({
     report: () => import("./commands/report.ts").then((module) => module.default),
     plan: () => import("./commands/plan.ts").then((module) => module.default),
     forget: () => import("./commands/forget.ts").then((module) => module.default),
+    autopilot: () => import("./commands/autopilot.ts").then((module) => module.default),
     prune: () => import("./commands/prune.ts").then((module) => module.default),
     verify: () => import("./commands/verify.ts").then((module) => module.default),
+    archive: () => import("./commands/archive.ts").then((module) => module.default),
   },
 });
 
@@ -46,7 +48,8 @@ if (rawArgs.length === 0 || rawArgs.some((arg) => arg === "--help" || arg === "-
     } else if (error instanceof RulesError) {
       console.error(`stylist: ${error.message}`);
       process.exitCode = EXIT.failed;
-    } else if (error instanceof Error && "code" in error && String(error.code).startsWith("E_")) {
+    } else if (error instanceof Error && "code" in error && /^E_|^EARG$/.test(String(error.code))) {
+      // citty's own usage errors: an unknown command, a missing or invalid argument.
       console.error(`stylist: ${error.message} (see stylist --help)`);
       process.exitCode = EXIT.invalid;
     } else {

@@ -1,7 +1,7 @@
 import { escapeNonPrintable } from "../core/printable.ts";
 
 /** `--json` is the interface for machines; tables are for people. */
-export { textTable as table } from "../report/text-table.ts";
+export { textTable as table } from "../format/text-table.ts";
 
 /**
  * Every printer of the CLI writes through the process's stdout and stderr, so this is the one place that makes what

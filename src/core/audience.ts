@@ -2,7 +2,7 @@ import type { VisitorContext } from "./context.ts";
 import { localTime } from "./local-time.ts";
 import { compilePagePattern } from "./page-pattern.ts";
 import { categoryViews } from "./profile.ts";
-import type { Condition } from "./schema/audience.ts";
+import { CONDITION_NAMES, type Condition, type LeafKey } from "./schema/audience.ts";
 
 export type AudienceTest = (context: VisitorContext) => boolean;
 
@@ -22,45 +22,59 @@ const oneOf = <T extends string>(values: readonly T[]) =>
   new Set<string>(values.map((value) => value.toLowerCase()));
 const shown = (value: unknown) => (value === undefined ? "unknown" : String(value));
 
-function leaf(condition: Condition, scope: AudienceScope): Leaf | undefined {
-  if ("visitor" in condition) {
-    return {
-      test: (c) => c.visitor === condition.visitor,
-      describe: (c) => `visitor is ${c.visitor} (wanted ${condition.visitor})`,
-    };
-  }
-  if ("sessions" in condition) {
+const listed = (
+  name: string,
+  values: readonly string[],
+  read: (c: VisitorContext) => string | undefined,
+): Leaf => {
+  const set = oneOf(values);
+  return {
+    test: (c) => {
+      const value = read(c);
+      return value !== undefined && set.has(value.toLowerCase());
+    },
+    describe: (c) => `${name} is ${shown(read(c))} (wanted ${values.join(" or ")})`,
+  };
+};
+
+const paged = (name: string, patterns: readonly string[], read: (c: VisitorContext) => string): Leaf => {
+  const compiled = patterns.map(compilePagePattern);
+  return {
+    test: (c) => compiled.some((pattern) => pattern.test(read(c))),
+    describe: (c) => `${name} is ${read(c)} (wanted ${patterns.join(" or ")})`,
+  };
+};
+
+/** Each leaf condition by its key, with exactly that condition's type. */
+type LeafConditions = { [K in LeafKey]: Extract<Condition, Record<K, unknown>> };
+
+/**
+ * Every leaf condition's evaluator, keyed like the schema (CONDITION_NAMES): a condition added to the schema and the
+ * Condition type without one here does not compile.
+ */
+const LEAVES: { [K in LeafKey]: (condition: LeafConditions[K], scope: AudienceScope) => Leaf } = {
+  visitor: (condition) => ({
+    test: (c) => c.visitor === condition.visitor,
+    describe: (c) => `visitor is ${c.visitor} (wanted ${condition.visitor})`,
+  }),
+  sessions: (condition) => {
     const { atLeast = 0, atMost = Number.POSITIVE_INFINITY } = condition.sessions;
     return {
       test: (c) => c.sessions >= atLeast && c.sessions <= atMost,
       describe: (c) => `session ${c.sessions} (wanted ${atLeast}–${atMost})`,
     };
-  }
-  const listed = (
-    name: string,
-    values: readonly string[],
-    read: (c: VisitorContext) => string | undefined,
-  ): Leaf => {
-    const set = oneOf(values);
-    return {
-      test: (c) => {
-        const value = read(c);
-        return value !== undefined && set.has(value.toLowerCase());
-      },
-      describe: (c) => `${name} is ${shown(read(c))} (wanted ${values.join(" or ")})`,
-    };
-  };
-  if ("device" in condition) return listed("device", condition.device, (c) => c.device);
-  if ("browser" in condition) return listed("browser", condition.browser, (c) => c.browser);
-  if ("country" in condition) return listed("country", condition.country, (c) => c.country);
-  if ("region" in condition) return listed("region", condition.region, (c) => c.region);
-  if ("city" in condition) return listed("city", condition.city, (c) => c.city);
-  if ("source" in condition) return listed("traffic source", condition.source, (c) => c.source);
-  if ("utmSource" in condition) return listed("utm_source", condition.utmSource, (c) => c.utm.source);
-  if ("utmMedium" in condition) return listed("utm_medium", condition.utmMedium, (c) => c.utm.medium);
-  if ("utmCampaign" in condition) return listed("utm_campaign", condition.utmCampaign, (c) => c.utm.campaign);
-  if ("tier" in condition) return listed("loyalty tier", condition.tier, (c) => c.tier);
-  if ("language" in condition) {
+  },
+  device: (condition) => listed("device", condition.device, (c) => c.device),
+  browser: (condition) => listed("browser", condition.browser, (c) => c.browser),
+  country: (condition) => listed("country", condition.country, (c) => c.country),
+  region: (condition) => listed("region", condition.region, (c) => c.region),
+  city: (condition) => listed("city", condition.city, (c) => c.city),
+  source: (condition) => listed("traffic source", condition.source, (c) => c.source),
+  utmSource: (condition) => listed("utm_source", condition.utmSource, (c) => c.utm.source),
+  utmMedium: (condition) => listed("utm_medium", condition.utmMedium, (c) => c.utm.medium),
+  utmCampaign: (condition) => listed("utm_campaign", condition.utmCampaign, (c) => c.utm.campaign),
+  tier: (condition) => listed("loyalty tier", condition.tier, (c) => c.tier),
+  language: (condition) => {
     const wanted = condition.language;
     const matches = (language: string | undefined) =>
       language !== undefined && wanted.some((tag) => language === tag || language.startsWith(`${tag}-`));
@@ -68,17 +82,10 @@ function leaf(condition: Condition, scope: AudienceScope): Leaf | undefined {
       test: (c) => matches(c.language),
       describe: (c) => `language is ${shown(c.language)} (wanted ${wanted.join(" or ")})`,
     };
-  }
-  const paged = (name: string, patterns: readonly string[], read: (c: VisitorContext) => string): Leaf => {
-    const compiled = patterns.map(compilePagePattern);
-    return {
-      test: (c) => compiled.some((pattern) => pattern.test(read(c))),
-      describe: (c) => `${name} is ${read(c)} (wanted ${patterns.join(" or ")})`,
-    };
-  };
-  if ("path" in condition) return paged("page", condition.path, (c) => c.path);
-  if ("landingPage" in condition) return paged("landing page", condition.landingPage, (c) => c.landingPage);
-  if ("query" in condition) {
+  },
+  path: (condition) => paged("page", condition.path, (c) => c.path),
+  landingPage: (condition) => paged("landing page", condition.landingPage, (c) => c.landingPage),
+  query: (condition) => {
     const entries = Object.entries(condition.query);
     return {
       test: (c) =>
@@ -87,14 +94,12 @@ function leaf(condition: Condition, scope: AudienceScope): Leaf | undefined {
         ),
       describe: () => `query has ${entries.map(([name, value]) => `${name}=${value}`).join(" and ")}`,
     };
-  }
-  if ("customer" in condition) {
-    return {
-      test: (c) => c.customer === condition.customer,
-      describe: (c) => `customer: ${c.customer} (wanted ${condition.customer})`,
-    };
-  }
-  if ("localHour" in condition) {
+  },
+  customer: (condition) => ({
+    test: (c) => c.customer === condition.customer,
+    describe: (c) => `customer: ${c.customer} (wanted ${condition.customer})`,
+  }),
+  localHour: (condition, scope) => {
     const { from, to } = condition.localHour;
     const inRange = (hour: number) => (from <= to ? hour >= from && hour < to : hour >= from || hour < to);
     return {
@@ -102,43 +107,52 @@ function leaf(condition: Condition, scope: AudienceScope): Leaf | undefined {
       describe: (c) =>
         `local hour is ${localTime(c.now, scope.timeZone).hour} in ${scope.timeZone} (wanted ${from}–${to})`,
     };
-  }
-  if ("weekday" in condition)
-    return listed("weekday", condition.weekday, (c) => localTime(c.now, scope.timeZone).weekday);
-  if ("viewedCategory" in condition) {
+  },
+  weekday: (condition, scope) =>
+    listed("weekday", condition.weekday, (c) => localTime(c.now, scope.timeZone).weekday),
+  viewedCategory: (condition) => {
     const { category, atLeast, withinDays } = condition.viewedCategory;
     return {
       test: (c) => categoryViews(c.behaviour, category, withinDays) >= atLeast,
       describe: (c) =>
         `viewed ${category} ${categoryViews(c.behaviour, category, withinDays)} time(s) in ${withinDays} days (wanted ${atLeast}+)`,
     };
-  }
-  if ("basketNotPurchased" in condition) {
-    return {
-      test: (c) => c.behaviour.basketNotPurchased,
-      describe: (c) => `basket added but not bought this session: ${c.behaviour.basketNotPurchased}`,
-    };
-  }
-  if ("revisitedProduct" in condition) {
-    return {
-      test: (c) => c.behaviour.revisitedProduct,
-      describe: (c) => `came back to this product: ${c.behaviour.revisitedProduct}`,
-    };
-  }
-  if ("purchasedBefore" in condition) {
-    return {
-      test: (c) => c.behaviour.purchases > 0 || c.customer,
-      describe: (c) => `purchases: ${c.behaviour.purchases}, customer: ${c.customer}`,
-    };
-  }
-  if ("audience" in condition) {
+  },
+  basketNotPurchased: () => ({
+    test: (c) => c.behaviour.basketNotPurchased,
+    describe: (c) => `basket added but not bought this session: ${c.behaviour.basketNotPurchased}`,
+  }),
+  revisitedProduct: () => ({
+    test: (c) => c.behaviour.revisitedProduct,
+    describe: (c) => `came back to this product: ${c.behaviour.revisitedProduct}`,
+  }),
+  purchasedBefore: () => ({
+    test: (c) => c.behaviour.purchases > 0 || c.customer,
+    describe: (c) => `purchases: ${c.behaviour.purchases}, customer: ${c.customer}`,
+  }),
+  audience: (condition, scope) => {
     const id = condition.audience;
     return {
       test: (c) => scope.audiences.get(id)?.(c) ?? false,
       describe: (c) => `audience ${id}: ${(scope.audiences.get(id)?.(c) ?? false) ? "in" : "not in"}`,
     };
+  },
+};
+
+function isLeaf<K extends LeafKey>(condition: Condition, key: K): condition is LeafConditions[K] {
+  return key in condition;
+}
+
+function buildLeaf<K extends LeafKey>(key: K, condition: LeafConditions[K], scope: AudienceScope): Leaf {
+  return LEAVES[key](condition, scope);
+}
+
+/** The leaf a condition is; all / any / not are taken apart by the callers before they get here. */
+function leaf(condition: Condition, scope: AudienceScope): Leaf {
+  for (const key of CONDITION_NAMES) {
+    if (isLeaf(condition, key)) return buildLeaf(key, condition, scope);
   }
-  return undefined;
+  throw new Error(`not an audience condition: ${JSON.stringify(condition)}`);
 }
 
 /** Compiles a condition tree once per rules version, so a page view only runs closures and set lookups. */
@@ -155,7 +169,7 @@ export function compileCondition(condition: Condition, scope: AudienceScope): Au
     const inner = compileCondition(condition.not, scope);
     return (context) => !inner(context);
   }
-  return (leaf(condition, scope) as Leaf).test;
+  return leaf(condition, scope).test;
 }
 
 export interface Explanation {
@@ -188,6 +202,6 @@ export function explainCondition(
     const inner = explainCondition(condition.not, context, scope);
     return { matched: !inner.matched, decidedBy: `not (${inner.decidedBy})` };
   }
-  const found = leaf(condition, scope) as Leaf;
+  const found = leaf(condition, scope);
   return { matched: found.test(context), decidedBy: found.describe(context) };
 }

@@ -6,7 +6,7 @@ import type { Audience } from "./schema/audience.ts";
 import type { Consent } from "./schema/consent.ts";
 import { CONTROL, type Experiment, type Variant } from "./schema/experiment.ts";
 import { PURCHASE } from "./schema/goals.ts";
-import { opSelector } from "./schema/ops.ts";
+import { editedSelectors } from "./schema/ops.ts";
 import { DEFAULT_SETTINGS, GLOBAL_HOLDOUT, type Settings } from "./schema/settings.ts";
 import type { Snapshot } from "./schema/snapshot.ts";
 import type { CustomerSource } from "./schema/taxonomy.ts";
@@ -66,13 +66,7 @@ export interface CompiledRules {
  */
 function exposureSelectors(experiment: Experiment): string[] {
   if (experiment.target) return [experiment.target];
-  const selectors = new Set<string>();
-  for (const variant of experiment.variants) {
-    for (const op of variant.ops) {
-      const selector = opSelector(op);
-      if (selector && op.op !== "addStyle") selectors.add(selector);
-    }
-  }
+  const selectors = editedSelectors(experiment.variants);
   return selectors.size > 0 ? [...selectors] : ["head"];
 }
 

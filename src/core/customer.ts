@@ -1,5 +1,5 @@
 import { readCookie, safeDecode } from "./cookies.ts";
-import { verify } from "./hmac.ts";
+import { usableSecret, verify } from "./hmac.ts";
 import type { CustomerSource } from "./schema/taxonomy.ts";
 
 export interface CustomerStatus {
@@ -10,7 +10,7 @@ export interface CustomerStatus {
 const NONE: CustomerStatus = { customer: false, tier: undefined };
 
 /** The longest a signed customer value may be valid for: as long as a cookie may live. */
-export const MAX_CUSTOMER_SECONDS = 400 * 24 * 60 * 60;
+const MAX_CUSTOMER_SECONDS = 400 * 24 * 60 * 60;
 
 /** What the shop signs (docs/audiences.md): the visitor, the tier and when it stops being true. */
 export function customerSigningInput(visitorId: string, tier: string, expires: number): string {
@@ -37,9 +37,9 @@ export async function readCustomer(
   if (!raw || raw.length > 200) return NONE;
   let value = safeDecode(raw).trim();
   if (source.secretVar) {
-    const secret = secrets[source.secretVar];
+    const secret = usableSecret(secrets[source.secretVar]);
     const signed = /^([A-Za-z0-9_-]{1,50})\.(\d{1,12})\.([A-Za-z0-9_-]{22})$/.exec(value);
-    if (typeof secret !== "string" || secret.length < 16 || !signed || !visitor.id) return NONE;
+    if (!secret || !signed || !visitor.id) return NONE;
     const [, tier, expiresText, signature] = signed as unknown as [string, string, string, string];
     const expires = Number(expiresText);
     const nowSeconds = Math.floor(visitor.now / 1000);

@@ -2,21 +2,13 @@ import { assignVariant } from "./assign.ts";
 import type { CompiledExperiment, CompiledRules } from "./compile.ts";
 import { isControl } from "./compile.ts";
 import type { VisitorContext } from "./context.ts";
+import type { Decision } from "./decision.ts";
 import { bucket } from "./hash.ts";
 import { matchPatterns } from "./pattern-index.ts";
 import { applyProgrammeHoldout } from "./programme-holdout.ts";
 import { HOLDOUT, type Variant } from "./schema/experiment.ts";
 
-export interface Decision {
-  compiled: CompiledExperiment;
-  /** The arm whose ops are served: the control for held-back visitors. */
-  variant: Variant;
-  /** The arm logged in events: a variant id, or "holdout". */
-  arm: string;
-  control: boolean;
-  /** The visitor's position in [0, 1) for this experiment, kept for explanations and audits. */
-  bucket: number;
-}
+export type { Decision };
 
 /** Experiments whose page patterns cover this path, in rule order, each once. */
 export function candidatesFor(rules: CompiledRules, path: string): CompiledExperiment[] {

@@ -2,7 +2,7 @@ import type { Decision } from "./decide.ts";
 import { type Op, opSelector } from "./schema/ops.ts";
 
 /** What to do when an element matches one selector: apply an op for one decision, or only note the match. */
-export interface PlannedAction {
+interface PlannedAction {
   decision: number;
   op: Op | undefined;
 }

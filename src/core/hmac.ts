@@ -59,6 +59,14 @@ export function fromBase64url(text: string): string {
   return atob(text.replace(/-/g, "+").replace(/_/g, "/"));
 }
 
+/** Every signing secret (VISITOR_SECRET, SERVER_EVENTS_SECRET, a customer secret) is at least this long. */
+export const MIN_SECRET_LENGTH = 16;
+
+/** The secret if it is one Stylist will sign with, else undefined: the one test for every secret. */
+export function usableSecret(value: unknown): string | undefined {
+  return typeof value === "string" && value.length >= MIN_SECRET_LENGTH ? value : undefined;
+}
+
 /** The first 128 bits of the MAC, base64url: 22 characters. */
 export async function sign(payload: string, secret: string): Promise<string> {
   const mac = await crypto.subtle.sign("HMAC", await signingKey(secret), encoder.encode(payload));

@@ -29,7 +29,7 @@ const NAMED: Record<string, string> = {
 };
 
 /** Character references decoded as a browser decodes them in an attribute value (with or without the `;`). */
-export function decodeReferences(html: string): string {
+function decodeReferences(html: string): string {
   return html
     .replace(/&#x0*([0-9a-f]{1,6});?/gi, (_m, hex: string) => codePoint(Number.parseInt(hex, 16)))
     .replace(/&#0*(\d{1,7});?/g, (_m, dec: string) => codePoint(Number(dec)))

@@ -10,7 +10,7 @@ import { sign, verify } from "./hmac.ts";
  */
 export const VISITOR_COOKIE = "stylist_vid";
 /** 400 days: the longest lifetime Chromium honours, and server-set, so Safari's 7-day script-cookie cap does not apply. */
-export const VISITOR_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
+const VISITOR_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
 const FORMAT = "v1";
 
 export interface VisitorIdentity {
@@ -18,12 +18,6 @@ export interface VisitorIdentity {
   firstSeen: number;
   /** True when this request had no valid cookie and the id was just created. */
   minted: boolean;
-}
-
-export function assertUsableSecret(secret: string | undefined): asserts secret is string {
-  if (!secret || secret.length < 16) {
-    throw new Error("VISITOR_SECRET is missing or shorter than 16 characters");
-  }
 }
 
 export async function encodeIdentity(identity: VisitorIdentity, secret: string): Promise<string> {

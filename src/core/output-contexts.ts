@@ -51,7 +51,7 @@ export const URL_ATTRIBUTES: ReadonlySet<string> = new Set([
 ]);
 
 /** Attributes that hold several URLs (comma- or space-separated): a value could start a second URL. */
-export const URL_LIST_ATTRIBUTES: ReadonlySet<string> = new Set(["srcset", "imagesrcset", "ping", "archive"]);
+const URL_LIST_ATTRIBUTES: ReadonlySet<string> = new Set(["srcset", "imagesrcset", "ping", "archive"]);
 
 /** Attributes whose value is CSS: `style`, and SVG presentation attributes that accept `url(…)`. */
 const CSS_ATTRIBUTES = new Set([

@@ -1,5 +1,6 @@
 import { readCookie, serializeCookie } from "./cookies.ts";
-import { base64url, fromBase64url, sign, verify } from "./hmac.ts";
+import { fromBase64url, sign } from "./hmac.ts";
+import { decodePayload, encodePayload, openEnvelope, seal } from "./signed-envelope.ts";
 
 /**
  * Preview links force chosen arms for whoever holds them, until they expire:
@@ -7,10 +8,13 @@ import { base64url, fromBase64url, sign, verify } from "./hmac.ts";
  * The signature is an HMAC with VISITOR_SECRET over "preview.v1." + the payload, so a visitor cookie can never pass
  * for a preview token or the other way round. A preview request is never logged and never touches the visitor's
  * own cookie; the token rides in a cookie of its own, until the token expires, so the holder can click around.
+ * A token with no arms is a QA pass: every experiment decides as for a visitor. Either kind lets a headless browser
+ * (which Stylist otherwise serves as a bot) through, because nothing about a preview is stored or logged.
  */
 export const PREVIEW_PARAM = "stylist_preview";
 export const PREVIEW_COOKIE = "stylist_preview";
 const DOMAIN = "preview.v1.";
+const VISITOR_DOMAIN = "preview-visitor.v1.";
 const MAX_TOKEN_LENGTH = 2_000;
 const MAX_TTL_SECONDS = 7 * 24 * 60 * 60;
 
@@ -27,10 +31,7 @@ export async function createPreviewToken(
 ): Promise<string> {
   if (ttlSeconds <= 0 || ttlSeconds > MAX_TTL_SECONDS)
     throw new Error("a preview lasts from 1 second to 7 days");
-  const payload = base64url(
-    new TextEncoder().encode(JSON.stringify({ arms, exp: Math.floor(now / 1000) + ttlSeconds })),
-  );
-  return `${payload}.${await sign(DOMAIN + payload, secret)}`;
+  return seal(DOMAIN, encodePayload({ arms, exp: Math.floor(now / 1000) + ttlSeconds }), secret);
 }
 
 /** The preview a token grants, or undefined when it is malformed, tampered with or expired. */
@@ -39,25 +40,16 @@ export async function readPreviewToken(
   secret: string,
   now: number,
 ): Promise<Preview | undefined> {
-  if (!token || token.length > MAX_TOKEN_LENGTH) return undefined;
-  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/.exec(token);
-  if (!match) return undefined;
-  const [, payload, signature] = match as unknown as [string, string, string];
-  if (!(await verify(DOMAIN + payload, signature, secret))) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(
-      new TextDecoder().decode(Uint8Array.from(fromBase64url(payload), (char) => char.charCodeAt(0))),
-    );
-  } catch {
-    return undefined;
-  }
+  const payload = await openEnvelope(token, DOMAIN, secret, MAX_TOKEN_LENGTH);
+  if (payload === undefined) return undefined;
+  const body = decodePayload(payload);
   const { arms, exp } = (body ?? {}) as { arms?: unknown; exp?: unknown };
   if (typeof exp !== "number" || exp * 1000 <= now || !arms || typeof arms !== "object") return undefined;
   const entries = Object.entries(arms).filter(
     (entry): entry is [string, string] => typeof entry[1] === "string",
   );
-  return entries.length > 0 ? { arms: new Map(entries), expiresAt: exp * 1000 } : undefined;
+  // No forced arms is a QA pass (`stylist preview --qa`): the site as a visitor would get it, logged never.
+  return { arms: new Map(entries), expiresAt: exp * 1000 };
 }
 
 /** The token from the link (first) or from the preview cookie set by an earlier page of the same preview. */
@@ -75,4 +67,16 @@ export function previewCookie(token: string, preview: Preview, now: number): str
   return serializeCookie(PREVIEW_COOKIE, token, {
     maxAgeSeconds: Math.max(1, Math.floor((preview.expiresAt - now) / 1000)),
   });
+}
+
+/**
+ * The visitor a preview without a visitor cookie stands in for: an id derived from the token (HMAC with its own
+ * domain, so it is no signature of anything), so every other experiment on the page draws the same arm on each
+ * reload and the previewer sees one stable page. Nothing is logged for a preview and no cookie carries this id.
+ */
+export async function previewVisitorId(token: string, secret: string): Promise<string> {
+  const binary = fromBase64url(await sign(VISITOR_DOMAIN + token, secret));
+  return Array.from(binary, (char) => char.charCodeAt(0).toString(16).padStart(2, "0"))
+    .join("")
+    .slice(0, 32);
 }

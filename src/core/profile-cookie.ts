@@ -1,9 +1,9 @@
 import * as z from "zod";
 import { createBoundedCache } from "./bounded-cache.ts";
 import { readCookie, serializeCookie } from "./cookies.ts";
-import { base64url, fromBase64url, sign, verify } from "./hmac.ts";
 import type { Profile } from "./profile.ts";
 import { TRAFFIC_SOURCES } from "./schema/audience.ts";
+import { decodePayload, encodePayload, openEnvelope, seal } from "./signed-envelope.ts";
 
 /**
  * `stylist_p=<base64url(compact JSON)>.<signature>`: the profile, signed with VISITOR_SECRET under its own domain
@@ -69,8 +69,6 @@ function expand(wire: Compact): Profile {
   };
 }
 
-const encodePayload = (wire: Compact) => base64url(new TextEncoder().encode(JSON.stringify(wire)));
-
 /** Drops the oldest signals until the cookie fits: products seen, then recent products, then categories. */
 function fitToCap(profile: Profile): string {
   let wire = compact(profile);
@@ -91,11 +89,10 @@ function fitToCap(profile: Profile): string {
  * What is signed: the visitor's id with the payload, so one visitor's profile presented with another's `stylist_vid`
  * (copied, or planted) does not verify, and no behavioural audience can be borrowed.
  */
-const signed = (visitorId: string, payload: string) => `${DOMAIN}${visitorId}.${payload}`;
+const domainFor = (visitorId: string) => `${DOMAIN}${visitorId}.`;
 
 export async function encodeProfile(profile: Profile, visitorId: string, secret: string): Promise<string> {
-  const payload = fitToCap(profile);
-  return `${payload}.${await sign(signed(visitorId, payload), secret)}`;
+  return seal(domainFor(visitorId), fitToCap(profile), secret);
 }
 
 /**
@@ -107,16 +104,8 @@ const parsed = createBoundedCache<Profile | null>(2_000);
 function parsePayload(payload: string): Profile | undefined {
   const known = parsed.get(payload);
   if (known !== undefined) return known ?? undefined;
-  let profile: Profile | undefined;
-  try {
-    const json = new TextDecoder().decode(
-      Uint8Array.from(fromBase64url(payload), (char) => char.charCodeAt(0)),
-    );
-    const result = CompactSchema.safeParse(JSON.parse(json));
-    profile = result.success ? deepFreeze(expand(result.data)) : undefined;
-  } catch {
-    profile = undefined;
-  }
+  const result = CompactSchema.safeParse(decodePayload(payload));
+  const profile = result.success ? deepFreeze(expand(result.data)) : undefined;
   parsed.set(payload, profile ?? null);
   return profile;
 }
@@ -134,12 +123,8 @@ export async function decodeProfile(
   visitorId: string,
   secret: string,
 ): Promise<Profile | undefined> {
-  if (!value || value.length > MAX_COOKIE_CHARS) return undefined;
-  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/.exec(value);
-  if (!match) return undefined;
-  const [, payload, signature] = match as unknown as [string, string, string];
-  if (!(await verify(signed(visitorId, payload), signature, secret))) return undefined;
-  return parsePayload(payload);
+  const payload = await openEnvelope(value, domainFor(visitorId), secret, MAX_COOKIE_CHARS);
+  return payload === undefined ? undefined : parsePayload(payload);
 }
 
 export function readProfileCookie(cookieHeader: string | null): string | undefined {

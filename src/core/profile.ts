@@ -28,7 +28,7 @@ export interface Profile {
   lastPurchase: number | undefined;
 }
 
-export const SESSION_TIMEOUT_SECONDS = 30 * 60;
+const SESSION_TIMEOUT_SECONDS = 30 * 60;
 export const RETENTION_DAYS = 90;
 const MAX_VIEWS_PER_CATEGORY = 10;
 const MAX_CATEGORIES = 12;
@@ -149,7 +149,7 @@ export function observePageView(
   return { profile, behaviour: behaviourOf(profile, today, revisitedProduct), newSession };
 }
 
-export function behaviourOf(profile: Profile, today: number, revisitedProduct: boolean): Behaviour {
+function behaviourOf(profile: Profile, today: number, revisitedProduct: boolean): Behaviour {
   return {
     today,
     categories: profile.categories,

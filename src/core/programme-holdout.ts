@@ -1,5 +1,5 @@
 import type { CompiledExperiment, CompiledRules } from "./compile.ts";
-import type { Decision } from "./decide.ts";
+import type { Decision } from "./decision.ts";
 import { bucket } from "./hash.ts";
 import { CONTROL, type Experiment, HOLDOUT } from "./schema/experiment.ts";
 import { GLOBAL_HOLDOUT, PERSONALISED } from "./schema/settings.ts";
@@ -21,6 +21,11 @@ const PROGRAMME: Experiment = {
   metrics: { primary: "purchase", secondary: [], guardrails: [] },
 };
 
+/** Whether this visitor is in the programme holdout: no personalisation at all, kept as a comparison group. */
+export function inProgrammeHoldout(rules: CompiledRules, visitorId: string): boolean {
+  return rules.holdout !== undefined && bucket(rules.holdout.seed, visitorId) < rules.holdout.share;
+}
+
 /**
  * Applies the programme holdout to one page view's decisions. A held-back visitor gets none of them (the origin
  * page) and one "holdout" exposure; everyone else keeps theirs plus one "personalised" exposure. Both are logged
@@ -34,7 +39,7 @@ export function applyProgrammeHoldout(
 ): Decision[] {
   if (!rules.holdout || decisions.length === 0) return decisions;
   const position = bucket(rules.holdout.seed, visitorId);
-  const heldBack = position < rules.holdout.share;
+  const heldBack = inProgrammeHoldout(rules, visitorId);
   const selectors = [...new Set(decisions.flatMap((decision) => decision.compiled.exposureSelectors))];
   const compiled: CompiledExperiment = {
     experiment: PROGRAMME,

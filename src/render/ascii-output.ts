@@ -21,7 +21,7 @@ export function asciiHtml(html: string): string {
 }
 
 /** Text as ASCII HTML: what the rewriter's own text escaping (`&`, `<`, `>`) would do, then references. */
-export function asciiText(text: string): string {
+function asciiText(text: string): string {
   return text
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")

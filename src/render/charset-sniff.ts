@@ -132,13 +132,13 @@ function nextAttribute(
 }
 
 /** The charset named in a `content` attribute (`text/html; charset=windows-1252`). */
-export function charsetInContent(content: string): string | undefined {
+function charsetInContent(content: string): string | undefined {
   const match = /charset\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s;"']+))/i.exec(content);
   return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
 }
 
 /** The charset a `<meta>` in these bytes declares, following the spec's prescan (comments and tags skipped). */
-export function prescanMeta(bytes: Uint8Array): string | undefined {
+function prescanMeta(bytes: Uint8Array): string | undefined {
   let at = 0;
   while (at < bytes.length) {
     if (startsWith(bytes, at, "<!--")) {

@@ -18,7 +18,7 @@ const FORMATTING = new Set("a b big code em font i nobr s small strike strong tt
  * in the parser (a sibling `<li>`, a `<div>` inside a `<p>`) stops the removal and receives what belongs at the
  * element's end. An end tag lol-html pairs with a removed element but the parser does not is written back.
  */
-export interface Watch {
+interface Watch {
   tag: string;
   /** Descendants opened (lol-html nesting) and not yet closed, for the parser's scope rules. */
   open: string[];
@@ -38,7 +38,7 @@ export interface Watch {
  * (`after` is right after the element; for an end tag it shares with an ancestor, after an explicit end tag written
  * for it), or at the end of the document (nothing can be put after the element).
  */
-export interface ClosePlace {
+interface ClosePlace {
   before(html: string): void;
   after: ((html: string) => void) | undefined;
 }

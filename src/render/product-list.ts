@@ -1,4 +1,4 @@
-import { escapeHtml } from "../core/escape.ts";
+import { html } from "../core/html.ts";
 import type { CatalogueProduct } from "../core/schema/catalogue.ts";
 import { isHttpsUrl, isSameSitePath } from "../core/url-safety.ts";
 
@@ -14,7 +14,7 @@ function price(minor: number, currency: string): string {
   return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
 }
 
-/** The markup of a product list: every value from the catalogue or the profile is escaped. */
+/** The markup of a product list: every value from the catalogue or the profile is escaped by `html`. */
 export function productListHtml(
   kind: string,
   heading: string,
@@ -25,11 +25,11 @@ export function productListHtml(
     .filter((product) => isSameSitePath(product.url))
     .map((product) => {
       const image =
-        product.image && (isSameSitePath(product.image) || isHttpsUrl(product.image))
-          ? `<img src="${escapeHtml(product.image)}" alt="" width="120" height="120" loading="lazy" decoding="async">`
-          : "";
-      return `<li><a href="${escapeHtml(product.url)}">${image}<span class="stylist-product-name">${escapeHtml(product.name)}</span><span class="stylist-product-price">${escapeHtml(price(product.price, product.currency))}</span></a></li>`;
-    })
-    .join("");
-  return `<section class="stylist-products" data-stylist="${escapeHtml(kind)}"><h2>${escapeHtml(heading)}</h2><ul>${items}</ul></section>`;
+        product.image &&
+        (isSameSitePath(product.image) || isHttpsUrl(product.image)) &&
+        html`<img src="${product.image}" alt="" width="120" height="120" loading="lazy" decoding="async">`;
+      return html`<li><a href="${product.url}">${image}<span class="stylist-product-name">${product.name}</span><span class="stylist-product-price">${price(product.price, product.currency)}</span></a></li>`;
+    });
+  return html`<section class="stylist-products" data-stylist="${kind}"><h2>${heading}</h2><ul>${items}</ul></section>`
+    .markup;
 }

@@ -40,7 +40,7 @@ export interface Rendered {
 }
 
 /** An op left out so the page is not damaged: logged like a fault, naming its experiment. */
-export class OpSkipped extends Error {
+class OpSkipped extends Error {
   override name = "OpSkipped";
 }
 

@@ -38,7 +38,7 @@ export interface RewriterDocumentEnd {
 }
 
 /** A text chunk or comment: content the renderer may only remove. */
-export interface RewriterRemovable {
+interface RewriterRemovable {
   readonly removed: boolean;
   remove(): unknown;
 }

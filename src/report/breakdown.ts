@@ -12,7 +12,7 @@ import { sampleRatioOf } from "./sample-ratio.ts";
 import type { Dimension } from "./segment.ts";
 import type { ArmSums } from "./sums.ts";
 
-export const BREAKDOWN_NOTE =
+const BREAKDOWN_NOTE =
   "Exploratory: no multiple-comparison correction and no verdict. With enough groups some will differ by chance; " +
   "treat a difference here as a hypothesis for a new test.";
 

@@ -112,7 +112,14 @@ export function forestPlot(
   alpha = 0.05,
 ): string {
   const rowH = 30;
-  const [labelW, right, top] = [250, 20, 26];
+  const labelOf = (c: Comparison) => `${c.arm} · ${metricLabel(c.metric, c.statistic)}`;
+  // Labels are right-aligned against the plot, so the margin must hold the longest one: at 12 px a character is
+  // at most ~7 px wide in the system fonts. Past 45% of the chart a label is shortened (its full text is the tooltip).
+  const maxLabelW = Math.round(WIDTH * 0.45);
+  const longest = Math.max(0, ...comparisons.map((c) => labelOf(c).length));
+  const labelW = Math.min(maxLabelW, Math.max(160, longest * 7 + 16));
+  const maxChars = Math.floor((labelW - 16) / 7);
+  const [right, top] = [20, 26];
   const height = top + rowH * comparisons.length + 34;
   const [low, high] = liftDomain(comparisons);
   const plotW = WIDTH - labelW - right;
@@ -129,7 +136,9 @@ export function forestPlot(
     .map((c, i) => {
       const cy = top + rowH * i + rowH / 2;
       const colour = c.significant ? (colours.get(c.arm) ?? "#495057") : "#868e96";
-      const label = `<text class="label${c.role === "primary" ? " primary" : ""}" x="${labelW - 10}" y="${n(cy + 4)}" text-anchor="end">${esc(`${c.arm} · ${metricLabel(c.metric, c.statistic)}`)}</text>`;
+      const full = labelOf(c);
+      const shown = full.length > maxChars ? `${full.slice(0, maxChars - 1)}…` : full;
+      const label = `<text class="label${c.role === "primary" ? " primary" : ""}" x="${labelW - 10}" y="${n(cy + 4)}" text-anchor="end">${esc(shown)}</text>`;
       if (c.lift === null || c.ci[0] === null || c.ci[1] === null) {
         // No interval is drawn as a result: a lone dot would read as certainty.
         const why = c.note ? `no interval: ${c.note}` : "not computable yet";

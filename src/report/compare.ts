@@ -59,9 +59,9 @@ const interval = (ci: readonly [number, number]): Interval =>
   Number.isFinite(ci[0]) && Number.isFinite(ci[1]) && ci[1] > ci[0] ? [ci[0], ci[1]] : [null, null];
 
 /** Fewer conversions (or non-conversions) than this in an arm: no normal-theory relative interval for a rate. */
-export const MIN_CONVERSIONS_FOR_LIFT = 5;
+const MIN_CONVERSIONS_FOR_LIFT = 5;
 /** Fewer buyers than this in an arm: no average order value comparison. */
-export const MIN_BUYERS_FOR_AOV = 2;
+const MIN_BUYERS_FOR_AOV = 2;
 
 interface Estimates {
   baselineValue: number;

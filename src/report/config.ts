@@ -38,7 +38,7 @@ export interface ExperimentConfig {
   since: string | undefined;
 }
 
-export interface PhaseInfo {
+interface PhaseInfo {
   phase: number;
   since: string;
 }
@@ -107,7 +107,7 @@ export function experimentConfig(
 }
 
 /** The programme holdout, logged as experiment "global-holdout": "personalised" is compared with "holdout". */
-export function programmeConfig(
+function programmeConfig(
   settings: ProgrammeSettings | undefined,
   phase?: PhaseInfo,
 ): ExperimentConfig | undefined {

@@ -57,7 +57,7 @@ export const statistic = (
 export const intervalLabel = (alpha: number): string => `${Number(((1 - alpha) * 100).toPrecision(4))}% CI`;
 
 /** Percentage points: 0.0123 → "+1.23 pts". */
-export const signedPoints = (value: number | null, digits = 2): string =>
+const signedPoints = (value: number | null, digits = 2): string =>
   value === null ? "–" : `${value > 0 ? "+" : ""}${grouped(value * 100, digits)} pts`;
 
 /** A difference interval in the statistic's own units: percentage points for rates, money in major units. */

@@ -3,7 +3,7 @@ export const REPORT_CSS = `
 :root { color-scheme: light; --ink: #212529; --muted: #6c757d; --line: #dee2e6; --good: #2b8a3e; --bad: #c92a2a; --warn: #e67700; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #f8f9fa; }
-main { max-width: 1120px; margin: 0 auto; padding: 24px; }
+main { max-width: 1280px; margin: 0 auto; padding: 24px; }
 header h1 { margin: 0 0 4px; font-size: 24px; }
 .meta { color: var(--muted); margin: 0 0 16px; }
 section.experiment { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 20px 24px; margin: 20px 0; }
@@ -29,8 +29,10 @@ svg .status { font-weight: 600; }
 svg .status.good { fill: var(--good); }
 svg .status.bad { fill: var(--bad); }
 table { border-collapse: collapse; width: 100%; margin: 12px 0; font-size: 14px; font-variant-numeric: tabular-nums; }
-th, td { text-align: right; padding: 4px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+th, td { text-align: right; padding: 4px 6px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 th.text, td.text { text-align: left; }
+/* Headers and names may wrap; figures never do. So the widest table fits a 1280 px window without scrolling. */
+th, td.text { white-space: normal; }
 tr.significant td { font-weight: 600; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
 .legend { list-style: none; padding: 0; margin: 4px 0 0; display: flex; gap: 14px; flex-wrap: wrap; font-size: 13px; }

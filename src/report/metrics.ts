@@ -35,7 +35,7 @@ export function metricSpecs(
   return specs;
 }
 
-export const STATISTIC_LABELS: Record<Statistic, string> = {
+const STATISTIC_LABELS: Record<Statistic, string> = {
   rate: "conversion rate",
   revenuePerVisitor: "revenue per visitor",
   averageOrderValue: "average order value",

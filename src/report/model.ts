@@ -183,7 +183,7 @@ export interface Comparison {
   sequential: { ci: Interval; differenceCi: Interval; significant: boolean } | null;
 }
 
-export type VerdictStatus =
+type VerdictStatus =
   | "winner"
   | "loser"
   | "no-detectable-difference"

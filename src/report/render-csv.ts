@@ -2,7 +2,7 @@
  * The report as CSV (RFC 4180): one row per experiment × group × arm × metric statistic. Baseline rows carry
  * the arm's value and leave the comparison columns empty; group is empty for the whole experiment and holds the
  * breakdown value (exploratory, pAdjusted empty) otherwise. Numbers are plain decimals, rates as fractions,
- * money in minor units.
+ * money in minor units (pence, cents): the `unit` column says which, per row, so nobody reads 4250 as £4,250.
  */
 
 import { statisticValue } from "./arm-figures.ts";
@@ -17,6 +17,7 @@ export const CSV_COLUMNS = [
   "visitors",
   "metric",
   "statistic",
+  "unit",
   "metric_role",
   "value",
   "baseline_value",
@@ -38,7 +39,7 @@ export const CSV_COLUMNS = [
 
 type Cell = string | number | boolean | null | undefined;
 
-export function csvCell(value: Cell): string {
+function csvCell(value: Cell): string {
   if (value === null || value === undefined) return "";
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -65,6 +66,12 @@ function specsOf(experiment: ExperimentReport): Spec[] {
   ];
 }
 
+/** What the row's value, baseline and difference columns count. */
+function unitOf(statistic: Statistic, currency: string | null): string {
+  if (statistic === "rate") return "fraction";
+  return currency ? `${currency} minor units` : "minor units";
+}
+
 function rows(
   experiment: ExperimentReport,
   group: string,
@@ -88,6 +95,7 @@ function rows(
         arm.visitors,
         spec.metric,
         spec.statistic,
+        unitOf(spec.statistic, arm.currency),
         spec.role,
         statisticValue(arm, spec.metric, spec.statistic),
         c?.baselineValue,

@@ -3,7 +3,7 @@
  * resource (a Content-Security-Policy forbids any), every string escaped.
  */
 
-import { escapeHtml as esc } from "../core/escape.ts";
+import { html, raw, type SafeHtml } from "../core/html.ts";
 import { armCells, comparisonCells, statisticValue } from "./arm-figures.ts";
 import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
 import * as f from "./format.ts";
@@ -19,19 +19,17 @@ function tableHtml(
   rows: string[][],
   textColumns: number,
   rowClass: (i: number) => string = () => "",
-): string {
-  const cls = (i: number) => (i < textColumns ? ' class="text"' : "");
-  const head = headers.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join("");
-  const body = rows
-    .map(
-      (row, i) =>
-        `<tr class="${rowClass(i)}">${row.map((cell, c) => `<td${cls(c)}>${esc(cell)}</td>`).join("")}</tr>`,
-    )
-    .join("");
-  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+): SafeHtml {
+  const cls = (i: number) => i < textColumns && raw(' class="text"');
+  const head = headers.map((h, i) => html`<th${cls(i)}>${h}</th>`);
+  const body = rows.map(
+    (row, i) =>
+      html`<tr class="${rowClass(i)}">${row.map((cell, c) => html`<td${cls(c)}>${cell}</td>`)}</tr>`,
+  );
+  return html`<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
-function armsTable(arms: ArmReport[], primary: string): string {
+function armsTable(arms: ArmReport[], primary: string): SafeHtml {
   return tableHtml(
     ["Arm", "Role", "Visitors", `${primary} conversions`, "Rate", "Orders", "Revenue", "Per visitor", "AOV"],
     arms.map(armCells),
@@ -44,7 +42,7 @@ function comparisonsTable(
   currency: string | null,
   sequential: boolean,
   alpha: number,
-): string {
+): SafeHtml {
   return tableHtml(
     [
       "Arm",
@@ -65,9 +63,9 @@ function comparisonsTable(
   );
 }
 
-function breakdownHtml(experiment: ExperimentReport): string {
+function breakdownHtml(experiment: ExperimentReport): SafeHtml | undefined {
   const breakdown = experiment.breakdown;
-  if (!breakdown) return "";
+  if (!breakdown) return undefined;
   const primary = experiment.metrics.primary;
   const rows = breakdown.groups.flatMap((group) =>
     group.arms.map((arm) => {
@@ -86,34 +84,31 @@ function breakdownHtml(experiment: ExperimentReport): string {
       ];
     }),
   );
-  return (
-    `<div class="exploratory"><h3>By ${esc(breakdown.by)} — exploratory</h3><p class="meta">${esc(breakdown.note)}</p>` +
-    tableHtml(
-      [
-        breakdown.by,
-        "Arm",
-        "Visitors",
-        `${primary} rate`,
-        "Lift",
-        f.intervalLabel(experiment.alpha),
-        "p (raw)",
-        "SRM p",
-      ],
-      rows,
-      2,
-    ) +
-    "</div>"
+  const table = tableHtml(
+    [
+      breakdown.by,
+      "Arm",
+      "Visitors",
+      `${primary} rate`,
+      "Lift",
+      f.intervalLabel(experiment.alpha),
+      "p (raw)",
+      "SRM p",
+    ],
+    rows,
+    2,
   );
+  return html`<div class="exploratory"><h3>By ${breakdown.by} — exploratory</h3><p class="meta">${breakdown.note}</p>${table}</div>`;
 }
 
-function legend(colours: ReadonlyMap<string, string>): string {
-  const items = [...colours]
-    .map(([id, colour]) => `<li><span class="swatch" style="background:${colour}"></span>${esc(id)}</li>`)
-    .join("");
-  return `<ul class="legend">${items}</ul>`;
+function legend(colours: ReadonlyMap<string, string>): SafeHtml {
+  const items = [...colours].map(
+    ([id, colour]) => html`<li><span class="swatch" style="background:${colour}"></span>${id}</li>`,
+  );
+  return html`<ul class="legend">${items}</ul>`;
 }
 
-function experimentHtml(experiment: ExperimentReport, sequential: boolean): string {
+function experimentHtml(experiment: ExperimentReport, sequential: boolean): SafeHtml {
   const colours = new Map(experiment.arms.map((arm, i) => [arm.id, PALETTE[i % PALETTE.length] as string]));
   const currency = experiment.arms.find((arm) => arm.currency)?.currency ?? null;
   const facts = [
@@ -127,31 +122,24 @@ function experimentHtml(experiment: ExperimentReport, sequential: boolean): stri
   ].filter(Boolean);
   const charts = [
     experiment.daily.dates.length > 0
-      ? `<figure>${cumulativeChart(experiment.daily, colours)}${legend(colours)}<figcaption>Cumulative conversion rate on ${esc(experiment.metrics.primary)}: lines that settle and stay apart suggest a real difference; early days swing widely.</figcaption></figure>`
-      : "",
+      ? html`<figure>${raw(cumulativeChart(experiment.daily, colours))}${legend(colours)}<figcaption>Cumulative conversion rate on ${experiment.metrics.primary}: lines that settle and stay apart suggest a real difference; early days swing widely.</figcaption></figure>`
+      : undefined,
     experiment.comparisons.length > 0
-      ? `<figure>${forestPlot(experiment.comparisons, colours, experiment.alpha)}<figcaption>Dot: the observed lift; line: its ${f.intervalLabel(experiment.alpha).replace(" CI", "")} interval${sequential ? "; pale band: the always-valid interval" : ""}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`
-      : "",
-    `<figure>${splitChart(experiment.srm, colours)}<figcaption>Bars: each arm's share of visitors; black tick: the configured share.</figcaption></figure>`,
-  ].join("");
-  const warnings = experiment.warnings.map((w) => `<p class="warning">${esc(w)}</p>`).join("");
-  return (
-    `<section class="experiment" id="${esc(`experiment-${experiment.id}`)}">` +
-    `<h2>${esc(experiment.id)}${experiment.name ? ` — ${esc(experiment.name)}` : ""}</h2>` +
-    `<p class="meta">${esc(facts.join(" · "))}</p>` +
-    `<div class="verdict ${esc(experiment.verdict.status)}"><strong>${esc(experiment.verdict.status.replaceAll("-", " "))}</strong> — ${esc(experiment.verdict.text)}</div>` +
-    warnings +
-    `<div class="charts">${charts}</div>` +
-    `<h3>Arms</h3>${armsTable(experiment.arms, experiment.metrics.primary)}` +
-    (experiment.comparisons.length > 0
-      ? `<h3>Comparisons</h3>${comparisonsTable(experiment.comparisons, currency, sequential, experiment.alpha)}`
-      : "") +
-    [...notesText(experiment.comparisons), ...cupedText(experiment), ...cappingText(experiment)]
-      .map((note) => `<pre class="meta">${esc(note)}</pre>`)
-      .join("") +
-    breakdownHtml(experiment) +
-    "</section>"
-  );
+      ? html`<figure>${raw(forestPlot(experiment.comparisons, colours, experiment.alpha))}<figcaption>Dot: the observed lift; line: its ${f.intervalLabel(experiment.alpha).replace(" CI", "")} interval${sequential && "; pale band: the always-valid interval"}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`
+      : undefined,
+    html`<figure>${raw(splitChart(experiment.srm, colours))}<figcaption>Bars: each arm's share of visitors; black tick: the configured share.</figcaption></figure>`,
+  ];
+  const warnings = experiment.warnings.map((w) => html`<p class="warning">${w}</p>`);
+  const status = experiment.verdict.status;
+  const comparisons =
+    experiment.comparisons.length > 0 &&
+    html`<h3>Comparisons</h3>${comparisonsTable(experiment.comparisons, currency, sequential, experiment.alpha)}`;
+  const notes = [
+    ...notesText(experiment.comparisons),
+    ...cupedText(experiment),
+    ...cappingText(experiment),
+  ].map((note) => html`<pre class="meta">${note}</pre>`);
+  return html`<section class="experiment" id="${`experiment-${experiment.id}`}"><h2>${experiment.id}${experiment.name && html` — ${experiment.name}`}</h2><p class="meta">${facts.join(" · ")}</p><div class="verdict ${status}"><strong>${status.replaceAll("-", " ")}</strong> — ${experiment.verdict.text}</div>${warnings}<div class="charts">${charts}</div><h3>Arms</h3>${armsTable(experiment.arms, experiment.metrics.primary)}${comparisons}${notes}${breakdownHtml(experiment)}</section>`;
 }
 
 export function renderHtml(report: Report): string {
@@ -169,18 +157,18 @@ export function renderHtml(report: Report): string {
   ]
     .filter(Boolean)
     .join(" · ");
-  const warnings = report.warnings.map((w) => `<p class="warning">${esc(w)}</p>`).join("");
+  const warnings = report.warnings.map((w) => html`<p class="warning">${w}</p>`);
   const body =
     report.experiments.length > 0
-      ? report.experiments.map((experiment) => experimentHtml(experiment, report.options.sequential)).join("")
-      : "<p>No exposures in the events read.</p>";
-  return `<!doctype html>
+      ? report.experiments.map((experiment) => experimentHtml(experiment, report.options.sequential))
+      : html`<p>No exposures in the events read.</p>`;
+  return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta http-equiv="Content-Security-Policy" content="${raw(CSP)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Stylist report</title><style>${REPORT_CSS}</style></head>
-<body><main><header><h1>Stylist experiment report</h1><p class="meta">${esc(meta)}</p></header>${warnings}${body}
+<title>Stylist report</title><style>${raw(REPORT_CSS)}</style></head>
+<body><main><header><h1>Stylist experiment report</h1><p class="meta">${meta}</p></header>${warnings}${body}
 <footer><p>Unit: the visitor. Rates: two-proportion z-test; revenue per visitor: Welch's t; average order value: delta method. Lifts are relative with delta-method intervals; p (Holm) is adjusted across arms per metric. See docs/report.md.</p></footer>
 </main></body></html>
-`;
+`.markup;
 }

@@ -1,10 +1,10 @@
 /** The report for a terminal: per experiment a header, the arms, the comparisons and the verdict in words. */
 
+import { textTable } from "../format/text-table.ts";
 import { armCells, comparisonCells, statisticValue } from "./arm-figures.ts";
 import * as f from "./format.ts";
 import { metricLabel } from "./metrics.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
-import { textTable } from "./text-table.ts";
 
 function armsTable(arms: ArmReport[], primary: string): string {
   return textTable(

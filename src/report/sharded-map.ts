@@ -8,10 +8,10 @@
  */
 
 /** Entries one V8 Map can hold (2²⁴). */
-export const MAP_LIMIT = 16_777_216;
+const MAP_LIMIT = 16_777_216;
 const MAX_SHARDS = 64;
 
-export class ReportTooLargeError extends Error {}
+class ReportTooLargeError extends Error {}
 
 export interface ShardedMapOptions {
   /** Entries per Map before the next one is opened (tests inject a small one); default the V8 limit. */

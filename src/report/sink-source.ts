@@ -49,7 +49,11 @@ export async function* sinkEvents(sink: SqlQuery, filter: SinkFilter = {}): Asyn
     ]);
     for (const row of rows) {
       if (row.ts < earliest) earliest = row.ts;
-      yield assignmentFromRow(row);
+      const first = assignmentFromRow(row);
+      yield first;
+      // The row holds the first exposure and, since migration 0004, the latest as last_seen: passed on as a repeat of
+      // the same arm, it changes no count and keeps each experiment's "last event" what it was with every row.
+      if (typeof row.last_seen === "number" && row.last_seen > row.ts) yield { ...first, ts: row.last_seen };
     }
     const last = rows.at(-1);
     if (!last || rows.length < pageSize) break;

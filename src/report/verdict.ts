@@ -23,10 +23,10 @@ import { metricLabel } from "./metrics.ts";
 import type { Comparison, CrossoverReport, Gate, SrmReport, Verdict } from "./model.ts";
 
 /** Used when an experiment has no plan: PlanSchema's defaults. */
-export const DEFAULT_MINIMUM_DAYS = 14;
-export const DEFAULT_MINIMUM_CONVERSIONS = 100;
+const DEFAULT_MINIMUM_DAYS = 14;
+const DEFAULT_MINIMUM_CONVERSIONS = 100;
 
-export interface GatedArm {
+interface GatedArm {
   id: string;
   visitors: number;
   conversions: number;
@@ -61,7 +61,7 @@ const smallest = (arms: GatedArm[], key: "visitors" | "conversions") =>
  * plan is solved at the Bonferroni level α/(arms − 1), which Holm never needs more than: the power holds per arm
  * (`stylist plan --arms` does the same).
  */
-export function plannedSampleSize(plan: Plan, treatments: number): number {
+function plannedSampleSize(plan: Plan, treatments: number): number {
   return Math.ceil(
     sampleSizePerArm({
       baseline: plan.baselineRate,

@@ -1,7 +1,7 @@
 import { compilePagePattern } from "../core/page-pattern.ts";
 import type { Experiment } from "../core/schema/experiment.ts";
 import { PURCHASE } from "../core/schema/goals.ts";
-import { opSelector } from "../core/schema/ops.ts";
+import { editedSelectors, opSelector } from "../core/schema/ops.ts";
 import type { Settings } from "../core/schema/settings.ts";
 import { isBroadSelector } from "../core/selector.ts";
 import type { RuleProblem } from "./issues.ts";
@@ -19,24 +19,13 @@ function samplePath(pattern: string): string {
 }
 
 /** Two page lists overlap when some path could match both: tested on sample paths of each pattern. */
-export function pagesOverlap(a: readonly string[], b: readonly string[]): boolean {
+function pagesOverlap(a: readonly string[], b: readonly string[]): boolean {
   const matches = (patterns: readonly string[], path: string) =>
     patterns.some((p) => compilePagePattern(p).test(path));
   return (
     a.some((pattern) => matches(b, samplePath(pattern))) ||
     b.some((pattern) => matches(a, samplePath(pattern)))
   );
-}
-
-function editedSelectors(experiment: Experiment): Set<string> {
-  const selectors = new Set<string>();
-  for (const variant of experiment.variants) {
-    for (const op of variant.ops) {
-      const selector = opSelector(op);
-      if (selector && op.op !== "addStyle") selectors.add(selector);
-    }
-  }
-  return selectors;
 }
 
 const rangesOverlap = (a: { start: number; end: number }, b: { start: number; end: number }) =>
@@ -132,7 +121,9 @@ function collision(earlier: Experiment, later: Experiment): { field: string; mes
       : undefined;
   }
   if (earlier.allowOverlap || later.allowOverlap) return undefined;
-  const shared = [...editedSelectors(later)].filter((selector) => editedSelectors(earlier).has(selector));
+  const shared = [...editedSelectors(later.variants)].filter((selector) =>
+    editedSelectors(earlier.variants).has(selector),
+  );
   if (shared.length === 0) return undefined;
   return {
     field: "variants",

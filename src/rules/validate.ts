@@ -58,7 +58,7 @@ export function validateRuleSources(
       continue;
     }
     if (!parsed.success) {
-      errors.push(...problemsFromZod(source.file, parsed.error));
+      errors.push(...problemsFromZod(source.file, parsed.error, json));
       continue;
     }
     if (parsed.data.settings) {

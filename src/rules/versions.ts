@@ -31,7 +31,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-export async function readPointer(store: RuleStore): Promise<Pointer | undefined> {
+async function readPointer(store: RuleStore): Promise<Pointer | undefined> {
   const text = await store.get(KV_KEYS.active);
   if (text === null) return undefined;
   const parsed = PointerSchema.safeParse(parseJson(text));

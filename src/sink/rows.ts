@@ -1,15 +1,29 @@
 import type { AssignmentEvent, ConversionEvent, Reporter, StylistEvent } from "../core/schema/event.ts";
 
 /**
- * The D1 sink: exposures and misses in `events`, conversions in `conversions` (migrations/). Inserts are
- * `OR IGNORE` on the event id, so redelivery stores nothing twice. An order is one row per (goal, order id) whoever
- * reports it first; a later report by the shop's signed backend replaces a browser's (the backend is the source of
- * truth for revenue), and nothing replaces the backend's. Shared by the queue consumer (writes) and the CLI (reads),
- * so both agree on every column.
+ * The D1 sink: exposures and misses in `events`, conversions in `conversions` (migrations/). An event id is stored
+ * once, and a visitor's exposures in one arm of one phase are one row (migration 0004). An order is one row per
+ * (goal, order id) whoever reports it first; a later report by the shop's signed backend replaces a browser's (the
+ * backend is the source of truth for revenue), and nothing replaces the backend's. Shared by the queue consumer
+ * (writes) and the CLI (reads), so both agree on every column.
  */
-export const INSERT_ASSIGNMENT = `INSERT OR IGNORE INTO events
-  (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source, segments)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+/**
+ * The first exposure (or miss) per visitor, experiment phase and arm is the row; a repeat folds into it (migration
+ * 0004): `views` + 1 and `last_seen` moved on, and if the repeat is in fact earlier (queues do not keep order) it
+ * becomes the row's first exposure, with its own id, path and segments. A redelivered event whose id is the row's
+ * changes nothing; one folded in before adds to `views` again, which only `review`'s rough activity figures read.
+ */
+const EARLIER = "excluded.ts < events.ts OR (excluded.ts = events.ts AND excluded.id < events.id)";
+const earlierOr = (column: string) =>
+  `${column} = CASE WHEN ${EARLIER} THEN excluded.${column} ELSE events.${column} END`;
+const INSERT_ASSIGNMENT = `INSERT INTO events
+  (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source, segments, last_seen)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (id) DO NOTHING
+  ON CONFLICT (visitor, experiment, phase, variant, type) DO UPDATE SET
+    views = events.views + 1,
+    last_seen = max(events.last_seen, excluded.ts),
+    ${["id", "ts", "rules_version", "path", "device", "country", "source", "segments"].map(earlierOr).join(",\n    ")}`;
 
 /** What a device, country or source means belongs to a visitor: kept from the browser's row only for the same one. */
 const SAME_VISITOR_OR_NEW = (column: string) =>
@@ -23,7 +37,7 @@ const CONVERSION_CONFLICTS = `ON CONFLICT (goal, order_id) WHERE order_id IS NOT
     WHERE excluded.reported_by = 'server' AND coalesce(conversions.reported_by, '') <> 'server'
   ON CONFLICT DO NOTHING`;
 
-export const INSERT_CONVERSION = `INSERT INTO conversions
+const INSERT_CONVERSION = `INSERT INTO conversions
   (id, ts, visitor, goal, value, currency, order_id, path, device, country, source, reported_by)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ${CONVERSION_CONFLICTS}`;
@@ -117,6 +131,7 @@ export function insertOf(event: StylistEvent): { sql: string; params: SqlValue[]
       event.country ?? null,
       event.source ?? null,
       event.segments ? JSON.stringify(event.segments) : null,
+      event.ts,
     ],
   };
 }
@@ -135,6 +150,10 @@ export interface AssignmentRow {
   country: string | null;
   source: string | null;
   segments: string | null;
+  /** Latest time this visitor was exposed in this arm (migration 0004); null on rows from before it. */
+  last_seen?: number | null;
+  /** Exposures folded into this row (migration 0004). */
+  views?: number;
 }
 
 export interface ConversionRow {

@@ -25,7 +25,7 @@ import { normalCdf, normalQuantile } from "./normal.ts";
 import { type Conversions, checkConversions } from "./proportions.ts";
 
 /** Above this many series terms, use the normal approximation (see above). */
-export const EXACT_TERM_LIMIT = 1_000_000;
+const EXACT_TERM_LIMIT = 1_000_000;
 
 /** P(pB > pA) by Miller's series, summed over αB terms in log space. */
 function betaSeries(alphaA: number, betaA: number, alphaB: number, betaB: number): number {

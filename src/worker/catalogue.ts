@@ -1,8 +1,8 @@
 import { type CatalogueIndex, EMPTY_CATALOGUE, indexCatalogue } from "../core/catalogue-index.ts";
 import { CATALOGUE_KEY, CatalogueSchema } from "../core/schema/catalogue.ts";
+import { configOf } from "./config.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
-import { refreshIntervalMs } from "./rules-cache.ts";
 
 /**
  * The product catalogue, cached in the isolate like the rules: read from KV at most once per refresh interval, and
@@ -12,7 +12,7 @@ import { refreshIntervalMs } from "./rules-cache.ts";
 let cached: { index: CatalogueIndex; checkedAt: number } | undefined;
 
 export async function loadCatalogue(env: Env, now: number): Promise<CatalogueIndex> {
-  if (cached && now - cached.checkedAt < refreshIntervalMs(env.RULES_REFRESH_SECONDS)) return cached.index;
+  if (cached && now - cached.checkedAt < configOf(env).refreshMs) return cached.index;
   let index = cached?.index ?? EMPTY_CATALOGUE;
   try {
     const text = await env.RULES.get(CATALOGUE_KEY, "text");

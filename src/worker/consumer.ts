@@ -1,7 +1,8 @@
 import { EventSchema, type StylistEvent } from "../core/schema/event.ts";
-import { insertsOf } from "../sink/rows.ts";
+import type { EventSink } from "../sink/sink.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
+import { sinkOf } from "./sink-of.ts";
 
 /** A message holds one event (the storefront endpoints) or a page view's pack of them (`{ events: [...] }`). */
 function eventsIn(body: unknown): unknown[] {
@@ -17,10 +18,11 @@ function eventsIn(body: unknown): unknown[] {
 }
 
 /**
- * Writes a batch into D1 in one transaction. Inserts ignore an existing event id (and order id), so a redelivered
- * message stores nothing twice. Events that fail validation are logged and dropped (retrying cannot fix them) without
- * losing the valid events beside them; if the write fails, the messages holding valid events are retried with a
- * delay and reach the dead-letter queue after max_retries.
+ * Writes a batch to the configured sink (`SINK`: D1 by default, the R2 Parquet archive, or a Pipelines stream) in
+ * one write. Every sink is at-least-once and every event carries an idempotency id: D1 ignores an existing id (and
+ * order id); archive readers drop repeated ids. Events that fail validation are logged and dropped (retrying cannot
+ * fix them) without losing the valid events beside them; if the write fails, the messages holding valid events are
+ * retried with a delay and reach the dead-letter queue after max_retries.
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const writing: Array<Message<unknown>> = [];
@@ -38,11 +40,19 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
     else message.ack();
   }
   if (events.length === 0) return;
+  let sink: EventSink;
   try {
-    await env.DB.batch(insertsOf(events).map(({ sql, params }) => env.DB.prepare(sql).bind(...params)));
+    sink = sinkOf(env);
+  } catch (error) {
+    logFault("sink_misconfigured", error, { count: events.length });
+    for (const message of writing) message.retry({ delaySeconds: 10 });
+    return;
+  }
+  try {
+    await sink.write(events);
     for (const message of writing) message.ack();
   } catch (error) {
-    logFault("sink_write_failed", error, { count: events.length });
+    logFault("sink_write_failed", error, { sink: sink.name, count: events.length });
     for (const message of writing) message.retry({ delaySeconds: 10 });
   }
 }

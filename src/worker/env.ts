@@ -18,7 +18,18 @@ export interface Env {
   COMPRESSION?: string;
   /** "1": add a Server-Timing header with Stylist's own time, so the cost shows in browser and RUM dashboards. */
   SERVER_TIMING?: string;
+  /**
+   * Where the queue consumer writes events: "d1" (default), "r2" (Parquet files in ARCHIVE) or "pipelines" (records
+   * to the PIPELINE stream). See docs/analytics.md.
+   */
+  SINK?: string;
+  /** The autopilot's alert webhook (Slack-compatible), a secret; settings.autopilot.webhookVar can name another. */
+  AUTOPILOT_WEBHOOK_URL?: string;
   RULES: KVNamespace;
   EVENTS: Queue<QueueBody>;
   DB: D1Database;
+  /** The R2 bucket of the Parquet archive; needed only with SINK = "r2". */
+  ARCHIVE?: R2Bucket;
+  /** A Cloudflare Pipelines stream binding; needed only with SINK = "pipelines". */
+  PIPELINE?: { send(records: Array<Record<string, unknown>>): Promise<void> };
 }

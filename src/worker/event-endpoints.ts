@@ -10,7 +10,8 @@ import { requestSite } from "../core/same-origin.ts";
 import { BrowserEventSchema, MAX_EVENT_BODY_BYTES, ServerEventSchema } from "../core/schema/beacon.ts";
 import type { ConversionEvent } from "../core/schema/event.ts";
 import { checkServerSignature, SIGNATURE_HEADER } from "../core/server-signature.ts";
-import { formatPath } from "../rules/issues.ts";
+import { firstIssue } from "../core/zod-issue.ts";
+import { configOf } from "./config.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 import { loadRules } from "./rules.ts";
@@ -118,17 +119,17 @@ export async function browserEvent(c: EventContext): Promise<Response> {
   if (body instanceof Response) return body;
   const parsed = BrowserEventSchema.safeParse(body.json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refuse(c, 400, issue?.message ?? "invalid event", formatPath(issue?.path ?? []));
+    const issue = firstIssue(parsed.error);
+    return refuse(c, 400, issue.message, issue.path);
   }
   // A bot or a visitor who objected is answered as if recorded, and nothing is kept.
   if (gateOf(c.req.raw.headers, (await loadRules(c.env, Date.now())).consent, false))
     return c.body(null, 204);
-  const secret = c.env.VISITOR_SECRET;
+  const secret = configOf(c.env).visitorSecret;
   const identity = secret
     ? await decodeIdentity(readCookie(c.req.header("cookie") ?? null, VISITOR_COOKIE), secret)
     : undefined;
-  if (!identity)
+  if (!secret || !identity)
     return refuse(c, 400, "no valid visitor cookie: events come from pages served through Stylist");
   const request = c.req.raw as Request & { cf?: { country?: unknown } };
   const country =
@@ -137,11 +138,7 @@ export async function browserEvent(c: EventContext): Promise<Response> {
       : undefined;
   const { id, goal, value, currency, orderId } = parsed.data;
   // The visitor's own profile learns of basket adds and purchases, for behavioural audiences on later pages.
-  const profile = await decodeProfile(
-    readProfileCookie(c.req.header("cookie") ?? null),
-    identity.id,
-    secret as string,
-  );
+  const profile = await decodeProfile(readProfileCookie(c.req.header("cookie") ?? null), identity.id, secret);
   const updated = profile
     ? await profileCookie(observeEvent(profile, goal, Date.now()), identity.id, secret as string)
     : undefined;
@@ -168,9 +165,8 @@ export async function browserEvent(c: EventContext): Promise<Response> {
 
 /** `POST /_stylist/event/server`: a conversion from the shop's backend, signed with SERVER_EVENTS_SECRET. */
 export async function serverEvent(c: EventContext): Promise<Response> {
-  const secret = c.env.SERVER_EVENTS_SECRET;
-  if (!secret || secret.length < 16)
-    return refuse(c, 503, "server events are not configured (SERVER_EVENTS_SECRET)");
+  const secret = configOf(c.env).serverEventsSecret;
+  if (!secret) return refuse(c, 503, "server events are not configured (SERVER_EVENTS_SECRET)");
   const body = await parseBody(c);
   if (body instanceof Response) return body;
   const check = await checkServerSignature(
@@ -183,8 +179,8 @@ export async function serverEvent(c: EventContext): Promise<Response> {
     return refuse(c, 401, `signature ${check}: see docs/events.md for the ${SIGNATURE_HEADER} header`);
   const parsed = ServerEventSchema.safeParse(body.json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refuse(c, 400, issue?.message ?? "invalid event", formatPath(issue?.path ?? []));
+    const issue = firstIssue(parsed.error);
+    return refuse(c, 400, issue.message, issue.path);
   }
   const { id, visitor, goal, value, currency, orderId, ts, path } = parsed.data;
   return accept(c, {

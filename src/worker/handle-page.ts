@@ -1,17 +1,25 @@
-import { urlGoalConversions } from "../core/conversions.ts";
 import { identityCookie } from "../core/identity.ts";
 import { mayShareAcrossVisitors, sharedFreshnessSeconds } from "../core/page-cacheability.ts";
+import { reachedGoals } from "../core/page-view-events.ts";
+import { NOTHING_RENDERED } from "../core/plan-response.ts";
 import { previewCookie } from "../core/preview.ts";
 import { profileCookie } from "../core/profile-cookie.ts";
-import { NO_RENDER_DATA } from "../core/render-data.ts";
-import { templateValues } from "../core/template.ts";
+import { configOf, SecretMissing } from "./config.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
-import { fetchOrigin, isPersonalisable, OriginTimeout, rewriteOriginRedirect } from "./origin.ts";
+import {
+  fetchOrigin,
+  isNavigation,
+  isPersonalisable,
+  OriginTimeout,
+  rewriteOriginRedirect,
+  unconditional,
+} from "./origin.ts";
 import { cachedPage, mayHaveCachedPage, pageCacheKey } from "./page-cache.ts";
-import { type PreparedPageView, preparePageView } from "./page-view.ts";
-import { keepWhileStreaming, NOTHING_RENDERED, personalise, personaliseFromCache } from "./personalise.ts";
-import { dropTargetedCacheFields, markPrivate } from "./response-headers.ts";
+import { type GatedPageView, type PreparedPageView, preparePageView } from "./page-view.ts";
+import { keepWhileStreaming, personalise, personaliseFromCache } from "./personalise.ts";
+import { dropTargetedCacheFields, markPrivate, markRevalidate } from "./response-headers.ts";
+import { settleWithin } from "./settle-within.ts";
 
 /**
  * How long a page may wait for identity and rules once the origin has answered. KV normally answers from the isolate
@@ -51,10 +59,7 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   let preparedSettled = false;
   const prepared = preparePageView(request, env, ctx)
     .catch((error) => {
-      logFault(
-        error instanceof Error && /VISITOR_SECRET/.test(error.message) ? "secret_missing" : "decide_failed",
-        error,
-      );
+      logFault(error instanceof SecretMissing ? "secret_missing" : "decide_failed", error);
       return undefined;
     })
     .finally(() => {
@@ -66,7 +71,7 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
     const page = ready && !ready.gate ? keptPageFor(request, ready, url) : undefined;
     if (ready && !ready.gate && page) {
       try {
-        const response = personaliseFromCache(logOf(ready, env, ctx), page);
+        const response = personaliseFromCache(logOf(ready, env, ctx), page, url);
         if (diagnostics(env)) {
           // Whether someone else fetched this URL lately is nobody's business but the operator's.
           response.headers.set("x-stylist-cache", "hit");
@@ -82,7 +87,17 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
     }
     originPending = requestOrigin(request, env);
   }
-  const origin = await originPending;
+  let origin = await originPending;
+  if (origin.status === 304 && isNavigation(request)) {
+    // A browser revalidating its copy of a page is still a page view: the profile and URL goals must see it.
+    const ready = await withinBudget(prepared, () => preparedSettled, PREPARE_BUDGET_MS);
+    if (!ready || ready.gate || ready.preview) return origin;
+    if (ready.decisions.length === 0) return notModified(request, origin, ready, env, ctx);
+    // A personalised page never carries a validator, so this copy predates an experiment now on the page: the
+    // browser must get the page itself, or it would stay on the untouched page.
+    void origin.body?.cancel();
+    origin = await requestOrigin(unconditional(request), env);
+  }
   if (!isPersonalisable(request, origin)) return origin;
   const originAt = performance.now();
   const ready = await withinBudget(prepared, () => preparedSettled, PREPARE_BUDGET_MS);
@@ -120,14 +135,31 @@ export async function handlePage(request: Request, env: Env, ctx: Pick<Execution
   }
 }
 
+/** The origin's 304 with what this page view taught: URL goals logged, the profile and identity cookies sent. */
+function notModified(
+  request: Request,
+  origin: Response,
+  ready: PreparedPageView,
+  env: Env,
+  ctx: Pick<ExecutionContext, "waitUntil">,
+): Promise<Response> {
+  // With nothing decided, personalise only sends the URL goals this view reached.
+  personalise({
+    ...logOf(ready, env, ctx),
+    request,
+    origin,
+    render: ready.render,
+    createRewriter: () => new HTMLRewriter(),
+  });
+  return withVisitorCookies(new Response(null, origin), ready, env);
+}
+
 function logOf(ready: PreparedPageView, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {
   return {
     context: ready.context,
     rules: ready.rules,
     decisions: ready.decisions,
-    conversions: ready.preview
-      ? []
-      : urlGoalConversions(ready.context, ready.rules, () => crypto.randomUUID()),
+    conversions: reachedGoals(ready, () => crypto.randomUUID()),
     segments: ready.segments,
     log: !ready.preview,
     env,
@@ -137,7 +169,7 @@ function logOf(ready: PreparedPageView, env: Env, ctx: Pick<ExecutionContext, "w
 
 /** SERVER_TIMING = "1" switches on the headers that tell how a page was served (Server-Timing, X-Stylist-Cache). */
 function diagnostics(env: Env): boolean {
-  return env.SERVER_TIMING === "1";
+  return configOf(env).serverTiming;
 }
 
 /** Whether this request's page may come from, or go into, the page cache shared by every visitor. */
@@ -185,22 +217,25 @@ async function withVisitorCookies(response: Response, ready: PreparedPageView, e
     }
     return response;
   }
+  // preparePageView refuses to run without a usable secret, so a prepared view always has one.
+  const secret = configOf(env).visitorSecret;
+  if (!secret) return response;
   if (ready.identity.minted) {
-    response.headers.append("set-cookie", await identityCookie(ready.identity, env.VISITOR_SECRET));
+    response.headers.append("set-cookie", await identityCookie(ready.identity, secret));
   }
   if (ready.profile)
-    response.headers.append(
-      "set-cookie",
-      await profileCookie(ready.profile, ready.identity.id, env.VISITOR_SECRET),
-    );
-  if (ready.identity.minted || ready.profile) markPrivate(response.headers);
+    response.headers.append("set-cookie", await profileCookie(ready.profile, ready.identity.id, secret));
+  // A page the profile or a URL goal watches must come back to the worker on every view: `no-cache` makes the
+  // browser revalidate (a cheap 304, handled above) instead of reusing its copy for the origin's max-age.
+  if (ready.watched) markRevalidate(response.headers);
+  else if (ready.identity.minted || ready.profile) markPrivate(response.headers);
   return response;
 }
 
 function serveGated(
   request: Request,
   origin: Response,
-  ready: Extract<Awaited<ReturnType<typeof preparePageView>>, { gate: string }>,
+  ready: GatedPageView,
   env: Env,
   ctx: Pick<ExecutionContext, "waitUntil">,
 ): Response {
@@ -214,7 +249,7 @@ function serveGated(
         rules: ready.rules,
         decisions: ready.decisions,
         conversions: [],
-        render: { ...NO_RENDER_DATA, values: templateValues(ready.context) },
+        render: ready.render,
         segments: () => [],
         log: false,
         env,
@@ -232,17 +267,11 @@ function serveGated(
 function withinBudget<T>(promise: Promise<T>, settled: () => boolean, ms: number): Promise<T | undefined> {
   // Preparing normally finishes long before the origin answers: then no timer is needed at all.
   if (settled()) return promise;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => {
-      logFault(
-        "prepare_timeout",
-        new Error(`identity, rules and decisions took over ${ms} ms after the origin answered`),
-      );
-      resolve(undefined);
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    if (timer !== null) clearTimeout(timer);
+  return settleWithin(promise, ms, () => {
+    logFault(
+      "prepare_timeout",
+      new Error(`identity, rules and decisions took over ${ms} ms after the origin answered`),
+    );
+    return undefined;
   });
 }

@@ -1,8 +1,13 @@
 import { app } from "./app.ts";
 import { consumeEvents } from "./consumer.ts";
 import type { Env } from "./env.ts";
+import { neverSharedWithCookies } from "./response-headers.ts";
+import { runScheduled } from "./scheduled.ts";
 
 export default {
-  fetch: app.fetch,
+  async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    return neverSharedWithCookies(await app.fetch(request, env, ctx));
+  },
   queue: consumeEvents,
+  scheduled: runScheduled,
 } satisfies ExportedHandler<Env>;

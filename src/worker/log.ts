@@ -1,3 +1,4 @@
+import { describeIssues } from "../core/zod-issue.ts";
 /**
  * Faults are logged as one JSON line with a stable code, so `wrangler tail` and Workers Logs can count them.
  * Messages never include cookie values or other visitor data.
@@ -14,14 +15,14 @@ export type FaultCode =
   | "op_failed"
   | "exposure_send_failed"
   | "event_invalid"
-  | "sink_write_failed";
+  | "sink_write_failed"
+  | "sink_misconfigured"
+  | "autopilot_failed"
+  | "autopilot_alert_failed";
 
 function describe(error: unknown): string {
   if (error && typeof error === "object" && "issues" in error && Array.isArray(error.issues)) {
-    return (error.issues as Array<{ path: PropertyKey[]; message: string }>)
-      .slice(0, 5)
-      .map((issue) => `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`)
-      .join("; ");
+    return describeIssues(error.issues as Array<{ path: PropertyKey[]; message: string }>);
   }
   return error instanceof Error ? error.message : String(error);
 }

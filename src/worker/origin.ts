@@ -2,7 +2,7 @@ import { readCookie } from "../core/cookies.ts";
 import { PREVIEW_COOKIE, PREVIEW_PARAM } from "../core/preview.ts";
 
 /** How long the origin may take to send its response headers before the visitor gets a 504. */
-export const ORIGIN_TIMEOUT_MS = 30_000;
+const ORIGIN_TIMEOUT_MS = 30_000;
 
 export class OriginTimeout extends Error {
   override name = "OriginTimeout";
@@ -12,7 +12,7 @@ export class OriginTimeout extends Error {
  * The origin URL for a request: the storefront's own scheme and host, always, with the request's path and query set
  * on it. (Resolving the path as a relative URL would let `//other.example/` name another host.)
  */
-export function originTarget(request: Request, originUrl: string): URL {
+function originTarget(request: Request, originUrl: string): URL {
   const incoming = new URL(request.url);
   const target = new URL(originUrl);
   target.pathname = incoming.pathname;
@@ -102,4 +102,29 @@ export function isPersonalisable(request: Request, response: Response): boolean 
   if (response.status !== 200 || response.body === null) return false;
   const type = response.headers.get("content-type") ?? "";
   return /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(type);
+}
+
+/**
+ * A browser loading a page into a window or frame. Fetch metadata says so where sent; otherwise only a request that
+ * accepts HTML is taken for one, so revalidating a stylesheet or image never counts as a page view.
+ */
+export function isNavigation(request: Request): boolean {
+  const mode = request.headers.get("sec-fetch-mode");
+  if (mode) return mode === "navigate";
+  return /\btext\/html\b/i.test(request.headers.get("accept") ?? "");
+}
+
+const CONDITIONAL_HEADERS = [
+  "if-none-match",
+  "if-modified-since",
+  "if-match",
+  "if-unmodified-since",
+  "if-range",
+];
+
+/** The same request without its validators, so the origin answers with the page itself. */
+export function unconditional(request: Request): Request {
+  const headers = new Headers(request.headers);
+  for (const name of CONDITIONAL_HEADERS) headers.delete(name);
+  return new Request(request, { headers });
 }

@@ -1,17 +1,24 @@
 import type { CompiledRules } from "../core/compile.ts";
 import type { VisitorContext } from "../core/context.ts";
 import type { Decision } from "../core/decide.ts";
-import { planEdits } from "../core/edit-plan.ts";
-import { type ExposureOutcome, exposureEvents } from "../core/exposures.ts";
-import { redirectTarget } from "../core/redirect.ts";
+import type { ExposureOutcome } from "../core/exposures.ts";
+import { pageViewEvents } from "../core/page-view-events.ts";
+import {
+  NOTHING_RENDERED,
+  planResponse,
+  type ResponsePlan,
+  settledExposures,
+} from "../core/plan-response.ts";
 import type { RenderData } from "../core/render-data.ts";
 import { type EventPack, MAX_EVENTS_PER_MESSAGE, type StylistEvent } from "../core/schema/event.ts";
 import { renderPage } from "../render/render.ts";
 import type { RewriterFactory } from "../render/rewriter-types.ts";
+import { configOf } from "./config.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 import { type CachedPage, copyWhileStreaming, keepPage } from "./page-cache.ts";
 import { markPersonalised } from "./response-headers.ts";
+import { settleWithin } from "./settle-within.ts";
 
 export interface PersonaliseInput {
   request: Request;
@@ -33,8 +40,6 @@ export interface PersonaliseInput {
   keepAs?: { key: string; expiresAt: number; now: number };
 }
 
-export const NOTHING_RENDERED: ExposureOutcome = { matched: [], faulted: [] };
-
 /**
  * A page the visitor abandons mid-stream never reaches its end, so its outcome never settles; after this long the
  * page view is given up as not exposed, and its goals are sent alone.
@@ -42,13 +47,7 @@ export const NOTHING_RENDERED: ExposureOutcome = { matched: [], faulted: [] };
 const ABANDONED_AFTER_MS = 25_000;
 
 function settleOrAbandon(outcome: Promise<ExposureOutcome>): Promise<ExposureOutcome> {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const abandoned = new Promise<ExposureOutcome>((resolve) => {
-    timer = setTimeout(() => resolve(NOTHING_RENDERED), ABANDONED_AFTER_MS);
-  });
-  return Promise.race([outcome, abandoned]).finally(() => {
-    if (timer !== null) clearTimeout(timer);
-  });
+  return settleWithin(outcome, ABANDONED_AFTER_MS, () => NOTHING_RENDERED);
 }
 
 /** What logging a page view needs, whether it was rendered now or reused. */
@@ -63,24 +62,16 @@ export type PageViewLog = Pick<
  */
 function sendEvents(
   input: PageViewLog,
-  decisions: readonly Decision[],
+  plan: ResponsePlan,
   outcome: ExposureOutcome | Promise<ExposureOutcome>,
 ) {
   if (!input.log) return;
   input.ctx.waitUntil(
     (outcome instanceof Promise ? settleOrAbandon(outcome) : Promise.resolve(outcome))
       .then((result) => {
-        const newId = () => crypto.randomUUID();
-        const segments = decisions.length > 0 ? input.segments() : [];
-        const exposures = exposureEvents(
-          input.context,
-          decisions,
-          result,
-          input.rules.version,
-          newId,
-          segments,
+        const events = pageViewEvents(input, settledExposures(plan, result), input.conversions, () =>
+          crypto.randomUUID(),
         );
-        const events = [...exposures, ...input.conversions];
         if (events.length === 0) return;
         const packs: Array<{ body: EventPack; contentType: "json" }> = [];
         for (let start = 0; start < events.length; start += MAX_EVENTS_PER_MESSAGE) {
@@ -95,67 +86,38 @@ function sendEvents(
   );
 }
 
-/** The redirect a decision asks for, if any; `undefined` when the decision is not a redirect or it is refused. */
-function redirectOf(decision: Decision, url: URL, rules: CompiledRules): URL | "refused" | undefined {
-  const op = decision.variant.ops[0];
-  if (op?.op !== "redirect") return undefined;
-  return redirectTarget(op.url, url, rules.redirectHosts) ?? "refused";
-}
-
-/** A split-URL variant: 302 (never 301, which browsers cache) to the variant URL, exposed now. */
-function redirectResponse(input: PersonaliseInput): Response | undefined {
-  const url = new URL(input.request.url);
-  for (const decision of input.decisions) {
-    const target = redirectOf(decision, url, input.rules);
-    if (!target || target === "refused") continue;
-    void input.origin.body?.cancel();
-    const exposed = input.decisions.filter((candidate) => candidate.compiled.exposeOnDecision);
-    sendEvents(input, exposed, { matched: exposed.map(() => true), faulted: exposed.map(() => false) });
-    return new Response(null, {
-      status: 302,
-      headers: { location: target.toString(), "cache-control": "private, no-store" },
-    });
-  }
-  return undefined;
-}
-
 /**
- * Serves the decided arms: a redirect for a split-URL variant, otherwise the origin page streamed through one
- * rewriter pass. Returns undefined when nothing was decided, so the caller hands the origin response over untouched
- * and skips the rewriter's cost entirely.
+ * Serves the decided arms as planResponse says: a 302 (never 301, which browsers cache) for a split-URL variant,
+ * otherwise the origin page streamed through one rewriter pass. Returns undefined when nothing was decided, so the
+ * caller hands the origin response over untouched and skips the rewriter's cost entirely.
  */
 export function personalise(input: PersonaliseInput): Response | undefined {
-  const { decisions } = input;
-  if (decisions.length === 0) {
-    if (input.conversions.length > 0) sendEvents(input, [], NOTHING_RENDERED);
+  const plan = planResponse(input.decisions, new URL(input.request.url), input.rules);
+  if (plan.kind === "untouched") {
+    if (input.conversions.length > 0) sendEvents(input, plan, NOTHING_RENDERED);
     return undefined;
   }
-  const redirect = redirectResponse(input);
-  if (redirect) return redirect;
-  // A redirect refused at run time (off-site, or a loop) leaves the visitor on this page: that is not its arm, so the
-  // decision is not logged.
-  const url = new URL(input.request.url);
-  const refused = decisions.map((decision) => redirectOf(decision, url, input.rules) === "refused");
+  if (plan.kind === "redirect") {
+    void input.origin.body?.cancel();
+    sendEvents(input, plan, NOTHING_RENDERED);
+    return new Response(null, {
+      status: 302,
+      headers: { location: plan.location.toString(), "cache-control": "private, no-store" },
+    });
+  }
   const rendered = renderPage(
     input.origin,
-    decisions,
-    planEdits(decisions),
+    plan.decisions,
+    plan.edits,
     input.render,
     input.createRewriter,
     (error, decision) => logFault("op_failed", error, { experiment: decision.compiled.experiment.id }),
   );
-  sendEvents(
-    input,
-    decisions,
-    rendered.outcome.then((outcome) => ({
-      ...outcome,
-      faulted: outcome.faulted.map((f, i) => f || Boolean(refused[i])),
-    })),
-  );
+  sendEvents(input, plan, rendered.outcome);
   const response = new Response(rendered.response.body, rendered.response);
   markPersonalised(response.headers);
   // The body is decoded HTML by now; without Content-Encoding the runtime sends it as it streams.
-  if (input.env.COMPRESSION === "front-line") response.headers.delete("content-encoding");
+  if (configOf(input.env).frontLineCompression) response.headers.delete("content-encoding");
   return input.keepAs ? keepWhileStreaming(response, rendered.outcome, input.keepAs) : response;
 }
 
@@ -189,8 +151,8 @@ export function keepWhileStreaming(
 }
 
 /** A kept rendering for this visitor's arms: no origin fetch, no rewrite; exposures logged as the first render found. */
-export function personaliseFromCache(input: PageViewLog, page: CachedPage): Response {
-  sendEvents(input, input.decisions, page.outcome);
+export function personaliseFromCache(input: PageViewLog, page: CachedPage, url: URL): Response {
+  sendEvents(input, planResponse(input.decisions, url, input.rules), page.outcome);
   const response = new Response(page.body, { status: 200, headers: page.headers });
   const age = page.originAge + Math.max(0, Math.floor((input.context.now - page.keptAt) / 1000));
   response.headers.set("age", String(age));

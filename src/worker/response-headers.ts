@@ -19,6 +19,14 @@ export function markPersonalised(headers: Headers): void {
   headers.delete("content-length");
   headers.delete("etag");
   headers.delete("last-modified");
+  markRevalidate(headers);
+}
+
+/**
+ * Kept by the browser alone and checked with the server before every reuse (`no-cache`), so each view reaches the
+ * worker; an origin's own `no-store` is kept.
+ */
+export function markRevalidate(headers: Headers): void {
   const noStore = /\bno-store\b/i.test(headers.get("cache-control") ?? "");
   headers.set("cache-control", noStore ? "private, no-store" : "private, no-cache");
   dropTargetedCacheFields(headers);
@@ -26,9 +34,28 @@ export function markPersonalised(headers: Headers): void {
 
 /** A response that sets a visitor cookie must never be stored by a shared cache either. */
 export function markPrivate(headers: Headers): void {
-  const current = headers.get("cache-control");
-  if (!current || /\bpublic\b|s-maxage/i.test(current) || !/\b(private|no-store)\b/i.test(current)) {
-    headers.set("cache-control", "private, no-cache");
-  }
+  if (shareable(headers.get("cache-control"))) headers.set("cache-control", "private, no-cache");
   dropTargetedCacheFields(headers);
+}
+
+function shareable(cacheControl: string | null): boolean {
+  return (
+    !cacheControl ||
+    /\bpublic\b|s-maxage/i.test(cacheControl) ||
+    !/\b(private|no-store)\b/i.test(cacheControl)
+  );
+}
+
+/**
+ * The last word on every response the worker sends: one that sets a cookie (the visitor's, a preview's, or the
+ * origin's own session cookie) is never left for a shared cache to hand to someone else, by Cache-Control or by a
+ * CDN-targeted field.
+ */
+export function neverSharedWithCookies(response: Response): Response {
+  if (!response.headers.has("set-cookie")) return response;
+  const targeted = TARGETED_CACHE_FIELDS.some((field) => response.headers.has(field));
+  if (!targeted && !shareable(response.headers.get("cache-control"))) return response;
+  const copy = new Response(response.body, response);
+  markPrivate(copy.headers);
+  return copy;
 }

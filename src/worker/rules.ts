@@ -1,6 +1,7 @@
 import type { CompiledRules } from "../core/compile.ts";
+import { configOf } from "./config.ts";
 import type { Env } from "./env.ts";
-import { createRulesCache, refreshIntervalMs } from "./rules-cache.ts";
+import { createRulesCache } from "./rules-cache.ts";
 
 /** The isolate's one rules cache, shared by page views and the event endpoints. */
 const rulesCache = createRulesCache();
@@ -11,7 +12,7 @@ export function loadRules(
   now: number,
   ctx?: Pick<ExecutionContext, "waitUntil">,
 ): Promise<CompiledRules> {
-  return rulesCache.get(env.RULES, now, refreshIntervalMs(env.RULES_REFRESH_SECONDS), ctx);
+  return rulesCache.get(env.RULES, now, configOf(env).refreshMs, ctx);
 }
 
 /** Tests reset the isolate's rule cache between cases. */

@@ -1,16 +1,18 @@
 import type { Context } from "hono";
 import { readCookie, serializeCookie } from "../core/cookies.ts";
-import { assign } from "../core/decide.ts";
-import { escapeHtml } from "../core/escape.ts";
 import { gateOf } from "../core/gate.ts";
-import { bucket } from "../core/hash.ts";
+import { html, raw, type SafeHtml } from "../core/html.ts";
 import { decodeIdentity, VISITOR_COOKIE } from "../core/identity.ts";
 import { compilePagePattern } from "../core/page-pattern.ts";
-import { behaviourOf, type Profile } from "../core/profile.ts";
+import { preparePageView } from "../core/prepare-page-view.ts";
+import type { Profile } from "../core/profile.ts";
 import { decodeProfile, PROFILE_COOKIE, readProfileCookie } from "../core/profile-cookie.ts";
-import { buildVisitorContext, type GeoHints, withProfile } from "../core/request-context.ts";
+import { inProgrammeHoldout } from "../core/programme-holdout.ts";
+import type { GeoHints } from "../core/request-context.ts";
 import { requestSite } from "../core/same-origin.ts";
 import { OBJECTION_COOKIE } from "../core/schema/consent.ts";
+import { loadCatalogue } from "./catalogue.ts";
+import { configOf } from "./config.ts";
 import type { Env } from "./env.ts";
 import { loadRules } from "./rules.ts";
 
@@ -37,14 +39,13 @@ function describeProfile(profile: Profile | undefined) {
 /** What Stylist knows about this visitor and why they see what they see, as data. */
 async function explain(c: WhyContext) {
   const now = Date.now();
-  const secret = c.env.VISITOR_SECRET ?? "";
+  const secret = configOf(c.env).visitorSecret;
   const request = c.req.raw;
   const cookies = request.headers.get("cookie");
   const rules = await loadRules(c.env, now);
   const gate = gateOf(request.headers, rules.consent, false);
-  const identity =
-    secret.length >= 16 ? await decodeIdentity(readCookie(cookies, VISITOR_COOKIE), secret) : undefined;
-  if (gate === "objection" || !identity) {
+  const identity = secret && (await decodeIdentity(readCookie(cookies, VISITOR_COOKIE), secret));
+  if (gate === "objection" || gate === "bot" || !secret || !identity) {
     return {
       objected: gate === "objection",
       stored: null,
@@ -54,42 +55,38 @@ async function explain(c: WhyContext) {
     };
   }
   const profile = await decodeProfile(readProfileCookie(cookies), identity.id, secret);
+  // The worker's own page view for each path asked about: the same gate, profile, customer, holdout and arms.
   const geo = (request as Request & { cf?: GeoHints }).cf;
-  let context = buildVisitorContext(request, identity, geo, now);
-  if (profile) {
-    const today = Math.floor(now / 86_400_000);
-    context = withProfile(context, {
-      profile,
-      behaviour: behaviourOf(profile, today, false),
-      newSession: false,
+  const viewOf = (path: string) =>
+    preparePageView({
+      request: new Request(new URL(path, request.url), { headers: request.headers }),
+      geo,
+      verifiedBot: false,
+      secret,
+      secrets: c.env as unknown as Record<string, unknown>,
+      now,
+      loadRules: async () => rules,
+      loadCatalogue: () => loadCatalogue(c.env, now),
+    });
+  const here = await viewOf(new URL(request.url).pathname);
+  const audiences = (here.gate ? [] : here.rules.audiences.filter((entry) => entry.test(here.context))).map(
+    ({ audience }) => ({ id: audience.id, name: audience.name ?? audience.id, reason: audience.reason }),
+  );
+  const heldBack = inProgrammeHoldout(rules, identity.id);
+  const experiences = [];
+  for (const compiled of heldBack ? [] : rules.live) {
+    const page = compiled.experiment.pages[0] ?? "/";
+    const path = samplePath(page);
+    if (!compilePagePattern(page).test(path)) continue;
+    const decision = (await viewOf(path)).decisions.find((candidate) => candidate.compiled === compiled);
+    if (!decision) continue;
+    experiences.push({
+      experiment: compiled.experiment.id,
+      name: compiled.experiment.name ?? compiled.experiment.id,
+      pages: compiled.experiment.pages,
+      youSee: decision.control ? "the original page" : `version "${decision.variant.id}"`,
     });
   }
-  const audiences = rules.audiences
-    .filter((entry) => entry.test(context))
-    .map(({ audience }) => ({
-      id: audience.id,
-      name: audience.name ?? audience.id,
-      reason: audience.reason,
-    }));
-  const heldBack =
-    rules.holdout !== undefined && bucket(rules.holdout.seed, identity.id) < rules.holdout.share;
-  const experiences = heldBack
-    ? []
-    : rules.live.flatMap((compiled) => {
-        const page = compiled.experiment.pages[0] ?? "/";
-        const path = samplePath(page);
-        if (!compilePagePattern(page).test(path)) return [];
-        const result = assign(compiled, { ...context, path });
-        if (typeof result === "string") return [];
-        return [
-          {
-            experiment: compiled.experiment.id,
-            name: compiled.experiment.name ?? compiled.experiment.id,
-            pages: compiled.experiment.pages,
-            youSee: result.control ? "the original page" : `version "${result.variant.id}"`,
-          },
-        ];
-      });
   return {
     objected: false,
     gate: gate ?? null,
@@ -105,32 +102,44 @@ async function explain(c: WhyContext) {
   };
 }
 
+/** "categories viewed: trail running (2 views), camping (1 view)": what a visitor reads, not the stored JSON. */
+function categoriesInWords(viewed: Record<string, number>): string {
+  const entries = Object.entries(viewed);
+  if (entries.length === 0) return "no categories viewed";
+  const parts = entries.map(
+    ([category, views]) => `${category.replace(/[-_]+/g, " ")} (${views} ${views === 1 ? "view" : "views"})`,
+  );
+  return `categories viewed: ${parts.join(", ")}`;
+}
+
 const PAGE_STYLE =
   "body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}h1{font-size:1.5rem}li{margin:.3rem 0}button{font:inherit;padding:.5rem 1rem}";
 
 function page(data: Awaited<ReturnType<typeof explain>>): string {
-  const list = (items: string[]) => (items.length ? `<ul>${items.join("")}</ul>` : "<p>None.</p>");
+  const list = (items: SafeHtml[]) => (items.length ? html`<ul>${items}</ul>` : html`<p>None.</p>`);
   const stored = data.stored;
   const profile = stored?.profile;
   const body = data.objected
-    ? "<p>You have objected: Stylist stores nothing about you, logs nothing and shows you the standard site.</p>"
-    : !stored
-      ? "<p>Stylist has not stored anything about you.</p>"
-      : `<h2>What we store</h2>${list([
-          `<li>A random visitor id (<code>${escapeHtml(stored.visitorId)}</code>) in a first-party cookie, first set ${escapeHtml(stored.firstVisit)}. It keeps you in the same version of each test.</li>`,
-          ...(profile
-            ? [
-                `<li>A profile cookie on your device: visit ${profile.sessions}, categories viewed ${escapeHtml(JSON.stringify(profile.categoriesViewed))}, recently viewed products ${escapeHtml(profile.recentlyViewedProducts.join(", ") || "none")}, basket adds this visit ${profile.basketAddsThisVisit}, purchases ${profile.purchases}.</li>`,
-              ]
-            : []),
-          "<li>For each test you see, an event with that id, the version, the page and your device type: never your IP address or anything you type.</li>",
-        ])}<h2>Why you see what you see</h2>${list(data.audiences.map((a) => `<li><strong>${escapeHtml(a.name)}</strong>: ${escapeHtml(a.reason)}</li>`))}<h2>Tests you are in</h2>${list(
-          data.experiences.map(
-            (e) =>
-              `<li>${escapeHtml(e.name)} (${escapeHtml(e.pages.join(", "))}): you see ${escapeHtml(e.youSee)}</li>`,
-          ),
-        )}${data.heldBack ? "<p>You are in a small comparison group that sees the site without personalisation.</p>" : ""}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
-  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Why you see this</title><style>${PAGE_STYLE}</style></head><body><h1>Personalisation on this site</h1>${body}</body></html>`;
+    ? html`<p>You have objected: Stylist stores nothing about you, logs nothing and shows you the standard site.</p>`
+    : data.gate === "bot"
+      ? html`<p>Your browser was treated as a bot: its user agent is on the list of crawlers and automated browsers (headless Chrome says "HeadlessChrome"). Bots see the standard site, get no cookie and are never logged.</p><p>Testing the site with an automated browser? Open a preview link (<code>npx stylist preview EXPERIMENT ARM</code>, or <code>npx stylist preview --qa</code> for the site as a visitor gets it): nothing about it is logged.</p>`
+      : !stored
+        ? html`<p>Stylist has not stored anything about you.</p>`
+        : html`<h2>What we store</h2>${list([
+            html`<li>A random visitor id (<code>${stored.visitorId}</code>) in a first-party cookie, first set ${stored.firstVisit}. It keeps you in the same version of each test.</li>`,
+            ...(profile
+              ? [
+                  html`<li>A profile cookie on your device: visit ${profile.sessions}, ${categoriesInWords(profile.categoriesViewed)}, recently viewed products ${profile.recentlyViewedProducts.join(", ") || "none"}, basket adds this visit ${profile.basketAddsThisVisit}, purchases ${profile.purchases}.</li>`,
+                ]
+              : []),
+            html`<li>For each test you see, an event with that id, the version, the page and your device type: never your IP address or anything you type.</li>`,
+          ])}<h2>Why you see what you see</h2>${list(data.audiences.map((a) => html`<li><strong>${a.name}</strong>: ${a.reason}</li>`))}<h2>Tests you are in</h2>${list(
+            data.experiences.map(
+              (e) => html`<li>${e.name} (${e.pages.join(", ")}): you see ${e.youSee}</li>`,
+            ),
+          )}${data.heldBack && html`<p>You are in a small comparison group that sees the site without personalisation.</p>`}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
+  return html`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>Why you see this</title><style>${raw(PAGE_STYLE)}</style></head><body><h1>Personalisation on this site</h1>${body}</body></html>`
+    .markup;
 }
 
 /** `GET /_stylist/why`: the visitor's own view of what is stored and why; JSON with `Accept: application/json`. */

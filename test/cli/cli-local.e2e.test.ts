@@ -74,7 +74,7 @@ describe("the demo stack and the CLI against local state", () => {
     const first = await page("/");
     for (let i = 0; i < 5; i++)
       expect(headline((await page("/", first.cookie)).html)).toBe(headline(first.html));
-  }, 30_000);
+  }, 120_000);
 
   it("lists the exposures it logged through the queue with `stylist events --json`", async () => {
     const { cookie } = await page("/");
@@ -101,7 +101,7 @@ describe("the demo stack and the CLI against local state", () => {
         experiment: "home-hero-promise",
         path: "/",
       });
-  }, 30_000);
+  }, 120_000);
 
   it("simulates the same arm the worker served for a cookie", async () => {
     const { html, cookie } = await page("/");
@@ -116,7 +116,7 @@ describe("the demo stack and the CLI against local state", () => {
       );
       expect(simulated.page.exposures).toContainEqual({ experiment: "home-hero-promise", variant: served });
     }
-  }, 30_000);
+  }, 120_000);
 
   it("refuses an invalid rule file with its path, and writes nothing", async () => {
     const before = await runCli(["history", "--json", ...local()]);
@@ -131,7 +131,7 @@ describe("the demo stack and the CLI against local state", () => {
     );
     expect(result.stderr).toContain("nothing was written");
     expect((await runCli(["history", "--json", ...local()])).stdout).toBe(before.stdout);
-  }, 30_000);
+  }, 120_000);
 
   it("pushes a new headline that visitors get, then rolls it back", async () => {
     writeRules((rules) => {
@@ -161,11 +161,13 @@ describe("the demo stack and the CLI against local state", () => {
       const seen = headline((await page("/")).html);
       return seen !== "Pushed from the CLI" ? seen : undefined;
     });
-  }, 60_000);
+  }, 180_000);
 
   it("kills every experiment so every visitor gets the origin page, and revives them", async () => {
     const origin = await (await fetch(`${stack.demo.originUrl}/`)).text();
-    expect((await runCli(["kill", "--all", ...local()])).code).toBe(0);
+    const killed = await runCli(["kill", "--all", ...local()]);
+    expect(killed.code).toBe(0);
+    expect(killed.stdout).toContain("Workers stop serving every experiment");
     await eventually(async () => {
       for (let i = 0; i < 6; i++) if ((await page("/")).html !== origin) return undefined;
       return true;
@@ -174,9 +176,11 @@ describe("the demo stack and the CLI against local state", () => {
     expect(list.experiments).toContainEqual(
       expect.objectContaining({ id: "home-hero-promise", status: "killed" }),
     );
-    expect((await runCli(["kill", "--all", "--revive", ...local()])).code).toBe(0);
+    const revived = await runCli(["kill", "--all", "--revive", ...local()]);
+    expect(revived.code).toBe(0);
+    expect(revived.stdout).toContain("Workers serve every experiment again");
     await eventually(async () => ((await page("/")).html !== origin ? true : undefined));
-  }, 60_000);
+  }, 180_000);
 
   it("forgets one visitor's events, and prunes by age", async () => {
     const { cookie } = await page("/");
@@ -194,9 +198,9 @@ describe("the demo stack and the CLI against local state", () => {
       (await runCli(["events", "--json", "--limit", "1000", ...local()])).stdout,
     ) as Array<{ visitor: string }>;
     expect(after.some((event) => event.visitor === visitor)).toBe(false);
-    const dryRun = await runCli(["prune", "--older-than", "1s", "--dry-run", ...local()]);
+    const dryRun = await runCli(["prune", "--older-than", "1s", "--force", "--dry-run", ...local()]);
     expect(dryRun.stdout).toMatch(/would delete [1-9]\d* event\(s\)/);
-    const pruned = await runCli(["prune", "--older-than", "1s", ...local()]);
+    const pruned = await runCli(["prune", "--older-than", "1s", "--force", ...local()]);
     expect(pruned.stdout).toMatch(/deleted [1-9]\d* event\(s\)/);
-  }, 60_000);
+  }, 180_000);
 });

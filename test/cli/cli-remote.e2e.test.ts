@@ -65,7 +65,7 @@ describe("stylist --remote against a fake Cloudflare API", () => {
       `/client/v4/accounts/${ACCOUNT}/storage/kv/namespaces/${NAMESPACE}/values/rules:v1`,
       `/client/v4/accounts/${ACCOUNT}/storage/kv/namespaces/${NAMESPACE}/values/rules:active`,
     ]);
-  }, 30_000);
+  }, 120_000);
 
   it("shows history and lists the active experiments from the account", async () => {
     const history = JSON.parse((await runCli(["history", "--json", ...remote()], env)).stdout);
@@ -74,7 +74,7 @@ describe("stylist --remote against a fake Cloudflare API", () => {
     expect(list.experiments.map((experiment: { id: string }) => experiment.id)).toContain(
       "home-hero-promise",
     );
-  }, 30_000);
+  }, 120_000);
 
   it("reads events from D1 with the query and parameters the CLI built", async () => {
     fake.respondToQuery = () => [];
@@ -88,7 +88,35 @@ describe("stylist --remote against a fake Cloudflare API", () => {
       sql: "SELECT * FROM events WHERE (?1 IS NULL OR experiment = ?1) AND (?2 IS NULL OR type = ?2) ORDER BY ts DESC, id LIMIT ?3",
       params: ["home-hero-promise", null, 5],
     });
-  }, 30_000);
+  }, 120_000);
+
+  it("shows whole visitor ids in the events table, the form forget takes", async () => {
+    const visitor = "0123456789abcdef0123456789abcdef";
+    fake.respondToQuery = (sql) =>
+      sql.includes("FROM events")
+        ? [
+            {
+              id: "00000000-0000-4000-8000-000000000001",
+              type: "exposure",
+              ts: 1_767_600_000_000,
+              visitor,
+              experiment: "home-hero-promise",
+              variant: "control",
+              phase: 1,
+              rules_version: 1,
+              path: "/",
+              device: "desktop",
+              country: null,
+              source: null,
+              segments: null,
+            },
+          ]
+        : [];
+    const events = await runCli(["events", ...remote()], env);
+    expect(events.code, events.stderr).toBe(0);
+    expect(events.stdout).toContain(visitor);
+    fake.respondToQuery = () => [];
+  }, 120_000);
 
   it("says which variable is missing instead of calling the API without credentials", async () => {
     const result = await runCli(["history", ...remote()], {
@@ -97,7 +125,7 @@ describe("stylist --remote against a fake Cloudflare API", () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--remote needs CLOUDFLARE_API_TOKEN");
-  }, 30_000);
+  }, 120_000);
 
   it("reports a rejected token without printing it", async () => {
     const result = await runCli(["history", ...remote()], {
@@ -107,5 +135,5 @@ describe("stylist --remote against a fake Cloudflare API", () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/Workers KV Storage:Edit/);
     expect(result.stderr).not.toContain("wrong-token-123");
-  }, 30_000);
+  }, 120_000);
 });

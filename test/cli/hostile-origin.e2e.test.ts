@@ -321,7 +321,7 @@ describe("the sink", () => {
         visitor,
       ).toBe(count);
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 /**
@@ -358,5 +358,5 @@ describe("fixed (docs/security.md): origin URLs, redirects and timeouts", () => 
   it("answers 504 within the origin timeout when the origin never answers (S6)", async () => {
     const answer = await get("/stall", { timeoutMs: 40_000 });
     expect(answer.status).toBe(504);
-  }, 60_000);
+  }, 180_000);
 });

@@ -57,10 +57,10 @@ beforeAll(async () => {
   ]);
   expect(result.code, result.stderr).toBe(0);
   html = readFileSync(htmlFile, "utf8");
-}, 60_000);
+}, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("stylist report --html", { timeout: 30_000 }, () => {
+describe("stylist report --html", { timeout: 120_000 }, () => {
   it("writes one self-contained page: no script, no external resource, every string escaped", () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//i);
@@ -72,7 +72,7 @@ describe("stylist report --html", { timeout: 30_000 }, () => {
 
   (hasBrowser ? it : it.skip)(
     "renders its charts in headless Chromium without errors or requests",
-    { timeout: 30_000 },
+    { timeout: 120_000 },
     async () => {
       const { chromium } = await import("playwright-core");
       const browser = await chromium.launch({
@@ -89,7 +89,8 @@ describe("stylist report --html", { timeout: 30_000 }, () => {
         ],
       });
       try {
-        const page = await browser.newPage();
+        // A laptop's window: nothing of the report may be cut or need sideways scrolling at 1280 px.
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
         const problems: string[] = [];
         const requests: string[] = [];
         page.on("console", (message) => {
@@ -124,6 +125,19 @@ describe("stylist report --html", { timeout: 30_000 }, () => {
         expect(await page.locator('svg[data-chart="forest"] [data-row]').count()).toBe(8);
         expect(await page.locator('svg[data-chart="split"] rect').count()).toBe(4);
         expect(await page.locator("h2").first().textContent()).toContain('Hero <script>alert("x")</script>');
+
+        // Forest plot labels are right-aligned against the plot: each must start inside the chart.
+        const labelStarts = await page.$$eval('svg[data-chart="forest"] text.label', (texts) =>
+          texts.map((text) => (text as SVGGraphicsElement).getBBox().x),
+        );
+        expect(labelStarts).toHaveLength(8);
+        for (const start of labelStarts) expect(start).toBeGreaterThanOrEqual(0);
+        // Every table, the comparisons' included, fits its box without a clipped last column.
+        const overflow = await page.$$eval("div.scroll", (boxes) =>
+          boxes.map((box) => box.scrollWidth - box.clientWidth),
+        );
+        expect(overflow.length).toBeGreaterThan(0);
+        for (const extra of overflow) expect(extra).toBeLessThanOrEqual(0);
 
         expect(problems).toEqual([]);
         expect(requests).toEqual([url]);

@@ -26,8 +26,8 @@ const comparison = (report: Report, statistic: Comparison["statistic"]) => {
   return found;
 };
 
-describe("stylist report --events", { timeout: 30_000 }, () => {
-  it("finds a known effect in a million visitors streamed from NDJSON", { timeout: 90_000 }, async () => {
+describe("stylist report --events", { timeout: 120_000 }, () => {
+  it("finds a known effect in a million visitors streamed from NDJSON", { timeout: 240_000 }, async () => {
     // Truth: purchase rate 5.0% → 5.5% (+10%), order values alike (mean £60), so revenue per visitor +10%, AOV 0.
     const file = join(dir, "million.ndjson");
     const started = performance.now();

@@ -34,4 +34,21 @@ describe("line diff for simulate", () => {
   it("shows pure insertions", () => {
     expect(lineDiff("a\nb", "a\ninserted\nb")).toEqual(["@@ line 2 @@", "  a", "+ inserted", "  b"]);
   });
+
+  it("shows two far-apart edits of a long page as two hunks, each headed by its own line", () => {
+    const lines = Array.from({ length: 8_000 }, (_, i) => `<li>item ${i}</li>`);
+    const edited = ["<li>first</li>", ...lines.slice(1, -1), "<li>last</li>"];
+    expect(lineDiff(lines.join("\n"), edited.join("\n"))).toEqual([
+      "@@ line 1 @@",
+      "- <li>item 0</li>",
+      "+ <li>first</li>",
+      "  <li>item 1</li>",
+      "  <li>item 2</li>",
+      "@@ line 8000 @@",
+      "  <li>item 7997</li>",
+      "  <li>item 7998</li>",
+      "- <li>item 7999</li>",
+      "+ <li>last</li>",
+    ]);
+  });
 });

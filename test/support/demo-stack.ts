@@ -22,7 +22,7 @@ export interface DemoStack {
  * One local stack for a whole test file: the sample storefront, wrangler dev (worker, queue consumer, D1) and a
  * temporary state directory; started before the file's tests and stopped after them.
  */
-export function useDemoStack(): DemoStack {
+export function useDemoStack(options: { sink?: "d1" | "r2" } = {}): DemoStack {
   const stack = { local: () => ["--persist-to", stack.state] } as DemoStack;
   beforeAll(async () => {
     stack.state = mkdtempSync(join(tmpdir(), "stylist-state-"));
@@ -34,9 +34,10 @@ export function useDemoStack(): DemoStack {
       originPort: await freePort(),
       persistTo: stack.state,
       refreshSeconds: 0,
+      ...(options.sink ? { sink: options.sink } : {}),
     });
     stack.devVarsAtStart = readFileSync(join(ROOT, ".dev.vars"), "utf8");
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await stack.demo?.stop();
     rmSync(stack.state, { recursive: true, force: true });

@@ -16,7 +16,7 @@ export interface FakeCloudflareOptions {
   pageSize?: number;
 }
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   /** The raw path, still percent-encoded, as the client sent it. */
   path: string;
@@ -26,7 +26,7 @@ export interface RecordedRequest {
   status: number;
 }
 
-export interface InjectedFailure {
+interface InjectedFailure {
   status: number;
   retryAfter?: string;
   errors?: Array<{ code: number; message: string }>;

@@ -45,6 +45,19 @@ export function startFixtureOrigin(port: number): Promise<Server> {
       response.writeHead(200, headers).end(page);
       return;
     }
+    if (url.pathname.startsWith("/c/")) {
+      // A category page the worker leaves untouched, with the validators and shared caching a real shop sends.
+      const etag = `"${url.pathname}-v1"`;
+      const validators = { etag, "last-modified": "Mon, 01 Jun 2026 00:00:00 GMT" };
+      if (request.headers["if-none-match"] === etag || request.headers["if-modified-since"]) {
+        response.writeHead(304, { ...validators, "cache-control": "public, max-age=60" }).end();
+        return;
+      }
+      response
+        .writeHead(200, { ...html, ...validators, "cache-control": "public, max-age=60" })
+        .end(NO_HERO_HTML);
+      return;
+    }
     switch (url.pathname) {
       case "/__shared-hits":
         response

@@ -18,7 +18,8 @@ export interface CliResult {
 export function runCli(
   args: string[],
   env: Record<string, string> = {},
-  timeoutMs = 60_000,
+  // Generous: a loaded two-core machine runs a command that starts wrangler's platform proxy several times slower.
+  timeoutMs = 180_000,
 ): Promise<CliResult> {
   const { VISITOR_SECRET: _visitor, SERVER_EVENTS_SECRET: _server, ...inherited } = process.env;
   return new Promise((resolve) => {

@@ -41,7 +41,7 @@ export function random(seed: number): () => number {
 const hex = (value: number, width: number) => value.toString(16).padStart(width, "0");
 const DEVICES = ["mobile", "desktop", "tablet"] as const;
 const COUNTRIES = ["GB", "DE", "FR", "US"] as const;
-export const SIMULATION_START = Date.UTC(2026, 0, 5);
+const SIMULATION_START = Date.UTC(2026, 0, 5);
 
 function pickArm(arms: readonly SimulatedArm[], position: number): SimulatedArm {
   let rest = position;

@@ -36,6 +36,37 @@ describe("preview links", () => {
     expect(await storedEvents("draft-hero")).toEqual([]);
   });
 
+  it("show a previewer without a visitor cookie one stable page: every other experiment keeps its arm across reloads", async () => {
+    // Ten 50/50 experiments beside the previewed one: a fresh random visitor per reload would redraw them all.
+    const others = Array.from({ length: 10 }, (_, i) =>
+      heroExperiment({
+        id: `other-${i}`,
+        variants: [
+          { id: "control", weight: 50 },
+          {
+            id: "b",
+            weight: 50,
+            ops: [{ op: "setAttribute", selector: "body", name: `data-other-${i}`, value: "b" }],
+          },
+        ],
+      }),
+    );
+    await publish([heroExperiment({ id: "draft-hero", status: "draft" }), ...others]);
+    const token = await createPreviewToken({ "draft-hero": "promise" }, 600, SECRET, Date.now());
+    const pages = new Set<string>();
+    for (let i = 0; i < 4; i++) pages.add(await (await visit(`/?stylist_preview=${token}`)).text());
+    const first = await visit(`/?stylist_preview=${token}`);
+    const cookie = (first.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    pages.add(await first.text());
+    pages.add(await (await visit("/", { cookie })).text());
+    expect(pages.size).toBe(1);
+    expect([...pages][0]).toContain("<h1>Tested on the fells</h1>");
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await storedEvents()).filter((event) => String(event.experiment).startsWith("other-"))).toEqual(
+      [],
+    );
+  });
+
   it("are ignored when expired or tampered with: the visitor gets the normal page", async () => {
     await publish([heroExperiment({ id: "draft-hero", status: "draft" })]);
     const expired = await createPreviewToken({ "draft-hero": "promise" }, 1, SECRET, Date.now() - 5_000);

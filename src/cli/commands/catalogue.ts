@@ -15,7 +15,7 @@ export function readCatalogueFile(file: string) {
   }
   const parsed = CatalogueSchema.safeParse(json);
   if (!parsed.success) {
-    throw new CLIError(problemsFromZod(file, parsed.error).map(formatProblem).join("\n"), EXIT.invalid);
+    throw new CLIError(problemsFromZod(file, parsed.error, json).map(formatProblem).join("\n"), EXIT.invalid);
   }
   return parsed.data;
 }

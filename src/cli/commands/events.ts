@@ -6,6 +6,15 @@ import {
   type ConversionRow,
   conversionFromRow,
 } from "../../sink/rows.ts";
+import { newestArchiveEvents } from "../archive/archive-events.ts";
+import { openArchive } from "../archive/duckdb-archive.ts";
+import {
+  archiveOf,
+  chosenSink,
+  refusePipelines,
+  sinkArg,
+  withArchiveReader,
+} from "../archive/sink-choice.ts";
 import { backendArgs, missingTables, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { printJson, table } from "../output.ts";
@@ -54,6 +63,12 @@ export default defineCommand({
     type: { type: "string", description: "exposure, miss or conversion" },
     limit: { type: "string", description: "How many", default: "50" },
     json: { type: "boolean", description: "Print as a JSON array of events (the queue's format)" },
+    events: {
+      type: "string",
+      description:
+        "Read archive files instead of the sink: Parquet/NDJSON globs or a directory, e.g. 'archive/**/*.parquet'",
+    },
+    ...sinkArg,
     ...backendArgs,
   },
   async run({ args }) {
@@ -64,15 +79,10 @@ export default defineCommand({
     if (args.type && !["exposure", "miss", "conversion"].includes(args.type)) {
       throw new CLIError("--type takes exposure, miss or conversion", EXIT.invalid);
     }
-    await withBackend(args, async (backend) => {
-      const events = await readEvents(backend.sink, {
-        experiment: args.experiment,
-        goal: args.goal,
-        type: args.type,
-        limit,
-      }).catch(missingTables(backend));
+    const filters = { experiment: args.experiment, goal: args.goal, type: args.type, limit };
+    const show = (events: StylistEvent[], where: string) => {
       if (args.json) return printJson(events);
-      if (events.length === 0) return console.log(`no events yet (${backend.mode})`);
+      if (events.length === 0) return console.log(`no events yet (${where})`);
       console.log(
         table(
           ["time", "type", "what", "visitor", "path", "device"],
@@ -80,12 +90,35 @@ export default defineCommand({
             new Date(event.ts).toISOString(),
             event.type,
             describe(event),
-            `${event.visitor.slice(0, 8)}…`,
+            // The whole id: it is what `stylist forget` takes.
+            event.visitor,
             event.path,
             event.device ?? "",
           ]),
         ),
       );
+    };
+    if (args.events) {
+      const archive = await openArchive([args.events]);
+      try {
+        return show(await newestArchiveEvents(archive, filters), args.events);
+      } finally {
+        archive.close();
+      }
+    }
+    const sink = await chosenSink(args);
+    refusePipelines(sink);
+    await withBackend(args, async (backend) => {
+      if (sink === "r2") {
+        const events = await withArchiveReader(
+          archiveOf(backend),
+          (archive) => newestArchiveEvents(archive, filters),
+          () => [],
+        );
+        return show(events, `${backend.mode}, r2 archive`);
+      }
+      const events = await readEvents(backend.sink, filters).catch(missingTables(backend));
+      show(events, backend.mode);
     });
   },
 });

@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { forgetInArchive } from "../archive/maintenance.ts";
+import { archiveOf, chosenSink, refusePipelines, sinkArg } from "../archive/sink-choice.ts";
 import { backendArgs, missingTables, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 
@@ -14,12 +16,25 @@ export default defineCommand({
       required: true,
       description: "The 32-character visitor id (see /_stylist/why)",
     },
+    ...sinkArg,
     ...backendArgs,
   },
   async run({ args }) {
     if (!/^[0-9a-f]{32}$/.test(args.visitor))
       throw new CLIError("a visitor id is 32 hex characters", EXIT.invalid);
+    const sink = await chosenSink(args);
+    refusePipelines(sink);
     await withBackend(args, async (backend) => {
+      if (sink === "r2") {
+        const result = await forgetInArchive(archiveOf(backend), args.visitor);
+        console.log(
+          `deleted ${result.events} event(s) of ${args.visitor} from the r2 archive: ${result.filesRewritten} file(s) rewritten, ${result.filesDeleted} deleted, ${result.filesRead} read (${backend.mode})`,
+        );
+        console.log(
+          "Events still in the queue when this ran are written within a few minutes (batch wait plus retries): run forget again after 5 minutes to catch them.",
+        );
+      }
+      // D1 as well, whatever the sink: it may hold events from before a switch to the archive.
       const count = async (table: string) =>
         (
           await backend.sink.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE visitor = ?`, [

@@ -30,8 +30,11 @@ export default defineCommand({
       console.log(
         `version ${snapshot.version} is active (${backend.mode}); killed: ${snapshot.killed.join(", ") || "none"}`,
       );
+      const what = args.all ? "every experiment" : args.experiment;
       console.log(
-        "Workers stop serving it within RULES_REFRESH_SECONDS of KV reaching them (~60 s on Cloudflare).",
+        args.revive
+          ? `Workers serve ${what} again within RULES_REFRESH_SECONDS of KV reaching them (~60 s on Cloudflare).`
+          : `Workers stop serving ${what} within RULES_REFRESH_SECONDS of KV reaching them (~60 s on Cloudflare).`,
       );
     });
   },

@@ -59,6 +59,16 @@ export function planFigures(input: {
   };
 }
 
+/** The same plan as a rule file's experiment states it, so the CLI and the report agree on what was planned. */
+function rulesPlan(plan: ReturnType<typeof planFigures>) {
+  return {
+    baselineRate: plan.baseline,
+    minimumEffect: plan.relative ? plan.mde : Number((plan.mde / plan.baseline).toPrecision(6)),
+    ...(plan.alpha !== 0.05 ? { alpha: plan.alpha } : {}),
+    ...(plan.power !== 0.8 ? { power: plan.power } : {}),
+  };
+}
+
 export default defineCommand({
   meta: {
     name: "plan",
@@ -68,10 +78,15 @@ export default defineCommand({
     baseline: { type: "string", description: "The control's conversion rate, e.g. 0.05", required: true },
     mde: {
       type: "string",
-      description: "Smallest effect worth detecting: absolute (0.005) or, with --relative, 0.1 = +10%",
+      description:
+        "Smallest effect worth detecting, relative like the rules' plan.minimumEffect (0.1 = +10%); with --absolute, in points (0.005 = +0.5 points)",
       required: true,
     },
-    relative: { type: "boolean", description: "Read --mde as a relative lift" },
+    absolute: { type: "boolean", description: "Read --mde as absolute points of conversion rate" },
+    relative: {
+      type: "boolean",
+      description: "Read --mde as a relative lift (the default; kept for scripts)",
+    },
     alpha: { type: "string", description: "Two-sided significance level", default: "0.05" },
     power: { type: "string", description: "Chance of detecting the effect if it is real", default: "0.8" },
     arms: { type: "string", description: "Arms, control included", default: "2" },
@@ -83,10 +98,13 @@ export default defineCommand({
   },
   run({ args }) {
     const rate = (n: number) => n > 0 && n < 1;
+    if (args.absolute && args.relative)
+      throw new CLIError("--absolute and --relative contradict each other: pick one", EXIT.invalid);
     const input = {
       baseline: number(args.baseline, "baseline", rate, "a rate between 0 and 1") as number,
       mde: number(args.mde, "mde", (n) => n !== 0, "a non-zero effect") as number,
-      relative: Boolean(args.relative),
+      // Relative by default, as the rules' plan.minimumEffect is: the same number means the same plan in both.
+      relative: !args.absolute,
       alpha: number(args.alpha, "alpha", (n) => n > 0 && n < 0.5, "a level between 0 and 0.5") as number,
       power: number(args.power, "power", (n) => n > 0.5 && n < 1, "a power between 0.5 and 1") as number,
       arms: number(args.arms, "arms", (n) => Number.isInteger(n) && n >= 2, "a whole number ≥ 2") as number,
@@ -119,6 +137,9 @@ export default defineCommand({
       ]);
     }
     console.log(table(["", ""], rows).split("\n").slice(2).join("\n"));
+    console.log(
+      `\n--mde read as ${plan.relative ? "a relative lift (--absolute for points)" : "absolute points (without --absolute: a relative lift)"}. In the rules: "plan": ${JSON.stringify(rulesPlan(plan))}`,
+    );
     if (plan.arms > 2) {
       console.log(
         `\nWith ${plan.arms - 1} variants against the control the report adjusts p-values (Holm), so this plan is solved at alpha ${plan.alphaPerComparison.toPrecision(2)} per comparison: each keeps at least ${plan.power} power.`,

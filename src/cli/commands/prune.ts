@@ -1,6 +1,12 @@
 import { defineCommand } from "citty";
+import { pruneArchive } from "../archive/maintenance.ts";
+import { archiveOf, chosenSink, refusePipelines, sinkArg } from "../archive/sink-choice.ts";
 import { backendArgs, missingTables, withBackend } from "../backend.ts";
-import { parseDuration } from "./preview.ts";
+import { DURATION_UNITS, parseDuration } from "../duration.ts";
+import { CLIError, EXIT } from "../errors.ts";
+
+/** Shorter retention than this is almost always a slip of the unit: it needs --force. */
+const MIN_RETENTION_SECONDS = 86_400;
 
 /** Retention: events older than the period go, exposures and conversions alike. */
 export default defineCommand({
@@ -9,14 +15,35 @@ export default defineCommand({
     "older-than": {
       type: "string",
       required: true,
-      description: "A period such as 90d or 400d (s, m, h, d)",
+      description: `A period such as 90d, 6mo or 1y (${DURATION_UNITS})`,
     },
+    force: { type: "boolean", description: "Allow a retention shorter than a day" },
     "dry-run": { type: "boolean", description: "Count what would go, delete nothing" },
+    ...sinkArg,
     ...backendArgs,
   },
   async run({ args }) {
-    const cutoff = Date.now() - parseDuration(args["older-than"]) * 1000;
+    const seconds = parseDuration(args["older-than"]);
+    if (seconds < MIN_RETENTION_SECONDS && !args.force) {
+      throw new CLIError(
+        `--older-than ${args["older-than"]} would delete everything older than ${seconds} s, less than a day: pass --force if you mean it`,
+        EXIT.invalid,
+      );
+    }
+    const cutoff = Date.now() - seconds * 1000;
+    const sink = await chosenSink(args);
+    refusePipelines(sink);
     await withBackend(args, async (backend) => {
+      if (sink === "r2") {
+        // Whole day partitions: a day goes once all of it is older than the cutoff.
+        const result = await pruneArchive(archiveOf(backend), cutoff, Boolean(args["dry-run"]));
+        const verb = args["dry-run"] ? "would delete" : "deleted";
+        console.log(
+          `${verb} ${result.files} archive file(s) in ${result.partitions.length} partition(s) wholly before ${new Date(cutoff).toISOString()} (${backend.mode}, r2)`,
+        );
+        for (const partition of result.partitions) console.log(`  ${partition}`);
+        return;
+      }
       const count = async (table: string) =>
         (
           await backend.sink

@@ -1,7 +1,8 @@
 import { createReadStream, existsSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { defineCommand } from "citty";
-import { EventSchema, MAX_VALUE, type StylistEvent } from "../../core/schema/event.ts";
+import { EventSchema, type StylistEvent } from "../../core/schema/event.ts";
+import { firstIssue } from "../../core/zod-issue.ts";
 import { aggregate } from "../../report/aggregate.ts";
 import { type BuildOptions, buildReport, reportedPhases } from "../../report/build.ts";
 import { configsOf, type ExperimentConfig } from "../../report/config.ts";
@@ -16,10 +17,21 @@ import { sinkEvents } from "../../report/sink-source.ts";
 import type { AggregateResult } from "../../report/sums.ts";
 import { parseWindow } from "../../report/window.ts";
 import { readActive } from "../../rules/versions.ts";
+import { archiveEvents } from "../archive/archive-events.ts";
+import { openArchive } from "../archive/duckdb-archive.ts";
+import {
+  archiveOf,
+  chosenSink,
+  readsWithDuckDB,
+  refusePipelines,
+  sinkArg,
+  withArchiveReader,
+} from "../archive/sink-choice.ts";
 import { type BackendFlags, backendArgs, missingTables, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { loadValidRules, rulesDirArg } from "../load-rules.ts";
 import { printJson } from "../output.ts";
+import { onlyValueOverCap, type Skipped } from "../skipped-events.ts";
 import type { Backend } from "../stores/types.ts";
 
 /**
@@ -27,19 +39,6 @@ import type { Backend } from "../stores/types.ts";
  * fails the report with its number before anything is printed; the conversions pass re-reads the file and parses
  * only lines that can hold a conversion.
  */
-/** Counts what the reader skipped instead of failing on. */
-interface Skipped {
-  valuesOverCap: number;
-}
-
-/** True when the only problem with a conversion is a value above the schema's cap: skipped and counted, not fatal. */
-function onlyValueOverCap(json: unknown): boolean {
-  if (typeof json !== "object" || json === null || (json as { type?: unknown }).type !== "conversion")
-    return false;
-  const value = (json as { value?: unknown }).value;
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= MAX_VALUE) return false;
-  return EventSchema.safeParse({ ...json, value: MAX_VALUE }).success;
-}
 
 async function* readNdjson(
   file: string,
@@ -66,10 +65,9 @@ async function* readNdjson(
       continue;
     }
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+      const issue = firstIssue(parsed.error);
       throw new CLIError(
-        `${file}:${number}: not a Stylist event: ${path}${issue?.message ?? "invalid"}`,
+        `${file}:${number}: not a Stylist event: ${issue.path}: ${issue.message}`,
         EXIT.invalid,
       );
     }
@@ -103,7 +101,10 @@ function parseFlags(args: Record<string, unknown>): Parsed {
   const window = args.window as string | undefined;
   const windowMs = window === undefined ? undefined : parseWindow(window);
   if (window !== undefined && windowMs === undefined)
-    throw new CLIError("--window takes a duration such as 7d, 48h or 2w", EXIT.invalid);
+    throw new CLIError(
+      "--window takes a duration such as 30min, 48h, 7d or 2w (a bare m is ambiguous)",
+      EXIT.invalid,
+    );
   const by = args.by as string | undefined;
   if (by !== undefined && !(DIMENSIONS as readonly string[]).includes(by))
     throw new CLIError(`--by takes ${DIMENSIONS.join(", ")}`, EXIT.invalid);
@@ -125,7 +126,7 @@ function parseFlags(args: Record<string, unknown>): Parsed {
   const lookbackMs = lookback === undefined ? undefined : parseWindow(lookback);
   if (lookback !== undefined && lookbackMs === undefined)
     throw new CLIError("--cuped takes a lookback before first exposure such as 28d or 2w", EXIT.invalid);
-  if (args.events && !existsSync(args.events as string))
+  if (args.events && !readsWithDuckDB(args.events as string) && !existsSync(args.events as string))
     throw new CLIError(`no events file at ${args.events}`, EXIT.invalid);
   return {
     experiment: args.experiment as string | undefined,
@@ -204,7 +205,12 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the report as JSON (schema stylist.report/2)" },
     csv: { type: "boolean", description: "Print the report as CSV" },
     html: { type: "string", description: "Write a self-contained HTML report with charts to this file" },
-    events: { type: "string", description: "Read events from this NDJSON file instead of the sink" },
+    events: {
+      type: "string",
+      description:
+        "Read events from files instead of the sink: an NDJSON file, or Parquet/NDJSON globs and directories (DuckDB), e.g. 'archive/**/*.parquet'",
+    },
+    ...sinkArg,
     rules: {
       type: "string",
       description: "active (the active version; default with the sink) or files (default with --events)",
@@ -250,19 +256,38 @@ export default defineCommand({
     let report: Report;
     // Rule files are read first, so a mistake in them fails before a long pass over the events.
     const files = flags.rules === "files" ? fileRules(args.dir) : undefined;
+    const filter = {
+      ...(flags.experiment !== undefined ? { experiment: flags.experiment } : {}),
+      ...(flags.phase !== undefined ? { phase: flags.phase } : {}),
+      ...(flags.cuped ? { lookbackMs: flags.cuped.lookbackMs } : {}),
+    };
+    const sink = args.events ? undefined : await chosenSink(args);
+    if (sink) refusePipelines(sink);
     if (args.events) {
       const file = args.events;
-      const result = await aggregate(fileEvents(file, skipped), aggregateOptions);
+      let result: AggregateResult;
+      if (readsWithDuckDB(file)) {
+        const archive = await openArchive([file]);
+        try {
+          result = await aggregate(archiveEvents(archive, filter, skipped), aggregateOptions);
+        } finally {
+          archive.close();
+        }
+      } else result = await aggregate(fileEvents(file, skipped), aggregateOptions);
       const rules =
         files ?? (await withBackend(backendFlags, (backend) => activeRules(backend, result, flags)));
       report = build(result, rules, { events: "file", file, backend: null });
+    } else if (sink === "r2") {
+      report = await withBackend(backendFlags, async (backend) => {
+        const result = await withArchiveReader(archiveOf(backend), (archive) =>
+          aggregate(archiveEvents(archive, filter, skipped), aggregateOptions),
+        );
+        const rules = files ?? (await activeRules(backend, result, flags));
+        return build(result, rules, { events: "sink", file: null, backend: backend.mode });
+      });
     } else {
       report = await withBackend(backendFlags, async (backend) => {
-        const events = sinkEvents(backend.sink, {
-          ...(flags.experiment !== undefined ? { experiment: flags.experiment } : {}),
-          ...(flags.phase !== undefined ? { phase: flags.phase } : {}),
-          ...(flags.cuped ? { lookbackMs: flags.cuped.lookbackMs } : {}),
-        });
+        const events = sinkEvents(backend.sink, filter);
         const result = await aggregate(events, aggregateOptions).catch(missingTables(backend));
         const rules = files ?? (await activeRules(backend, result, flags));
         return build(result, rules, { events: "sink", file: null, backend: backend.mode });

@@ -1,99 +1,75 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
 import { explainCondition } from "../../core/audience.ts";
 import { type CatalogueIndex, EMPTY_CATALOGUE, indexCatalogue } from "../../core/catalogue-index.ts";
 import { type CompiledRules, compileRules } from "../../core/compile.ts";
 import { readCookie } from "../../core/cookies.ts";
-import { type Decision, decide, type Evaluation, evaluate } from "../../core/decide.ts";
-import { planEdits } from "../../core/edit-plan.ts";
-import { decodeIdentity, mintIdentity, VISITOR_COOKIE, type VisitorIdentity } from "../../core/identity.ts";
-import { visitPage } from "../../core/page-visit.ts";
-import type { Profile } from "../../core/profile.ts";
-import { decodeProfile, readProfileCookie } from "../../core/profile-cookie.ts";
+import { type Decision, type Evaluation, evaluate } from "../../core/decide.ts";
+import type { Gate } from "../../core/gate.ts";
+import { VISITOR_COOKIE } from "../../core/identity.ts";
+import { pageViewEvents, reachedGoals } from "../../core/page-view-events.ts";
+import {
+  NOTHING_RENDERED,
+  planResponse,
+  type ResponsePlan,
+  settledExposures,
+} from "../../core/plan-response.ts";
+import { preparePageView } from "../../core/prepare-page-view.ts";
+import { PREVIEW_COOKIE } from "../../core/preview.ts";
+import { PROFILE_COOKIE } from "../../core/profile-cookie.ts";
 import type { RenderData } from "../../core/render-data.ts";
-import { buildVisitorContext } from "../../core/request-context.ts";
 import { CATALOGUE_KEY, CatalogueSchema } from "../../core/schema/catalogue.ts";
+import type { StylistEvent } from "../../core/schema/event.ts";
+import { HOLDOUT } from "../../core/schema/experiment.ts";
+import { GLOBAL_HOLDOUT } from "../../core/schema/settings.ts";
 import { renderPage } from "../../render/render.ts";
 import { readActive } from "../../rules/versions.ts";
-import { backendArgs, withBackend } from "../backend.ts";
+import { type BackendFlags, backendArgs, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { lineDiff } from "../line-diff.ts";
 import { loadValidRules, rulesDirArg } from "../load-rules.ts";
+import { localOrigin } from "../local-ports.ts";
 import { printJson, table } from "../output.ts";
 import { readProjectConfig } from "../project.ts";
+import { repeatedFlag } from "../repeated-flag.ts";
 import { findVisitorSecret } from "../secret.ts";
 import { buildProfile, parseViewed, profileFromFile } from "../simulate/profile-flags.ts";
+import { visitorRequest } from "../simulate/visitor-request.ts";
 import { hydrationWarnings } from "../verify/hydration-warnings.ts";
 import { wasmRewriterFactory } from "../wasm-rewriter.ts";
 
-const asList = (value: unknown): string[] =>
-  value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
-
-function buildRequest(url: string, headers: string[], cookies: string[]): Request {
-  const request = new Headers();
-  for (const header of headers) {
-    const colon = header.indexOf(":");
-    if (colon < 1) throw new CLIError(`--header "${header}" is not "Name: value"`, EXIT.invalid);
-    request.append(header.slice(0, colon).trim(), header.slice(colon + 1).trim());
-  }
-  if (cookies.length > 0) request.set("cookie", cookies.join("; "));
-  try {
-    return new Request(url, { headers: request });
-  } catch {
-    throw new CLIError(`--url "${url}" is not an absolute URL`, EXIT.invalid);
-  }
-}
-
-async function resolveVisitor(
-  args: Record<string, unknown>,
-  request: Request,
-  secret: string | undefined,
-  now: number,
-) {
-  const visitor = args.visitor as string | undefined;
-  if (visitor !== undefined) {
-    if (!/^[0-9a-f]{32}$/.test(visitor))
-      throw new CLIError("--visitor takes a 32-character hex visitor id", EXIT.invalid);
-    const firstSeen = Math.floor(now / 1000) - (args.returning ? 86_400 : 0);
-    return {
-      identity: { id: visitor, firstSeen, minted: !args.returning } as VisitorIdentity,
-      note: "given by --visitor",
-    };
-  }
-  const cookie = readCookie(request.headers.get("cookie"), VISITOR_COOKIE);
-  if (!cookie)
-    return { identity: mintIdentity(now), note: "no visitor cookie: a new visitor with a fresh id" };
-  if (!secret) {
-    throw new CLIError(
-      "a visitor cookie was given but no VISITOR_SECRET to verify it (--secret, env, or .dev.vars)",
-      EXIT.invalid,
-    );
-  }
-  const decoded = await decodeIdentity(cookie, secret);
-  if (decoded) return { identity: decoded, note: "from a valid visitor cookie" };
-  return {
-    identity: mintIdentity(now),
-    note: "the cookie failed verification: a new visitor, as the worker would treat it",
-  };
-}
-
-function describeEvaluation(evaluation: Evaluation) {
-  const { compiled, decision } = evaluation;
+/**
+ * One candidate experiment: where the visitor falls and why they are out. A gated view (bot, objection, no consent)
+ * gets only what the worker serves it, rolled-out winners, whatever the targeting says.
+ */
+function describeEvaluation(evaluation: Evaluation, served: readonly Decision[], gate: Gate | undefined) {
+  const { compiled } = evaluation;
+  const decision = gate ? served.find((candidate) => candidate.compiled === compiled) : evaluation.decision;
   return {
     experiment: compiled.experiment.id,
     bucket: Number(evaluation.bucket.toFixed(6)),
-    eligible: evaluation.excludedBy === undefined,
-    excludedBy: evaluation.excludedBy ?? null,
+    eligible: decision !== undefined,
+    excludedBy: decision ? null : gate ? `gate:${gate}` : (evaluation.excludedBy ?? null),
     variant: decision?.arm ?? null,
     control: decision?.control ?? null,
   };
 }
 
+const GATE_NOTES: Record<Gate, string> = {
+  bot: "treated as a bot (its User-Agent is on the isbot list; headless Chrome says HeadlessChrome): the worker serves it the origin page with rolled-out winners only, sets no cookie and logs nothing. The decisions above are what a visitor would get; QA browsers get in with a preview link (stylist preview … or stylist preview --qa).",
+  objection:
+    "this visitor objected (cookie or Sec-GPC: 1): the origin page with rolled-out winners only, no cookie, nothing logged",
+  "no-consent":
+    "consent is required and this request has none: the origin page with rolled-out winners only, no cookie, nothing logged",
+};
+
+/** The origin's page through the worker's own render code, as the plan says to rewrite it. */
 async function renderForVisitor(
   originUrl: string,
   request: Request,
   render: RenderData,
-  decisions: Decision[],
+  plan: Extract<ResponsePlan, { kind: "render" }>,
 ) {
   const target = new URL(new URL(request.url).pathname + new URL(request.url).search, originUrl);
   const response = await fetch(target, { headers: request.headers, redirect: "manual" }).catch(
@@ -108,20 +84,22 @@ async function renderForVisitor(
   const faults: string[] = [];
   const rendered = renderPage(
     response,
-    decisions,
-    planEdits(decisions),
+    plan.decisions,
+    plan.edits,
     render,
     wasmRewriterFactory,
     (error, decision) => faults.push(`${decision.compiled.experiment.id}: ${(error as Error).message}`),
   );
   const html = await rendered.response.text();
-  const outcome = await rendered.outcome;
-  const exposures = decisions
-    .filter((_, index) => outcome.matched[index] && !outcome.faulted[index])
-    .map((decision) => ({ experiment: decision.compiled.experiment.id, variant: decision.arm }));
-  const hydration = hydrationWarnings(original, decisions);
-  return { status: response.status, original, html, exposures, faults, hydration };
+  const hydration = hydrationWarnings(original, plan.decisions);
+  return { status: response.status, original, html, outcome: await rendered.outcome, faults, hydration };
 }
+
+/** An event as `simulate --json` shows it: what the worker would log, without its random id and clock. */
+const describeEvent = (event: StylistEvent) => {
+  const { id: _id, ts: _ts, visitor: _visitor, ...rest } = event;
+  return rest;
+};
 
 export default defineCommand({
   meta: {
@@ -159,7 +137,8 @@ export default defineCommand({
     ...rulesDirArg,
     origin: {
       type: "string",
-      description: "Origin to fetch the page from (default: ORIGIN_URL in wrangler.toml)",
+      description:
+        "Origin to fetch the page from (default: ORIGIN_URL in wrangler.toml, on ORIGIN_PORT if set, as npm start does)",
     },
     full: { type: "boolean", description: "Print the whole rewritten page instead of a diff" },
     "decisions-only": { type: "boolean", description: "Do not fetch the page; show decisions only" },
@@ -184,61 +163,67 @@ export default defineCommand({
     },
     ...backendArgs,
   },
-  async run({ args }) {
-    const project = readProjectConfig(args.config);
+  async run({ args, rawArgs }) {
+    const project = await readProjectConfig(args.config);
     const now = Date.now();
-    const request = buildRequest(args.url, asList(args.header), asList(args.cookie));
-    const { identity, note } = await resolveVisitor(
-      args,
-      request,
-      findVisitorSecret(args.secret, project.root),
-      now,
-    );
-    const geo = { country: args.country?.toUpperCase(), region: args.region, city: args.city };
-    if (args.referrer) request.headers.set("referer", args.referrer);
-    const base = buildVisitorContext(request, identity, geo, now);
-    let rules: CompiledRules;
-    let catalogue: CatalogueIndex = EMPTY_CATALOGUE;
-    if (args.catalogue)
-      catalogue = indexCatalogue(CatalogueSchema.parse(JSON.parse(readFileSync(args.catalogue, "utf8"))));
-    if (args.rules === "files") rules = compileRules({ version: 0, ...loadValidRules(args.dir), killed: [] });
-    else if (args.rules === "active") {
-      const { snapshot, stored } = await withBackend(args, async (backend) => ({
-        snapshot: await readActive(backend.rules),
-        stored: await backend.rules.get(CATALOGUE_KEY),
-      }));
-      if (!snapshot)
-        throw new CLIError("nothing has been pushed yet; simulate --rules files instead", EXIT.failed);
-      rules = compileRules(snapshot);
-      if (!args.catalogue && stored) catalogue = indexCatalogue(CatalogueSchema.parse(JSON.parse(stored)));
-    } else throw new CLIError(`--rules takes files or active, not "${args.rules}"`, EXIT.invalid);
-    const secret = findVisitorSecret(args.secret, project.root);
-    const fromCookie =
-      secret && !identity.minted
-        ? await decodeProfile(readProfileCookie(request.headers.get("cookie")), identity.id, secret)
-        : undefined;
+    const { rules, catalogue } = await loadRulesAndCatalogue(args);
     const flagged =
       args.profile || args.viewed || args.sessions || args.returning || args["basket-add"] || args.purchases;
-    const profile: Profile | undefined = flagged
-      ? buildProfile(
-          {
-            // This request is the session's page unless the profile file says where the session began.
-            source: base.source,
-            landing: base.path,
-            ...(args.profile ? profileFromFile(args.profile) : {}),
-            ...(args.viewed ? { viewed: parseViewed(asList(args.viewed)) } : {}),
-            ...(args.sessions ? { sessions: Number(args.sessions) } : args.returning ? { sessions: 2 } : {}),
-            ...(args["basket-add"] ? { basketAdds: 1 } : {}),
-            ...(args.purchases ? { purchases: Number(args.purchases) } : {}),
-          },
-          now,
-        )
-      : fromCookie;
-    const customer = args.customer
-      ? { customer: true, tier: args.customer === "1" ? undefined : args.customer }
-      : { customer: false, tier: undefined };
-    // The worker's own step (src/core/page-visit.ts): this page view is folded in before deciding.
-    const { view, context, render } = visitPage({ base, previous: profile, rules, catalogue, customer, now });
+    const visitor = await visitorRequest(
+      {
+        url: args.url,
+        headers: repeatedFlag(rawArgs, "header"),
+        cookies: repeatedFlag(rawArgs, "cookie"),
+        referrer: args.referrer,
+        visitor: args.visitor,
+        returning: Boolean(args.returning),
+        profile: flagged
+          ? (session) =>
+              buildProfile(
+                {
+                  ...session,
+                  ...(args.profile ? profileFromFile(args.profile) : {}),
+                  ...(args.viewed ? { viewed: parseViewed(repeatedFlag(rawArgs, "viewed")) } : {}),
+                  ...(args.sessions
+                    ? { sessions: Number(args.sessions) }
+                    : args.returning
+                      ? { sessions: 2 }
+                      : {}),
+                  ...(args["basket-add"] ? { basketAdds: 1 } : {}),
+                  ...(args.purchases ? { purchases: Number(args.purchases) } : {}),
+                },
+                now,
+              )
+          : undefined,
+        customer: args.customer,
+      },
+      rules,
+      { visitorSecret: findVisitorSecret(args.secret, project.root), env: process.env },
+      now,
+    );
+    const { request } = visitor;
+    // The worker's own pipeline (src/core/prepare-page-view.ts): gate, profile, customer, decisions.
+    const view = await preparePageView({
+      request,
+      geo: { country: args.country?.toUpperCase(), region: args.region, city: args.city },
+      verifiedBot: false,
+      secret: visitor.secret,
+      secrets: visitor.secrets,
+      now,
+      loadRules: async () => rules,
+      loadCatalogue: async () => catalogue,
+    });
+    const { context } = view;
+    const identity = view.gate ? undefined : view.identity;
+    const note =
+      visitor.note ??
+      (view.gate
+        ? `gated (${view.gate}): never identified, nothing logged`
+        : !view.identity.minted
+          ? "from a valid visitor cookie"
+          : readCookie(request.headers.get("cookie"), VISITOR_COOKIE)
+            ? "the cookie failed verification: a new visitor, as the worker would treat it"
+            : "no visitor cookie: a new visitor with a fresh id");
     const audiences = rules.audiences.map(({ audience }) => ({
       audience: audience.id,
       reason: audience.reason,
@@ -254,32 +239,76 @@ export default defineCommand({
           ]
         : [],
     );
-    const evaluations = evaluate(context, rules);
-    const served = decide(context, rules);
+    const served = view.decisions;
     const heldBack = served.some(
-      (decision) => decision.compiled.experiment.id === "global-holdout" && decision.arm === "holdout",
+      (decision) => decision.compiled.experiment.id === GLOBAL_HOLDOUT && decision.arm === HOLDOUT,
     );
-    const originUrl = args.origin ?? project.originUrl;
+    const plan = planResponse(served, new URL(request.url), rules);
+    const originUrl = args.origin ?? localOrigin(project.originUrl);
     const page =
-      args["decisions-only"] || !originUrl
+      plan.kind === "render" && !args["decisions-only"] && originUrl
+        ? await renderForVisitor(originUrl, request, view.render, plan)
+        : undefined;
+    // What the worker logs: nothing for a gated view or a preview; the exposures once the outcome is known.
+    const logged = !view.gate && !view.preview;
+    const events =
+      plan.kind === "render" && !page
         ? undefined
-        : await renderForVisitor(originUrl, request, render, served);
-    const decisions = evaluations.map(describeEvaluation);
+        : logged
+          ? pageViewEvents(
+              view,
+              settledExposures(plan, page?.outcome ?? NOTHING_RENDERED),
+              reachedGoals(view, randomUUID),
+              randomUUID,
+            ).map(describeEvent)
+          : [];
+    const exposures = (events ?? [])
+      .filter((event) => event.type === "exposure")
+      .map((event) => ({ experiment: event.experiment, variant: event.variant }));
+    const decisions = evaluate(context, rules).map((evaluation) =>
+      describeEvaluation(evaluation, served, view.gate),
+    );
+    const cookies = view.gate
+      ? []
+      : view.preview
+        ? view.previewToken.fromLink
+          ? [PREVIEW_COOKIE]
+          : []
+        : [...(view.identity.minted ? [VISITOR_COOKIE] : []), ...(view.profile ? [PROFILE_COOKIE] : [])];
     if (args.json) {
       return printJson({
-        visitor: { id: identity.id, note, minted: identity.minted },
+        visitor: { id: context.visitorId, note, minted: identity?.minted ?? true },
+        gate: view.gate ?? null,
+        preview: view.gate ? false : view.preview !== undefined,
         context,
         rulesVersion: rules.version,
         programmeHoldout: heldBack,
-        pageView: { type: view.type ?? null, category: view.category ?? null, product: view.product ?? null },
+        pageView: view.gate
+          ? null
+          : {
+              type: view.view.type ?? null,
+              category: view.view.category ?? null,
+              product: view.view.product ?? null,
+            },
         audiences,
         experimentAudiences,
         decisions,
+        served: served.map((decision) => ({
+          experiment: decision.compiled.experiment.id,
+          variant: decision.arm,
+          control: decision.control,
+        })),
+        response:
+          plan.kind === "redirect"
+            ? { kind: plan.kind, location: plan.location.toString() }
+            : { kind: plan.kind },
+        cookies,
+        ...(events ? { events } : {}),
         ...(page
           ? {
               page: {
                 status: page.status,
-                exposures: page.exposures,
+                exposures,
                 faults: page.faults,
                 hydration: page.hydration,
                 diff: lineDiff(page.original, page.html),
@@ -290,7 +319,7 @@ export default defineCommand({
       });
     }
     console.log(
-      `visitor ${identity.id} (${note}); ${context.visitor}, ${context.device}${context.country ? `, ${context.country}` : ""}${context.utm.source ? `, utm_source=${context.utm.source}` : ""}`,
+      `visitor ${context.visitorId} (${note}); ${context.visitor}, ${context.device}${context.country ? `, ${context.country}` : ""}${context.utm.source ? `, utm_source=${context.utm.source}` : ""}`,
     );
     console.log(
       `rules: ${args.rules === "files" ? `${args.dir}/ (not pushed)` : `active version ${rules.version}`}; page ${context.path}\n`,
@@ -321,10 +350,17 @@ export default defineCommand({
         ),
       );
     }
+    if (view.gate) console.log(`\n${GATE_NOTES[view.gate]}`);
     if (heldBack) console.log("\nin the programme holdout: this visitor gets no personalisation at all");
+    if (plan.kind === "redirect") console.log(`\nredirected (302) to ${plan.location}`);
+    if (events && plan.kind !== "render") {
+      console.log(
+        `events that would be logged: ${events.map((e) => ("experiment" in e ? `${e.type} ${e.experiment}/${e.variant}` : `${e.type} ${e.goal}`)).join(", ") || "none"}`,
+      );
+    }
     if (!page) return;
     console.log(
-      `\norigin answered ${page.status}; exposures that would be logged: ${page.exposures.map((e) => `${e.experiment}/${e.variant}`).join(", ") || "none"}`,
+      `\norigin answered ${page.status}; exposures that would be logged: ${exposures.map((e) => `${e.experiment}/${e.variant}`).join(", ") || "none"}`,
     );
     for (const fault of page.faults) console.log(`fault: ${fault}`);
     for (const warning of page.hydration) console.log(`warning: ${warning}`);
@@ -335,3 +371,24 @@ export default defineCommand({
     );
   },
 });
+
+/** The rules (the files, or the active version) and the catalogue a product list would read. */
+async function loadRulesAndCatalogue(
+  args: BackendFlags & { rules: string; dir: string; catalogue?: string | undefined },
+): Promise<{ rules: CompiledRules; catalogue: CatalogueIndex }> {
+  let catalogue: CatalogueIndex = EMPTY_CATALOGUE;
+  if (args.catalogue)
+    catalogue = indexCatalogue(CatalogueSchema.parse(JSON.parse(readFileSync(args.catalogue, "utf8"))));
+  if (args.rules === "files")
+    return { rules: compileRules({ version: 0, ...loadValidRules(args.dir), killed: [] }), catalogue };
+  if (args.rules !== "active")
+    throw new CLIError(`--rules takes files or active, not "${args.rules}"`, EXIT.invalid);
+  const { snapshot, stored } = await withBackend(args, async (backend) => ({
+    snapshot: await readActive(backend.rules),
+    stored: await backend.rules.get(CATALOGUE_KEY),
+  }));
+  if (!snapshot)
+    throw new CLIError("nothing has been pushed yet; simulate --rules files instead", EXIT.failed);
+  if (!args.catalogue && stored) catalogue = indexCatalogue(CatalogueSchema.parse(JSON.parse(stored)));
+  return { rules: compileRules(snapshot), catalogue };
+}

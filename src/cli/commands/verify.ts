@@ -4,6 +4,7 @@ import { defineCommand } from "citty";
 import { backendArgs } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { rulesDirArg } from "../load-rules.ts";
+import { localOrigin } from "../local-ports.ts";
 import { printJson } from "../output.ts";
 import { readProjectConfig } from "../project.ts";
 import { repeatedFlag } from "../repeated.ts";
@@ -78,8 +79,9 @@ export default defineCommand({
     ...backendArgs,
   },
   async run({ args, rawArgs }) {
-    const project = readProjectConfig(args.config);
-    const origin = args.origin ?? project.originUrl;
+    const project = await readProjectConfig(args.config);
+    // ORIGIN_PORT moves a local origin, as npm start and simulate read it.
+    const origin = args.origin ?? localOrigin(project.originUrl);
     if (!origin)
       throw new CLIError("no origin: pass --origin or set ORIGIN_URL in wrangler.toml", EXIT.invalid);
     const { experiments, label } = await loadExperiments(args.rules, args.dir, args);

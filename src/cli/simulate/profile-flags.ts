@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as z from "zod";
 import type { Profile } from "../../core/profile.ts";
 import { TRAFFIC_SOURCES } from "../../core/schema/audience.ts";
+import { firstIssue } from "../../core/zod-issue.ts";
 import { CLIError, EXIT } from "../errors.ts";
 
 /**
@@ -45,8 +46,8 @@ export function parseViewed(flags: string[]): Record<string, number> {
 export function buildProfile(input: ProfileFile, nowMs: number): Profile {
   const parsed = ProfileFileSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CLIError(`profile: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`, EXIT.invalid);
+    const issue = firstIssue(parsed.error);
+    throw new CLIError(`profile: ${issue.path}: ${issue.message}`, EXIT.invalid);
   }
   const profile = parsed.data;
   const now = Math.floor(nowMs / 1000);

@@ -154,5 +154,3 @@ export function cloudflareClient(options: ApiClientOptions) {
 
   return { send, json };
 }
-
-export type CloudflareClient = ReturnType<typeof cloudflareClient>;

@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { getPlatformProxy } from "wrangler";
 import { type KvLike, kvRuleStore, type RuleStore } from "../../rules/store.ts";
+import { type R2Like, r2Store } from "../archive/store.ts";
 import type { Backend } from "./types.ts";
 
 /** The binding methods used here; wrangler's proxy returns the real KVNamespace and D1Database. */
@@ -9,6 +10,7 @@ interface LocalBindings {
   DB: {
     prepare(sql: string): { bind(...values: unknown[]): { all<Row>(): Promise<{ results: Row[] }> } };
   };
+  ARCHIVE?: R2Like;
 }
 
 /**
@@ -20,7 +22,7 @@ export async function openLocalBackend(configPath: string, persistTo: string | u
   // wrangler's own notices ("Using secrets defined in .dev.vars") would land in the middle of `--json` output.
   process.env.WRANGLER_LOG ??= "error";
   const proxy = await getPlatformProxy<LocalBindings>({ configPath, persist });
-  const { RULES, DB } = proxy.env;
+  const { RULES, DB, ARCHIVE } = proxy.env;
   return {
     mode: "local",
     rules: retryingWhileBusy(kvRuleStore(RULES)),
@@ -36,6 +38,7 @@ export async function openLocalBackend(configPath: string, persistTo: string | u
         );
       },
     },
+    ...(ARCHIVE ? { archive: r2Store(ARCHIVE) } : {}),
     close: () => proxy.dispose(),
   };
 }

@@ -1,4 +1,5 @@
 import type { RuleStore } from "../../rules/store.ts";
+import type { ArchiveStore } from "../archive/store.ts";
 
 /** Runs SQL against the analytics sink (D1): locally through wrangler's platform proxy, remotely over the REST API. */
 export interface SqlRunner {
@@ -11,5 +12,7 @@ export interface Backend {
   mode: "local" | "remote";
   rules: RuleStore;
   sink: SqlRunner;
+  /** The R2 archive bucket (SINK = "r2"), when this backend can reach it: locally, the one `wrangler dev` emulates. */
+  archive?: ArchiveStore;
   close(): Promise<void>;
 }

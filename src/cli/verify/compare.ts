@@ -72,7 +72,7 @@ export function compareTrees(expected: AnyNode, actual: AnyNode): Difference[] {
 
 export type OpStatus = "landed" | "no-match" | "unchanged" | "misplaced" | "refused";
 
-export interface OpVerdict {
+interface OpVerdict {
   index: number;
   status: OpStatus;
   targets: number;

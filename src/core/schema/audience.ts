@@ -117,6 +117,46 @@ export type Condition =
   | { any: Condition[] }
   | { not: Condition };
 
+/** The keys of the leaf conditions (everything but all / any / not). */
+export type LeafKey = Exclude<KeysOf<Condition>, "all" | "any" | "not">;
+type KeysOf<T> = T extends unknown ? keyof T : never;
+
+/**
+ * Every leaf condition's key, in the order the error text lists them. `satisfies` and the check below make the
+ * compiler hold this list, the Condition type and the evaluators in src/core/audience.ts to the same set.
+ */
+export const CONDITION_NAMES = [
+  "visitor",
+  "sessions",
+  "device",
+  "browser",
+  "country",
+  "region",
+  "city",
+  "language",
+  "source",
+  "utmSource",
+  "utmMedium",
+  "utmCampaign",
+  "landingPage",
+  "path",
+  "query",
+  "customer",
+  "tier",
+  "localHour",
+  "weekday",
+  "viewedCategory",
+  "basketNotPurchased",
+  "revisitedProduct",
+  "purchasedBefore",
+  "audience",
+] as const satisfies readonly LeafKey[];
+
+/** Fails to compile when a leaf condition is missing from CONDITION_NAMES. */
+const everyConditionNamed: Exclude<LeafKey, (typeof CONDITION_NAMES)[number]> extends never ? true : never =
+  true;
+void everyConditionNamed;
+
 /** One test against the visitor. Conditions compose with all / any / not, and named audiences by id. */
 export const ConditionSchema: z.ZodType<Condition> = z.union(
   [
@@ -140,10 +180,7 @@ export const ConditionSchema: z.ZodType<Condition> = z.union(
     }),
   ],
   {
-    error:
-      "not an audience condition: use one of visitor, sessions, device, browser, country, region, city, language, source, " +
-      "utmSource, utmMedium, utmCampaign, landingPage, path, query, customer, tier, localHour, weekday, viewedCategory, " +
-      "basketNotPurchased, revisitedProduct, purchasedBefore, audience, or all/any/not around them",
+    error: `not an audience condition: use one of ${CONDITION_NAMES.join(", ")}, or all/any/not around them`,
   },
 );
 

@@ -59,6 +59,3 @@ export const ServerEventSchema = z
     path: ["id"],
     message: "a server event carries an id or an orderId, so a replayed request counts once",
   });
-
-export type BrowserEvent = z.infer<typeof BrowserEventSchema>;
-export type ServerEvent = z.infer<typeof ServerEventSchema>;

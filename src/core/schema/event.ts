@@ -4,7 +4,7 @@ import { CurrencySchema } from "./currencies.ts";
 import { printableText } from "./printable-text.ts";
 
 /** Who reported a conversion. For one order, a `server` report replaces a `browser` one, never the reverse. */
-export const REPORTERS = ["page", "browser", "server"] as const;
+const REPORTERS = ["page", "browser", "server"] as const;
 export type Reporter = (typeof REPORTERS)[number];
 
 /** The largest conversion value accepted, in minor units (100 million in major units). */
@@ -36,7 +36,7 @@ const assignment = {
   segments: z.array(printableText(63)).max(20).optional(),
 };
 
-export const ExposureEventSchema = z
+const ExposureEventSchema = z
   .object({
     type: z.literal("exposure").describe("The experiment's target rendered in this arm."),
     ...common,
@@ -44,7 +44,7 @@ export const ExposureEventSchema = z
   })
   .strict();
 
-export const MissEventSchema = z
+const MissEventSchema = z
   .object({
     type: z.literal("miss").describe("Decided, but no target was in the page (sampled)."),
     ...common,
@@ -52,7 +52,7 @@ export const MissEventSchema = z
   })
   .strict();
 
-export const ConversionEventSchema = z
+const ConversionEventSchema = z
   .object({
     type: z.literal("conversion"),
     ...common,

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { ConditionSchema, PagePattern } from "./audience.ts";
+import { AutopilotPolicySchema } from "./autopilot.ts";
 import { checkExperiment } from "./experiment-checks.ts";
 import { LIMITS, OpSchema, SelectorSchema } from "./ops.ts";
 import { PlanSchema } from "./plan.ts";
@@ -8,7 +9,7 @@ export const CONTROL = "control";
 /** The arm id logged for visitors held back from an experiment (or from all personalisation). */
 export const HOLDOUT = "holdout";
 
-export const Slug = z
+const Slug = z
   .string()
   .regex(
     /^[a-z0-9][a-z0-9-]{0,62}$/,
@@ -18,7 +19,7 @@ export const Slug = z
 const MetricName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "a goal id such as purchase or pdp_view");
 const Share = (max: number) => z.number().min(0).max(max);
 
-export const VariantSchema = z
+const VariantSchema = z
   .object({
     id: Slug.refine((id) => id !== HOLDOUT, `"${HOLDOUT}" is reserved for held-back visitors`),
     weight: z.number().min(0).max(100).describe("Relative share of the experiment's traffic."),
@@ -26,7 +27,7 @@ export const VariantSchema = z
   })
   .strict();
 
-export const STATUSES = ["draft", "running", "paused", "stopped", "rolled-out"] as const;
+const STATUSES = ["draft", "running", "paused", "stopped", "rolled-out"] as const;
 
 export const ExperimentSchema = z
   .object({
@@ -95,6 +96,7 @@ export const ExperimentSchema = z
         guardrails: z.array(MetricName).max(10).default([]),
       })
       .strict(),
+    autopilot: AutopilotPolicySchema.optional().describe("Scheduled autopilot per rule (docs/autopilot.md)."),
   })
   .strict()
   .superRefine(checkExperiment);

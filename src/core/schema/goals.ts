@@ -4,7 +4,7 @@ import { PagePattern } from "./audience.ts";
 /** Built in: reported by the storefront (browser or, better, its backend) with revenue and an order id. */
 export const PURCHASE = "purchase";
 
-export const GOAL_DIRECTIONS = ["increase", "decrease"] as const;
+const GOAL_DIRECTIONS = ["increase", "decrease"] as const;
 export type GoalDirection = (typeof GOAL_DIRECTIONS)[number];
 /** The built-in purchase goal is good when it goes up. */
 export const PURCHASE_DIRECTION: GoalDirection = "increase";
@@ -29,5 +29,3 @@ export const GoalSchema = z
       ),
   })
   .strict();
-
-export type Goal = z.infer<typeof GoalSchema>;

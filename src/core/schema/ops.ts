@@ -62,14 +62,7 @@ const AttributeName = z
 
 const targeted = { selector: SelectorSchema };
 
-export const LIST_POSITIONS = [
-  "append",
-  "prepend",
-  "insertBefore",
-  "insertAfter",
-  "setHtml",
-  "replace",
-] as const;
+const LIST_POSITIONS = ["append", "prepend", "insertBefore", "insertAfter", "setHtml", "replace"] as const;
 
 /** A product list rendered at the edge: where it goes, its heading (plain text, escaped) and how many products. */
 function productList(heading: string) {
@@ -154,6 +147,21 @@ export function opSelector(op: Op): string | undefined {
   if (op.op === "addStyle") return "head";
   if (op.op === "redirect") return undefined;
   return op.selector;
+}
+
+/**
+ * The elements the variants edit, a style in <head> left out (every page has a head): what an experiment is
+ * exposed on, and what two experiments on one page must not both edit.
+ */
+export function editedSelectors(variants: ReadonlyArray<{ ops: readonly Op[] }>): Set<string> {
+  const selectors = new Set<string>();
+  for (const variant of variants) {
+    for (const op of variant.ops) {
+      const selector = opSelector(op);
+      if (selector && op.op !== "addStyle") selectors.add(selector);
+    }
+  }
+  return selectors;
 }
 
 /** A same-site path or a literal `https://host/…`: no `//host`, `/\host`, `https:host`, controls or credentials. */

@@ -12,5 +12,3 @@ export const RuleFileSchema = z
     experiments: z.array(ExperimentSchema).max(1_000).default([]),
   })
   .strict();
-
-export type RuleFile = z.infer<typeof RuleFileSchema>;

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { PagePattern } from "./audience.ts";
+import { AutopilotSettingsSchema } from "./autopilot.ts";
 import { ConsentSchema } from "./consent.ts";
 import { GoalSchema } from "./goals.ts";
 import { CustomerSourceSchema, TaxonomyEntrySchema } from "./taxonomy.ts";
@@ -75,6 +76,7 @@ export const SettingsSchema = z
       .describe(
         "Off by default. Pages whose arms use visitor values (placeholders, product lists) are never reused.",
       ),
+    autopilot: AutopilotSettingsSchema.optional().describe("Autopilot thresholds (docs/autopilot.md)."),
   })
   .strict();
 

@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, SettingsSchema } from "./settings.ts";
  * An experiment's current phase. A change to who is allocated where (pages, audience, coverage, weights, holdout,
  * layer, seed, roll-out) starts a new phase, and reports never mix phases.
  */
-export const PhaseSchema = z
+const PhaseSchema = z
   .object({
     phase: z.number().int().positive(),
     since: z.iso.datetime(),

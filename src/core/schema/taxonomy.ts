@@ -4,7 +4,7 @@ import * as z from "zod";
  * How the worker reads a page view into the edge profile: path patterns with named parts. `:category` and `:product`
  * capture one path segment each. The first entry that matches wins.
  */
-export const PAGE_TYPES = ["category", "product", "basket", "checkout", "purchase", "content"] as const;
+const PAGE_TYPES = ["category", "product", "basket", "checkout", "purchase", "content"] as const;
 
 export const TaxonomyEntrySchema = z.strictObject({
   pattern: z

@@ -65,7 +65,7 @@ async function heroOf(
 // all 100 differential runs and none of 100 where both arms' buyers cross over alike.
 describe("crossovers (visitors exposed to more than one arm)", () => {
   it("produces no false losers in seeded A/A tests with differential crossovers, and blocks the verdict on them", {
-    timeout: 120_000,
+    timeout: 300_000,
   }, async () => {
     const counts = {
       firstExposure: 0,

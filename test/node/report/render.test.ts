@@ -87,6 +87,15 @@ describe("report renderers", () => {
     for (const row of rows) expect(row).toHaveLength(CSV_COLUMNS.length);
   });
 
+  it("says in every CSV row what its value counts: fractions for rates, minor units of the currency for money", async () => {
+    const rows = parseCsv(renderCsv(await sampleReport()));
+    const column = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    const units = new Map(rows.slice(1).map((row) => [row[column("statistic")], row[column("unit")]]));
+    expect(units.get("rate")).toBe("fraction");
+    expect(units.get("revenuePerVisitor")).toMatch(/minor units$/);
+    expect(units.get("averageOrderValue")).toMatch(/minor units$/);
+  });
+
   it("escapes every name that reaches the HTML, in text and in the SVG charts", async () => {
     const evil = '<img src=x onerror="alert(1)">';
     const events = [

@@ -1,0 +1,191 @@
+/**
+ * The autopilot's one decision, pure: given the active rules and each running experiment's sufficient statistics
+ * for its current phase, which rules fire and what each asks for. The scheduled worker acts on it; `stylist
+ * autopilot --dry-run` prints it. Thresholds: settings.autopilot; actions: each experiment's `autopilot` block.
+ */
+
+import { MISS_SAMPLE_RATE } from "../core/exposures.ts";
+import {
+  type AutopilotAction,
+  type AutopilotRule,
+  type AutopilotSettings,
+  DEFAULT_AUTOPILOT_POLICY,
+  DEFAULT_AUTOPILOT_SETTINGS,
+} from "../core/schema/autopilot.ts";
+import type { Experiment } from "../core/schema/experiment.ts";
+import type { GoalDirection } from "../core/schema/goals.ts";
+import type { Snapshot } from "../core/schema/snapshot.ts";
+import { directionsOf, type ExperimentConfig, experimentConfig } from "../report/config.ts";
+import { confidenceSequence } from "../stats/sequential.ts";
+import { sampleRatioMismatch } from "../stats/srm.ts";
+
+/** One arm of the current phase: visitors by first exposure (intention to treat) and how many converted per goal. */
+export interface ArmCounts {
+  visitors: number;
+  converted: Readonly<Record<string, number>>;
+}
+
+export interface PhaseStats {
+  phase: number;
+  arms: Readonly<Record<string, ArmCounts>>;
+  /** Page views in the drift window: exposures, and misses as logged (one in MISS_SAMPLE_RATE visitors). */
+  window: { exposures: number; misses: number };
+}
+
+export interface Finding {
+  experiment: string;
+  phase: number;
+  rule: AutopilotRule;
+  action: Exclude<AutopilotAction, "off">;
+  /** Acted on once per key: a person who revives a paused experiment is not overruled in the same phase. */
+  key: string;
+  reason: string;
+}
+
+export function autopilotSettingsOf(snapshot: Pick<Snapshot, "settings">): AutopilotSettings {
+  return snapshot.settings.autopilot ?? DEFAULT_AUTOPILOT_SETTINGS;
+}
+
+/** Running, not killed, with a phase: the experiments the autopilot watches. */
+export function watchedExperiments(snapshot: Snapshot): Experiment[] {
+  const killed = new Set(snapshot.killed);
+  return snapshot.experiments.filter(
+    (experiment) =>
+      experiment.status === "running" && !killed.has(experiment.id) && snapshot.phases[experiment.id],
+  );
+}
+
+export function decideAutopilot(snapshot: Snapshot, stats: ReadonlyMap<string, PhaseStats>): Finding[] {
+  const settings = autopilotSettingsOf(snapshot);
+  const directions = directionsOf(snapshot.settings);
+  const findings: Finding[] = [];
+  for (const experiment of watchedExperiments(snapshot)) {
+    const phase = stats.get(experiment.id);
+    if (!phase || phase.phase !== snapshot.phases[experiment.id]?.phase) continue;
+    const policy = { ...DEFAULT_AUTOPILOT_POLICY, ...experiment.autopilot };
+    const config = experimentConfig(experiment, undefined, directions);
+    const found = (rule: AutopilotRule, key: string, reason: string) => {
+      const action = policy[rule];
+      if (action === "off") return;
+      findings.push({
+        experiment: experiment.id,
+        phase: phase.phase,
+        rule,
+        action,
+        key: `${experiment.id}:${phase.phase}:${key}`,
+        reason,
+      });
+    };
+    const srm = policy.srm === "off" ? undefined : sampleRatioFinding(config, phase, settings);
+    if (srm) found("srm", "srm", srm);
+    // A broken split makes every comparison untrustworthy: harm is judged only on a sound one.
+    if (!srm && policy.harm !== "off") {
+      for (const harm of harmFindings(config, phase, settings, directions))
+        found("harm", harm.key, harm.reason);
+    }
+    const drift = policy.drift === "off" ? undefined : driftFinding(phase, settings);
+    if (drift) found("drift", "drift", drift);
+  }
+  return findings;
+}
+
+const totalVisitors = (phase: PhaseStats) =>
+  Object.values(phase.arms).reduce((sum, arm) => sum + arm.visitors, 0);
+
+/** Pearson's chi-square of visitors per arm against the configured shares (holdout included), as the report. */
+function sampleRatioFinding(
+  config: ExperimentConfig,
+  phase: PhaseStats,
+  settings: AutopilotSettings,
+): string | undefined {
+  const total = totalVisitors(phase);
+  if (total < settings.minVisitors) return undefined;
+  const expected = new Set(config.arms.map((arm) => arm.id));
+  const stray = Object.entries(phase.arms).filter(([id, arm]) => !expected.has(id) && arm.visitors > 0);
+  if (stray.length > 0) {
+    return `phase ${phase.phase}: visitors in arm(s) the rules do not have: ${stray.map(([id, arm]) => `${id} ${arm.visitors}`).join(", ")}`;
+  }
+  if (config.arms.length < 2) return undefined;
+  const observed = config.arms.map((arm) => phase.arms[arm.id]?.visitors ?? 0);
+  const result = sampleRatioMismatch(
+    observed,
+    config.arms.map((arm) => arm.share),
+  );
+  if (!(result.pValue < settings.srmP)) return undefined;
+  const split = config.arms
+    .map((arm, i) => `${arm.id} ${observed[i]} (expected ${Math.round(result.expected[i] ?? 0)})`)
+    .join(", ");
+  return `phase ${phase.phase}: sample-ratio mismatch, ${split}; chi-square p = ${result.pValue.toExponential(1)} < ${settings.srmP}`;
+}
+
+/**
+ * Each treatment against the baseline on the primary metric and every guardrail with a declared direction: the
+ * always-valid (1 − harmAlpha) interval of the difference in conversion rate (visitors converted after their first
+ * exposure / visitors), harm when it lies wholly on the bad side of zero. Goals without a direction are skipped:
+ * nothing is guessed.
+ */
+function harmFindings(
+  config: ExperimentConfig,
+  phase: PhaseStats,
+  settings: AutopilotSettings,
+  directions: ReadonlyMap<string, GoalDirection>,
+): { key: string; reason: string }[] {
+  if (totalVisitors(phase) < settings.minVisitors || !config.baseline) return [];
+  const baseline = phase.arms[config.baseline];
+  if (!baseline || baseline.visitors === 0) return [];
+  const metrics = [...new Set([config.metrics.primary, ...config.metrics.guardrails])];
+  const harms: { key: string; reason: string }[] = [];
+  for (const arm of config.arms.filter((candidate) => candidate.role === "treatment")) {
+    const treatment = phase.arms[arm.id];
+    if (!treatment || treatment.visitors === 0) continue;
+    for (const metric of metrics) {
+      const direction = directions.get(metric);
+      if (!direction) continue;
+      const a = {
+        n: baseline.visitors,
+        conversions: Math.min(baseline.converted[metric] ?? 0, baseline.visitors),
+      };
+      const b = {
+        n: treatment.visitors,
+        conversions: Math.min(treatment.converted[metric] ?? 0, treatment.visitors),
+      };
+      // The unpooled (Wald) difference pB − pA, as absoluteLiftOfProportions, written out: the worker's bundle
+      // then carries no Student-t or beta code it would never run.
+      const pA = a.conversions / a.n;
+      const pB = b.conversions / b.n;
+      const standardError = Math.sqrt((pA * (1 - pA)) / a.n + (pB * (1 - pB)) / b.n);
+      if (!(standardError > 0)) continue;
+      const { lower, upper } = confidenceSequence({
+        estimate: pB - pA,
+        standardError,
+        n: a.n + b.n,
+        alpha: settings.harmAlpha,
+        tuning: settings.harmTuning,
+      });
+      const harmful = direction === "increase" ? upper < 0 : lower > 0;
+      if (!harmful) continue;
+      const role = metric === config.metrics.primary ? "primary metric" : "guardrail";
+      const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+      harms.push({
+        key: `harm:${arm.id}:${metric}`,
+        reason:
+          `phase ${phase.phase}: ${arm.id} hurts ${role} ${metric} (should ${direction}): ` +
+          `${pct(b.conversions / b.n)} of ${b.n} against ${config.baseline} ${pct(a.conversions / a.n)} of ${a.n}; ` +
+          `always-valid ${Math.round(100 * (1 - settings.harmAlpha))}% interval of the difference [${pct(lower)}, ${pct(upper)}]`,
+      });
+    }
+  }
+  return harms;
+}
+
+/** Targets missing from more than driftShare of the decided views in the window (misses scaled up by sampling). */
+function driftFinding(phase: PhaseStats, settings: AutopilotSettings): string | undefined {
+  const { exposures, misses } = phase.window;
+  const missed = misses * MISS_SAMPLE_RATE;
+  const decided = exposures + missed;
+  if (decided < settings.driftMinViews || !(missed / decided > settings.driftShare)) return undefined;
+  return (
+    `phase ${phase.phase}: targets missing from ~${Math.round((100 * missed) / decided)}% of ~${decided} decided views ` +
+    `in the last ${settings.driftWindowHours} h (threshold ${Math.round(100 * settings.driftShare)}%): has the page changed?`
+  );
+}

@@ -1,0 +1,117 @@
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { ARCHIVE_COLUMNS } from "../../sink/archive-row.ts";
+import { CLIError, EXIT } from "../errors.ts";
+
+/**
+ * Archive files read with DuckDB (embedded, no server): Parquet written by the R2 sink or by compaction, or
+ * NDJSON/JSON in the event envelope (`stylist events --json`, an export). Everything is exposed as one view,
+ * `archive`, with the archive's columns (src/sink/archive-row.ts) and each event id once — the sinks are
+ * at-least-once, so a redelivered batch's copy is dropped here, keeping the earliest.
+ *
+ * DuckDB's parquet and json readers are built into @duckdb/node-api; extension downloads are switched off so a
+ * missing one fails at once instead of reaching for the network.
+ */
+export interface ArchiveReader {
+  query<Row = Record<string, unknown>>(sql: string, params?: DuckDBValue[]): Promise<Row[]>;
+  rows(sql: string, params?: DuckDBValue[]): AsyncGenerator<Record<string, unknown>>;
+  close(): void;
+}
+
+type Format = "parquet" | "json";
+
+function quote(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** A directory means every Parquet file under it; otherwise the extension of the path or glob decides. */
+function archiveSource(pathOrGlob: string): { glob: string; format: Format } {
+  if (existsSync(pathOrGlob) && statSync(pathOrGlob).isDirectory())
+    return { glob: join(pathOrGlob, "**", "*.parquet"), format: "parquet" };
+  if (/\.parquet$/i.test(pathOrGlob)) return { glob: pathOrGlob, format: "parquet" };
+  if (/\.(ndjson|jsonl|json)$/i.test(pathOrGlob)) return { glob: pathOrGlob, format: "json" };
+  throw new CLIError(
+    `--events takes .parquet, .ndjson, .jsonl or .json files (or a directory of Parquet files), not ${pathOrGlob}`,
+    EXIT.invalid,
+  );
+}
+
+const COLUMN_LIST = ARCHIVE_COLUMNS.map((column) => column.name).join(", ");
+
+/** One source as a relation with the archive's columns, whatever its format. */
+function relationOf({ glob, format }: { glob: string; format: Format }): string {
+  if (format === "parquet") {
+    // union_by_name: files written by older schema versions (fewer columns) read with NULLs for the new ones.
+    return `SELECT ${COLUMN_LIST} FROM read_parquet(${quote(glob)}, union_by_name = true, hive_partitioning = false)`;
+  }
+  // The event envelope's names (rulesVersion, orderId, segments as a list) mapped to the archive's.
+  const columns = `{id: 'VARCHAR', type: 'VARCHAR', ts: 'BIGINT', visitor: 'VARCHAR', path: 'VARCHAR',
+    device: 'VARCHAR', country: 'VARCHAR', source: 'VARCHAR', experiment: 'VARCHAR', variant: 'VARCHAR',
+    phase: 'BIGINT', rulesVersion: 'BIGINT', segments: 'VARCHAR[]', goal: 'VARCHAR', value: 'BIGINT',
+    currency: 'VARCHAR', orderId: 'VARCHAR', reportedBy: 'VARCHAR'}`;
+  return `SELECT 1 AS schema_version, id, type, ts, visitor, path, device, country, source, experiment, variant,
+      phase, rulesVersion AS rules_version, CASE WHEN segments IS NULL THEN NULL ELSE to_json(segments)::VARCHAR END AS segments,
+      goal, value, currency, orderId AS order_id, reportedBy AS reported_by
+    FROM read_json(${quote(glob)}, format = 'auto', columns = ${columns})`;
+}
+
+async function connect(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const instance = await DuckDBInstance.create(":memory:", {
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+  });
+  return { instance, connection: await instance.connect() };
+}
+
+/** What DuckDB says when a glob matches nothing or a file is unreadable, as the CLI's one-line error. */
+function explained(error: unknown, sources: readonly string[]): never {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/No files found/i.test(message))
+    throw new CLIError(`no archive files match ${sources.join(", ")}`, EXIT.invalid);
+  throw new CLIError(`reading ${sources.join(", ")}: ${message.split("\n")[0]}`, EXIT.invalid);
+}
+
+export async function openArchive(sources: readonly string[]): Promise<ArchiveReader> {
+  const { instance, connection } = await connect();
+  const relations = sources.map((source) => relationOf(archiveSource(source)));
+  try {
+    await connection.run(`CREATE VIEW archive AS
+      SELECT * FROM (${relations.join(" UNION ALL BY NAME ")})
+      QUALIFY row_number() OVER (PARTITION BY id ORDER BY ts, visitor) = 1`);
+    // A view is lazy: touch it once so a glob matching nothing fails here, with one clear line.
+    await connection.run("SELECT count(*) FROM archive LIMIT 1");
+  } catch (error) {
+    connection.closeSync();
+    instance.closeSync();
+    explained(error, sources);
+  }
+  return {
+    async query<Row>(sql: string, params: DuckDBValue[] = []) {
+      const reader = await connection.runAndReadAll(sql, params).catch((error) => explained(error, sources));
+      return reader.getRowObjectsJS() as Row[];
+    },
+    async *rows(sql: string, params: DuckDBValue[] = []) {
+      const result = await connection.stream(sql, params).catch((error) => explained(error, sources));
+      for await (const chunk of result.yieldRowObjectJs()) yield* chunk as Array<Record<string, unknown>>;
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** A fresh DuckDB for rewriting Parquet files (compaction, forget); closed by the caller. */
+export async function openDuckDB(): Promise<{ connection: DuckDBConnection; close(): void }> {
+  const { instance, connection } = await connect();
+  return {
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export { quote as sqlString };
