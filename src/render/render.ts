@@ -198,8 +198,8 @@ export function renderPage(
   let rewriter: RewriterLike = createRewriter();
   const endSelectors = contextTags(plan.map(({ selector }) => selector));
   const registered: Array<{ selector: string; actions: SelectorPlan["actions"]; content: boolean }> = [];
-  const extents: Array<{ selector: string; actions: SelectorPlan["actions"] }> = [];
-  const inside: string[] = [];
+  // Extent selectors and what their watches must see inside them: all shown to the finisher.
+  const extents = new Map<string, { actions: SelectorPlan["actions"]; inside: string }>();
   const refuseSelector = (selector: string, actions: SelectorPlan["actions"], error: unknown) => {
     for (const { decision } of actions)
       fault(decision, new Error(`selector ${JSON.stringify(selector)}: ${message(error)}`));
@@ -218,9 +218,7 @@ export function renderPage(
     // What an extent op's watch needs to see inside the element: it is shown those elements by the finisher (or by
     // an op handler that runs first), see showToWatches.
     registered.push({ selector, actions, content });
-    extents.push({ selector, actions });
-    endSelectors.push(selector);
-    inside.push(descendantsOf(selector, content));
+    extents.set(selector, { actions, inside: descendantsOf(selector, content) });
   }
   for (const { selector, actions, content } of registered) {
     try {
@@ -230,6 +228,7 @@ export function renderPage(
       });
     } catch (error) {
       refuseSelector(selector, actions, error);
+      extents.delete(selector);
     }
   }
   // Registered last, so it runs after every other handler of an element: it hands over their end-tag work and only
@@ -249,13 +248,22 @@ export function renderPage(
       watches.elementDone();
     },
   };
+  const finisherSelectors = () =>
+    [...endSelectors, ...[...extents].flatMap(([selector, { inside }]) => [selector, inside])].join(", ");
   try {
-    rewriter = rewriter.on([...endSelectors, ...inside].join(", "), finisher);
-  } catch (error) {
-    // The engine accepted each selector but refuses a descendant list built from one: the extent ops cannot be
-    // placed, so their experiments are faulted, and the page is served with the rest.
-    for (const { selector, actions } of extents) refuseSelector(selector, actions, error);
-    rewriter = rewriter.on(endSelectors.join(", "), finisher);
+    rewriter = rewriter.on(finisherSelectors(), finisher);
+  } catch {
+    // The engine accepted each selector but refuses a descendant list built from one (found by trying each on a
+    // spare rewriter, only on this path): that selector's experiments are faulted, and the page is served with the
+    // rest, as when an op's own selector is refused.
+    for (const [selector, { actions, inside }] of extents)
+      try {
+        createRewriter().on(inside, { element() {} });
+      } catch (error) {
+        refuseSelector(selector, actions, error);
+        extents.delete(selector);
+      }
+    rewriter = rewriter.on(finisherSelectors(), finisher);
   }
   rewriter = rewriter.onDocument({
     end(end) {
