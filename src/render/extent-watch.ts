@@ -1,3 +1,4 @@
+import { watchesInside } from "./descendant-selectors.ts";
 import type { EndTask } from "./end-tasks.ts";
 import { CLOSER_AWARE, closesImplicitly, IMPLIED_END } from "./html-facts.ts";
 import type { RewriterEndTag, StreamedElement } from "./rewriter-types.ts";
@@ -49,6 +50,11 @@ export interface ExtentWatches {
   elementDone(): void;
   /** Is the content streaming now being removed by a watch? Ops on elements there are moot. */
   erasing(): boolean;
+  /**
+   * Does an open watch (not one the current element itself opened) need to see a `<tag>` inside it? Exactly the
+   * elements that the descendant selectors (descendant-selectors.ts) match under a watched element.
+   */
+  sees(tag: string): boolean;
   descendant(element: StreamedElement, tag: string, queue: (task: EndTask) => void): void;
   removable(chunk: { removed: boolean; remove(): unknown }): void;
 }
@@ -124,6 +130,10 @@ export function createExtentWatches(): ExtentWatches {
       current = undefined;
     },
     erasing: erasingNow,
+    sees(tag) {
+      for (const watch of active) if (watch !== current && watchesInside(watch.tag, tag)) return true;
+      return false;
+    },
     descendant(element, tag, queue) {
       if (active.length === 0) return;
       clock++;

@@ -143,11 +143,3 @@ export const CLOSER_AWARE = new Set([
   "rtc",
   "rp",
 ]);
-
-/**
- * The start tags that can end an element or bound the scope that decides it (CLOSES_P, IMPLIED_END, BUTTON_SCOPE,
- * the list-scope specials), which are all an end op needs to see inside its element.
- */
-export const STRUCTURAL = [
-  ...new Set([...CLOSES_P, ...IMPLIED_END, ...BUTTON_SCOPE, ...CLOSER_AWARE, "select"]),
-].filter((tag) => !VOID.has(tag) && tag !== "html" && tag !== "body" && tag !== "head");

@@ -2,7 +2,6 @@ import type { Decision } from "../core/decide.ts";
 import type { SelectorPlan } from "../core/edit-plan.ts";
 import type { RenderData } from "../core/render-data.ts";
 import { type Op, opSelector } from "../core/schema/ops.ts";
-import { splitList } from "../core/selector.ts";
 import {
   applyOp,
   insertedHtml,
@@ -13,9 +12,10 @@ import {
 } from "./apply-op.ts";
 import { asciiElement, asciiHtml } from "./ascii-output.ts";
 import { transformInPageEncoding } from "./charset-transform.ts";
+import { descendantsOf } from "./descendant-selectors.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches } from "./extent-watch.ts";
-import { CLOSER_AWARE, ENDS_WITH_DOCUMENT, STRUCTURAL, VOID } from "./html-facts.ts";
+import { CLOSER_AWARE, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
 import { placementOf, refusal } from "./op-placement.ts";
 import { contextTags, createPageContext, enterElement, reachable } from "./page-context.ts";
 import type {
@@ -165,8 +165,19 @@ export function renderPage(
     };
   }
 
+  // One JS call per element inside a watched one: the watch sees the element in whichever of the element's handlers
+  // runs first, the op handlers (so a start tag that ends a watched element is seen before an op on it runs) or the
+  // finisher, which is registered for every element a watch needs (descendantsOf) and so always runs after.
+  let seenByWatches = false;
+  function showToWatches(element: StreamedElement, tag: string) {
+    if (seenByWatches) return;
+    seenByWatches = true;
+    if (watches.sees(tag)) watches.descendant(element, tag, endTasks.queue);
+  }
+
   function onMatch(element: StreamedElement, selector: string, actions: SelectorPlan["actions"]) {
     const tag = element.tagName.toLowerCase();
+    showToWatches(element, tag);
     if (!reachable(context, tag)) return;
     for (const { decision: index, op } of actions) {
       if (!op) {
@@ -187,6 +198,8 @@ export function renderPage(
   let rewriter: RewriterLike = createRewriter();
   const endSelectors = contextTags(plan.map(({ selector }) => selector));
   const registered: Array<{ selector: string; actions: SelectorPlan["actions"]; content: boolean }> = [];
+  // Extent selectors and what their watches must see inside them: all shown to the finisher.
+  const extents = new Map<string, { actions: SelectorPlan["actions"]; inside: string }>();
   const refuseSelector = (selector: string, actions: SelectorPlan["actions"], error: unknown) => {
     for (const { decision } of actions)
       fault(decision, new Error(`selector ${JSON.stringify(selector)}: ${message(error)}`));
@@ -202,19 +215,10 @@ export function renderPage(
       registered.push({ selector, actions, content: false });
       continue;
     }
-    // The content of elements an extent op may edit stepwise, registered before any op handler, so a start tag that
-    // ends such an element is seen before an op on that start tag runs.
-    const inside = descendantsOf(selector, content ? undefined : STRUCTURAL);
-    try {
-      rewriter = rewriter.on(inside, {
-        element: (element) => watches.descendant(element, element.tagName.toLowerCase(), endTasks.queue),
-      });
-    } catch (error) {
-      refuseSelector(selector, actions, error);
-      continue;
-    }
+    // What an extent op's watch needs to see inside the element: it is shown those elements by the finisher (or by
+    // an op handler that runs first), see showToWatches.
     registered.push({ selector, actions, content });
-    endSelectors.push(selector, inside);
+    extents.set(selector, { actions, inside: descendantsOf(selector, content) });
   }
   for (const { selector, actions, content } of registered) {
     try {
@@ -224,13 +228,16 @@ export function renderPage(
       });
     } catch (error) {
       refuseSelector(selector, actions, error);
+      extents.delete(selector);
     }
   }
   // Registered last, so it runs after every other handler of an element: it hands over their end-tag work and only
   // then opens a template or SVG, so the element itself still counts as outside.
-  rewriter = rewriter.on(endSelectors.join(", "), {
-    element(element) {
+  const finisher = {
+    element(element: StreamedElement) {
       const tag = element.tagName.toLowerCase();
+      showToWatches(element, tag);
+      seenByWatches = false;
       stepwiseContent(element);
       if (context.inert === 0 && context.foreign === 0) styles.at(element, tag, endTasks.queue);
       const leave = enterElement(context, tag);
@@ -240,7 +247,24 @@ export function renderPage(
       );
       watches.elementDone();
     },
-  });
+  };
+  const finisherSelectors = () =>
+    [...endSelectors, ...[...extents].flatMap(([selector, { inside }]) => [selector, inside])].join(", ");
+  try {
+    rewriter = rewriter.on(finisherSelectors(), finisher);
+  } catch {
+    // The engine accepted each selector but refuses a descendant list built from one (found by trying each on a
+    // spare rewriter, only on this path): that selector's experiments are faulted, and the page is served with the
+    // rest, as when an op's own selector is refused.
+    for (const [selector, { actions, inside }] of extents)
+      try {
+        createRewriter().on(inside, { element() {} });
+      } catch (error) {
+        refuseSelector(selector, actions, error);
+        extents.delete(selector);
+      }
+    rewriter = rewriter.on(finisherSelectors(), finisher);
+  }
   rewriter = rewriter.onDocument({
     end(end) {
       endTasks.finishDocument(end);
@@ -263,17 +287,6 @@ export function renderPage(
     },
   );
   return { response: served, outcome };
-}
-
-/**
- * `a, b` → `a *, b *`: every element inside what the selector matches, or only those with the given tags. Each match
- * costs a handler call, so an element that is only appended to is watched for the tags that can end it or its
- * children (block and list structure), not for every `<img>` and `<span>` inside.
- */
-function descendantsOf(selector: string, tags?: readonly string[]): string {
-  return splitList(selector)
-    .flatMap((part) => (tags ? tags.map((tag) => `${part} ${tag}`) : [`${part} *`]))
-    .join(", ");
 }
 
 /**

@@ -140,6 +140,27 @@ describe("omitted </head> and </body>", () => {
     expect(html).toBe("<ul class=t><li>a<li>b</li><li>c</li></ul>");
   });
 
+  // Watches are registered per subject tag (descendant-selectors.ts): a selector that names no tag must still see
+  // what each kind of target needs.
+  it("places appends on targets selected without a tag as it does with one", async () => {
+    const list = "<ul class=t><li>a<li>b</ul>";
+    expect((await variant(list, [{ op: "append", selector: ".t", html: "<li>c</li>" }])).html).toBe(
+      "<ul class=t><li>a<li>b</li><li>c</li></ul>",
+    );
+    const section = "<section id=d><h3>x</h3><p>one<p>two</section>";
+    expect((await variant(section, [{ op: "append", selector: "#d", html: "<b>!</b>" }])).html).toBe(
+      "<section id=d><h3>x</h3><p>one<p>two</p><b>!</b></section>",
+    );
+    const paragraph = "<div><p class=t>one<div>block</div></p>tail</div>";
+    expect((await variant(paragraph, [{ op: "append", selector: ".t", html: "<i>!</i>" }])).html).toBe(
+      "<div><p class=t>one<i>!</i><div>block</div></p>tail</div>",
+    );
+    const nested = "<ul><li id=t>a<ul><li>b</ul><li>c</ul>";
+    expect((await variant(nested, [{ op: "append", selector: "ul > #t", html: "<i>!</i>" }])).html).toBe(
+      "<ul><li id=t>a<ul><li>b</ul><i>!</i><li>c</ul>",
+    );
+  });
+
   it("does not count content for after an unclosed formatting element, which the parser would reopen", async () => {
     const page = "<div><b class=t>a</div>";
     const { html, outcome, faults } = await variant(page, [

@@ -1,0 +1,67 @@
+import { splitList } from "../core/selector.ts";
+import { CLOSER_AWARE, IMPLIED_END } from "./html-facts.ts";
+
+/**
+ * Children whose end tag the parser may imply at their parent's end tag, in body content: what an element that is
+ * only appended to must see inside itself, so its end ops land after them (`head` is never inside such an element).
+ */
+export const IMPLIED_IN_BODY = [...IMPLIED_END].filter((tag) => tag !== "head");
+
+/**
+ * Does a watch on a `<target>` need to see a `<tag>` start tag inside it? Every element inside one whose own end the
+ * renderer follows start tag by start tag (CLOSER_AWARE); inside any other, only children with an implied end.
+ * Must agree with `descendantsOf`, which registers exactly these.
+ */
+export function watchesInside(target: string, tag: string): boolean {
+  return CLOSER_AWARE.has(target) || IMPLIED_IN_BODY.includes(tag);
+}
+
+/**
+ * The elements inside what `selector` matches that an edit of its extent must see, as one selector list. Each match
+ * costs a JS call per element, so the list is as narrow as the HTML parser's rules allow:
+ * - content edits remove what is inside: every element (`S *`);
+ * - end edits (append, insertAfter) on an element whose end the parser may imply (`p`, `li`, `td`…): every element,
+ *   for the start tags that end it and the scopes that decide whether they do;
+ * - end edits on any other element (`div`, `section`…): only children with an implied end, which must be closed before
+ *   the appended content (for a product page's description, its `<li>`s and `<p>`s, not its `<img>`s and `<h3>`s).
+ * When the selector's subject names no tag, both of the last two are registered: the second for any subject, the first
+ * for each closer-aware tag put on the subject's compound (`#d` → `p#d *`). One handler takes the whole list, so an
+ * element matched twice is still one call. The list is compiled on every request, and its length costs more than the
+ * calls it saves (`#d:not(p):not(li)… li` was as slow as the ~90 structural tags it replaced): it is kept short.
+ */
+export function descendantsOf(selector: string, content: boolean): string {
+  return splitList(selector)
+    .flatMap((part) => {
+      if (content) return [`${part} *`];
+      const { prefix, compound } = lastCompound(part);
+      const type = /^[a-zA-Z][\w-]*/.exec(compound)?.[0]?.toLowerCase();
+      if (type !== undefined)
+        return CLOSER_AWARE.has(type) ? [`${part} *`] : IMPLIED_IN_BODY.map((tag) => `${part} ${tag}`);
+      const rest = compound.startsWith("*") ? compound.slice(1) : compound;
+      return [
+        ...IMPLIED_IN_BODY.map((tag) => `${part} ${tag}`),
+        ...[...CLOSER_AWARE].map((tag) => `${prefix}${tag}${rest} *`),
+      ];
+    })
+    .join(", ");
+}
+
+/** `#a > .b[x="y z"]` → prefix `#a > `, compound `.b[x="y z"]`: the subject's compound selector. */
+function lastCompound(part: string): { prefix: string; compound: string } {
+  const trimmed = part.trim();
+  let depth = 0;
+  let quote = "";
+  let start = 0;
+  for (let i = 0; i < trimmed.length; i++) {
+    const char = trimmed[i] as string;
+    if (quote) {
+      if (char === "\\") i++;
+      else if (char === quote) quote = "";
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === "\\") i++;
+    else if (char === "(" || char === "[") depth++;
+    else if (char === ")" || char === "]") depth--;
+    else if (depth === 0 && /[\s>+~]/.test(char)) start = i + 1;
+  }
+  return { prefix: trimmed.slice(0, start), compound: trimmed.slice(start) };
+}
