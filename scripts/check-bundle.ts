@@ -9,7 +9,9 @@ import { gzipSync } from "node:zlib";
 // Plus the R2 archive sink's Parquet writer (hyparquet-writer + hyparquet: 60 KiB minified, 18 KiB gzip, measured).
 // Only the queue handler reaches it, but a Worker is one bundle; a separate consumer Worker would take it out
 // (docs/analytics.md).
-const BUDGET = { rawKiB: 260 + 60, gzipKiB: 90 + 18 };
+// Headroom of about 6% above the 315/108 KiB measured when this wave landed: room for ordinary growth, far less than
+// one library imported whole (zod's locales alone were 354 KiB raw, 66 KiB gzip).
+const BUDGET = { rawKiB: 335, gzipKiB: 115 };
 const file = process.argv[2] ?? ".tmp/dist/index.js";
 const code = readFileSync(file);
 const rawKiB = code.byteLength / 1024;
