@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { CHROMIUM_ARGS } from "../../src/cli/verify/browser.ts";
 import { BROWSER_UA } from "../support/browser-agent.ts";
 import { useDemoStack } from "../support/demo-stack.ts";
 
@@ -30,13 +31,7 @@ describe("the tour's behavioural step in Chromium", () => {
       const { chromium } = await import("playwright-core");
       const browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--no-first-run",
-          "--disable-background-networking",
-        ],
+        args: CHROMIUM_ARGS,
       });
       try {
         // Headless Chromium announces itself as HeadlessChrome, which Stylist serves as a bot: play a desktop Chrome.

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_ARGS } from "../../src/cli/verify/browser.ts";
 import { writeHeroRules } from "../support/report-fixtures.ts";
 import { runCli } from "../support/run-cli.ts";
 import { writeSimulation } from "../support/simulate-events.ts";
@@ -77,16 +78,7 @@ describe("stylist report --html", { timeout: 120_000 }, () => {
       const { chromium } = await import("playwright-core");
       const browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
+        args: CHROMIUM_ARGS,
       });
       try {
         // A laptop's window: nothing of the report may be cut or need sideways scrolling at 1280 px.

@@ -15,7 +15,8 @@ export function findChromium(given: string | undefined): string | undefined {
   return candidates.find((path): path is string => Boolean(path) && existsSync(path as string));
 }
 
-const CHROMIUM_ARGS = [
+/** The flags a sandboxed, offline machine needs (no background networking: its connections are refused here). */
+export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
