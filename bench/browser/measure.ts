@@ -3,16 +3,6 @@
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /** Chrome DevTools' throttling, applied per page before it navigates. */
 export const THROTTLING = {

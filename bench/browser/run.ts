@@ -12,12 +12,13 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { ensureDevSecrets, ROOT, startDemo } from "../../demo/run-demo.ts";
+import { CHROMIUM_ARGS } from "../../src/cli/verify/browser.ts";
 import { finishBackground, sampleBackground } from "../background.ts";
 import { PRODUCT_PATH, SLOW_PATH } from "../config.ts";
 import { describeSource } from "../source.ts";
 import { median, round } from "../stats.ts";
 import { startDirectWorker } from "./direct-worker.ts";
-import { CHROMIUM, CHROMIUM_ARGS, loadOnce, THROTTLING, VIEWPORT } from "./measure.ts";
+import { CHROMIUM, loadOnce, THROTTLING, VIEWPORT } from "./measure.ts";
 import {
   type BrowserResults,
   type Check,

@@ -127,19 +127,11 @@ export function closesImplicitly(target: string, startTag: string, openInside: r
   }
 }
 
-/** Elements whose implied end the renderer follows start tag by start tag (see extent-watch.ts). */
-export const CLOSER_AWARE = new Set([
-  "p",
-  "li",
-  "dt",
-  "dd",
-  "option",
-  "optgroup",
-  "tr",
-  "td",
-  "th",
-  "rb",
-  "rt",
-  "rtc",
-  "rp",
-]);
+/**
+ * Implied-end elements whose content edits are refused: the parser moves or closes them by table and head rules the
+ * renderer does not follow (op-placement.ts).
+ */
+const EXTENT_REFUSED = new Set(["thead", "tbody", "tfoot", "colgroup", "caption", "head"]);
+
+/** Elements whose implied end the renderer follows start tag by start tag (see extent-watch.ts): the rest. */
+export const CLOSER_AWARE = new Set([...IMPLIED_END].filter((tag) => !EXTENT_REFUSED.has(tag)));
