@@ -1,4 +1,4 @@
-import { escapeHtml } from "../src/core/escape.ts";
+import { escapeHtml } from "../src/core/html/escape.ts";
 import type { Experiment } from "../src/core/schema/experiment.ts";
 import type { Op } from "../src/core/schema/ops.ts";
 

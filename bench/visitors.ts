@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { GrowthBook } from "@growthbook/growthbook";
-import { compileRules } from "../src/core/compile.ts";
-import { decide } from "../src/core/decide.ts";
-import { encodeIdentity, VISITOR_COOKIE } from "../src/core/identity.ts";
-import { buildVisitorContext } from "../src/core/request-context.ts";
+import { compileRules } from "../src/core/decide/compile.ts";
+import { decide } from "../src/core/decide/decide.ts";
 import type { Experiment } from "../src/core/schema/experiment.ts";
+import { encodeIdentity, VISITOR_COOKIE } from "../src/core/visitor/identity.ts";
+import { buildVisitorContext } from "../src/core/visitor/request-context.ts";
 import { BASE_HEADERS, CF, PRODUCT_PATH, VISITOR_SECRET } from "./config.ts";
 
 export type Arm = "variant" | "control";

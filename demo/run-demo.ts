@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { readRuleFiles } from "../src/cli/rule-files.ts";
 import { openLocalBackend } from "../src/cli/stores/local.ts";
 import { CATALOGUE_KEY } from "../src/core/schema/catalogue.ts";
-import { SIGNATURE_HEADER, signServerEvent } from "../src/core/server-signature.ts";
+import { SIGNATURE_HEADER, signServerEvent } from "../src/core/signing/server-signature.ts";
 import { diffExperiments, isEmptyDiff } from "../src/rules/diff.ts";
 import { formatProblem } from "../src/rules/issues.ts";
 import { validateRuleSources } from "../src/rules/validate.ts";

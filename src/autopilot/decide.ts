@@ -4,7 +4,7 @@
  * autopilot --dry-run` prints it. Thresholds: settings.autopilot; actions: each experiment's `autopilot` block.
  */
 
-import { MISS_SAMPLE_RATE } from "../core/exposures.ts";
+import { MISS_SAMPLE_RATE } from "../core/page-view/exposures.ts";
 import {
   type AutopilotAction,
   type AutopilotRule,

@@ -1,4 +1,4 @@
-import { escapeNonPrintable } from "../core/printable.ts";
+import { escapeNonPrintable } from "../core/html/printable.ts";
 
 /** `--json` is the interface for machines; tables are for people. */
 export { textTable as table } from "../format/text-table.ts";

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MIN_SECRET_LENGTH, usableSecret } from "../core/hmac.ts";
+import { MIN_SECRET_LENGTH, usableSecret } from "../core/signing/hmac.ts";
 import { CLIError, EXIT } from "./errors.ts";
 
 /**

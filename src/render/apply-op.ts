@@ -1,8 +1,8 @@
-import { escapeHtml } from "../core/escape.ts";
-import { CODE_ELEMENTS, RAW_TEXT_ELEMENTS } from "../core/output-contexts.ts";
-import type { RenderData } from "../core/render-data.ts";
+import { escapeHtml } from "../core/html/escape.ts";
+import { CODE_ELEMENTS, RAW_TEXT_ELEMENTS } from "../core/html/output-contexts.ts";
+import { hasPlaceholders, renderTemplate, UnsafeContextError } from "../core/html/template.ts";
+import type { RenderData } from "../core/page-view/render-data.ts";
 import type { Op } from "../core/schema/ops.ts";
-import { hasPlaceholders, renderTemplate, UnsafeContextError } from "../core/template.ts";
 import { productListHtml } from "./product-list.ts";
 import type { RewriterElement } from "./rewriter-types.ts";
 

@@ -1,4 +1,4 @@
-import { splitList } from "../core/selector.ts";
+import { splitList } from "../core/html/selector.ts";
 import { CLOSER_AWARE, IMPLIED_END } from "./html-facts.ts";
 
 /**

@@ -1,6 +1,6 @@
-import { html } from "../core/html.ts";
+import { html } from "../core/html/html.ts";
+import { isHttpsUrl, isSameSitePath } from "../core/html/url-safety.ts";
 import type { CatalogueProduct } from "../core/schema/catalogue.ts";
-import { isHttpsUrl, isSameSitePath } from "../core/url-safety.ts";
 
 const formats = new Map<string, Intl.NumberFormat>();
 

@@ -1,6 +1,6 @@
-import type { Decision } from "../core/decide.ts";
-import type { SelectorPlan } from "../core/edit-plan.ts";
-import type { RenderData } from "../core/render-data.ts";
+import type { Decision } from "../core/decide/decide.ts";
+import type { SelectorPlan } from "../core/page-view/edit-plan.ts";
+import type { RenderData } from "../core/page-view/render-data.ts";
 import { type Op, opSelector } from "../core/schema/ops.ts";
 import {
   applyOp,

@@ -4,7 +4,7 @@
  * shares. Every string placed in the markup is escaped.
  */
 
-import { escapeHtml as esc } from "../core/escape.ts";
+import { escapeHtml as esc } from "../core/html/escape.ts";
 import * as f from "./format.ts";
 import { metricLabel } from "./metrics.ts";
 import type { Comparison, Daily, SrmReport } from "./model.ts";

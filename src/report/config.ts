@@ -50,7 +50,7 @@ function normalised(arms: ArmConfig[]): ArmConfig[] {
 }
 
 /**
- * Expected shares follow the allocation in src/core/decide.ts: the holdout is drawn first from every eligible
+ * Expected shares follow the allocation in src/core/decide/decide.ts: the holdout is drawn first from every eligible
  * visitor (share h, whatever the coverage); the rest are split by weight within the coverage, so variant i gets
  * (1 − h) · coverage · wᵢ/Σw. A roll-out gives everyone outside the holdout the rolled-out variant: (1 − h, h).
  */

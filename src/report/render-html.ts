@@ -3,7 +3,7 @@
  * resource (a Content-Security-Policy forbids any), every string escaped.
  */
 
-import { html, raw, type SafeHtml } from "../core/html.ts";
+import { html, raw, type SafeHtml } from "../core/html/html.ts";
 import { armCells, comparisonCells, statisticValue } from "./arm-figures.ts";
 import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
 import * as f from "./format.ts";

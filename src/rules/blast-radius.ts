@@ -1,8 +1,8 @@
-import { compileExperiment } from "../core/compile.ts";
-import { syntheticContext, type VisitorContext } from "../core/context.ts";
-import { assign } from "../core/decide.ts";
+import { compileExperiment } from "../core/decide/compile.ts";
+import { assign } from "../core/decide/decide.ts";
 import type { Audience } from "../core/schema/audience.ts";
 import type { Experiment } from "../core/schema/experiment.ts";
+import { syntheticContext, type VisitorContext } from "../core/visitor/context.ts";
 import { allocationOf } from "./phases.ts";
 
 interface RuleSetLike {

@@ -1,9 +1,9 @@
-import { compilePagePattern } from "../core/page-pattern.ts";
+import { compilePagePattern } from "../core/decide/page-pattern.ts";
+import { isBroadSelector } from "../core/html/selector.ts";
 import type { Experiment } from "../core/schema/experiment.ts";
 import { PURCHASE } from "../core/schema/goals.ts";
 import { editedSelectors, opSelector } from "../core/schema/ops.ts";
 import type { Settings } from "../core/schema/settings.ts";
-import { isBroadSelector } from "../core/selector.ts";
 import type { RuleProblem } from "./issues.ts";
 
 /** An experiment with where it came from, so every problem names a file and a path. */

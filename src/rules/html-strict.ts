@@ -1,6 +1,6 @@
 import { type DefaultTreeAdapterTypes, type ParserError, parseFragment } from "parse5";
-import { attributeKind, RAW_TEXT_ELEMENTS } from "../core/output-contexts.ts";
-import { urlListItems, urlProblem, urlTemplateProblem } from "../core/url-safety.ts";
+import { attributeKind, RAW_TEXT_ELEMENTS } from "../core/html/output-contexts.ts";
+import { urlListItems, urlProblem, urlTemplateProblem } from "../core/html/url-safety.ts";
 
 type Node = DefaultTreeAdapterTypes.Node;
 type Element = DefaultTreeAdapterTypes.Element;

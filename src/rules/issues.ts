@@ -8,7 +8,7 @@ export interface RuleProblem {
   message: string;
 }
 
-import { formatPath } from "../core/zod-issue.ts";
+import { formatPath } from "../core/schema/zod-issue.ts";
 
 export { formatPath };
 

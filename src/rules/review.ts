@@ -1,4 +1,4 @@
-import { MISS_SAMPLE_RATE } from "../core/exposures.ts";
+import { MISS_SAMPLE_RATE } from "../core/page-view/exposures.ts";
 import type { Snapshot } from "../core/schema/snapshot.ts";
 
 /** Exposures and (sampled) misses per experiment and phase over the review window, read from the sink. */

@@ -7,7 +7,7 @@ import type { EventSink } from "./sink.ts";
  * Iceberg) table. A structured stream drops a record that does not match its schema without telling the sender, so
  * every record is checked here against the same schema first (`streamSchema()`, the file given to
  * `wrangler pipelines streams create --schema-file`), and a mismatch is an error the consumer logs, never a silent
- * loss. There is no local emulation of Pipelines: test/node/pipelines-contract.test.ts pins exactly what is sent.
+ * loss. There is no local emulation of Pipelines: test/node/sink/pipelines-contract.test.ts pins exactly what is sent.
  */
 
 /** The stream schema, in the format `wrangler pipelines streams create --schema-file` takes. */

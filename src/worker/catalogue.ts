@@ -1,4 +1,4 @@
-import { type CatalogueIndex, EMPTY_CATALOGUE, indexCatalogue } from "../core/catalogue-index.ts";
+import { type CatalogueIndex, EMPTY_CATALOGUE, indexCatalogue } from "../core/catalogue/catalogue-index.ts";
 import { CATALOGUE_KEY, CatalogueSchema } from "../core/schema/catalogue.ts";
 import { configOf } from "./config.ts";
 import type { Env } from "./env.ts";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { MIN_SECRET_LENGTH } from "../core/hmac.ts";
+import { MIN_SECRET_LENGTH } from "../core/signing/hmac.ts";
 import type { Env } from "./env.ts";
 import { refreshIntervalMs } from "./rules-cache.ts";
 

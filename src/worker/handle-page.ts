@@ -1,9 +1,9 @@
-import { identityCookie } from "../core/identity.ts";
-import { mayShareAcrossVisitors, sharedFreshnessSeconds } from "../core/page-cacheability.ts";
-import { reachedGoals } from "../core/page-view-events.ts";
-import { NOTHING_RENDERED } from "../core/plan-response.ts";
-import { previewCookie } from "../core/preview.ts";
-import { profileCookie } from "../core/profile-cookie.ts";
+import { mayShareAcrossVisitors, sharedFreshnessSeconds } from "../core/cache/page-cacheability.ts";
+import { reachedGoals } from "../core/page-view/page-view-events.ts";
+import { NOTHING_RENDERED } from "../core/page-view/plan-response.ts";
+import { previewCookie } from "../core/signing/preview.ts";
+import { identityCookie } from "../core/visitor/identity.ts";
+import { profileCookie } from "../core/visitor/profile-cookie.ts";
 import { configOf, SecretMissing } from "./config.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";

@@ -1,4 +1,4 @@
-import { describeIssues } from "../core/zod-issue.ts";
+import { describeIssues } from "../core/schema/zod-issue.ts";
 /**
  * Faults are logged as one JSON line with a stable code, so `wrangler tail` and Workers Logs can count them.
  * Messages never include cookie values or other visitor data.

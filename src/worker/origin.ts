@@ -1,5 +1,5 @@
-import { readCookie } from "../core/cookies.ts";
-import { PREVIEW_COOKIE, PREVIEW_PARAM } from "../core/preview.ts";
+import { PREVIEW_COOKIE, PREVIEW_PARAM } from "../core/signing/preview.ts";
+import { readCookie } from "../core/visitor/cookies.ts";
 
 /** How long the origin may take to send its response headers before the visitor gets a 504. */
 const ORIGIN_TIMEOUT_MS = 30_000;

@@ -1,6 +1,6 @@
-import type { CompiledRules } from "../core/compile.ts";
-import type { Decision } from "../core/decide.ts";
-import type { ExposureOutcome } from "../core/exposures.ts";
+import type { CompiledRules } from "../core/decide/compile.ts";
+import type { Decision } from "../core/decide/decide.ts";
+import type { ExposureOutcome } from "../core/page-view/exposures.ts";
 
 /**
  * Rendered arms of shared-cacheable pages, kept in the isolate (see settings.pageCache). An entry is one page as one

@@ -1,11 +1,11 @@
-import { preparePageView as prepare } from "../core/prepare-page-view.ts";
-import type { GeoHints } from "../core/request-context.ts";
+import { preparePageView as prepare } from "../core/page-view/prepare-page-view.ts";
+import type { GeoHints } from "../core/visitor/request-context.ts";
 import { loadCatalogue } from "./catalogue.ts";
 import { configOf, SecretMissing } from "./config.ts";
 import type { Env } from "./env.ts";
 import { loadRules } from "./rules.ts";
 
-export type { GatedPageView, PreparedPageView } from "../core/prepare-page-view.ts";
+export type { GatedPageView, PreparedPageView } from "../core/page-view/prepare-page-view.ts";
 
 /** The worker's I/O around the core's page view: the secret, `request.cf`, and rules and catalogue from KV. */
 export async function preparePageView(request: Request, env: Env, ctx: Pick<ExecutionContext, "waitUntil">) {

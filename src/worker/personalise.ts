@@ -1,16 +1,16 @@
-import type { CompiledRules } from "../core/compile.ts";
-import type { VisitorContext } from "../core/context.ts";
-import type { Decision } from "../core/decide.ts";
-import type { ExposureOutcome } from "../core/exposures.ts";
-import { pageViewEvents } from "../core/page-view-events.ts";
+import type { CompiledRules } from "../core/decide/compile.ts";
+import type { Decision } from "../core/decide/decide.ts";
+import type { ExposureOutcome } from "../core/page-view/exposures.ts";
+import { pageViewEvents } from "../core/page-view/page-view-events.ts";
 import {
   NOTHING_RENDERED,
   planResponse,
   type ResponsePlan,
   settledExposures,
-} from "../core/plan-response.ts";
-import type { RenderData } from "../core/render-data.ts";
+} from "../core/page-view/plan-response.ts";
+import type { RenderData } from "../core/page-view/render-data.ts";
 import { type EventPack, MAX_EVENTS_PER_MESSAGE, type StylistEvent } from "../core/schema/event.ts";
+import type { VisitorContext } from "../core/visitor/context.ts";
 import { renderPage } from "../render/render.ts";
 import type { RewriterFactory } from "../render/rewriter-types.ts";
 import { configOf } from "./config.ts";

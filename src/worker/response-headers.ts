@@ -1,4 +1,4 @@
-import { TARGETED_CACHE_FIELDS } from "../core/page-cacheability.ts";
+import { TARGETED_CACHE_FIELDS } from "../core/cache/page-cacheability.ts";
 
 /**
  * A CDN in front of Stylist obeys CDN-Cache-Control, Cloudflare-CDN-Cache-Control or Surrogate-Control before

@@ -1,4 +1,4 @@
-import { type CompiledRules, compileRules, EMPTY_RULES } from "../core/compile.ts";
+import { type CompiledRules, compileRules, EMPTY_RULES } from "../core/decide/compile.ts";
 import { KV_KEYS, PointerSchema, SnapshotSchema } from "../core/schema/snapshot.ts";
 import { logFault } from "./log.ts";
 

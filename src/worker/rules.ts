@@ -1,4 +1,4 @@
-import type { CompiledRules } from "../core/compile.ts";
+import type { CompiledRules } from "../core/decide/compile.ts";
 import { configOf } from "./config.ts";
 import type { Env } from "./env.ts";
 import { createRulesCache } from "./rules-cache.ts";

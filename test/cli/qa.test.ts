@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readPreviewToken } from "../../src/core/preview.ts";
+import { readPreviewToken } from "../../src/core/signing/preview.ts";
 import { runCli } from "../support/run-cli.ts";
 
 const SECRET = "qa-test-secret-0123456789";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasNonPrintable } from "../../src/core/printable.ts";
+import { hasNonPrintable } from "../../src/core/html/printable.ts";
 import { runCli } from "../support/run-cli.ts";
 
 /** The real binary escapes control characters in whatever it prints, here a file name echoed in an error (issue 12 item 7). */

@@ -1,10 +1,10 @@
-import { compileRules } from "../../src/core/compile.ts";
-import { syntheticContext } from "../../src/core/context.ts";
-import { decide } from "../../src/core/decide.ts";
-import { planEdits } from "../../src/core/edit-plan.ts";
-import { NO_RENDER_DATA } from "../../src/core/render-data.ts";
+import { compileRules } from "../../src/core/decide/compile.ts";
+import { decide } from "../../src/core/decide/decide.ts";
+import { planEdits } from "../../src/core/page-view/edit-plan.ts";
+import { NO_RENDER_DATA } from "../../src/core/page-view/render-data.ts";
 import { ExperimentSchema } from "../../src/core/schema/experiment.ts";
 import type { Op } from "../../src/core/schema/ops.ts";
+import { syntheticContext } from "../../src/core/visitor/context.ts";
 import { type RenderOutcome, renderPage } from "../../src/render/render.ts";
 import type { RewriterFactory } from "../../src/render/rewriter-types.ts";
 

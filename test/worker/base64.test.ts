@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { base64url, portableBase64url } from "../../src/core/hmac.ts";
+import { base64url, portableBase64url } from "../../src/core/signing/hmac.ts";
 
 describe("base64url in workerd", () => {
   it("uses the runtime's built-in encoder, which gives the same text as the portable one for every length", () => {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { signServerEvent } from "../../src/core/server-signature.ts";
+import { signServerEvent } from "../../src/core/signing/server-signature.ts";
 import { kvRuleStore } from "../../src/rules/store.ts";
 import { pushRules } from "../../src/rules/versions.ts";
 import { heroExperiment } from "../fixtures/experiments.ts";

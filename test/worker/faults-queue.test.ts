@@ -6,8 +6,8 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
-import { encodeIdentity } from "../../src/core/identity.ts";
 import type { StylistEvent } from "../../src/core/schema/event.ts";
+import { encodeIdentity } from "../../src/core/visitor/identity.ts";
 import type { Env } from "../../src/worker/env.ts";
 import worker from "../../src/worker/index.ts";
 import { clearRulesCache } from "../../src/worker/rules.ts";

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
-import { encodeIdentity } from "../../src/core/identity.ts";
 import { ExperimentSchema } from "../../src/core/schema/experiment.ts";
+import { encodeIdentity } from "../../src/core/visitor/identity.ts";
 import worker from "../../src/worker/index.ts";
 import { clearRulesCache } from "../../src/worker/rules.ts";
 import { HOME_HTML } from "../fixtures/pages.ts";

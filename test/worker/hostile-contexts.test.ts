@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
-import type { RenderData } from "../../src/core/render-data.ts";
+import type { RenderData } from "../../src/core/page-view/render-data.ts";
 import { ExperimentSchema } from "../../src/core/schema/experiment.ts";
 import { type Op, OpSchema } from "../../src/core/schema/ops.ts";
 import { applyOp } from "../../src/render/apply-op.ts";

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { customerSigningInput } from "../../src/core/customer.ts";
-import { sign } from "../../src/core/hmac.ts";
-import { encodeIdentity } from "../../src/core/identity.ts";
-import { createPreviewToken } from "../../src/core/preview.ts";
-import { observePageView } from "../../src/core/profile.ts";
-import { encodeProfile, PROFILE_COOKIE } from "../../src/core/profile-cookie.ts";
+import { sign } from "../../src/core/signing/hmac.ts";
+import { createPreviewToken } from "../../src/core/signing/preview.ts";
+import { customerSigningInput } from "../../src/core/visitor/customer.ts";
+import { encodeIdentity } from "../../src/core/visitor/identity.ts";
+import { observePageView } from "../../src/core/visitor/profile.ts";
+import { encodeProfile, PROFILE_COOKIE } from "../../src/core/visitor/profile-cookie.ts";
 import { pushRules } from "../../src/rules/versions.ts";
 import { heroExperiment } from "../fixtures/experiments.ts";
 import { HOME_HTML } from "../fixtures/pages.ts";

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { encodeIdentity } from "../../src/core/identity.ts";
-import { signServerEvent } from "../../src/core/server-signature.ts";
+import { signServerEvent } from "../../src/core/signing/server-signature.ts";
+import { encodeIdentity } from "../../src/core/visitor/identity.ts";
 import { pushRules } from "../../src/rules/versions.ts";
 import worker from "../../src/worker/index.ts";
 import { heroExperiment } from "../fixtures/experiments.ts";

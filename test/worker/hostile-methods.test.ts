@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { encodeIdentity } from "../../src/core/identity.ts";
+import { encodeIdentity } from "../../src/core/visitor/identity.ts";
 import { heroExperiment } from "../fixtures/experiments.ts";
 import { HOME_HTML } from "../fixtures/pages.ts";
 import { publish, storedEvents, visit } from "./helpers.ts";

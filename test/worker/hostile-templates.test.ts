@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { withoutNonPrintable } from "../../src/core/printable.ts";
+import { withoutNonPrintable } from "../../src/core/html/printable.ts";
 import { ExperimentSchema } from "../../src/core/schema/experiment.ts";
 import worker from "../../src/worker/index.ts";
 import { clearRulesCache } from "../../src/worker/rules.ts";

@@ -1,8 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { encodeIdentity } from "../../src/core/identity.ts";
 import type { ExperimentInput } from "../../src/core/schema/experiment.ts";
 import type { SettingsInput } from "../../src/core/schema/settings.ts";
+import { encodeIdentity } from "../../src/core/visitor/identity.ts";
 import { pushRules } from "../../src/rules/versions.ts";
 import worker from "../../src/worker/index.ts";
 import {

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { planResponse } from "../../src/core/plan-response.ts";
-import { preparePageView } from "../../src/core/prepare-page-view.ts";
+import { planResponse } from "../../src/core/page-view/plan-response.ts";
+import { preparePageView } from "../../src/core/page-view/prepare-page-view.ts";
 import type { QueueBody, StylistEvent } from "../../src/core/schema/event.ts";
 import { kvRuleStore } from "../../src/rules/store.ts";
 import { validateRuleSources } from "../../src/rules/validate.ts";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createPreviewToken } from "../../src/core/preview.ts";
+import { createPreviewToken } from "../../src/core/signing/preview.ts";
 import { kvRuleStore } from "../../src/rules/store.ts";
 import { pushRules } from "../../src/rules/versions.ts";
 import { alwaysVariant, heroExperiment } from "../fixtures/experiments.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSelector } from "../../src/core/selector.ts";
+import { checkSelector } from "../../src/core/html/selector.ts";
 import { SUPPORTED_SELECTORS, UNSUPPORTED_SELECTORS } from "../fixtures/selectors.ts";
 
 function runtimeAccepts(selector: string): boolean {

@@ -8,7 +8,7 @@ import type { ArchiveReader } from "./duckdb-archive.ts";
  * id); a visitor seen in two arms of a phase is a crossover, kept in their first arm (intention to treat) or, with
  * `crossovers: "exclude"`, counted nowhere; a conversion counts at or after the first exposure (and within the
  * window); an event id once; an order (goal, order id) once across visitors, its first report (from the earliest
- * exposure on, as the report reads them) winning. test/node/archive-arm-stats.test.ts checks it against the
+ * exposure on, as the report reads them) winning. test/node/cli/archive/archive-arm-stats.test.ts checks it against the
  * streaming aggregator.
  *
  * Not yet wired into `stylist report` (which still streams rows into the aggregator), and DuckDB's dialect only.

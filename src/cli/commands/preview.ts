@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { createPreviewToken, PREVIEW_PARAM } from "../../core/preview.ts";
+import { createPreviewToken, PREVIEW_PARAM } from "../../core/signing/preview.ts";
 import { readActive } from "../../rules/versions.ts";
 import { backendArgs, withBackend } from "../backend.ts";
 import { parseDuration } from "../duration.ts";

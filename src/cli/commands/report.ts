@@ -2,7 +2,7 @@ import { createReadStream, existsSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { defineCommand } from "citty";
 import { EventSchema, type StylistEvent } from "../../core/schema/event.ts";
-import { firstIssue } from "../../core/zod-issue.ts";
+import { firstIssue } from "../../core/schema/zod-issue.ts";
 import { aggregate } from "../../report/aggregate.ts";
 import { type BuildOptions, buildReport, reportedPhases } from "../../report/build.ts";
 import { configsOf, type ExperimentConfig } from "../../report/config.ts";

@@ -1,28 +1,32 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
-import { explainCondition } from "../../core/audience.ts";
-import { type CatalogueIndex, EMPTY_CATALOGUE, indexCatalogue } from "../../core/catalogue-index.ts";
-import { type CompiledRules, compileRules } from "../../core/compile.ts";
-import { readCookie } from "../../core/cookies.ts";
-import { type Decision, type Evaluation, evaluate } from "../../core/decide.ts";
-import type { Gate } from "../../core/gate.ts";
-import { VISITOR_COOKIE } from "../../core/identity.ts";
-import { pageViewEvents, reachedGoals } from "../../core/page-view-events.ts";
+import {
+  type CatalogueIndex,
+  EMPTY_CATALOGUE,
+  indexCatalogue,
+} from "../../core/catalogue/catalogue-index.ts";
+import { explainCondition } from "../../core/decide/audience.ts";
+import { type CompiledRules, compileRules } from "../../core/decide/compile.ts";
+import { type Decision, type Evaluation, evaluate } from "../../core/decide/decide.ts";
+import { pageViewEvents, reachedGoals } from "../../core/page-view/page-view-events.ts";
 import {
   NOTHING_RENDERED,
   planResponse,
   type ResponsePlan,
   settledExposures,
-} from "../../core/plan-response.ts";
-import { preparePageView } from "../../core/prepare-page-view.ts";
-import { PREVIEW_COOKIE } from "../../core/preview.ts";
-import { PROFILE_COOKIE } from "../../core/profile-cookie.ts";
-import type { RenderData } from "../../core/render-data.ts";
+} from "../../core/page-view/plan-response.ts";
+import { preparePageView } from "../../core/page-view/prepare-page-view.ts";
+import type { RenderData } from "../../core/page-view/render-data.ts";
 import { CATALOGUE_KEY, CatalogueSchema } from "../../core/schema/catalogue.ts";
 import type { StylistEvent } from "../../core/schema/event.ts";
 import { HOLDOUT } from "../../core/schema/experiment.ts";
 import { GLOBAL_HOLDOUT } from "../../core/schema/settings.ts";
+import { PREVIEW_COOKIE } from "../../core/signing/preview.ts";
+import { readCookie } from "../../core/visitor/cookies.ts";
+import type { Gate } from "../../core/visitor/gate.ts";
+import { VISITOR_COOKIE } from "../../core/visitor/identity.ts";
+import { PROFILE_COOKIE } from "../../core/visitor/profile-cookie.ts";
 import { renderPage } from "../../render/render.ts";
 import { readActive } from "../../rules/versions.ts";
 import { type BackendFlags, backendArgs, withBackend } from "../backend.ts";
@@ -202,7 +206,7 @@ export default defineCommand({
       now,
     );
     const { request } = visitor;
-    // The worker's own pipeline (src/core/prepare-page-view.ts): gate, profile, customer, decisions.
+    // The worker's own pipeline (src/core/page-view/prepare-page-view.ts): gate, profile, customer, decisions.
     const view = await preparePageView({
       request,
       geo: { country: args.country?.toUpperCase(), region: args.region, city: args.city },

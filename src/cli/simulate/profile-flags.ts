@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import * as z from "zod";
-import type { Profile } from "../../core/profile.ts";
 import { TRAFFIC_SOURCES } from "../../core/schema/audience.ts";
-import { firstIssue } from "../../core/zod-issue.ts";
+import { firstIssue } from "../../core/schema/zod-issue.ts";
+import type { Profile } from "../../core/visitor/profile.ts";
 import { CLIError, EXIT } from "../errors.ts";
 
 /**

@@ -1,23 +1,23 @@
-import type { CompiledRules } from "../../core/compile.ts";
-import { readCookie } from "../../core/cookies.ts";
-import { customerSigningInput } from "../../core/customer.ts";
-import { sign, usableSecret } from "../../core/hmac.ts";
+import type { CompiledRules } from "../../core/decide/compile.ts";
+import { sign, usableSecret } from "../../core/signing/hmac.ts";
+import { readCookie } from "../../core/visitor/cookies.ts";
+import { customerSigningInput } from "../../core/visitor/customer.ts";
 import {
   decodeIdentity,
   encodeIdentity,
   mintIdentity,
   VISITOR_COOKIE,
   type VisitorIdentity,
-} from "../../core/identity.ts";
-import type { Profile } from "../../core/profile.ts";
-import { encodeProfile, PROFILE_COOKIE } from "../../core/profile-cookie.ts";
-import { classifySource, type TrafficSource } from "../../core/traffic-source.ts";
+} from "../../core/visitor/identity.ts";
+import type { Profile } from "../../core/visitor/profile.ts";
+import { encodeProfile, PROFILE_COOKIE } from "../../core/visitor/profile-cookie.ts";
+import { classifySource, type TrafficSource } from "../../core/visitor/traffic-source.ts";
 import { CLIError, EXIT } from "../errors.ts";
 
 /**
  * `simulate`'s flags, turned into the request a browser would send: `--visitor`, the profile flags and `--customer`
  * become the signed cookies (or header) the worker reads, so the page view then goes through the worker's own
- * pipeline (src/core/prepare-page-view.ts) unchanged, gate and customer cookie included.
+ * pipeline (src/core/page-view/prepare-page-view.ts) unchanged, gate and customer cookie included.
  */
 export interface VisitorFlags {
   url: string;

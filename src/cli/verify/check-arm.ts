@@ -1,5 +1,5 @@
 import type { Document } from "domhandler";
-import type { RenderData } from "../../core/render-data.ts";
+import type { RenderData } from "../../core/page-view/render-data.ts";
 import type { Op } from "../../core/schema/ops.ts";
 import { compareTrees, type Judgement, judge } from "./compare.ts";
 import { normalizeText, parseDocument } from "./dom.ts";

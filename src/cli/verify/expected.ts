@@ -1,5 +1,5 @@
 import { type AnyNode, cloneNode, type Document, type Element } from "domhandler";
-import type { RenderData } from "../../core/render-data.ts";
+import type { RenderData } from "../../core/page-view/render-data.ts";
 import { type Op, opSelector } from "../../core/schema/ops.ts";
 import { applyOp } from "../../render/apply-op.ts";
 import { childNodes, normalizeText, querySelectorAll } from "./dom.ts";
@@ -52,7 +52,7 @@ export function expectedTree(origin: Document, ops: readonly Op[], data: RenderD
     return { index, op, selector, targets, effect: emptyEffect(), problem };
   });
   const order = documentOrder(tree);
-  // The rewriter runs one element's handlers in the order their selectors were registered (src/core/edit-plan.ts).
+  // The rewriter runs one element's handlers in the order their selectors were registered (src/core/page-view/edit-plan.ts).
   const selectorRank = new Map<string | undefined, number>();
   for (const entry of expected)
     if (!selectorRank.has(entry.selector)) selectorRank.set(entry.selector, entry.index);

@@ -1,4 +1,4 @@
-import type { Decision } from "../../core/decide.ts";
+import type { Decision } from "../../core/decide/decide.ts";
 import { opSelector } from "../../core/schema/ops.ts";
 import { parseDocument, querySelectorAll } from "./dom.ts";
 import { findHydrationRoots, hydratedRootOf } from "./hydration.ts";

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { type CompiledExperiment, compileRules } from "../../core/compile.ts";
+import { type CompiledExperiment, compileRules } from "../../core/decide/compile.ts";
 import type { Experiment } from "../../core/schema/experiment.ts";
 import { readActive } from "../../rules/versions.ts";
 import { type BackendFlags, withBackend } from "../backend.ts";

@@ -1,4 +1,4 @@
-import { compilePagePattern } from "../../core/page-pattern.ts";
+import { compilePagePattern } from "../../core/decide/page-pattern.ts";
 import type { Experiment } from "../../core/schema/experiment.ts";
 
 export interface PagesToVerify {

@@ -1,8 +1,8 @@
-import type { CompiledExperiment } from "../../core/compile.ts";
-import { isControl } from "../../core/compile.ts";
-import type { Decision } from "../../core/decide.ts";
-import { planEdits } from "../../core/edit-plan.ts";
-import { NO_RENDER_DATA } from "../../core/render-data.ts";
+import type { CompiledExperiment } from "../../core/decide/compile.ts";
+import { isControl } from "../../core/decide/compile.ts";
+import type { Decision } from "../../core/decide/decide.ts";
+import { planEdits } from "../../core/page-view/edit-plan.ts";
+import { NO_RENDER_DATA } from "../../core/page-view/render-data.ts";
 import type { Variant } from "../../core/schema/experiment.ts";
 import { renderPage } from "../../render/render.ts";
 import { wasmRewriterFactory } from "../wasm-rewriter.ts";

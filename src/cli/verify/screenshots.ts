@@ -1,4 +1,4 @@
-import { escapeHtml } from "../../core/escape.ts";
+import { escapeHtml } from "../../core/html/escape.ts";
 import type { ArmReport, PageReport } from "./report.ts";
 
 function armVerdict(arm: ArmReport): string {

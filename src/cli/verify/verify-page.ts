@@ -1,6 +1,6 @@
-import type { CompiledExperiment } from "../../core/compile.ts";
-import { isControl } from "../../core/compile.ts";
-import { NO_RENDER_DATA } from "../../core/render-data.ts";
+import type { CompiledExperiment } from "../../core/decide/compile.ts";
+import { isControl } from "../../core/decide/compile.ts";
+import { NO_RENDER_DATA } from "../../core/page-view/render-data.ts";
 import { opSelector } from "../../core/schema/ops.ts";
 import { checkArm } from "./check-arm.ts";
 import { decodeHtml } from "./decode.ts";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { checkPagePattern } from "../page-pattern.ts";
+import { checkPagePattern } from "../decide/page-pattern.ts";
 
 export const DEVICE_CLASSES = ["mobile", "tablet", "desktop"] as const;
 export const BROWSERS = ["chrome", "safari", "firefox", "edge", "samsung", "opera", "other"] as const;
@@ -123,7 +123,7 @@ type KeysOf<T> = T extends unknown ? keyof T : never;
 
 /**
  * Every leaf condition's key, in the order the error text lists them. `satisfies` and the check below make the
- * compiler hold this list, the Condition type and the evaluators in src/core/audience.ts to the same set.
+ * compiler hold this list, the Condition type and the evaluators in src/core/decide/audience.ts to the same set.
  */
 export const CONDITION_NAMES = [
   "visitor",

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { isHttpsUrl, isSameSitePath } from "../url-safety.ts";
+import { isHttpsUrl, isSameSitePath } from "../html/url-safety.ts";
 
 /** A product link stays on the shop: `/p/x`, never `//host/…`, `/\host/…`, a scheme or controls. */
 const SameSitePath = z

@@ -1,9 +1,9 @@
 import * as z from "zod";
-import { setAttributeProblem } from "../attribute-safety.ts";
-import { checkRuleHtml } from "../html-safety.ts";
-import { checkSelector } from "../selector.ts";
-import { checkTemplate } from "../template.ts";
-import { isHttpsUrl, isSameSitePath } from "../url-safety.ts";
+import { setAttributeProblem } from "../html/attribute-safety.ts";
+import { checkRuleHtml } from "../html/html-safety.ts";
+import { checkSelector } from "../html/selector.ts";
+import { checkTemplate } from "../html/template.ts";
+import { isHttpsUrl, isSameSitePath } from "../html/url-safety.ts";
 
 /** Limits keep a compiled snapshot far below KV's 25 MiB value cap and each handler cheap. */
 export const LIMITS = {

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { hasNonPrintable } from "../printable.ts";
+import { hasNonPrintable } from "../html/printable.ts";
 
 /** A string of at most `max` characters with no control, format or separator character (see printable.ts). */
 export function printableText(max: number) {

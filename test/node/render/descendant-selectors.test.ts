@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { engineSelectorProblem } from "../../../src/cli/wasm-rewriter.ts";
+import { descendantsOf, IMPLIED_IN_BODY, watchesInside } from "../../../src/render/descendant-selectors.ts";
+import { CLOSER_AWARE } from "../../../src/render/html-facts.ts";
+
+const parts = (list: string) => list.split(", ");
+
+describe("the elements a watch on an edited element is shown (descendantsOf)", () => {
+  it("shows every element inside a target whose content is edited", () => {
+    expect(descendantsOf("#a, .b > li", true)).toBe("#a *, .b > li *");
+  });
+
+  it("shows only children with an implied end inside a target of a known tag that is only appended to", () => {
+    expect(parts(descendantsOf("#a > section.x", false))).toEqual(
+      IMPLIED_IN_BODY.map((tag) => `#a > section.x ${tag}`),
+    );
+  });
+
+  it("shows every element inside an appended-to element whose own end the parser may imply", () => {
+    expect(descendantsOf('ul > li[data-x="a b"]', false)).toBe('ul > li[data-x="a b"] *');
+  });
+
+  it("splits a subject that names no tag into the two cases, by its tag, on the subject's compound", () => {
+    const list = parts(descendantsOf('#a .b[title="x > y"]:nth-child(2n+1)', false));
+    expect(list).toContain('#a .b[title="x > y"]:nth-child(2n+1) li');
+    expect(list).toContain('#a li.b[title="x > y"]:nth-child(2n+1) *');
+    expect(list).toContain('#a p.b[title="x > y"]:nth-child(2n+1) *');
+    expect(parts(descendantsOf("*.c", false))).toContain("td.c *");
+  });
+
+  it("builds selectors the rewriter accepts", () => {
+    for (const selector of [
+      "#description",
+      "section.x",
+      "li",
+      ".a > .b",
+      "[data-x]",
+      "*",
+      ":not(.a)",
+      "#a li:first-child",
+    ])
+      for (const content of [true, false])
+        expect(engineSelectorProblem(descendantsOf(selector, content)), selector).toBeUndefined();
+  });
+
+  it("agrees with what the watches ask to see: everything inside closer-aware targets, implied-end children elsewhere", () => {
+    for (const target of CLOSER_AWARE) expect(watchesInside(target, "span")).toBe(true);
+    expect(watchesInside("div", "li")).toBe(true);
+    expect(watchesInside("div", "ul")).toBe(false);
+    expect(watchesInside("div", "head")).toBe(false);
+  });
+});
