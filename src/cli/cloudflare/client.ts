@@ -20,7 +20,10 @@ export interface AccountOptions {
   home?: string;
 }
 
-export function cloudflareClient(credentials: Credentials, env: Record<string, string | undefined>): Cloudflare {
+export function cloudflareClient(
+  credentials: Credentials,
+  env: Record<string, string | undefined>,
+): Cloudflare {
   const baseURL = env.CLOUDFLARE_API_BASE_URL?.trim();
   return new Cloudflare({
     apiToken: credentials.token,
@@ -53,7 +56,10 @@ export async function openAccount(options: AccountOptions): Promise<Account> {
 export function describeApiError(error: unknown): string {
   if (error instanceof Cloudflare.APIError) {
     const details = (error.errors ?? [])
-      .map((detail) => `[${(detail as { code?: number }).code ?? "?"}] ${(detail as { message?: string }).message ?? ""}`)
+      .map(
+        (detail) =>
+          `[${(detail as { code?: number }).code ?? "?"}] ${(detail as { message?: string }).message ?? ""}`,
+      )
       .join("; ");
     const status = error.status ? `HTTP ${error.status}` : "no answer";
     const hint =

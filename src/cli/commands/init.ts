@@ -25,7 +25,10 @@ function readExisting(configPath: string): { text: string; parsed: Record<string
   try {
     return { text, parsed: parse(text) as Record<string, unknown> };
   } catch (error) {
-    throw new CLIError(`${configPath} is not valid TOML: ${(error as Error).message}; nothing was changed`, EXIT.invalid);
+    throw new CLIError(
+      `${configPath} is not valid TOML: ${(error as Error).message}; nothing was changed`,
+      EXIT.invalid,
+    );
   }
 }
 
@@ -45,7 +48,10 @@ export default defineCommand({
   args: {
     dir: { type: "positional", required: false, default: ".", description: "Project folder" },
     origin: { type: "string", description: "The storefront's URL (ORIGIN_URL), when the config has none" },
-    name: { type: "string", description: "The worker's name, when the config has none (default: the folder's)" },
+    name: {
+      type: "string",
+      description: "The worker's name, when the config has none (default: the folder's)",
+    },
     remote: {
       type: "boolean",
       description: "Also create the KV namespace, D1 database (+ migrations), queues, R2 bucket and secrets",
@@ -65,7 +71,9 @@ export default defineCommand({
     }
     const existing = readExisting(configPath);
     const workerName =
-      typeof existing?.parsed.name === "string" ? existing.parsed.name : (args.name ?? workerNameFrom(basename(root)));
+      typeof existing?.parsed.name === "string"
+        ? existing.parsed.name
+        : (args.name ?? workerNameFrom(basename(root)));
     const inputs: ConfigInputs = {
       workerName,
       workerEntry: fromProject(root, stylistPaths.worker),
@@ -83,7 +91,8 @@ export default defineCommand({
       try {
         const account = await openAccount({
           env: process.env,
-          configAccountId: typeof existing?.parsed.account_id === "string" ? existing.parsed.account_id : undefined,
+          configAccountId:
+            typeof existing?.parsed.account_id === "string" ? existing.parsed.account_id : undefined,
         });
         accountLine = `Cloudflare account ${account.accountId} (${account.credentials.source}):`;
         const migrationsDir = resolve(
@@ -97,7 +106,9 @@ export default defineCommand({
         remote = await planRemote(account, {
           workerName,
           migrationsDir,
-          configured: Object.fromEntries(Object.entries(configured).filter(([, id]) => id)) as RemotePlan["ids"],
+          configured: Object.fromEntries(
+            Object.entries(configured).filter(([, id]) => id),
+          ) as RemotePlan["ids"],
         });
       } catch (error) {
         throw new CLIError(`--remote: ${describeApiError(error)}; nothing was changed`, EXIT.failed);
@@ -133,7 +144,9 @@ export default defineCommand({
     for (const note of remote?.notes ?? []) console.log(`note: ${note}`);
 
     if (config.changes.length === 0 && files.length === 0 && remoteWork.length === 0) {
-      console.log("Nothing to do: the project already has everything Stylist needs. `npx stylist doctor` checks it.");
+      console.log(
+        "Nothing to do: the project already has everything Stylist needs. `npx stylist doctor` checks it.",
+      );
       return;
     }
     if (args["dry-run"]) {
@@ -161,18 +174,23 @@ export default defineCommand({
       writeFileSync(file.path, file.text);
     }
 
-    const origin = typeof (existing?.parsed.vars as Record<string, unknown> | undefined)?.ORIGIN_URL === "string";
+    const origin =
+      typeof (existing?.parsed.vars as Record<string, unknown> | undefined)?.ORIGIN_URL === "string";
     console.log("\nNext:");
     if (!origin && !args.origin) console.log(`  set ORIGIN_URL in wrangler.toml (now ${PLACEHOLDER_ORIGIN})`);
     if (args.remote) {
-      console.log("  npx wrangler deploy              the worker (then route the shop's hostname to it: docs/deploy.md)");
+      console.log(
+        "  npx wrangler deploy              the worker (then route the shop's hostname to it: docs/deploy.md)",
+      );
       console.log("  npx stylist push --remote        the rules, into the account's KV");
       console.log("  npx stylist doctor --remote      check the deployment end to end");
     } else {
       console.log("  npx wrangler d1 migrations apply DB --local");
       console.log("  npx stylist push                 the rules, into local KV");
       console.log("  npx wrangler dev                 the shop through Stylist, locally");
-      console.log("  npx stylist doctor               check it; `npx stylist init --remote` when ready to deploy");
+      console.log(
+        "  npx stylist doctor               check it; `npx stylist init --remote` when ready to deploy",
+      );
     }
   },
 });

@@ -28,7 +28,9 @@ type Query = (sql: string, params?: string[]) => Promise<Array<Record<string, un
 
 /** The names of applied migrations; none when the tracking table does not exist yet. */
 export async function appliedMigrations(query: Query): Promise<Set<string>> {
-  const tables = await query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'd1_migrations'");
+  const tables = await query(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'd1_migrations'",
+  );
   if (tables.length === 0) return new Set();
   const rows = await query("SELECT name FROM d1_migrations");
   return new Set(rows.map((row) => String(row.name)));

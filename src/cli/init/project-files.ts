@@ -76,5 +76,9 @@ export function planGitignore(root: string): FileChange | undefined {
   );
   if (missing.length === 0) return undefined;
   const separator = current && !current.endsWith("\n") ? "\n" : "";
-  return { path, description: `ignore ${missing.join(", ")}`, text: `${current}${separator}${missing.join("\n")}\n` };
+  return {
+    path,
+    description: `ignore ${missing.join(", ")}`,
+    text: `${current}${separator}${missing.join("\n")}\n`,
+  };
 }

@@ -50,18 +50,26 @@ export async function planRemote(account: Account, inputs: RemoteInputs): Promis
       plan.steps.push({
         description: `create KV namespace ${RESOURCE_NAMES.kv}`,
         apply: async () => {
-          const created = await client.kv.namespaces.create({ account_id: accountId, title: RESOURCE_NAMES.kv });
+          const created = await client.kv.namespaces.create({
+            account_id: accountId,
+            title: RESOURCE_NAMES.kv,
+          });
           plan.ids.kvNamespaceId = created.id;
         },
       });
     }
   } else {
-    plan.steps.push({ description: `KV namespace for RULES: ${plan.ids.kvNamespaceId} (from wrangler.toml)` });
+    plan.steps.push({
+      description: `KV namespace for RULES: ${plan.ids.kvNamespaceId} (from wrangler.toml)`,
+    });
   }
 
   if (!plan.ids.d1DatabaseId) {
     let found: string | undefined;
-    for await (const database of client.d1.database.list({ account_id: accountId, name: RESOURCE_NAMES.d1 })) {
+    for await (const database of client.d1.database.list({
+      account_id: accountId,
+      name: RESOURCE_NAMES.d1,
+    })) {
       if (database.name === RESOURCE_NAMES.d1 && database.uuid) found = database.uuid;
     }
     if (found) {
@@ -132,7 +140,9 @@ export async function planRemote(account: Account, inputs: RemoteInputs): Promis
   let secrets: Set<string> | undefined;
   try {
     secrets = new Set();
-    for await (const secret of client.workers.scripts.secrets.list(inputs.workerName, { account_id: accountId })) {
+    for await (const secret of client.workers.scripts.secrets.list(inputs.workerName, {
+      account_id: accountId,
+    })) {
       secrets.add(secret.name ?? "");
     }
   } catch (error) {

@@ -73,7 +73,8 @@ export function mergeRequirements(config: Table, inputs: ConfigInputs) {
     );
   }
   const date = config.compatibility_date;
-  const dateText = date instanceof Date ? date.toISOString().slice(0, 10) : typeof date === "string" ? date : "";
+  const dateText =
+    date instanceof Date ? date.toISOString().slice(0, 10) : typeof date === "string" ? date : "";
   if (!dateText || dateText < STYLIST_COMPATIBILITY_DATE) {
     config.compatibility_date = STYLIST_COMPATIBILITY_DATE;
     changes.push(
@@ -84,7 +85,11 @@ export function mergeRequirements(config: Table, inputs: ConfigInputs) {
   }
 
   const vars = isTable(config.vars) ? config.vars : {};
-  const wantVars: Record<string, string> = { ORIGIN_URL: inputs.originUrl, RULES_REFRESH_SECONDS: "15", SINK: "d1" };
+  const wantVars: Record<string, string> = {
+    ORIGIN_URL: inputs.originUrl,
+    RULES_REFRESH_SECONDS: "15",
+    SINK: "d1",
+  };
   for (const [name, value] of Object.entries(wantVars)) {
     if (vars[name] !== undefined) continue;
     vars[name] = value;
@@ -105,7 +110,11 @@ export function mergeRequirements(config: Table, inputs: ConfigInputs) {
   if (!rules) {
     config.kv_namespaces = [...kv, { binding: "RULES", id: inputs.ids?.kvNamespaceId ?? PLACEHOLDER_KV_ID }];
     changes.push(`[[kv_namespaces]] RULES (${RESOURCE_NAMES.kv})`);
-  } else if (inputs.ids?.kvNamespaceId && rules.id !== inputs.ids.kvNamespaceId && isPlaceholderId(rules.id)) {
+  } else if (
+    inputs.ids?.kvNamespaceId &&
+    rules.id !== inputs.ids.kvNamespaceId &&
+    isPlaceholderId(rules.id)
+  ) {
     rules.id = inputs.ids.kvNamespaceId;
     changes.push(`[[kv_namespaces]] RULES id = "${inputs.ids.kvNamespaceId}"`);
   }
@@ -124,7 +133,11 @@ export function mergeRequirements(config: Table, inputs: ConfigInputs) {
     ];
     changes.push(`[[d1_databases]] DB (${RESOURCE_NAMES.d1}, migrations from ${inputs.migrationsDir})`);
   } else {
-    if (inputs.ids?.d1DatabaseId && db.database_id !== inputs.ids.d1DatabaseId && isPlaceholderId(db.database_id)) {
+    if (
+      inputs.ids?.d1DatabaseId &&
+      db.database_id !== inputs.ids.d1DatabaseId &&
+      isPlaceholderId(db.database_id)
+    ) {
       db.database_id = inputs.ids.d1DatabaseId;
       changes.push(`[[d1_databases]] DB database_id = "${inputs.ids.d1DatabaseId}"`);
     }
@@ -159,10 +172,15 @@ export function mergeRequirements(config: Table, inputs: ConfigInputs) {
     const consumer = consumers.find((entry) => entry.queue === eventsQueue) as Table;
     if (consumer.dead_letter_queue === undefined) {
       consumer.dead_letter_queue = RESOURCE_NAMES.deadLetterQueue;
-      changes.push(`[[queues.consumers]] ${eventsQueue} dead_letter_queue = "${RESOURCE_NAMES.deadLetterQueue}"`);
+      changes.push(
+        `[[queues.consumers]] ${eventsQueue} dead_letter_queue = "${RESOURCE_NAMES.deadLetterQueue}"`,
+      );
     }
   }
-  if (producers.length !== (queues.producers as unknown[]).length || changes.some((c) => c.includes("queues")))
+  if (
+    producers.length !== (queues.producers as unknown[]).length ||
+    changes.some((c) => c.includes("queues"))
+  )
     config.queues = queues;
 
   const buckets = tablesIn(config, "r2_buckets");
@@ -198,7 +216,8 @@ export function planWranglerConfig(existing: string | undefined, inputs: ConfigI
   const patched: Table = {};
   const appended: Table = {};
   for (const [key, value] of Object.entries(merged)) {
-    const isNewSection = !(key in before) && (Array.isArray(value) || isTable(value)) && key !== "vars" && key !== "triggers";
+    const isNewSection =
+      !(key in before) && (Array.isArray(value) || isTable(value)) && key !== "vars" && key !== "triggers";
     (isNewSection ? appended : patched)[key] = value;
   }
   let text = patch(source, { ...patched }, { inlineTableStart: 3 });
