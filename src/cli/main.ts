@@ -28,6 +28,7 @@ const main = defineCommand({
     verify: () => import("./commands/verify.ts").then((module) => module.default),
     archive: () => import("./commands/archive.ts").then((module) => module.default),
     init: () => import("./commands/init.ts").then((module) => module.default),
+    doctor: () => import("./commands/doctor.ts").then((module) => module.default),
   },
 });
 

@@ -322,8 +322,9 @@ export async function startFakeCloudflareApi(options: FakeCloudflareOptions): Pr
           }
           const statement = database.sqlite.prepare(query.sql);
           const params = query.params as never[];
-          const rows =
-            statement.columns().length > 0 ? statement.all(...params) : (statement.run(...params), []);
+          const returnsRows = statement.columns().length > 0;
+          const rows = returnsRows ? statement.all(...params) : [];
+          if (!returnsRows) statement.run(...params);
           return ok([{ results: rows, success: true, meta: {} }]);
         } catch (cause) {
           return error(400, 7500, `${String(cause)}: SQLITE_ERROR`);
