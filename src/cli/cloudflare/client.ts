@@ -20,10 +20,7 @@ export interface AccountOptions {
   home?: string;
 }
 
-export function cloudflareClient(
-  credentials: Credentials,
-  env: Record<string, string | undefined>,
-): Cloudflare {
+function cloudflareClient(credentials: Credentials, env: Record<string, string | undefined>): Cloudflare {
   const baseURL = env.CLOUDFLARE_API_BASE_URL?.trim();
   return new Cloudflare({
     apiToken: credentials.token,

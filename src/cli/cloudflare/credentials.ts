@@ -25,7 +25,7 @@ export function wranglerAuthFile(env: Record<string, string | undefined>, home =
   return join(configDir, "config", `${profile}.toml`);
 }
 
-export class CredentialsError extends Error {
+class CredentialsError extends Error {
   override name = "CredentialsError";
 }
 

@@ -22,7 +22,7 @@ export interface DeploymentConfig {
   route?: string | { pattern: string } | undefined;
 }
 
-export const hostOfRoute = (route: string | { pattern: string }) =>
+const hostOfRoute = (route: string | { pattern: string }) =>
   (typeof route === "string" ? route : route.pattern)
     .replace(/^https?:\/\//, "")
     .split(/[/:]/)[0]

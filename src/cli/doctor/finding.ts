@@ -1,5 +1,5 @@
 /** One thing `stylist doctor` checked: what it found and, when something is wrong, the fix to apply. */
-export type Status = "ok" | "warn" | "fail" | "skip";
+type Status = "ok" | "warn" | "fail" | "skip";
 
 export interface Finding {
   /** A stable name, for --json and tests: "binding:RULES", "migrations", "secret:VISITOR_SECRET"… */

@@ -6,7 +6,7 @@ import { type Finding, fail, ok, skip } from "./finding.ts";
  * or a placeholder. The worker itself refuses anything under MIN_SECRET_LENGTH (and then serves every page
  * untouched); this asks for more, the 32 random characters the docs say.
  */
-export const STRONG_SECRET_LENGTH = 32;
+const STRONG_SECRET_LENGTH = 32;
 const PLACEHOLDERS = /^(change[-_ ]?me|secret|password|test|example|todo|xxx+|placeholder)/i;
 
 export function secretWeakness(value: string): string | undefined {

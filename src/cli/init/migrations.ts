@@ -5,7 +5,7 @@ import { join } from "node:path";
  * D1 migrations tracked exactly as wrangler tracks them (the `d1_migrations` table, one row per applied file name),
  * so `wrangler d1 migrations apply` and `stylist init --remote` / `doctor` agree on what has been applied.
  */
-export const MIGRATIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS d1_migrations(
+const MIGRATIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS d1_migrations(
   id         INTEGER PRIMARY KEY AUTOINCREMENT,
   name       TEXT UNIQUE,
   applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
@@ -27,7 +27,7 @@ export function readMigrations(dir: string): Migration[] {
 type Query = (sql: string, params?: string[]) => Promise<Array<Record<string, unknown>>>;
 
 /** The names of applied migrations; none when the tracking table does not exist yet. */
-export async function appliedMigrations(query: Query): Promise<Set<string>> {
+async function appliedMigrations(query: Query): Promise<Set<string>> {
   const tables = await query(
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'd1_migrations'",
   );

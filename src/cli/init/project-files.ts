@@ -15,7 +15,7 @@ export interface FileChange {
  * One experiment on the home page's first heading and its control, as a draft: it validates and can be pushed, but
  * changes nothing for visitors until someone has pointed it at the shop's real markup and set it running.
  */
-export function starterRules(schemaPath: string): string {
+function starterRules(schemaPath: string): string {
   const file = {
     $schema: schemaPath,
     experiments: [

@@ -10,7 +10,7 @@ import { RESOURCE_NAMES } from "./wrangler-config.ts";
  * second run creates nothing. Ids of resources that already exist are known at plan time; the others once created.
  */
 
-export interface RemoteStep {
+interface RemoteStep {
   /** "create KV namespace stylist-rules", or what is already there. */
   description: string;
   /** Undefined when there is nothing to do. */

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
  * Where Stylist's own files are, wherever the package is installed (this repository, or node_modules/stylist in a
  * shop's project): the worker a generated wrangler.toml runs, the D1 migrations it applies, the rules schema.
  */
-export const STYLIST_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const STYLIST_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
 export const stylistPaths = {
   worker: join(STYLIST_ROOT, "src", "worker", "index.ts"),

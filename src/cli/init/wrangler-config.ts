@@ -21,8 +21,8 @@ export const RESOURCE_NAMES = {
 } as const;
 
 /** wrangler.toml's placeholder for an id nobody has created yet; `--remote` replaces it, remote mode refuses it. */
-export const PLACEHOLDER_KV_ID = "00000000000000000000000000000000";
-export const PLACEHOLDER_D1_ID = "00000000-0000-0000-0000-000000000000";
+const PLACEHOLDER_KV_ID = "00000000000000000000000000000000";
+const PLACEHOLDER_D1_ID = "00000000-0000-0000-0000-000000000000";
 export const isPlaceholderId = (id: unknown) => typeof id !== "string" || /^[0-]*$/.test(id.trim());
 
 export interface ConfigInputs {
@@ -55,7 +55,7 @@ function tablesIn(config: Table, key: string): Table[] {
 }
 
 /** Merges Stylist's requirements into a parsed config (mutating it) and returns what changed. */
-export function mergeRequirements(config: Table, inputs: ConfigInputs) {
+function mergeRequirements(config: Table, inputs: ConfigInputs) {
   const changes: string[] = [];
   const warnings: string[] = [];
 
