@@ -52,6 +52,8 @@ export interface FakeCloudflareApi {
   buckets: Set<string>;
   /** Deployed workers by script name, with their secrets (name → value). */
   scripts: Map<string, Map<string, string>>;
+  /** Unacknowledged messages per queue name, as the queue metrics report them. */
+  backlog: Map<string, number>;
   /** The next `times` requests get this failure instead of being served. */
   fail(failure: InjectedFailure, times?: number): void;
   reset(): void;
@@ -104,6 +106,7 @@ export async function startFakeCloudflareApi(options: FakeCloudflareOptions): Pr
     queues: new Set(),
     buckets: new Set(),
     scripts: new Map(),
+    backlog: new Map(),
     fail(failure, times = 1) {
       for (let i = 0; i < times; i++) failures.push(failure);
     },
@@ -207,6 +210,16 @@ export async function startFakeCloudflareApi(options: FakeCloudflareOptions): Pr
         api.queues.add(name);
         return ok({ queue_id: name, queue_name: name });
       }
+    }
+    if (rest[0] === "queues" && rest[2] === "metrics" && rest.length === 3 && request.method === "GET") {
+      const name = rest[1] ?? "";
+      if (!api.queues.has(name)) return error(404, 11000, "queue not found");
+      const count = api.backlog.get(name) ?? 0;
+      return ok({
+        backlog_count: count,
+        backlog_bytes: count * 512,
+        oldest_message_timestamp_ms: count ? Date.now() - 60_000 : 0,
+      });
     }
     if (rest[0] === "r2" && rest[1] === "buckets" && rest.length === 2) {
       if (request.method === "GET") return ok({ buckets: [...api.buckets].map((name) => ({ name })) });
