@@ -122,12 +122,12 @@ function experimentHtml(experiment: ExperimentReport, sequential: boolean): Safe
   ].filter(Boolean);
   const charts = [
     experiment.daily.dates.length > 0
-      ? html`<figure>${raw(cumulativeChart(experiment.daily, colours))}${legend(colours)}<figcaption>Cumulative conversion rate on ${experiment.metrics.primary}: lines that settle and stay apart suggest a real difference; early days swing widely.</figcaption></figure>`
+      ? html`<figure>${cumulativeChart(experiment.daily, colours)}${legend(colours)}<figcaption>Cumulative conversion rate on ${experiment.metrics.primary}: lines that settle and stay apart suggest a real difference; early days swing widely.</figcaption></figure>`
       : undefined,
     experiment.comparisons.length > 0
-      ? html`<figure>${raw(forestPlot(experiment.comparisons, colours, experiment.alpha))}<figcaption>Dot: the observed lift; line: its ${f.intervalLabel(experiment.alpha).replace(" CI", "")} interval${sequential && "; pale band: the always-valid interval"}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`
+      ? html`<figure>${forestPlot(experiment.comparisons, colours, experiment.alpha)}<figcaption>Dot: the observed lift; line: its ${f.intervalLabel(experiment.alpha).replace(" CI", "")} interval${sequential && "; pale band: the always-valid interval"}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`
       : undefined,
-    html`<figure>${raw(splitChart(experiment.srm, colours))}<figcaption>Bars: each arm's share of visitors; black tick: the configured share.</figcaption></figure>`,
+    html`<figure>${splitChart(experiment.srm, colours)}<figcaption>Bars: each arm's share of visitors; black tick: the configured share.</figcaption></figure>`,
   ];
   const warnings = experiment.warnings.map((w) => html`<p class="warning">${w}</p>`);
   const status = experiment.verdict.status;
