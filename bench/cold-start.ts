@@ -7,10 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { type Plugin, build } from "esbuild";
+import type { Plugin } from "esbuild";
 import { bundleWorker } from "./bundle.ts";
 import { median } from "./stats.ts";
-import { minify } from "./wrangler-config.ts";
 
 const TRIALS = Number(process.env.COLD_TRIALS ?? 21);
 const DOC_FILE = new URL("../docs/benchmarks.md", import.meta.url);
@@ -23,29 +22,13 @@ const namedZodImport: Plugin = {
   setup(b) {
     b.onLoad({ filter: /\/src\/.*\.ts$/ }, (args) => {
       const source = readFileSync(args.path, "utf8");
-      return { contents: source.replace(/import \* as z from "zod";/g, 'import { z } from "zod";'), loader: "ts" };
+      return {
+        contents: source.replace(/import \* as z from "zod";/g, 'import { z } from "zod";'),
+        loader: "ts",
+      };
     });
   },
 };
-
-async function stylistWithNamedZodImport(): Promise<string> {
-  const result = await build({
-    entryPoints: [new URL("./workers/stylist.js", import.meta.url).pathname],
-    bundle: true,
-    write: false,
-    format: "esm",
-    target: "es2024",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
-    define: { "process.env.NODE_ENV": '"production"' },
-    minify: minify(),
-    logLevel: "silent",
-    plugins: [namedZodImport],
-  });
-  const [output] = result.outputFiles;
-  if (!output) throw new Error("esbuild produced nothing");
-  return output.text;
-}
 
 /** Each trial is a fresh Node process (a fresh V8 isolate, no code cache), timing only the module's import. */
 function importMs(file: string): number {
@@ -67,7 +50,11 @@ interface Row {
 const bundles: [string, string, string][] = [
   ["passthrough", "pass-through worker", await bundleWorker("passthrough")],
   ["stylist", "Stylist as built (`import * as z`)", await bundleWorker("stylist")],
-  ["stylist-named-zod", "Stylist with `import { z }` (before issue 15)", await stylistWithNamedZodImport()],
+  [
+    "stylist-named-zod",
+    "Stylist with `import { z }` (before issue 15)",
+    await bundleWorker("stylist", { plugins: [namedZodImport] }),
+  ],
 ];
 const dir = mkdtempSync(join(tmpdir(), "stylist-cold-"));
 try {
@@ -92,7 +79,7 @@ try {
   const base = rows[0]?.medianMs ?? Number.NaN;
   const kib = (n: number) => (n / 1024).toFixed(1);
   const table = [
-    "| Bundle | Size (KiB) | gzip (KiB) | Import, median of " + TRIALS + " (ms) | Above pass-through (ms) |",
+    `| Bundle | Size (KiB) | gzip (KiB) | Import, median of ${TRIALS} (ms) | Above pass-through (ms) |`,
     "|---|--:|--:|--:|--:|",
     ...rows.map(
       (r) =>

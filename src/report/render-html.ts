@@ -4,7 +4,7 @@
  */
 
 import { html, raw, type SafeHtml } from "../core/html/html.ts";
-import { armCells, comparisonCells, statisticValue } from "./arm-figures.ts";
+import { armCells, breakdownTable, comparisonCells } from "./arm-figures.ts";
 import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
 import * as f from "./format.ts";
 import { REPORT_CSS } from "./html-style.ts";
@@ -65,39 +65,9 @@ function comparisonsTable(
 
 function breakdownHtml(experiment: ExperimentReport): SafeHtml | undefined {
   const breakdown = experiment.breakdown;
-  if (!breakdown) return undefined;
-  const primary = experiment.metrics.primary;
-  const rows = breakdown.groups.flatMap((group) =>
-    group.arms.map((arm) => {
-      const c = group.comparisons.find(
-        (x) => x.arm === arm.id && x.metric === primary && x.statistic === "rate",
-      );
-      return [
-        group.value,
-        arm.id,
-        f.count(arm.visitors),
-        f.percent(statisticValue(arm, primary, "rate")),
-        c ? f.signedPercent(c.lift) : "",
-        c ? f.percentInterval(c.ci) : "",
-        c ? f.pValue(c.p) : "",
-        f.pValue(group.srmP),
-      ];
-    }),
-  );
-  const table = tableHtml(
-    [
-      breakdown.by,
-      "Arm",
-      "Visitors",
-      `${primary} rate`,
-      "Lift",
-      f.intervalLabel(experiment.alpha),
-      "p (raw)",
-      "SRM p",
-    ],
-    rows,
-    2,
-  );
+  const figures = breakdownTable(experiment);
+  if (!breakdown || !figures) return undefined;
+  const table = tableHtml(figures.headers, figures.rows, 2);
   return html`<div class="exploratory"><h3>By ${breakdown.by} — exploratory</h3><p class="meta">${breakdown.note}</p>${table}</div>`;
 }
 
