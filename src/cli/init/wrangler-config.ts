@@ -148,6 +148,7 @@ function mergeRequirements(config: Table, inputs: ConfigInputs) {
   }
 
   const queues = isTable(config.queues) ? config.queues : {};
+  const changesBeforeQueues = changes.length;
   const producers = tablesIn(queues, "producers");
   const producer = producers.find((entry) => entry.binding === "EVENTS");
   if (!producer) {
@@ -177,11 +178,7 @@ function mergeRequirements(config: Table, inputs: ConfigInputs) {
       );
     }
   }
-  if (
-    producers.length !== (queues.producers as unknown[]).length ||
-    changes.some((c) => c.includes("queues"))
-  )
-    config.queues = queues;
+  if (changes.length > changesBeforeQueues) config.queues = queues;
 
   const buckets = tablesIn(config, "r2_buckets");
   if (!buckets.some((entry) => entry.binding === "ARCHIVE")) {

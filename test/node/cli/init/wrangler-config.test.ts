@@ -94,6 +94,32 @@ describe("wrangler.toml: what init writes", () => {
     );
   });
 
+  it("the user's own queues, consumers and databases are kept beside Stylist's", () => {
+    const text = `name = "shop"\n\n# their queue\n[[queues.producers]]\nbinding = "JOBS"\nqueue = "jobs"\n\n[[queues.consumers]]\nqueue = "jobs"\n\n[[d1_databases]]\nbinding = "OTHER"\ndatabase_name = "x"\ndatabase_id = "y"\n`;
+    const plan = planWranglerConfig(text, inputs);
+    const config = plain(plan.text);
+    expect(plan.text).toContain("# their queue");
+    expect(config.queues.producers).toEqual([
+      { binding: "JOBS", queue: "jobs" },
+      { binding: "EVENTS", queue: "stylist-events" },
+    ]);
+    expect(config.queues.consumers[0]).toEqual({ queue: "jobs" });
+    expect(config.queues.consumers[1]).toMatchObject({
+      queue: "stylist-events",
+      dead_letter_queue: "stylist-events-dlq",
+    });
+    expect(config.d1_databases.map((db: { binding: string }) => db.binding)).toEqual(["OTHER", "DB"]);
+    expect(planWranglerConfig(plan.text, inputs).changes).toEqual([]);
+  });
+
+  it("a consumer of the events queue without a dead-letter queue gains one, and nothing else of it changes", () => {
+    const text = `name = "shop"\n[[queues.producers]]\nbinding = "EVENTS"\nqueue = "events"\n[[queues.consumers]]\nqueue = "events"\nmax_retries = 9\n`;
+    const config = plain(planWranglerConfig(text, inputs).text);
+    expect(config.queues.consumers).toEqual([
+      { queue: "events", max_retries: 9, dead_letter_queue: "stylist-events-dlq" },
+    ]);
+  });
+
   it("a newer compatibility date and the user's own crons are kept", () => {
     const text = `name = "x"\ncompatibility_date = "2099-01-01"\n[triggers]\ncrons = ["0 * * * *"]\n`;
     const config = plain(planWranglerConfig(text, inputs).text);
