@@ -148,7 +148,8 @@ export function renderPage(
       const after = placesAfter(op);
       watch.atClose.push((place) => {
         if (faulted[index]) return;
-        if (!after) place.before(inserted);
+        if (place.lost) fault(index, new OpSkipped(`${op.op} on <${tag}>: ${place.lost}`));
+        else if (!after) place.before(inserted);
         else if (place.after) place.after(inserted);
         else fault(index, new OpSkipped(`nothing can be put right after <${tag}>: its end tag is implied`));
       });
@@ -165,14 +166,15 @@ export function renderPage(
     };
   }
 
-  // One JS call per element inside a watched one: the watch sees the element in whichever of the element's handlers
-  // runs first, the op handlers (so a start tag that ends a watched element is seen before an op on it runs) or the
-  // finisher, which is registered for every element a watch needs (descendantsOf) and so always runs after.
-  let seenByWatches = false;
+  // One JS call per element inside a watched one. Its start tag is shown to the watches in whichever of its handlers
+  // runs first: an op handler (so a start tag that ends a watched element is seen before an op on it runs) or the
+  // finisher. The finisher is registered for every element a watch follows (descendantsOf) and so always runs after;
+  // only there are end tasks queued, so none is queued for an element whose end tag nobody takes.
+  let started = false;
   function showToWatches(element: StreamedElement, tag: string) {
-    if (seenByWatches) return;
-    seenByWatches = true;
-    if (watches.sees(tag)) watches.descendant(element, tag, endTasks.queue);
+    if (started) return;
+    started = true;
+    watches.starts(element, tag);
   }
 
   function onMatch(element: StreamedElement, selector: string, actions: SelectorPlan["actions"]) {
@@ -237,7 +239,8 @@ export function renderPage(
     element(element: StreamedElement) {
       const tag = element.tagName.toLowerCase();
       showToWatches(element, tag);
-      seenByWatches = false;
+      started = false;
+      watches.descendant(element, tag, endTasks.queue);
       stepwiseContent(element);
       if (context.inert === 0 && context.foreign === 0) styles.at(element, tag, endTasks.queue);
       const leave = enterElement(context, tag);

@@ -38,7 +38,12 @@ describe("elements whose end tag is implied", () => {
     [
       "insertAfter",
       { op: "insertAfter", selector: "li.b", html: "<li>New</li>" },
-      "<ul><li class=a>Alpha<li class=b>Beta<li>New</li><li class=c>Gamma</ul><p>after</p>",
+      "<ul><li class=a>Alpha<li class=b>Beta</li><li>New</li><li class=c>Gamma</ul><p>after</p>",
+    ],
+    [
+      "insertAfter (inline content)",
+      { op: "insertAfter", selector: "li.b", html: "<i>New</i>" },
+      "<ul><li class=a>Alpha<li class=b>Beta</li><i>New</i><li class=c>Gamma</ul><p>after</p>",
     ],
   ])("%s on an unclosed <li> stops where the next <li> ends it", async (_name, op, expected) => {
     const { html, outcome, faults } = await variant(LIST, [op]);
