@@ -28,17 +28,16 @@ export function descendantsOf(selector: string, content: boolean): string {
     .flatMap((part) => {
       if (content) return [`${part} *`];
       const { prefix, compound } = lastCompound(part);
-      const type = /^[a-zA-Z][\w-]*/.exec(compound)?.[0]?.toLowerCase();
+      const type = typeOf(compound);
       const children = IMPLIED_IN_BODY.flatMap((tag) => [`${part} > ${tag}`, `${part} > ${tag} *`]);
       if (type !== undefined) return CLOSER_AWARE.has(type) ? [`${part} *`] : children;
-      const rest = compound.startsWith("*") ? compound.slice(1) : compound;
-      return [...children, ...[...CLOSER_AWARE].map((tag) => `${prefix}${tag}${rest} *`)];
+      return [...children, ...[...CLOSER_AWARE].map((tag) => `${prefix}${withType(compound, tag)} *`)];
     })
     .join(", ");
 }
 
 /** `#a > .b[x="y z"]` → prefix `#a > `, compound `.b[x="y z"]`: the subject's compound selector. */
-function lastCompound(part: string): { prefix: string; compound: string } {
+export function lastCompound(part: string): { prefix: string; compound: string } {
   const trimmed = part.trim();
   let depth = 0;
   let quote = "";
@@ -55,4 +54,16 @@ function lastCompound(part: string): { prefix: string; compound: string } {
     else if (depth === 0 && /[\s>+~]/.test(char)) start = i + 1;
   }
   return { prefix: trimmed.slice(0, start), compound: trimmed.slice(start) };
+}
+
+/** The tag a compound selector names, lower-cased, if it names one (`li.a` → `li`, `.a` and `*.a` → undefined). */
+export function typeOf(compound: string): string | undefined {
+  return /^[a-zA-Z][\w-]*/.exec(compound)?.[0]?.toLowerCase();
+}
+
+/** The compound restricted to `tag` (`.a` → `li.a`, `*.a` → `li.a`); undefined if it names another tag. */
+export function withType(compound: string, tag: string): string | undefined {
+  const type = typeOf(compound);
+  if (type !== undefined) return type === tag ? compound : undefined;
+  return `${tag}${compound.startsWith("*") ? compound.slice(1) : compound}`;
 }

@@ -16,6 +16,12 @@ import { descendantsOf } from "./descendant-selectors.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches } from "./extent-watch.ts";
 import { CLOSER_AWARE, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
+import {
+  closingBefore,
+  type ImpliedParent,
+  impliedParentSelectors,
+  writesBeforeStartTag,
+} from "./implied-parent.ts";
 import { placementOf, refusal } from "./op-placement.ts";
 import { contextTags, createPageContext, enterElement, reachable } from "./page-context.ts";
 import type {
@@ -87,9 +93,21 @@ export function renderPage(
   const refusedOnAnyArm = refusalsByArm(decisions);
   const atDocumentEnd: Array<(end: RewriterDocumentEnd) => void> = [];
 
-  function applyAt(element: StreamedElement, tag: string, index: number, op: Op) {
+  function applyAt(
+    element: StreamedElement,
+    tag: string,
+    index: number,
+    op: Op,
+    parent: ImpliedParent | undefined,
+  ) {
     const why = refusal(op, tag);
     if (why) return fault(index, new OpSkipped(why));
+    if (writesBeforeStartTag(op)) {
+      // The parser closes the parent here; closing it first changes nothing else and keeps what is put here out of it.
+      const { closing, ambiguous } = closingBefore(parent, tag);
+      if (ambiguous) return fault(index, new OpSkipped(`${op.op}: ${ambiguous}`));
+      if (closing) element.before(closing, HTML);
+    }
     // The stepwise and end paths below do not go through applyOp: the raw-text refusal is made here for them too.
     refuseRawTextContent(element, op);
     const placement = placementOf(op);
@@ -179,18 +197,20 @@ export function renderPage(
 
   function onMatch(element: StreamedElement, selector: string, actions: SelectorPlan["actions"]) {
     const tag = element.tagName.toLowerCase();
+    const parent = impliedParents.get(selector);
+    impliedParents.delete(selector);
     showToWatches(element, tag);
     if (!reachable(context, tag)) return;
     for (const { decision: index, op } of actions) {
       if (!op) {
         // Only the exposure watches count: they are the same in every arm, so the arms are counted alike.
         matched[index] = true;
-        if (refusedOnAnyArm(index, selector, tag)) refused[index] = true;
+        if (refusedOnAnyArm(index, selector, tag, parent)) refused[index] = true;
         continue;
       }
       if (faulted[index] || op.op === "addStyle" || watches.erasing()) continue;
       try {
-        applyAt(element, tag, index, op);
+        applyAt(element, tag, index, op, parent);
       } catch (error) {
         fault(index, error);
       }
@@ -221,6 +241,26 @@ export function renderPage(
     // an op handler that runs first), see showToWatches.
     registered.push({ selector, actions, content });
     extents.set(selector, { actions, inside: descendantsOf(selector, content) });
+  }
+  // Registered before the op handlers, on subsets of their selectors: which implied-end element lol-html has as the
+  // parent of an element that an op (in any arm) writes before, read by the op handler that runs next.
+  const impliedParents = new Map<string, ImpliedParent>();
+  for (const { selector } of registered) {
+    if (!refusedOnAnyArm.writesBefore(selector)) continue;
+    for (const { mark, selector: parents } of impliedParentSelectors(selector))
+      try {
+        rewriter = rewriter.on(parents, {
+          element() {
+            const known = impliedParents.get(selector);
+            impliedParents.set(
+              selector,
+              known?.tag === mark.tag ? { ...known, ...mark, first: known.first || mark.first } : mark,
+            );
+          },
+        });
+      } catch {
+        // The op's own selector is refused too (and faulted below), or this form of it is: no parent is known.
+      }
   }
   for (const { selector, actions, content } of registered) {
     try {
@@ -338,6 +378,16 @@ function refusalsByArm(decisions: readonly Decision[]) {
       }
     return bySelector;
   });
-  return (index: number, selector: string, tag: string) =>
-    (opsBySelector[index]?.get(selector) ?? []).some((op) => refusal(op, tag) !== undefined);
+  const refused = (op: Op, tag: string, parent: ImpliedParent | undefined) =>
+    refusal(op, tag) !== undefined ||
+    (writesBeforeStartTag(op) && closingBefore(parent, tag).ambiguous !== undefined);
+  return Object.assign(
+    (index: number, selector: string, tag: string, parent: ImpliedParent | undefined) =>
+      (opsBySelector[index]?.get(selector) ?? []).some((op) => refused(op, tag, parent)),
+    {
+      /** Does an op on `selector`, in some arm, write before its element's start tag? */
+      writesBefore: (selector: string) =>
+        opsBySelector.some((bySelector) => (bySelector.get(selector) ?? []).some(writesBeforeStartTag)),
+    },
+  );
 }

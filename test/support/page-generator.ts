@@ -1,8 +1,9 @@
 import fc from "fast-check";
 
 /**
- * Pages as real sites write them: optional end tags left out, blocks inside paragraphs, templates, inline SVG titles,
- * comments and non-ASCII text. Exactly one element (or none) carries class `t`, the target of the generated op.
+ * Pages as real sites write them: optional end tags left out (runs of list items, definition terms and paragraphs,
+ * a paragraph inside an unclosed item), blocks after unclosed paragraphs, templates, inline SVG titles, comments and
+ * non-ASCII text. Exactly one element (or none) carries class `t`, the target of the generated op.
  */
 type Node =
   | { kind: "text"; text: string }
@@ -13,6 +14,14 @@ const text = fc.constantFrom("Alpha", "Beta £5", "café", "x & y", " ", "Ωmega
 const leaf: fc.Arbitrary<Node> = fc.oneof(
   text.map((value) => ({ kind: "text" as const, text: value })),
   fc.constant({ kind: "comment" as const }),
+);
+
+/** What a list item holds: text, or a paragraph whose end tag may be left out too. */
+const itemChild: fc.Arbitrary<Node> = fc.oneof(
+  leaf,
+  fc
+    .record({ close: fc.boolean(), children: fc.array(leaf, { maxLength: 2 }) })
+    .map(({ close, children }) => ({ kind: "element" as const, tag: "p", close, children })),
 );
 
 const { node } = fc.letrec<{ node: Node }>((tie) => ({
@@ -33,7 +42,7 @@ const { node } = fc.letrec<{ node: Node }>((tie) => ({
       })
       .map(({ tag, close, children }) => ({ kind: "element" as const, tag, close, children })),
     fc
-      .array(fc.record({ close: fc.boolean(), children: fc.array(leaf, { maxLength: 2 }) }), {
+      .array(fc.record({ close: fc.boolean(), children: fc.array(itemChild, { maxLength: 2 }) }), {
         minLength: 1,
         maxLength: 3,
       })
@@ -42,6 +51,21 @@ const { node } = fc.letrec<{ node: Node }>((tie) => ({
         tag: "ul",
         close: true,
         children: items.map((item) => ({ kind: "element" as const, tag: "li", ...item })),
+      })),
+    fc
+      .array(
+        fc.record({
+          tag: fc.constantFrom("dt", "dd"),
+          close: fc.boolean(),
+          children: fc.array(leaf, { maxLength: 2 }),
+        }),
+        { minLength: 1, maxLength: 3 },
+      )
+      .map((items) => ({
+        kind: "element" as const,
+        tag: "dl",
+        close: true,
+        children: items.map((item) => ({ kind: "element" as const, ...item })),
       })),
     fc
       .array(tie("node"), { maxLength: 2 })
