@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { type DefaultTreeAdapterMap, parse, parseFragment, serialize } from "parse5";
 import { describe, expect, it } from "vitest";
-import { page } from "../support/page-generator.ts";
+import { decodeHtml } from "../../src/cli/verify/decode.ts";
+import { LEGACY, legacyPage, page } from "../support/page-generator.ts";
 import { renderArm } from "../support/render-harness.ts";
 
 type ParentNode = DefaultTreeAdapterMap["parentNode"];
@@ -146,6 +147,51 @@ describe("generated pages with optional end tags, implied closes, templates and 
         }
         if (element) apply(element);
         expect(serialize(parse(rendered.html))).toBe(serialize(expected));
+        expect(rendered.outcome.matched[0]).toBe(element !== undefined);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("generated pages in legacy encodings, declared in the header, in a <meta> only, or nowhere", () => {
+  const read = (bytes: Uint8Array, contentType: string) => parse(decodeHtml(bytes, contentType).text);
+
+  it("generates each encoding's characters as their bytes there, which the runtime reads back", () => {
+    for (const { label, bytes } of LEGACY)
+      for (const [char, encoded] of Object.entries(bytes)) {
+        expect(new TextDecoder(label).decode(Uint8Array.from(encoded)), `${label} ${char}`).toBe(char);
+        expect(decodeHtml(Uint8Array.from(encoded), `text/html; charset=${label}`).encoding).toBe(
+          new TextDecoder(label).encoding,
+        );
+      }
+  });
+
+  it("serves the control arm byte for byte as the origin sent it", async () => {
+    await fc.assert(
+      fc.asyncProperty(legacyPage, fc.nat(OPS.length - 1), async ({ bytes, contentType }, pick) => {
+        const op = OPS[pick]?.op(target(read(bytes, contentType)));
+        const control = await renderArm(rewriter, bytes, [op], "control", contentType);
+        expect([...control.bytes]).toEqual([...bytes]);
+      }),
+      RUNS,
+    );
+  });
+
+  it("changes in the DOM, read in the page's encoding, exactly what the op names, or nothing", async () => {
+    await fc.assert(
+      fc.asyncProperty(legacyPage, fc.nat(OPS.length - 1), async ({ bytes, contentType }, pick) => {
+        const { op, apply } = OPS[pick] as (typeof OPS)[number];
+        const origin = read(bytes, contentType);
+        const expected = read(bytes, contentType);
+        const element = target(expected);
+        const rendered = await renderArm(rewriter, bytes, [op(element)], "variant", contentType);
+        if (rendered.outcome.faulted[0]) {
+          expect(serialize(read(rendered.bytes, contentType))).toBe(serialize(origin));
+          return;
+        }
+        if (element) apply(element);
+        expect(serialize(read(rendered.bytes, contentType))).toBe(serialize(expected));
         expect(rendered.outcome.matched[0]).toBe(element !== undefined);
       }),
       RUNS,
