@@ -15,7 +15,7 @@ import { transformInPageEncoding } from "./charset-transform.ts";
 import { descendantsOf } from "./descendant-selectors.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches } from "./extent-watch.ts";
-import { CLOSER_AWARE, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
+import { CLOSER_AWARE, closesImplicitly, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
 import {
   closingBefore,
   type ImpliedParent,
@@ -30,6 +30,7 @@ import type {
   RewriterLike,
   StreamedElement,
 } from "./rewriter-types.ts";
+import { runWatchSelectors } from "./structural-runs.ts";
 
 /** What the streamed page really contained, known once the last byte has passed through. */
 export interface RenderOutcome {
@@ -262,6 +263,30 @@ export function renderPage(
         // The op's own selector is refused too (and faulted below), or this form of it is: no parent is known.
       }
   }
+  // Also before the op handlers: a structural selector on a page with an unclosed run of its elements is matched
+  // against lol-html's nesting, not the parser's, so its experiments are not applied or counted there (every arm).
+  for (const { selector, actions } of registered)
+    for (const { tag: parent, selector: runs } of runWatchSelectors(selector))
+      try {
+        rewriter = rewriter.on(runs, {
+          element(element) {
+            const tag = element.tagName.toLowerCase();
+            if (!closesImplicitly(parent, tag, []) || !reachable(context, tag)) return;
+            for (const { decision, op } of actions) {
+              refused[decision] = true;
+              if (op)
+                fault(
+                  decision,
+                  new OpSkipped(
+                    `selector ${JSON.stringify(selector)} depends on parents or positions, and the page has a <${tag}> right after an unclosed <${parent}>, which the rewriter nests inside it: what it matches there is not what the browser's selector matches`,
+                  ),
+                );
+            }
+          },
+        });
+      } catch {
+        // The op's own selector is refused too, and faulted below.
+      }
   for (const { selector, actions, content } of registered) {
     try {
       rewriter = rewriter.on(selector, {

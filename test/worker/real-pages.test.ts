@@ -438,3 +438,34 @@ describe("appending to an element whose last children's end tags are implied", (
     expect(counted(outcome)).toBe(false);
   });
 });
+
+describe("selectors that depend on parents or positions, on a page with an unclosed run", () => {
+  it.each([
+    ["ul > li", "<ul><li>a<li class=t>b</ul>"],
+    ["p:first-of-type", "<div><p>a<p>b</div>"],
+    ["li:nth-child(2)", "<ul><li>a<li>b<li>c</ul>"],
+    ["ul > li > b", "<ul><li>a<li><b>b</b></ul>"],
+  ])(
+    "%s is matched against the rewriter's nesting there: its experiment is skipped, named, and counted in no arm",
+    async (selector, page) => {
+      const op = { op: "addClass", selector, value: "x" };
+      const { outcome, faults } = await variant(page, [op]);
+      expect(faults).toEqual([expect.stringMatching(/^exp: selector .* depends on parents or positions/)]);
+      expect(counted(outcome)).toBe(false);
+      const control = await renderArm(rewriter, page, [op], "control");
+      expect(control.html).toBe(page);
+      expect(counted(control.outcome)).toBe(false);
+    },
+  );
+
+  it("applies and counts them as before where every end tag is there", async () => {
+    const page = "<ul><li>a</li><li>b</li></ul><div><p>a</p><p>b</p></div>";
+    const { html, outcome, faults } = await variant(page, [
+      { op: "addClass", selector: "ul > li:nth-child(2)", value: "x" },
+      { op: "addClass", selector: "p:first-of-type", value: "y" },
+    ]);
+    expect(html).toBe('<ul><li>a</li><li class="x">b</li></ul><div><p class="y">a</p><p>b</p></div>');
+    expect(faults).toEqual([]);
+    expect(counted(outcome)).toBe(true);
+  });
+});
