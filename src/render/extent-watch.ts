@@ -54,7 +54,7 @@ interface Watch {
  * for it), or at the end of the document (nothing can be put after the element). `lost` says why nothing can be put
  * there: an element inside was left open that the parser does not close by the rules followed here.
  */
-export interface ClosePlace {
+interface ClosePlace {
   before(html: string): void;
   after: ((html: string) => void) | undefined;
   lost?: string;
