@@ -6,6 +6,13 @@ import type { TrafficSource } from "./traffic-source.ts";
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
 
 /** Everything the decision core may know about one page view. Built at the edge; plain data. */
+/** A bandit arm as first assigned: the visitor keeps it, and its period, for the rest of the phase. */
+export interface StickyArm {
+  phase: number;
+  period: number;
+  arm: string;
+}
+
 export interface VisitorContext {
   visitorId: string;
   /** returning: a second session or later (or, with no profile, first seen over 30 minutes ago). */
@@ -26,6 +33,8 @@ export interface VisitorContext {
   customer: boolean;
   tier?: string;
   behaviour: Behaviour;
+  /** Bandit arms this visitor was given before (experiment id → phase, period, arm), from the profile. */
+  assigned?: Readonly<Record<string, StickyArm>>;
   /** Milliseconds since the Unix epoch. */
   now: number;
 }

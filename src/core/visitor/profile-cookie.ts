@@ -36,6 +36,8 @@ const CompactSchema = z.strictObject({
   p: z.array(Slug).max(30),
   u: z.number().int().min(0).max(100_000),
   q: Seconds.optional(),
+  /** Bandit arms: experiment id → [phase, period, arm]. */
+  a: z.record(Slug, z.tuple([z.number().int().positive(), z.number().int().positive(), Slug])).optional(),
 });
 
 type Compact = z.infer<typeof CompactSchema>;
@@ -52,6 +54,13 @@ function compact(profile: Profile): Compact {
     p: profile.seen,
     u: profile.purchases,
     ...(profile.lastPurchase !== undefined ? { q: profile.lastPurchase } : {}),
+    ...(profile.arms
+      ? {
+          a: Object.fromEntries(
+            Object.entries(profile.arms).map(([id, held]) => [id, [held.phase, held.period, held.arm]] as const),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -66,6 +75,13 @@ function expand(wire: Compact): Profile {
     seen: wire.p,
     purchases: wire.u,
     lastPurchase: wire.q,
+    ...(wire.a
+      ? {
+          arms: Object.fromEntries(
+            Object.entries(wire.a).map(([id, [phase, period, arm]]) => [id, { phase, period, arm }] as const),
+          ),
+        }
+      : {}),
   };
 }
 
