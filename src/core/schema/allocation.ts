@@ -40,7 +40,9 @@ export const AllocationSchema = z
       .min(0.05)
       .max(0.9)
       .default(0.2)
-      .describe("Fixed share of traffic the control keeps in every period, so every arm is judged against it."),
+      .describe(
+        "Fixed share of traffic the control keeps in every period, so every arm is judged against it.",
+      ),
   })
   .strict();
 export type Allocation = z.infer<typeof AllocationSchema>;

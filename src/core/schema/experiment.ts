@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { ConditionSchema, PagePattern } from "./audience.ts";
 import { AllocationSchema } from "./allocation.ts";
+import { ConditionSchema, PagePattern } from "./audience.ts";
 import { AutopilotPolicySchema } from "./autopilot.ts";
 import { checkExperiment } from "./experiment-checks.ts";
 import { LIMITS, OpSchema, SelectorSchema } from "./ops.ts";

@@ -16,8 +16,21 @@ const PeriodSchema = z
     weights: z.record(z.string(), z.number().min(0).max(1)),
     /** The highest period id this phase has had, so a rollback followed by a reweight never reuses one. */
     highest: z.number().int().positive(),
+    /** Earlier periods' weights (newest MAX_PAST kept), for the report's and the autopilot's per-period SRM. */
+    past: z
+      .array(
+        z
+          .object({
+            id: z.number().int().positive(),
+            weights: z.record(z.string(), z.number().min(0).max(1)),
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict();
+/** Earlier periods a phase remembers: at one reweight every 6 hours, 50 days. */
+export const MAX_PAST_PERIODS = 200;
 export type Period = z.infer<typeof PeriodSchema>;
 
 /**

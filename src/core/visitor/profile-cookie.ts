@@ -57,7 +57,9 @@ function compact(profile: Profile): Compact {
     ...(profile.arms
       ? {
           a: Object.fromEntries(
-            Object.entries(profile.arms).map(([id, held]) => [id, [held.phase, held.period, held.arm]] as const),
+            Object.entries(profile.arms).map(
+              ([id, held]) => [id, [held.phase, held.period, held.arm]] as const,
+            ),
           ),
         }
       : {}),
