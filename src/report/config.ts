@@ -81,6 +81,18 @@ function armsOf(experiment: Experiment): {
   return { arms: fallback, baseline: h > 0 ? HOLDOUT : undefined, kind: "experiment" };
 }
 
+/** The arms' expected shares had the variants these weights (a bandit period's), holdout and coverage as configured. */
+export function sharesWithWeights(
+  experiment: Experiment,
+  weights: Readonly<Record<string, number>>,
+): ArmConfig[] {
+  const variants = experiment.variants.map((variant) => ({
+    ...variant,
+    weight: weights[variant.id] ?? variant.weight,
+  }));
+  return armsOf({ ...experiment, variants }).arms;
+}
+
 export function experimentConfig(
   experiment: Experiment,
   phase?: PhaseInfo,
