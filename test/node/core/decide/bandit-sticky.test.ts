@@ -9,6 +9,7 @@ import { compileRules } from "../../../../src/core/decide/compile.ts";
 import { decide } from "../../../../src/core/decide/decide.ts";
 import { bucket } from "../../../../src/core/decide/hash.ts";
 import { exposureEvents } from "../../../../src/core/page-view/exposures.ts";
+import type { AssignmentEvent } from "../../../../src/core/schema/event.ts";
 import { type Snapshot, SnapshotSchema } from "../../../../src/core/schema/snapshot.ts";
 import { syntheticContext } from "../../../../src/core/visitor/context.ts";
 import { type Profile, rememberArms } from "../../../../src/core/visitor/profile.ts";
@@ -81,7 +82,7 @@ async function view(snapshot: Snapshot, visitorId: string, profile: Profile) {
     profile: back,
     event: exposureEvents(context, [decision], { matched: [true], faulted: [false] }, 1, () =>
       crypto.randomUUID(),
-    )[0],
+    )[0] as AssignmentEvent | undefined,
   };
 }
 
