@@ -153,7 +153,7 @@ describe("a bandit visitor keeps the arm first assigned", () => {
   });
 
   it("starts afresh in a new phase: an arm remembered from an earlier phase is not kept", async () => {
-    const visitor = "0".repeat(31) + "7";
+    const visitor = `${"0".repeat(31)}7`;
     const first = await view(rulesInPeriod(1), visitor, EMPTY_PROFILE);
     const other = first.decision.arm === "b" ? "a" : "b";
     const planted: Profile = { ...first.profile, arms: { [ID]: { phase: 1, period: 1, arm: other } } };
