@@ -15,8 +15,7 @@ import {
 import type { Experiment } from "../core/schema/experiment.ts";
 import type { GoalDirection } from "../core/schema/goals.ts";
 import type { Phase, Snapshot } from "../core/schema/snapshot.ts";
-import { directionsOf, type ExperimentConfig, experimentConfig } from "../report/config.ts";
-import { periodShares } from "../report/periods.ts";
+import { directionsOf, type ExperimentConfig, experimentConfig, periodShares } from "../report/config.ts";
 import { confidenceSequence } from "../stats/sequential.ts";
 import { sampleRatioMismatch } from "../stats/srm.ts";
 import { periodSampleRatioMismatch } from "../stats/stratified.ts";

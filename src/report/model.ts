@@ -1,3 +1,4 @@
+import type { BanditReport } from "./bandit.ts";
 /**
  * The report as data: what `stylist report --json` prints and every renderer reads. docs/report.md documents it
  * field by field. Stable: fields are only ever added; a breaking change bumps `schema`.
@@ -95,6 +96,8 @@ export interface ExperimentReport {
   verdict: Verdict;
   daily: Daily;
   breakdown: Breakdown | null;
+  /** Bandit experiments (docs/autopilot.md): period-stratified figures; absent for a fixed split. */
+  bandit?: BanditReport | null;
   warnings: string[];
 }
 
