@@ -152,8 +152,9 @@ describe("the autopilot's SRM check on a bandit", () => {
 function pooledArms(periods: readonly PeriodArm[]) {
   const arms: Record<string, { visitors: number; converted: Record<string, number> }> = {};
   for (const row of periods) {
-    const arm = (arms[row.arm] ??= { visitors: 0, converted: {} });
+    const arm = arms[row.arm] ?? { visitors: 0, converted: {} };
     arm.visitors += row.visitors;
+    arms[row.arm] = arm;
   }
   return arms;
 }
