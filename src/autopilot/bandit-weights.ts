@@ -12,7 +12,7 @@ import type { Random } from "../stats/random.ts";
 import { type PeriodCell, stratifiedMean } from "../stats/stratified.ts";
 
 /** Monte Carlo draws per reweight: P(best) to about ±0.01, in well under a millisecond per arm. */
-export const THOMPSON_DRAWS = 4_000;
+const THOMPSON_DRAWS = 4_000;
 
 export interface BanditOptions {
   /** Fixed share of all traffic for the control. */

@@ -29,7 +29,7 @@ function ownWeights(experiment: Experiment): Record<string, number> {
 }
 
 /** The current period as the phase records it, period 1 (the variants' own weights) before any reweight. */
-export function currentPeriod(experiment: Experiment, phase: Phase): Period {
+function currentPeriod(experiment: Experiment, phase: Phase): Period {
   return phase.period ?? { id: 1, since: phase.since, weights: ownWeights(experiment), highest: 1, past: [] };
 }
 

@@ -15,34 +15,8 @@ import {
 } from "../stats/stratified.ts";
 import { finite } from "./compare.ts";
 import type { ArmConfig, ArmRole } from "./config.ts";
-import type { SrmReport } from "./model.ts";
+import type { BanditReport, SrmReport } from "./model.ts";
 import type { ArmSums } from "./sums.ts";
-
-export interface BanditReport {
-  /** The goal estimated: the experiment's primary metric. */
-  metric: string;
-  periods: { id: number; visitors: number; weight: number; known: boolean }[];
-  arms: {
-    id: string;
-    role: ArmRole | "unexpected";
-    visitors: number;
-    /** Period-stratified conversion rate and its standard error. */
-    rate: number | null;
-    se: number | null;
-    /** Every visitor of the arm pooled, for contrast: biased when the base rate moved between periods. */
-    pooledRate: number | null;
-  }[];
-  /** Each treatment against the baseline, stratified: difference in conversion rate, its interval at the report's level and p. */
-  comparisons: {
-    arm: string;
-    baseline: string;
-    difference: number | null;
-    lower: number | null;
-    upper: number | null;
-    p: number | null;
-  }[];
-  note: string;
-}
 
 const NOTE =
   "A bandit changes its split between periods, so the pooled figures above weight each period differently per arm. " +

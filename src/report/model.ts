@@ -1,4 +1,3 @@
-import type { BanditReport } from "./bandit.ts";
 /**
  * The report as data: what `stylist report --json` prints and every renderer reads. docs/report.md documents it
  * field by field. Stable: fields are only ever added; a breaking change bumps `schema`.
@@ -237,4 +236,31 @@ export interface Breakdown {
   exploratory: true;
   note: string;
   groups: { value: string; srmP: number | null; arms: ArmReport[]; comparisons: Comparison[] }[];
+}
+
+/** A bandit experiment's period-stratified figures (src/report/bandit.ts). */
+export interface BanditReport {
+  /** The goal estimated: the experiment's primary metric. */
+  metric: string;
+  periods: { id: number; visitors: number; weight: number; known: boolean }[];
+  arms: {
+    id: string;
+    role: ArmRole | "unexpected";
+    visitors: number;
+    /** Period-stratified conversion rate and its standard error. */
+    rate: number | null;
+    se: number | null;
+    /** Every visitor of the arm pooled, for contrast: biased when the base rate moved between periods. */
+    pooledRate: number | null;
+  }[];
+  /** Each treatment against the baseline, stratified: difference in conversion rate, its interval at the report's level and p. */
+  comparisons: {
+    arm: string;
+    baseline: string;
+    difference: number | null;
+    lower: number | null;
+    upper: number | null;
+    p: number | null;
+  }[];
+  note: string;
 }

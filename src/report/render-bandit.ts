@@ -1,7 +1,7 @@
 /** The bandit section of the text report: periods, stratified rates against pooled ones, and the comparisons. */
 
 import { textTable } from "../format/text-table.ts";
-import type { BanditReport } from "./bandit.ts";
+import type { BanditReport } from "./model.ts";
 
 const pct = (x: number | null, digits = 2) => (x === null ? "—" : `${(100 * x).toFixed(digits)}%`);
 const points = (x: number | null) => (x === null ? "—" : `${x >= 0 ? "+" : ""}${(100 * x).toFixed(2)} pts`);

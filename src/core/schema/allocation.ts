@@ -45,4 +45,3 @@ export const AllocationSchema = z
       ),
   })
   .strict();
-export type Allocation = z.infer<typeof AllocationSchema>;

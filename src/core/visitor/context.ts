@@ -1,18 +1,11 @@
 import type { DEVICE_CLASSES } from "../schema/audience.ts";
 import type { BrowserFamily } from "./browser.ts";
-import type { Behaviour } from "./profile.ts";
+import type { Behaviour, StickyArm } from "./profile.ts";
 import type { TrafficSource } from "./traffic-source.ts";
 
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
 
 /** Everything the decision core may know about one page view. Built at the edge; plain data. */
-/** A bandit arm as first assigned: the visitor keeps it, and its period, for the rest of the phase. */
-export interface StickyArm {
-  phase: number;
-  period: number;
-  arm: string;
-}
-
 export interface VisitorContext {
   visitorId: string;
   /** returning: a second session or later (or, with no profile, first seen over 30 minutes ago). */

@@ -1,6 +1,12 @@
 import type { PageType } from "../schema/taxonomy.ts";
-import type { StickyArm } from "./context.ts";
 import type { TrafficSource } from "./traffic-source.ts";
+
+/** A bandit arm as first assigned: the visitor keeps it, and its period, for the rest of the phase. */
+export interface StickyArm {
+  phase: number;
+  period: number;
+  arm: string;
+}
 
 /**
  * The edge profile: what behavioural rules need from a visitor's earlier page views, kept in a signed first-party
@@ -38,7 +44,7 @@ const MAX_CATEGORIES = 12;
 const MAX_RECENT = 8;
 const MAX_SEEN = 30;
 /** Bandit experiments remembered per visitor; more than this running at once is not a programme anyone reads. */
-export const MAX_ARMS = 10;
+const MAX_ARMS = 10;
 
 export interface PageView {
   type: PageType | undefined;
