@@ -8,6 +8,8 @@ import type { Phase } from "../../../src/core/schema/snapshot.ts";
 import { aggregate } from "../../../src/report/aggregate.ts";
 import { type BuildOptions, buildReport } from "../../../src/report/build.ts";
 import { configsOf } from "../../../src/report/config.ts";
+import { renderHtml } from "../../../src/report/render-html.ts";
+import { renderText } from "../../../src/report/render-text.ts";
 import { conversion, exposure, heroRules } from "../../support/report-events.ts";
 
 const SOURCE = { events: "file", file: null, backend: null, rules: "files", rulesVersion: null } as const;
@@ -120,6 +122,24 @@ describe("the report of a bandit experiment", () => {
     expect(report.warnings.join("\n")).toMatch(
       /a bandit experiment: the period-stratified figures and per-period SRM need the report by period/,
     );
+  });
+
+  it("shows the stratified section in the text and HTML reports", async () => {
+    const configs = configsOf({ experiments: [BANDIT], phases: { hero: PHASE } });
+    const sorted = [...EQUAL_ARMS].sort((x, y) =>
+      x.type === y.type ? x.ts - y.ts : x.type === "exposure" ? -1 : 1,
+    );
+    const report = buildReport(await aggregate(sorted, { by: "period" }), {
+      configFor: (id) => configs.get(id),
+      source: SOURCE,
+      periodGroups: true,
+    });
+    for (const rendered of [renderText(report), renderHtml(report)]) {
+      expect(rendered).toContain(
+        "Bandit, stratified by allocation period — periods (visitors, weight Nₚ/N): 1: 900 (23.1%), 2: 3000 (76.9%)",
+      );
+      expect(rendered).toContain("pooled (biased)");
+    }
   });
 
   it("leaves fixed-split experiments as they were", async () => {
