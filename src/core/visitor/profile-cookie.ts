@@ -87,18 +87,26 @@ function expand(wire: Compact): Profile {
   };
 }
 
-/** Drops the oldest signals until the cookie fits: products seen, then recent products, then categories. */
+/**
+ * Drops the oldest signals until the cookie fits: products seen, then recent products, then categories, and only
+ * then remembered bandit arms.
+ */
 function fitToCap(profile: Profile): string {
   let wire = compact(profile);
   for (let payload = encodePayload(wire); ; payload = encodePayload(wire)) {
     if (payload.length + 23 <= MAX_COOKIE_CHARS) return payload;
     if (wire.p.length > 0) wire = { ...wire, p: wire.p.slice(0, -1) };
     else if (wire.r.length > 0) wire = { ...wire, r: wire.r.slice(0, -1) };
-    else {
-      const oldest = Object.keys(wire.c).at(-1);
-      if (oldest === undefined) return payload;
+    else if (Object.keys(wire.c).length > 0) {
+      const oldest = Object.keys(wire.c).at(-1) as string;
       const { [oldest]: _dropped, ...rest } = wire.c;
       wire = { ...wire, c: rest };
+    } else {
+      // Bandit arms go last, oldest first: losing one lets that visitor be assigned afresh.
+      const oldest = Object.keys(wire.a ?? {})[0];
+      if (oldest === undefined) return payload;
+      const { [oldest]: _dropped, ...rest } = wire.a ?? {};
+      wire = { ...wire, a: rest };
     }
   }
 }

@@ -182,3 +182,32 @@ describe("a bandit visitor keeps the arm first assigned", () => {
     ]);
   });
 });
+
+describe("the remembered arms in the profile cookie", () => {
+  it("fit the cookie cap with the longest ids and landing page, dropping other signals first, then the oldest arms", async () => {
+    const long = (i: number) => `${String(i).padStart(2, "0")}${"x".repeat(61)}`;
+    let profile: Profile = {
+      ...EMPTY_PROFILE,
+      session: { ...EMPTY_PROFILE.session, landing: `/${"l".repeat(199)}` },
+      categories: Object.fromEntries(
+        Array.from({ length: 12 }, (_, i) => [long(i), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]),
+      ),
+      recent: Array.from({ length: 8 }, (_, i) => long(i)),
+      seen: Array.from({ length: 30 }, (_, i) => long(i)),
+    };
+    for (let i = 0; i < 10; i++) {
+      profile =
+        rememberArms(profile, [{ experiment: long(i), phase: 99, period: 9999, arm: long(i) }]) ?? profile;
+    }
+    const cookie = await encodeProfile(profile, "f".repeat(32), SECRET);
+    const back = await decodeProfile(cookie, "f".repeat(32), SECRET);
+    expect(back).toBeDefined();
+    const kept = Object.keys(back?.arms ?? {});
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(10);
+    // Whatever was dropped, the newest arm stays, and nothing else survives ahead of the arms.
+    expect(kept).toContain(long(9));
+    expect(back?.seen).toEqual([]);
+    expect(back?.recent).toEqual([]);
+  });
+});
