@@ -47,9 +47,11 @@ export async function inspect(
 ): Promise<{ snapshot?: Snapshot; findings: Finding[]; reweights: Reweight[] }> {
   const snapshot = await readActive(rules);
   if (!snapshot) return { findings: [], reweights: [] };
+  // The newest version (for period ids never to repeat after a rollback) is only read when a bandit runs.
+  const bandits = snapshot.experiments.some((experiment) => experiment.allocation);
   const [stats, latest] = await Promise.all([
     snapshotStats(sink, snapshot, now.getTime()),
-    readLatest(rules),
+    bandits ? readLatest(rules) : undefined,
   ]);
   const findings = decideAutopilot(snapshot, stats);
   // An experiment paused now is not reweighted: its split is what is in question.
