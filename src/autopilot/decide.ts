@@ -167,15 +167,26 @@ function periodSampleRatioFinding(
     periods.map((id) => (shares.get(id) ?? []).map((arm) => arm.share)),
   );
   if (!(result.pValue < settings.srmP)) return undefined;
-  const worst = periods
-    .map((id, i) => {
-      const arms = shares.get(id) ?? [];
+  // The message names the (at most three) periods that contribute most to X², in period order.
+  const contribution = (i: number) =>
+    (observed[i] ?? []).reduce((sum, count, j) => {
+      const e = result.expected[i]?.[j] ?? 0;
+      return e > 0 ? sum + ((count - e) * (count - e)) / e : sum;
+    }, 0);
+  const named = periods
+    .map((_, i) => i)
+    .sort((a, b) => contribution(b) - contribution(a))
+    .slice(0, 3)
+    .sort((a, b) => a - b);
+  const worst = named
+    .map((i) => {
+      const arms = shares.get(periods[i] as number) ?? [];
       const split = arms
         .map(
           (arm, j) => `${arm.id} ${observed[i]?.[j]} (expected ${Math.round(result.expected[i]?.[j] ?? 0)})`,
         )
         .join(", ");
-      return `period ${id}: ${split}`;
+      return `period ${periods[i]}: ${split}`;
     })
     .join("; ");
   return `phase ${phase.phase}: sample-ratio mismatch against each period's shares, ${worst}; chi-square p = ${result.pValue.toExponential(1)} < ${settings.srmP}`;
