@@ -17,13 +17,13 @@ const EARLIER = "excluded.ts < events.ts OR (excluded.ts = events.ts AND exclude
 const earlierOr = (column: string) =>
   `${column} = CASE WHEN ${EARLIER} THEN excluded.${column} ELSE events.${column} END`;
 const INSERT_ASSIGNMENT = `INSERT INTO events
-  (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source, segments, last_seen)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source, segments, last_seen, period)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (id) DO NOTHING
   ON CONFLICT (visitor, experiment, phase, variant, type) DO UPDATE SET
     views = events.views + 1,
     last_seen = max(events.last_seen, excluded.ts),
-    ${["id", "ts", "rules_version", "path", "device", "country", "source", "segments"].map(earlierOr).join(",\n    ")}`;
+    ${["id", "ts", "rules_version", "path", "device", "country", "source", "segments", "period"].map(earlierOr).join(",\n    ")}`;
 
 /** What a device, country or source means belongs to a visitor: kept from the browser's row only for the same one. */
 const SAME_VISITOR_OR_NEW = (column: string) =>
@@ -132,6 +132,7 @@ export function insertOf(event: StylistEvent): { sql: string; params: SqlValue[]
       event.source ?? null,
       event.segments ? JSON.stringify(event.segments) : null,
       event.ts,
+      event.period ?? null,
     ],
   };
 }
@@ -154,6 +155,8 @@ export interface AssignmentRow {
   last_seen?: number | null;
   /** Exposures folded into this row (migration 0004). */
   views?: number;
+  /** A bandit's allocation period (migration 0005); null for fixed splits. */
+  period?: number | null;
 }
 
 export interface ConversionRow {
@@ -186,6 +189,7 @@ export function assignmentFromRow(row: AssignmentRow): AssignmentEvent {
     experiment: row.experiment,
     variant: row.variant,
     phase: row.phase,
+    ...optional("period", row.period ?? null),
     rulesVersion: row.rules_version,
     path: row.path,
     device: row.device,

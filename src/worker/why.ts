@@ -33,6 +33,17 @@ function describeProfile(profile: Profile | undefined) {
     recentlyViewedProducts: profile.recent,
     basketAddsThisVisit: profile.session.basketAdds,
     purchases: profile.purchases,
+    // Bandit tests adjust how many visitors get each version; this is the version kept for this visitor.
+    ...(profile.arms
+      ? {
+          versionsKept: Object.fromEntries(
+            Object.entries(profile.arms).map(([experiment, held]) => [
+              experiment,
+              `${held.arm} (allocation period ${held.period})`,
+            ]),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -85,6 +96,8 @@ async function explain(c: WhyContext) {
       name: compiled.experiment.name ?? compiled.experiment.id,
       pages: compiled.experiment.pages,
       youSee: decision.control ? "the original page" : `version "${decision.variant.id}"`,
+      // A bandit: the share each version gets is adjusted as results come in; a visitor keeps theirs.
+      ...(decision.period !== undefined ? { period: decision.period } : {}),
     });
   }
   return {
@@ -135,7 +148,8 @@ function page(data: Awaited<ReturnType<typeof explain>>): string {
             html`<li>For each test you see, an event with that id, the version, the page and your device type: never your IP address or anything you type.</li>`,
           ])}<h2>Why you see what you see</h2>${list(data.audiences.map((a) => html`<li><strong>${a.name}</strong>: ${a.reason}</li>`))}<h2>Tests you are in</h2>${list(
             data.experiences.map(
-              (e) => html`<li>${e.name} (${e.pages.join(", ")}): you see ${e.youSee}</li>`,
+              (e) =>
+                html`<li>${e.name} (${e.pages.join(", ")}): you see ${e.youSee}${"period" in e ? `, kept since allocation period ${e.period} (how many visitors get each version is adjusted as results come in; yours stays)` : ""}</li>`,
             ),
           )}${data.heldBack && html`<p>You are in a small comparison group that sees the site without personalisation.</p>`}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
   return html`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>Why you see this</title><style>${raw(PAGE_STYLE)}</style></head><body><h1>Personalisation on this site</h1>${body}</body></html>`

@@ -188,7 +188,7 @@ export default defineCommand({
       type: "string",
       description: "Count conversions up to this long after first exposure: 7d, 48h, 2w",
     },
-    by: { type: "string", description: "Exploratory breakdown: device, country, source or segment" },
+    by: { type: "string", description: "Exploratory breakdown: device, country, source, segment or period" },
     sequential: { type: "boolean", description: "Add always-valid (sequential) intervals" },
     crossovers: {
       type: "string",
@@ -226,7 +226,8 @@ export default defineCommand({
       ...(flags.capPercentile !== undefined ? { capPercentile: flags.capPercentile } : {}),
       ...(flags.cuped ? { lookbackMs: flags.cuped.lookbackMs } : {}),
       ...(flags.windowMs !== undefined ? { windowMs: flags.windowMs } : {}),
-      ...(flags.by ? { by: flags.by } : {}),
+      // Without a breakdown asked for, visitors are still grouped by allocation period, so bandits are stratified.
+      by: flags.by ?? ("period" as const),
       include: (experiment: string, phase: number) =>
         (flags.experiment === undefined || experiment === flags.experiment) &&
         (flags.phase === undefined || phase === flags.phase),
@@ -242,7 +243,7 @@ export default defineCommand({
         ...(flags.experiment !== undefined ? { experiment: flags.experiment } : {}),
         ...(flags.phase !== undefined ? { phase: flags.phase } : {}),
         ...(flags.window !== undefined ? { window: flags.window, windowMs: flags.windowMs } : {}),
-        ...(flags.by ? { by: flags.by } : {}),
+        ...(flags.by ? { by: flags.by } : { periodGroups: true }),
         sequential: Boolean(args.sequential),
         crossovers: flags.crossovers,
         ...(flags.capPercentile !== undefined ? { capPercentile: flags.capPercentile } : {}),

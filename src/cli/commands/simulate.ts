@@ -59,6 +59,8 @@ function describeEvaluation(evaluation: Evaluation, served: readonly Decision[],
     excludedBy: decision ? null : gate ? `gate:${gate}` : (evaluation.excludedBy ?? null),
     variant: decision?.arm ?? null,
     control: decision?.control ?? null,
+    /** A bandit's allocation period the arm was assigned in (logged on the exposure); null for a fixed split. */
+    period: decision?.period ?? null,
   };
 }
 
@@ -377,7 +379,9 @@ export default defineCommand({
           decisions.map((d) => [
             d.experiment,
             d.bucket.toFixed(4),
-            d.variant ? `${d.variant}${d.control ? " (control)" : ""}` : `not in: ${d.excludedBy}`,
+            d.variant
+              ? `${d.variant}${d.control ? " (control)" : ""}${d.period !== null ? `, period ${d.period}` : ""}`
+              : `not in: ${d.excludedBy}`,
           ]),
         ),
       );

@@ -6,7 +6,7 @@ import { CONTROL, type Experiment, type Variant } from "../schema/experiment.ts"
 import { PURCHASE } from "../schema/goals.ts";
 import { editedSelectors } from "../schema/ops.ts";
 import { DEFAULT_SETTINGS, GLOBAL_HOLDOUT, type Settings } from "../schema/settings.ts";
-import type { Snapshot } from "../schema/snapshot.ts";
+import type { Period, Snapshot } from "../schema/snapshot.ts";
 import type { CustomerSource } from "../schema/taxonomy.ts";
 import { type AudienceScope, type AudienceTest, compileCondition } from "./audience.ts";
 import { compilePagePattern } from "./page-pattern.ts";
@@ -16,6 +16,10 @@ export interface CompiledExperiment {
   experiment: Experiment;
   seed: string;
   phase: number;
+  /** A bandit's current allocation period (1 until the first reweight); undefined for a fixed split. */
+  period: number | undefined;
+  /** The variants with this period's weights: what new visitors are bucketed by. */
+  weighted: readonly Variant[];
   audience: AudienceTest | undefined;
   pages: RegExp[];
   /** Selectors whose presence in the page counts as an exposure, identical for every arm. */
@@ -92,16 +96,28 @@ function addTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
 
 const time = (iso: string | undefined) => (iso ? Date.parse(iso) : undefined);
 
+/** A bandit's variants carry the period's weights; a variant the period does not name keeps its own. */
+function periodVariants(experiment: Experiment, period: Period | undefined): readonly Variant[] {
+  if (!period) return experiment.variants;
+  return experiment.variants.map((variant) => ({
+    ...variant,
+    weight: period.weights[variant.id] ?? variant.weight,
+  }));
+}
+
 export function compileExperiment(
   experiment: Experiment,
   phase: number,
   scope: AudienceScope,
+  period?: Period,
 ): CompiledExperiment {
   const redirect = experiment.variants.some((variant) => variant.ops.some((op) => op.op === "redirect"));
   return {
     experiment,
     seed: experiment.seed ?? experiment.id,
     phase,
+    period: experiment.allocation ? (period?.id ?? 1) : undefined,
+    weighted: experiment.allocation ? periodVariants(experiment, period) : experiment.variants,
     audience: experiment.audience ? compileCondition(experiment.audience, scope) : undefined,
     pages: experiment.pages.map(compilePagePattern),
     exposureSelectors: redirect ? [] : exposureSelectors(experiment),
@@ -140,7 +156,12 @@ export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
   const patterns: Array<{ page: string; value: CompiledExperiment }> = [];
   for (const experiment of snapshot.experiments) {
     if (killed.has(experiment.id)) continue;
-    const compiled = compileExperiment(experiment, phases[experiment.id]?.phase ?? 1, scope);
+    const compiled = compileExperiment(
+      experiment,
+      phases[experiment.id]?.phase ?? 1,
+      scope,
+      phases[experiment.id]?.period,
+    );
     byId.set(experiment.id, compiled);
     if (experiment.status !== "running" && experiment.status !== "rolled-out") continue;
     live.push(compiled);

@@ -45,6 +45,8 @@ export function applyProgrammeHoldout(
     experiment: PROGRAMME,
     seed: rules.holdout.seed,
     phase: rules.holdout.phase,
+    period: undefined,
+    weighted: PROGRAMME.variants,
     audience: undefined,
     pages: [],
     exposureSelectors: selectors,

@@ -7,7 +7,7 @@ import { previewTokenOf, previewVisitorId, readPreviewToken } from "../signing/p
 import { readCustomer } from "../visitor/customer.ts";
 import { type Gate, gateOf } from "../visitor/gate.ts";
 import { resolveIdentity } from "../visitor/identity.ts";
-import type { Profile } from "../visitor/profile.ts";
+import { type Profile, rememberArms } from "../visitor/profile.ts";
 import { decodeProfile, readProfileCookie } from "../visitor/profile-cookie.ts";
 import { buildVisitorContext, type GeoHints } from "../visitor/request-context.ts";
 import { visitPage } from "./page-visit.ts";
@@ -93,6 +93,24 @@ export async function preparePageView(input: PageViewInput) {
   });
   const { view, observed, context, render } = visitPage({ base, previous, rules, catalogue, customer, now });
   const decisions = decide(context, rules, preview ? { preview: preview.arms } : {});
+  // New bandit arms go into the profile at once, so the next view keeps them whatever the weights are by then.
+  const remembered = preview
+    ? undefined
+    : rememberArms(
+        observed.profile,
+        decisions.flatMap((decision) =>
+          decision.fresh && decision.period !== undefined
+            ? [
+                {
+                  experiment: decision.compiled.experiment.id,
+                  phase: decision.compiled.phase,
+                  period: decision.period,
+                  arm: decision.arm,
+                },
+              ]
+            : [],
+        ),
+      );
   return {
     gate: undefined,
     now,
@@ -112,9 +130,10 @@ export async function preparePageView(input: PageViewInput) {
     segments: () => rules.audiences.filter((entry) => entry.test(context)).map((entry) => entry.audience.id),
     /** The updated profile to send back, or undefined when nothing new was learnt (and never for a preview). */
     profile:
-      !preview && profileChanged(previous, observed.profile, view.type !== undefined, observed.newSession)
+      remembered ??
+      (!preview && profileChanged(previous, observed.profile, view.type !== undefined, observed.newSession)
         ? observed.profile
-        : undefined,
+        : undefined),
   };
 }
 

@@ -31,6 +31,8 @@ const assignment = {
   experiment: printableText(63),
   variant: printableText(63),
   phase: z.number().int().positive(),
+  /** A bandit's allocation period the visitor was assigned in (docs/autopilot.md); absent for a fixed split. */
+  period: z.number().int().positive().optional(),
   rulesVersion: z.number().int().nonnegative(),
   /** Ids of the named audiences the visitor was in, for breakdowns. */
   segments: z.array(printableText(63)).max(20).optional(),

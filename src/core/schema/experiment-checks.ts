@@ -9,6 +9,8 @@ interface Checked {
   schedule?: { start?: string | undefined; end?: string | undefined } | undefined;
   layer?: { start: number; end: number } | undefined;
   variants: Array<{ id: string; weight: number; ops: Op[] }>;
+  metrics: { primary: string; secondary: string[]; guardrails: string[] };
+  allocation?: { metric: string; floor: number; control: number } | undefined;
 }
 
 const CONTROL = "control";
@@ -52,10 +54,42 @@ export function checkExperiment(experiment: Checked, ctx: z.RefinementCtx): void
   } else if (experiment.rollout) {
     issue(["rollout"], 'rollout only applies with status "rolled-out"');
   }
+  if (experiment.allocation) checkBandit(experiment, experiment.allocation, issue);
   const { start, end } = experiment.schedule ?? {};
   if (start && end && Date.parse(end) <= Date.parse(start))
     issue(["schedule", "end"], "the end is not after the start");
   if (experiment.layer && experiment.layer.end <= experiment.layer.start) {
     issue(["layer", "end"], "a layer range ends after it starts, e.g. start 0, end 0.5");
+  }
+}
+
+/** A bandit moves traffic between variants only while a fixed control share keeps every one of them judgeable. */
+function checkBandit(
+  experiment: Checked,
+  allocation: NonNullable<Checked["allocation"]>,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  if (!experiment.variants.some((variant) => variant.id === CONTROL)) {
+    issue(
+      ["allocation", "control"],
+      `a bandit keeps a fixed share for the "${CONTROL}" variant, and this experiment has none`,
+    );
+  }
+  const others = experiment.variants.filter((variant) => variant.id !== CONTROL).length;
+  if (others < 2) {
+    issue(["allocation", "mode"], "a bandit needs at least two non-control variants to move traffic between");
+  }
+  if (allocation.control + allocation.floor * others > 1) {
+    issue(
+      ["allocation", "floor"],
+      `the control's ${allocation.control} plus a floor of ${allocation.floor} for each of ${others} variants is more than all the traffic`,
+    );
+  }
+  const { primary, secondary, guardrails } = experiment.metrics;
+  if (![primary, ...secondary, ...guardrails].includes(allocation.metric)) {
+    issue(["allocation", "metric"], `"${allocation.metric}" is not one of this experiment's metrics`);
+  }
+  if (experiment.status === "rolled-out") {
+    issue(["allocation"], "a rolled-out experiment serves one variant; remove the bandit allocation");
   }
 }

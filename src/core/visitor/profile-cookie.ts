@@ -36,6 +36,8 @@ const CompactSchema = z.strictObject({
   p: z.array(Slug).max(30),
   u: z.number().int().min(0).max(100_000),
   q: Seconds.optional(),
+  /** Bandit arms: experiment id → [phase, period, arm]. */
+  a: z.record(Slug, z.tuple([z.number().int().positive(), z.number().int().positive(), Slug])).optional(),
 });
 
 type Compact = z.infer<typeof CompactSchema>;
@@ -52,6 +54,15 @@ function compact(profile: Profile): Compact {
     p: profile.seen,
     u: profile.purchases,
     ...(profile.lastPurchase !== undefined ? { q: profile.lastPurchase } : {}),
+    ...(profile.arms
+      ? {
+          a: Object.fromEntries(
+            Object.entries(profile.arms).map(
+              ([id, held]) => [id, [held.phase, held.period, held.arm]] as const,
+            ),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -66,21 +77,36 @@ function expand(wire: Compact): Profile {
     seen: wire.p,
     purchases: wire.u,
     lastPurchase: wire.q,
+    ...(wire.a
+      ? {
+          arms: Object.fromEntries(
+            Object.entries(wire.a).map(([id, [phase, period, arm]]) => [id, { phase, period, arm }] as const),
+          ),
+        }
+      : {}),
   };
 }
 
-/** Drops the oldest signals until the cookie fits: products seen, then recent products, then categories. */
+/**
+ * Drops the oldest signals until the cookie fits: products seen, then recent products, then categories, and only
+ * then remembered bandit arms.
+ */
 function fitToCap(profile: Profile): string {
   let wire = compact(profile);
   for (let payload = encodePayload(wire); ; payload = encodePayload(wire)) {
     if (payload.length + 23 <= MAX_COOKIE_CHARS) return payload;
     if (wire.p.length > 0) wire = { ...wire, p: wire.p.slice(0, -1) };
     else if (wire.r.length > 0) wire = { ...wire, r: wire.r.slice(0, -1) };
-    else {
-      const oldest = Object.keys(wire.c).at(-1);
-      if (oldest === undefined) return payload;
+    else if (Object.keys(wire.c).length > 0) {
+      const oldest = Object.keys(wire.c).at(-1) as string;
       const { [oldest]: _dropped, ...rest } = wire.c;
       wire = { ...wire, c: rest };
+    } else {
+      // Bandit arms go last, oldest first: losing one lets that visitor be assigned afresh.
+      const oldest = Object.keys(wire.a ?? {})[0];
+      if (oldest === undefined) return payload;
+      const { [oldest]: _dropped, ...rest } = wire.a ?? {};
+      wire = { ...wire, a: rest };
     }
   }
 }

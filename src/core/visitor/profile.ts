@@ -1,6 +1,13 @@
 import type { PageType } from "../schema/taxonomy.ts";
 import type { TrafficSource } from "./traffic-source.ts";
 
+/** A bandit arm as first assigned: the visitor keeps it, and its period, for the rest of the phase. */
+export interface StickyArm {
+  phase: number;
+  period: number;
+  arm: string;
+}
+
 /**
  * The edge profile: what behavioural rules need from a visitor's earlier page views, kept in a signed first-party
  * cookie (profile-cookie.ts) rather than a server-side store, so reading it costs nothing and the visitor carries it.
@@ -26,6 +33,8 @@ export interface Profile {
   seen: string[];
   purchases: number;
   lastPurchase: number | undefined;
+  /** Bandit arms as first assigned, oldest first, capped at MAX_ARMS: a reweight never moves this visitor. */
+  arms?: Record<string, StickyArm>;
 }
 
 const SESSION_TIMEOUT_SECONDS = 30 * 60;
@@ -34,6 +43,8 @@ const MAX_VIEWS_PER_CATEGORY = 10;
 const MAX_CATEGORIES = 12;
 const MAX_RECENT = 8;
 const MAX_SEEN = 30;
+/** Bandit experiments remembered per visitor; more than this running at once is not a programme anyone reads. */
+const MAX_ARMS = 10;
 
 export interface PageView {
   type: PageType | undefined;
@@ -145,6 +156,7 @@ export function observePageView(
     seen,
     purchases,
     lastPurchase,
+    ...(base.arms ? { arms: base.arms } : {}),
   };
   return { profile, behaviour: behaviourOf(profile, today, revisitedProduct), newSession };
 }
@@ -176,4 +188,21 @@ export function observeEvent(profile: Profile, goal: string, nowMs: number): Pro
 /** Views of a category within the last `days` days, today included. */
 export function categoryViews(behaviour: Behaviour, category: string, days: number): number {
   return (behaviour.categories[category] ?? []).filter((day) => behaviour.today - day < days).length;
+}
+
+/**
+ * The profile with newly assigned bandit arms remembered (the newest kept when over MAX_ARMS), or undefined when
+ * there is nothing new to remember.
+ */
+export function rememberArms(
+  profile: Profile,
+  fresh: ReadonlyArray<{ experiment: string } & StickyArm>,
+): Profile | undefined {
+  if (fresh.length === 0) return undefined;
+  const arms: Record<string, StickyArm> = { ...profile.arms };
+  for (const { experiment, phase, period, arm } of fresh) {
+    delete arms[experiment];
+    arms[experiment] = { phase, period, arm };
+  }
+  return { ...profile, arms: Object.fromEntries(Object.entries(arms).slice(-MAX_ARMS)) };
 }
