@@ -27,6 +27,7 @@ const main = defineCommand({
     prune: () => import("./commands/prune.ts").then((module) => module.default),
     verify: () => import("./commands/verify.ts").then((module) => module.default),
     archive: () => import("./commands/archive.ts").then((module) => module.default),
+    recommend: () => import("./commands/recommend.ts").then((module) => module.default),
   },
 });
 

@@ -22,11 +22,18 @@ function evaluationKs(k: number): number[] {
   return [...new Set([Math.min(4, k), k])];
 }
 
-async function tables(db: SqlSession, catalogue: readonly CatalogueProduct[], params: RecommendParams, now: number) {
+async function tables(
+  db: SqlSession,
+  catalogue: readonly CatalogueProduct[],
+  params: RecommendParams,
+  now: number,
+) {
   const model = await learn(db, params, now);
   const products = recommendable(catalogue);
   const shop = bestsellers(model, products);
-  const lists = new Map(catalogue.map((product) => [product.slug, listFor(product.slug, model, products, shop, params)]));
+  const lists = new Map(
+    catalogue.map((product) => [product.slug, listFor(product.slug, model, products, shop, params)]),
+  );
   return { lists, bestsellers: shop.slice(0, params.k), ranking: shop };
 }
 

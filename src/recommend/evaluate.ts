@@ -1,5 +1,5 @@
 import type { RecItem } from "../core/schema/recommendations.ts";
-import { type SqlSession } from "./sql.ts";
+import type { SqlSession } from "./sql.ts";
 
 export interface Metrics {
   cases: number;
@@ -37,11 +37,19 @@ export async function testCases(db: SqlSession): Promise<TestCase[]> {
  * Hit rate at K (share of cases with at least one target among the first K items) and recall at K (share of a
  * case's targets among them, averaged over cases) for a recommender: a list per query product.
  */
-export function score(cases: readonly TestCase[], recommend: (query: string) => readonly RecItem[], k: number): Metrics {
+export function score(
+  cases: readonly TestCase[],
+  recommend: (query: string) => readonly RecItem[],
+  k: number,
+): Metrics {
   let hits = 0;
   let recall = 0;
   for (const { query, targets } of cases) {
-    const shown = new Set(recommend(query).slice(0, k).map((item) => item.slug));
+    const shown = new Set(
+      recommend(query)
+        .slice(0, k)
+        .map((item) => item.slug),
+    );
     const found = targets.filter((target) => shown.has(target)).length;
     if (found > 0) hits += 1;
     recall += found / targets.length;

@@ -27,7 +27,9 @@ export function checkGates(
   const ageHours = stats.newest === undefined ? Number.POSITIVE_INFINITY : (now - stats.newest) / 3_600_000;
   const botShare = stats.events === 0 ? 0 : stats.botEvents / stats.events;
   const all = [...lists.values()];
-  const learnt = all.filter((items) => items.some((item) => item.source === "co-view" || item.source === "co-purchase"));
+  const learnt = all.filter((items) =>
+    items.some((item) => item.source === "co-view" || item.source === "co-purchase"),
+  );
   const coverage = all.length === 0 ? 0 : learnt.length / all.length;
   const slots = new Map<string, number>();
   for (const items of all) for (const item of items) slots.set(item.slug, (slots.get(item.slug) ?? 0) + 1);

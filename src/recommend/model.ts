@@ -35,7 +35,14 @@ export async function learn(db: SqlSession, params: RecommendParams, now: number
     `pow(0.5, greatest(${n(now)} - ${column}, 0) / ${n(params.halfLifeDays * DAY_MS)})`;
   await db.query(`CREATE OR REPLACE TABLE buyer_items AS
     SELECT visitor AS buyer, product, max(ts) AS ts FROM signals WHERE kind = 'purchase' GROUP BY 1, 2`);
-  const rows = await db.query<{ a: string; b: string; views: number; buys: number; support: number; score: number }>(
+  const rows = await db.query<{
+    a: string;
+    b: string;
+    views: number;
+    buys: number;
+    support: number;
+    score: number;
+  }>(
     `WITH co_view AS (
        SELECT x.product AS a, y.product AS b, sum(${decay("greatest(x.ts, y.ts)")}) AS w, count(*) AS support
        FROM session_items x JOIN session_items y ON x.session = y.session AND x.product <> y.product
@@ -90,7 +97,9 @@ export async function learn(db: SqlSession, params: RecommendParams, now: number
 
 /** Products that may be recommended: in the catalogue and not marked out of stock. */
 export function recommendable(catalogue: readonly CatalogueProduct[]): Map<string, CatalogueProduct> {
-  return new Map(catalogue.filter((product) => product.inStock !== false).map((product) => [product.slug, product]));
+  return new Map(
+    catalogue.filter((product) => product.inStock !== false).map((product) => [product.slug, product]),
+  );
 }
 
 /** The shop's bestsellers (decayed purchases, then popularity), recommendable ones only. */
@@ -126,7 +135,8 @@ export function listFor(
     if (brand !== undefined) brands.set(brand, (brands.get(brand) ?? 0) + 1);
     chosen.push(item);
   };
-  for (const pair of model.pairs.get(slug) ?? []) offer({ slug: pair.b, score: round(pair.score), source: pair.source });
+  for (const pair of model.pairs.get(slug) ?? [])
+    offer({ slug: pair.b, score: round(pair.score), source: pair.source });
   const category = products.get(slug)?.category;
   if (category !== undefined) {
     const inCategory = [...products.values()]

@@ -19,7 +19,9 @@ describe("recommend build on synthetic data with planted co-purchase structure",
       purchaseRate: 0.2,
     });
     const built = await buildFrom(events, catalogue, { windowDays: 35, k: 8, gates: { ...loose } });
-    const recovered = catalogue.filter((entry, i) => built.lists.get(entry.slug)?.[0]?.slug === `p${partner(i)}`);
+    const recovered = catalogue.filter(
+      (entry, i) => built.lists.get(entry.slug)?.[0]?.slug === `p${partner(i)}`,
+    );
     expect(recovered.length).toBeGreaterThanOrEqual(36);
     const [atFour] = built.evaluation ?? [];
     expect(atFour?.k).toBe(4);

@@ -32,6 +32,10 @@ export async function buildFrom(
   }
 }
 
-export function product(slug: string, category: string, extra: Partial<CatalogueProduct> = {}): CatalogueProduct {
+export function product(
+  slug: string,
+  category: string,
+  extra: Partial<CatalogueProduct> = {},
+): CatalogueProduct {
   return { slug, name: slug, url: `/products/${slug}`, price: 1_000, currency: "GBP", category, ...extra };
 }
