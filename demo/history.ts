@@ -28,8 +28,7 @@ export interface HistoryOptions {
   purchaseRate?: number;
 }
 
-const hex = (rng: Rng, length: number) =>
-  Array.from({ length }, () => rng.int(0, 15).toString(16)).join("");
+const hex = (rng: Rng, length: number) => Array.from({ length }, () => rng.int(0, 15).toString(16)).join("");
 
 /** A version-4-shaped UUID from the seeded generator, so the same seed gives the same events. */
 function uuid(rng: Rng): string {
@@ -37,12 +36,16 @@ function uuid(rng: Rng): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function syntheticHistory(products: readonly HistoryProduct[], options: HistoryOptions): ConversionEvent[] {
+export function syntheticHistory(
+  products: readonly HistoryProduct[],
+  options: HistoryOptions,
+): ConversionEvent[] {
   const rng = createRng(options.seed);
   const companionViewRate = options.companionViewRate ?? 0.7;
   const purchaseRate = options.purchaseRate ?? 0.15;
   const byCategory = new Map<string, HistoryProduct[]>();
-  for (const product of products) byCategory.set(product.category, [...(byCategory.get(product.category) ?? []), product]);
+  for (const product of products)
+    byCategory.set(product.category, [...(byCategory.get(product.category) ?? []), product]);
   // Popularity falls off with rank (Zipf-like), in a seeded order, so some products are bestsellers.
   const ranked = rng.sample(products, products.length);
   const weights = ranked.map((_, rank) => 1 / (rank + 1) ** 0.8);
@@ -56,7 +59,13 @@ export function syntheticHistory(products: readonly HistoryProduct[], options: H
     return ranked[0] as HistoryProduct;
   };
   const events: ConversionEvent[] = [];
-  const event = (visitor: string, ts: number, goal: string, slugs: string[], extra: Partial<ConversionEvent> = {}) =>
+  const event = (
+    visitor: string,
+    ts: number,
+    goal: string,
+    slugs: string[],
+    extra: Partial<ConversionEvent> = {},
+  ) =>
     events.push({
       id: uuid(rng),
       type: "conversion",

@@ -14,6 +14,7 @@ import { requestSite } from "../core/visitor/same-origin.ts";
 import { loadCatalogue } from "./catalogue.ts";
 import { configOf } from "./config.ts";
 import type { Env } from "./env.ts";
+import { loadRecommendations } from "./recommendations.ts";
 import { loadRules } from "./rules.ts";
 
 type WhyContext = Context<{ Bindings: Env }>;
@@ -67,6 +68,7 @@ async function explain(c: WhyContext) {
       now,
       loadRules: async () => rules,
       loadCatalogue: () => loadCatalogue(c.env, now),
+      loadRecommendations: (products) => loadRecommendations(c.env, now, products),
     });
   const here = await viewOf(new URL(request.url).pathname);
   const audiences = (here.gate ? [] : here.rules.audiences.filter((entry) => entry.test(here.context))).map(
