@@ -6,7 +6,7 @@ import { RECS_ACTIVE_KEY, type RecItem } from "../../src/core/schema/recommendat
 import { publishTable } from "../../src/recommend/publish.ts";
 import { kvRuleStore } from "../../src/rules/store.ts";
 import { pushRules } from "../../src/rules/versions.ts";
-import { faultCodes, visit, visitorCookie, waitForEvents } from "./helpers.ts";
+import { cookieJar, faultCodes, visit, visitorCookie, waitForEvents } from "./helpers.ts";
 
 const product = (slug: string, name: string, extra: Record<string, unknown> = {}) => ({
   slug,
@@ -115,24 +115,41 @@ describe("the related op", () => {
   });
 });
 
+async function forYouTable() {
+  await setUp("forYou", "pdp-for-you");
+  await publishTable(
+    kvRuleStore(env.RULES),
+    {
+      lists: new Map([
+        ["home", [item("mat"), item("lamp")]],
+        ["mat", [item("home"), item("stove")]],
+      ]),
+      bestsellers: [item("lamp", "bestseller")],
+    },
+    manifest,
+  );
+}
+
 describe("the forYou op", () => {
   it("merges the lists of what the visitor viewed, never showing a product they viewed", async () => {
-    await setUp("forYou", "pdp-for-you");
-    await publishTable(
-      kvRuleStore(env.RULES),
-      {
-        lists: new Map([
-          ["home", [item("mat"), item("lamp")]],
-          ["mat", [item("home"), item("stove")]],
-        ]),
-        bestsellers: [item("lamp", "bestseller")],
-      },
-      manifest,
-    );
+    await forYouTable();
     const body = await (await visit("/home")).text();
     const list = body.slice(body.indexOf('data-stylist="for-you"'));
     expect(list).toContain("/products/mat");
     expect(list).toContain("/products/lamp");
     expect(list).not.toContain("/products/home");
+  });
+
+  it("/_stylist/why tells a visitor shown recommendations which products they are because of", async () => {
+    await forYouTable();
+    const first = await visit("/home");
+    await first.text();
+    const cookie = cookieJar(first);
+    const data = await (
+      await visit("/_stylist/why", { cookie, headers: { accept: "application/json" } })
+    ).json();
+    expect(data).toMatchObject({ recommendations: { becauseYouLookedAt: ["Home tent"] } });
+    const page = await (await visit("/_stylist/why", { cookie })).text();
+    expect(page).toContain("because you looked at Home tent");
   });
 });
