@@ -3,7 +3,7 @@ import type { RecItem, RecSource } from "../core/schema/recommendations.ts";
 import { DAY_MS, type RecommendParams } from "./params.ts";
 import { n, type SqlSession } from "./sql.ts";
 
-export interface Pair {
+interface Pair {
   a: string;
   b: string;
   score: number;

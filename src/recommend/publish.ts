@@ -24,7 +24,7 @@ export interface Manifest {
 export class PublishError extends Error {}
 
 /** Versions with a manifest, oldest first. A manifest is written after every key of its table. */
-export async function tableVersions(store: RuleStore): Promise<number[]> {
+async function tableVersions(store: RuleStore): Promise<number[]> {
   const keys = await store.list(RECS_MANIFEST_PREFIX);
   return keys
     .map((key) => Number(key.name.slice(RECS_MANIFEST_PREFIX.length)))

@@ -6,6 +6,7 @@ import {
   EMPTY_CATALOGUE,
   indexCatalogue,
 } from "../../core/catalogue/catalogue-index.ts";
+import type { Recommended } from "../../core/catalogue/recommendations.ts";
 import { explainCondition } from "../../core/decide/audience.ts";
 import { type CompiledRules, compileRules } from "../../core/decide/compile.ts";
 import { type Decision, type Evaluation, evaluate } from "../../core/decide/decide.ts";
@@ -27,6 +28,7 @@ import { readCookie } from "../../core/visitor/cookies.ts";
 import type { Gate } from "../../core/visitor/gate.ts";
 import { VISITOR_COOKIE } from "../../core/visitor/identity.ts";
 import { PROFILE_COOKIE } from "../../core/visitor/profile-cookie.ts";
+import { readTable } from "../../recommend/read-table.ts";
 import { renderPage } from "../../render/render.ts";
 import { readActive } from "../../rules/versions.ts";
 import { type BackendFlags, backendArgs, withBackend } from "../backend.ts";
@@ -216,6 +218,8 @@ export default defineCommand({
       now,
       loadRules: async () => rules,
       loadCatalogue: async () => catalogue,
+      // The table is in KV whichever rules are simulated: read as the worker reads it, only when needed.
+      loadRecommendations: (products) => withBackend(args, (backend) => readTable(backend.rules, products)),
     });
     const { context } = view;
     const identity = view.gate ? undefined : view.identity;
@@ -307,6 +311,7 @@ export default defineCommand({
             ? { kind: plan.kind, location: plan.location.toString() }
             : { kind: plan.kind },
         cookies,
+        recommendations: recommendationsOf(view),
         ...(events ? { events } : {}),
         ...(page
           ? {
@@ -354,6 +359,7 @@ export default defineCommand({
         ),
       );
     }
+    printRecommendations(recommendationsOf(view));
     if (view.gate) console.log(`\n${GATE_NOTES[view.gate]}`);
     if (heldBack) console.log("\nin the programme holdout: this visitor gets no personalisation at all");
     if (plan.kind === "redirect") console.log(`\nredirected (302) to ${plan.location}`);
@@ -375,6 +381,50 @@ export default defineCommand({
     );
   },
 });
+
+/** The recommendation table's version and this page view's lists with their scores, or why there were none. */
+function recommendationsOf(view: Awaited<ReturnType<typeof preparePageView>>) {
+  if (view.gate) return null;
+  if (view.recommendationsUnavailable.length > 0)
+    return { version: null, notServed: view.recommendationsUnavailable, related: [], forYou: [] };
+  if (!view.recommendations) return null;
+  const rows = (list: readonly Recommended[]) =>
+    list.map((entry) => ({
+      product: entry.product.slug,
+      score: entry.score,
+      source: entry.source,
+      because: entry.because ?? null,
+    }));
+  return {
+    version: view.recommendations.version,
+    notServed: [],
+    related: rows(view.recommendations.related()),
+    forYou: rows(view.recommendations.forYou()),
+  };
+}
+
+function printRecommendations(recs: ReturnType<typeof recommendationsOf>) {
+  if (!recs) return;
+  if (recs.version === null) {
+    console.log(
+      `\nnot served in any arm: no recommendation table in KV (npx stylist recommend build): ${recs.notServed.join(", ")}`,
+    );
+    return;
+  }
+  console.log(`\nrecommendation table v${recs.version}`);
+  for (const [name, list] of [
+    ["related", recs.related],
+    ["forYou", recs.forYou],
+  ] as const) {
+    if (list.length === 0) continue;
+    console.log(
+      table(
+        [name, "score", "source", "because of"],
+        list.map((row) => [row.product, row.score.toFixed(4), row.source, row.because ?? ""]),
+      ),
+    );
+  }
+}
 
 /** The rules (the files, or the active version) and the catalogue a product list would read. */
 async function loadRulesAndCatalogue(

@@ -10,7 +10,7 @@ export type Reporter = (typeof REPORTERS)[number];
 /** A catalogue slug, as in the catalogue (src/core/schema/catalogue.ts): no personal data fits in one. */
 export const ProductIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,100}$/, "a catalogue product slug");
 /** At most this many products on one event: a basket or an order; a bigger one is cut by the sender. */
-export const MAX_EVENT_PRODUCTS = 50;
+const MAX_EVENT_PRODUCTS = 50;
 export const ProductIdsSchema = z.array(ProductIdSchema).min(1).max(MAX_EVENT_PRODUCTS);
 
 /** The largest conversion value accepted, in minor units (100 million in major units). */

@@ -153,13 +153,13 @@ export const OpSchema = z.discriminatedUnion("op", [
 export type Op = z.infer<typeof OpSchema>;
 
 /** Ops that render a list of products at the edge. */
-export const PRODUCT_LIST_OPS = ["recentlyViewed", "moreFromCategory", "related", "forYou"] as const;
+const PRODUCT_LIST_OPS = ["recentlyViewed", "moreFromCategory", "related", "forYou"] as const;
 export type ProductListOp = Extract<Op, { op: (typeof PRODUCT_LIST_OPS)[number] }>;
 export const isProductListOp = (op: Op): op is ProductListOp =>
   (PRODUCT_LIST_OPS as readonly string[]).includes(op.op);
 
 /** Product-list ops learnt offline: they need the recommendation table, and an experiment to be judged in. */
-export const RECOMMENDATION_OPS = ["related", "forYou"] as const;
+const RECOMMENDATION_OPS = ["related", "forYou"] as const;
 export const isRecommendationOp = (op: Op) => (RECOMMENDATION_OPS as readonly string[]).includes(op.op);
 
 /** The element an op edits: `addStyle` always edits `<head>`; a redirect edits nothing. */

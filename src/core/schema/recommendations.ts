@@ -14,10 +14,10 @@ export const recsBestsellersKey = (version: number) => `recs:v${version}:bestsel
 export const recsManifestKey = (version: number) => `${RECS_MANIFEST_PREFIX}${version}`;
 
 /** Why a product is on a list: learnt together with the product, or a fallback. */
-export const REC_SOURCES = ["co-view", "co-purchase", "category", "bestseller"] as const;
+const REC_SOURCES = ["co-view", "co-purchase", "category", "bestseller"] as const;
 export type RecSource = (typeof REC_SOURCES)[number];
 
-export const RecItemSchema = z.strictObject({
+const RecItemSchema = z.strictObject({
   slug: ProductIdSchema,
   /** Shrunk similarity for learnt items; the decayed popularity share for fallbacks. */
   score: z.number().min(0).max(1_000_000),
@@ -26,9 +26,9 @@ export const RecItemSchema = z.strictObject({
 export type RecItem = z.infer<typeof RecItemSchema>;
 
 /** At most this many items per list: ops show up to 12, and a few spare survive the render-time filters. */
-export const MAX_REC_ITEMS = 24;
+const MAX_REC_ITEMS = 24;
 
 export const RecListSchema = z.strictObject({ items: z.array(RecItemSchema).max(MAX_REC_ITEMS) });
-export type RecList = z.infer<typeof RecListSchema>;
+type RecList = z.infer<typeof RecListSchema>;
 
 export const RecsPointerSchema = z.strictObject({ version: z.number().int().positive() });
