@@ -26,6 +26,8 @@ export interface HistoryOptions {
   companionViewRate?: number;
   /** Chance a session ends in an order. */
   purchaseRate?: number;
+  /** Products are given in popularity order, best first (else a seeded order). */
+  rankByOrder?: boolean;
 }
 
 const hex = (rng: Rng, length: number) => Array.from({ length }, () => rng.int(0, 15).toString(16)).join("");
@@ -47,7 +49,7 @@ export function syntheticHistory(
   for (const product of products)
     byCategory.set(product.category, [...(byCategory.get(product.category) ?? []), product]);
   // Popularity falls off with rank (Zipf-like), in a seeded order, so some products are bestsellers.
-  const ranked = rng.sample(products, products.length);
+  const ranked = options.rankByOrder ? [...products] : rng.sample(products, products.length);
   const weights = ranked.map((_, rank) => 1 / (rank + 1) ** 0.8);
   const totalWeight = weights.reduce((sum, weight) => sum + weight, 0);
   const popular = (): HistoryProduct => {

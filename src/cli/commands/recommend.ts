@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { defineCommand } from "citty";
 import { CATALOGUE_KEY, CatalogueSchema } from "../../core/schema/catalogue.ts";
 import { type BuiltTable, buildTable } from "../../recommend/build.ts";
@@ -8,7 +5,7 @@ import { DAY_MS, DEFAULT_PARAMS, type RecommendParams } from "../../recommend/pa
 import { PublishError, publishTable, rollbackTable } from "../../recommend/publish.ts";
 import { buildReport } from "../../recommend/report.ts";
 import type { RuleStore } from "../../rules/store.ts";
-import { type ConversionRow, conversionFromRow } from "../../sink/rows.ts";
+import { withD1Signals } from "../archive/d1-signals.ts";
 import { type ArchiveReader, openArchive } from "../archive/duckdb-archive.ts";
 import {
   archiveOf,
@@ -21,9 +18,6 @@ import { backendArgs, missingTables, withBackend } from "../backend.ts";
 import { parseDuration } from "../duration.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { printJson } from "../output.ts";
-import type { SqlRunner } from "../stores/types.ts";
-
-const PAGE = 5_000;
 
 function number(name: string, text: string | undefined, fallback: number, range: [number, number]): number {
   if (text === undefined) return fallback;
@@ -111,41 +105,6 @@ async function catalogueOf(store: RuleStore) {
       EXIT.failed,
     );
   return parsed.data.products;
-}
-
-/** D1's conversions that name products, newest window first, as NDJSON DuckDB reads like any archive file. */
-async function withD1Signals<T>(sink: SqlRunner, use: (archive: ArchiveReader) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), "stylist-recs-"));
-  try {
-    const file = join(dir, "signals.ndjson");
-    const lines: string[] = [];
-    let after = { ts: -1, id: "" };
-    for (;;) {
-      const rows = await sink.query<ConversionRow>(
-        `SELECT * FROM conversions WHERE products IS NOT NULL AND (ts > ?1 OR (ts = ?1 AND id > ?2))
-         ORDER BY ts, id LIMIT ?3`,
-        [after.ts, after.id, PAGE],
-      );
-      for (const row of rows) lines.push(JSON.stringify(conversionFromRow(row)));
-      const last = rows.at(-1);
-      if (!last || rows.length < PAGE) break;
-      after = { ts: last.ts, id: last.id };
-    }
-    if (lines.length === 0)
-      throw new CLIError(
-        "no product signals in D1 yet: product pages need a URL goal and a product taxonomy entry, basket adds and orders need `products` (docs/recommendations.md)",
-        EXIT.failed,
-      );
-    writeFileSync(file, `${lines.join("\n")}\n`);
-    const archive = await openArchive([file]);
-    try {
-      return await use(archive);
-    } finally {
-      archive.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 const build = defineCommand({

@@ -29,6 +29,5 @@ export type RecItem = z.infer<typeof RecItemSchema>;
 const MAX_REC_ITEMS = 24;
 
 export const RecListSchema = z.strictObject({ items: z.array(RecItemSchema).max(MAX_REC_ITEMS) });
-type RecList = z.infer<typeof RecListSchema>;
 
 export const RecsPointerSchema = z.strictObject({ version: z.number().int().positive() });
