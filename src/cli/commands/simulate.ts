@@ -217,7 +217,16 @@ export default defineCommand({
       secrets: visitor.secrets,
       now,
       loadRules: async () => rules,
-      loadCatalogue: async () => catalogue,
+      // Recommendations are filtered against the catalogue: without --catalogue, they use the one in KV, as the
+      // worker does (read only when the page needs it).
+      loadCatalogue: async () =>
+        catalogue ??
+        (!rules.usesRecommendations
+          ? EMPTY_CATALOGUE
+          : await withBackend(args, async (backend) => {
+              const stored = await backend.rules.get(CATALOGUE_KEY);
+              return stored ? indexCatalogue(CatalogueSchema.parse(JSON.parse(stored))) : EMPTY_CATALOGUE;
+            })),
       // The table is in KV whichever rules are simulated: read as the worker reads it, only when needed.
       loadRecommendations: (products) => withBackend(args, (backend) => readTable(backend.rules, products)),
     });
@@ -395,11 +404,13 @@ function recommendationsOf(view: Awaited<ReturnType<typeof preparePageView>>) {
       source: entry.source,
       because: entry.because ?? null,
     }));
+  // Only the lists this visitor's arms render.
+  const shown = new Set(view.decisions.flatMap((decision) => decision.variant.ops.map((op) => op.op)));
   return {
     version: view.recommendations.version,
     notServed: [],
-    related: rows(view.recommendations.related()),
-    forYou: rows(view.recommendations.forYou()),
+    related: shown.has("related") ? rows(view.recommendations.related()) : [],
+    forYou: shown.has("forYou") ? rows(view.recommendations.forYou()) : [],
   };
 }
 
@@ -429,8 +440,8 @@ function printRecommendations(recs: ReturnType<typeof recommendationsOf>) {
 /** The rules (the files, or the active version) and the catalogue a product list would read. */
 async function loadRulesAndCatalogue(
   args: BackendFlags & { rules: string; dir: string; catalogue?: string | undefined },
-): Promise<{ rules: CompiledRules; catalogue: CatalogueIndex }> {
-  let catalogue: CatalogueIndex = EMPTY_CATALOGUE;
+): Promise<{ rules: CompiledRules; catalogue: CatalogueIndex | undefined }> {
+  let catalogue: CatalogueIndex | undefined;
   if (args.catalogue)
     catalogue = indexCatalogue(CatalogueSchema.parse(JSON.parse(readFileSync(args.catalogue, "utf8"))));
   if (args.rules === "files")
