@@ -98,7 +98,9 @@ async function pushSampleRules(persistTo: string | undefined): Promise<number | 
     // Seeded history and a built table for the recommendation experiment: once per local state, a few seconds.
     const recs = await ensureDemoRecommendations(backend, catalogue);
     if (recs.built && recs.version === undefined)
-      console.warn("npm start: the demo's recommendation table did not pass its gates; run npx stylist recommend build");
+      console.warn(
+        "npm start: the demo's recommendation table did not pass its gates; run npx stylist recommend build",
+      );
     const sameRules =
       active &&
       isEmptyDiff(diffExperiments(active.experiments, result.experiments)) &&
