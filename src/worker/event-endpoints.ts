@@ -140,7 +140,7 @@ export async function browserEvent(c: EventContext): Promise<Response> {
   // The visitor's own profile learns of basket adds and purchases, for behavioural audiences on later pages.
   const profile = await decodeProfile(readProfileCookie(c.req.header("cookie") ?? null), identity.id, secret);
   const updated = profile
-    ? await profileCookie(observeEvent(profile, goal, Date.now()), identity.id, secret as string)
+    ? await profileCookie(observeEvent(profile, goal, Date.now(), products), identity.id, secret as string)
     : undefined;
   return accept(
     c,

@@ -69,7 +69,11 @@ async function setUp(op: "related" | "forYou", id: string) {
     kvRuleStore(env.RULES),
     {
       experiments: [experiment(id, op)],
-      settings: { taxonomy: [{ pattern: "/:product", type: "product" }], redirectHosts: [] },
+      settings: {
+        goals: [{ id: "add_to_basket" }],
+        taxonomy: [{ pattern: "/:product", type: "product" }],
+        redirectHosts: [],
+      },
     },
     { author: "test", message: op },
   );
@@ -151,5 +155,37 @@ describe("the forYou op", () => {
     expect(data).toMatchObject({ recommendations: { becauseYouLookedAt: ["Home tent"] } });
     const page = await (await visit("/_stylist/why", { cookie })).text();
     expect(page).toContain("because you looked at Home tent");
+  });
+});
+
+describe("recommendations and the visitor's basket and orders", () => {
+  it("never recommends what the page reported added to the basket this session", async () => {
+    await setUp("related", "pdp-related-basket");
+    await publishTable(
+      kvRuleStore(env.RULES),
+      {
+        lists: new Map([
+          ["home", [item("mat"), item("stove")]],
+          ["lamp", [item("stove")]],
+        ]),
+        bestsellers: [item("lamp", "bestseller")],
+      },
+      manifest,
+    );
+    const first = await visit("/home");
+    expect(await first.text()).toContain("/products/mat");
+    const jar = cookieJar(first);
+    const added = await visit("/_stylist/event", {
+      method: "POST",
+      cookie: jar,
+      body: JSON.stringify({ goal: "add_to_basket", products: ["mat"] }),
+      headers: { "content-type": "application/json", referer: "https://shop.example/home" },
+    });
+    expect(added.status).toBe(204);
+    const withBasket = `${visitorCookie(first)}; ${cookieJar(added)}`;
+    const again = await (await visit("/home", { cookie: withBasket })).text();
+    const list = again.slice(again.indexOf('data-stylist="related"'));
+    expect(list).toContain("/products/stove");
+    expect(list).not.toContain("/products/mat");
   });
 });

@@ -21,8 +21,13 @@ export interface Recommended {
   because: string | undefined;
 }
 
-/** How many recently viewed products `forYou` draws on: the newest matter most. */
+/** How many products `forYou` draws on: the newest matter most. */
 export const FOR_YOU_ANCHORS = 5;
+
+/** What `forYou` draws on, in order: recently viewed products, then products bought. */
+export function forYouAnchors(recent: readonly string[], bought: readonly string[]): string[] {
+  return [...new Set([...recent, ...bought])].slice(0, FOR_YOU_ANCHORS);
+}
 
 function usable(
   index: CatalogueIndex,
@@ -61,19 +66,18 @@ export function relatedTo(
 }
 
 /**
- * Products that go with what the visitor viewed lately: the lists of their newest recently viewed products merged,
- * the newer a product the more its list counts (1, 1/2, 1/3…), each item credited to the product that contributed
- * most to it; none of the viewed products themselves. With nothing viewed yet, the bestsellers.
+ * Products that go with what the visitor viewed lately and bought (`anchors`, forYouAnchors): their lists merged,
+ * the earlier an anchor the more its list counts (1, 1/2, 1/3…), each item credited to the anchor that contributed
+ * most to it; never an anchor itself nor anything in `skip`. With no anchor yet, the bestsellers.
  */
 export function forYou(
   table: RecommendationTable,
   index: CatalogueIndex,
-  recent: readonly string[],
+  anchors: readonly string[],
   skip: ReadonlySet<string>,
   limit: number,
 ): Recommended[] {
-  const anchors = recent.slice(0, FOR_YOU_ANCHORS);
-  const excluded = new Set([...skip, ...recent]);
+  const excluded = new Set([...skip, ...anchors]);
   const merged = new Map<string, { score: number; best: number; because: string; source: RecSource }>();
   anchors.forEach((anchor, rank) => {
     for (const item of table.lists.get(anchor) ?? []) {

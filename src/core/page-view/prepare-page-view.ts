@@ -3,6 +3,7 @@ import { EMPTY_CATALOGUE } from "../catalogue/catalogue-index.ts";
 import {
   FOR_YOU_ANCHORS,
   forYou,
+  forYouAnchors,
   type LoadRecommendations,
   type Recommended,
   relatedTo,
@@ -67,12 +68,21 @@ async function recommend(
   load: LoadRecommendations | undefined,
   catalogue: CatalogueIndex,
   product: string | undefined,
-  recent: readonly string[],
+  profile: Profile,
 ) {
+  const recent = profile.recent;
+  const bought = profile.bought ?? [];
+  // What is in the basket now is never recommended; what was bought guides `forYou` after what was viewed.
+  const basket = new Set(profile.basket ?? []);
   if (!decisions.some((decision) => decision.compiled.usesRecommendations))
     return { decisions, unavailable: [] as string[], recommendations: undefined };
   const table = load
-    ? await load([...new Set([...(product ? [product] : []), ...recent.slice(0, FOR_YOU_ANCHORS)])])
+    ? await load([
+        ...new Set([
+          ...(product ? [product] : []),
+          ...forYouAnchors(recent, bought).slice(0, FOR_YOU_ANCHORS),
+        ]),
+      ])
     : undefined;
   if (!table) {
     return {
@@ -83,15 +93,20 @@ async function recommend(
       recommendations: undefined,
     };
   }
-  const skip = new Set<string>();
   return {
     decisions,
     unavailable: [] as string[],
     recommendations: {
       version: table.version,
-      related: once((): Recommended[] => relatedTo(table, catalogue, product, skip, MAX_LIST)),
+      related: once((): Recommended[] => relatedTo(table, catalogue, product, basket, MAX_LIST)),
       forYou: once((): Recommended[] =>
-        forYou(table, catalogue, recent, new Set(product ? [product] : []), MAX_LIST),
+        forYou(
+          table,
+          catalogue,
+          forYouAnchors(recent, bought),
+          new Set([...basket, ...recent, ...(product ? [product] : [])]),
+          MAX_LIST,
+        ),
       ),
     },
   };
@@ -159,7 +174,7 @@ export async function preparePageView(input: PageViewInput) {
     input.loadRecommendations,
     catalogue,
     view.product,
-    observed.profile.recent,
+    observed.profile,
   );
   const render: RenderData = recommendations
     ? {

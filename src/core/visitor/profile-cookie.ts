@@ -3,7 +3,7 @@ import { createBoundedCache } from "../cache/bounded-cache.ts";
 import { TRAFFIC_SOURCES } from "../schema/audience.ts";
 import { decodePayload, encodePayload, openEnvelope, seal } from "../signing/signed-envelope.ts";
 import { readCookie, serializeCookie } from "./cookies.ts";
-import type { Profile } from "./profile.ts";
+import { MAX_BASKET, MAX_BOUGHT, type Profile } from "./profile.ts";
 
 /**
  * `stylist_p=<base64url(compact JSON)>.<signature>`: the profile, signed with VISITOR_SECRET under its own domain
@@ -36,6 +36,9 @@ const CompactSchema = z.strictObject({
   p: z.array(Slug).max(30),
   u: z.number().int().min(0).max(100_000),
   q: Seconds.optional(),
+  /** Basket this session and products bought (recommendations); absent from cookies written before them. */
+  b: z.array(Slug).max(MAX_BASKET).optional(),
+  o: z.array(Slug).max(MAX_BOUGHT).optional(),
 });
 
 type Compact = z.infer<typeof CompactSchema>;
@@ -52,6 +55,8 @@ function compact(profile: Profile): Compact {
     p: profile.seen,
     u: profile.purchases,
     ...(profile.lastPurchase !== undefined ? { q: profile.lastPurchase } : {}),
+    ...(profile.basket?.length ? { b: profile.basket } : {}),
+    ...(profile.bought?.length ? { o: profile.bought } : {}),
   };
 }
 
@@ -66,16 +71,20 @@ function expand(wire: Compact): Profile {
     seen: wire.p,
     purchases: wire.u,
     lastPurchase: wire.q,
+    ...(wire.b ? { basket: wire.b } : {}),
+    ...(wire.o ? { bought: wire.o } : {}),
   };
 }
 
-/** Drops the oldest signals until the cookie fits: products seen, then recent products, then categories. */
+/** Drops the oldest signals until the cookie fits: products seen, then recent, bought and basket products, then categories. */
 function fitToCap(profile: Profile): string {
   let wire = compact(profile);
   for (let payload = encodePayload(wire); ; payload = encodePayload(wire)) {
     if (payload.length + 23 <= MAX_COOKIE_CHARS) return payload;
     if (wire.p.length > 0) wire = { ...wire, p: wire.p.slice(0, -1) };
     else if (wire.r.length > 0) wire = { ...wire, r: wire.r.slice(0, -1) };
+    else if (wire.o?.length) wire = { ...wire, o: wire.o.slice(0, -1) };
+    else if (wire.b?.length) wire = { ...wire, b: wire.b.slice(0, -1) };
     else {
       const oldest = Object.keys(wire.c).at(-1);
       if (oldest === undefined) return payload;
