@@ -33,13 +33,13 @@ const SAME_VISITOR_OR_NEW = (column: string) =>
 const CONVERSION_CONFLICTS = `ON CONFLICT (goal, order_id) WHERE order_id IS NOT NULL DO UPDATE SET
     ts = excluded.ts, visitor = excluded.visitor, value = excluded.value, currency = excluded.currency,
     path = excluded.path, ${["device", "country", "source"].map(SAME_VISITOR_OR_NEW).join(", ")},
-    reported_by = excluded.reported_by
+    reported_by = excluded.reported_by, products = coalesce(excluded.products, conversions.products)
     WHERE excluded.reported_by = 'server' AND coalesce(conversions.reported_by, '') <> 'server'
   ON CONFLICT DO NOTHING`;
 
 const INSERT_CONVERSION = `INSERT INTO conversions
-  (id, ts, visitor, goal, value, currency, order_id, path, device, country, source, reported_by)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  (id, ts, visitor, goal, value, currency, order_id, path, device, country, source, reported_by, products)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ${CONVERSION_CONFLICTS}`;
 
 export type SqlValue = string | number | null;
@@ -112,6 +112,7 @@ export function insertOf(event: StylistEvent): { sql: string; params: SqlValue[]
         event.country ?? null,
         event.source ?? null,
         reportedBy,
+        event.products ? JSON.stringify(event.products) : null,
       ],
     };
   }
@@ -173,6 +174,8 @@ export interface ConversionRow {
   source: string | null;
   /** Null for rows stored before migration 0003 that it could not attribute. */
   reported_by?: Reporter | null;
+  /** A JSON array of catalogue slugs (migration 0006); null when the event named none. */
+  products?: string | null;
 }
 
 const optional = <K extends string, V>(key: K, value: V | null) =>
@@ -214,5 +217,6 @@ export function conversionFromRow(row: ConversionRow): ConversionEvent {
     ...optional("country", row.country),
     ...optional("source", row.source),
     ...optional("reportedBy", row.reported_by ?? null),
+    ...optional("products", row.products ? (JSON.parse(row.products) as string[]) : null),
   };
 }

@@ -11,8 +11,15 @@ export interface OriginHeaders {
 
 /** RFC 9110 `token`: the characters a header name may have. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** A value may not hold control characters other than tab (CR and LF would start another header). */
-const HEADER_VALUE = /^[^\x00-\x08\x0a-\x1f\x7f]+$/;
+/** A value may not be empty or hold control characters other than tab (CR and LF would start another header). */
+function isHeaderValue(value: string): boolean {
+  if (value === "") return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return false;
+  }
+  return true;
+}
 
 export function parseOriginHeaders(value: string | undefined): OriginHeaders {
   const headers: Array<readonly [string, string]> = [];
@@ -22,7 +29,7 @@ export function parseOriginHeaders(value: string | undefined): OriginHeaders {
     const colon = line.indexOf(":");
     const name = line.slice(0, Math.max(colon, 0)).trim();
     const headerValue = line.slice(colon + 1).trim();
-    if (colon < 1 || !HEADER_NAME.test(name) || !HEADER_VALUE.test(headerValue)) invalidLines.push(index + 1);
+    if (colon < 1 || !HEADER_NAME.test(name) || !isHeaderValue(headerValue)) invalidLines.push(index + 1);
     else headers.push([name.toLowerCase(), headerValue]);
   });
   return { headers, invalidLines };

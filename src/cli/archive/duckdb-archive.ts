@@ -49,10 +49,11 @@ function relationOf({ glob, format }: { glob: string; format: Format }): string 
   const columns = `{id: 'VARCHAR', type: 'VARCHAR', ts: 'BIGINT', visitor: 'VARCHAR', path: 'VARCHAR',
     device: 'VARCHAR', country: 'VARCHAR', source: 'VARCHAR', experiment: 'VARCHAR', variant: 'VARCHAR',
     phase: 'BIGINT', rulesVersion: 'BIGINT', segments: 'VARCHAR[]', goal: 'VARCHAR', value: 'BIGINT',
-    currency: 'VARCHAR', orderId: 'VARCHAR', reportedBy: 'VARCHAR'}`;
+    currency: 'VARCHAR', orderId: 'VARCHAR', reportedBy: 'VARCHAR', products: 'VARCHAR[]'}`;
   return `SELECT 1 AS schema_version, id, type, ts, visitor, path, device, country, source, experiment, variant,
       phase, rulesVersion AS rules_version, CASE WHEN segments IS NULL THEN NULL ELSE to_json(segments)::VARCHAR END AS segments,
-      goal, value, currency, orderId AS order_id, reportedBy AS reported_by
+      goal, value, currency, orderId AS order_id, reportedBy AS reported_by,
+      CASE WHEN products IS NULL THEN NULL ELSE to_json(products)::VARCHAR END AS products
     FROM read_json(${quote(glob)}, format = 'auto', columns = ${columns})`;
 }
 

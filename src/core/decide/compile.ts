@@ -4,7 +4,7 @@ import type { Audience } from "../schema/audience.ts";
 import type { Consent } from "../schema/consent.ts";
 import { CONTROL, type Experiment, type Variant } from "../schema/experiment.ts";
 import { PURCHASE } from "../schema/goals.ts";
-import { editedSelectors } from "../schema/ops.ts";
+import { editedSelectors, isProductListOp, isRecommendationOp } from "../schema/ops.ts";
 import { DEFAULT_SETTINGS, GLOBAL_HOLDOUT, type Settings } from "../schema/settings.ts";
 import type { Period, Snapshot } from "../schema/snapshot.ts";
 import type { CustomerSource } from "../schema/taxonomy.ts";
@@ -30,6 +30,8 @@ export interface CompiledExperiment {
   visitorSpecificArms: Set<string>;
   /** Has product-list ops, which need the catalogue and the visitor's profile. */
   usesCatalogue: boolean;
+  /** Has `related` or `forYou` ops, which need the recommendation table. */
+  usesRecommendations: boolean;
   /** Milliseconds since the epoch, from `schedule`. */
   startsAt: number | undefined;
   endsAt: number | undefined;
@@ -45,6 +47,8 @@ export interface CompiledRules {
   byExactPath: Map<string, CompiledExperiment[]>;
   /** Some live experiment renders product lists, so page views need the catalogue. */
   usesCatalogue: boolean;
+  /** Some live experiment renders recommendations, so page views may need the recommendation table. */
+  usesRecommendations: boolean;
   /** Live experiments with wildcard page patterns, indexed by each pattern's literal prefix. */
   byPattern: PatternIndex<CompiledExperiment>;
   /** Each live experiment's position in rule order, so candidates from both indexes come out in that order. */
@@ -77,8 +81,7 @@ function exposureSelectors(experiment: Experiment): string[] {
 const opHasPlaceholders = (op: Variant["ops"][number]) =>
   Object.values(op).some((value) => typeof value === "string" && hasPlaceholders(value));
 
-const isProductList = (op: Variant["ops"][number]) =>
-  op.op === "recentlyViewed" || op.op === "moreFromCategory";
+const isProductList = isProductListOp;
 
 function visitorSpecificArms(variants: readonly Variant[]): Set<string> {
   return new Set(
@@ -124,6 +127,7 @@ export function compileExperiment(
     exposeOnDecision: redirect,
     visitorSpecificArms: visitorSpecificArms(experiment.variants),
     usesCatalogue: experiment.variants.some((variant) => variant.ops.some(isProductList)),
+    usesRecommendations: experiment.variants.some((variant) => variant.ops.some(isRecommendationOp)),
     startsAt: time(experiment.schedule?.start),
     endsAt: time(experiment.schedule?.end),
   };
@@ -194,6 +198,7 @@ export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
     byId,
     byExactPath,
     usesCatalogue: live.some((experiment) => experiment.usesCatalogue),
+    usesRecommendations: live.some((experiment) => experiment.usesRecommendations),
     byPattern: buildPatternIndex(patterns),
     liveOrder: new Map(live.map((experiment, index) => [experiment, index])),
     holdout,

@@ -54,6 +54,7 @@ export function applyProgrammeHoldout(
       selectors.length === 0 || decisions.some((decision) => decision.compiled.exposeOnDecision),
     visitorSpecificArms: new Set(),
     usesCatalogue: false,
+    usesRecommendations: false,
     startsAt: undefined,
     endsAt: undefined,
   };

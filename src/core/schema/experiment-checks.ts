@@ -1,11 +1,12 @@
 import type * as z from "zod";
-import type { Op } from "./ops.ts";
+import { isRecommendationOp, type Op } from "./ops.ts";
 
 /** The parsed shape the cross-field checks need; kept structural so this file does not import the schema. */
 interface Checked {
   status: string;
   pages: string[];
   rollout?: string | undefined;
+  holdout?: number | undefined;
   schedule?: { start?: string | undefined; end?: string | undefined } | undefined;
   layer?: { start: number; end: number } | undefined;
   variants: Array<{ id: string; weight: number; ops: Op[] }>;
@@ -55,6 +56,7 @@ export function checkExperiment(experiment: Checked, ctx: z.RefinementCtx): void
     issue(["rollout"], 'rollout only applies with status "rolled-out"');
   }
   if (experiment.allocation) checkBandit(experiment, experiment.allocation, issue);
+  checkRecommendationsHaveControl(experiment, issue);
   const { start, end } = experiment.schedule ?? {};
   if (start && end && Date.parse(end) <= Date.parse(start))
     issue(["schedule", "end"], "the end is not after the start");
@@ -92,4 +94,36 @@ function checkBandit(
   if (experiment.status === "rolled-out") {
     issue(["allocation"], "a rolled-out experiment serves one variant; remove the bandit allocation");
   }
+}
+
+/**
+ * Recommendations learnt offline are predictive logic on behavioural data: they are only served where a control
+ * still gets traffic to judge them against — a control with weight, and a holdout when rolled out.
+ */
+function checkRecommendationsHaveControl(
+  experiment: Checked,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  const control = experiment.variants.find((variant) => variant.id === CONTROL);
+  if (!control) return; // already reported
+  const rolledOut = experiment.status === "rolled-out";
+  experiment.variants.forEach((variant, index) => {
+    const at = variant.ops.findIndex(isRecommendationOp);
+    if (at === -1) return;
+    const op = variant.ops[at]?.op;
+    if (control.weight === 0)
+      issue(
+        ["variants", index, "ops", at],
+        `${op} needs a control arm to be tested against: give the "${CONTROL}" variant a weight above 0`,
+      );
+    else if (
+      rolledOut &&
+      experiment.rollout === variant.id &&
+      !(experiment.holdout && experiment.holdout > 0)
+    )
+      issue(
+        ["variants", index, "ops", at],
+        `${op} needs a control arm to be tested against: a rolled-out recommendation keeps a holdout above 0`,
+      );
+  });
 }

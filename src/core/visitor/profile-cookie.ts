@@ -3,7 +3,7 @@ import { createBoundedCache } from "../cache/bounded-cache.ts";
 import { TRAFFIC_SOURCES } from "../schema/audience.ts";
 import { decodePayload, encodePayload, openEnvelope, seal } from "../signing/signed-envelope.ts";
 import { readCookie, serializeCookie } from "./cookies.ts";
-import type { Profile } from "./profile.ts";
+import { MAX_BASKET, MAX_BOUGHT, type Profile } from "./profile.ts";
 
 /**
  * `stylist_p=<base64url(compact JSON)>.<signature>`: the profile, signed with VISITOR_SECRET under its own domain
@@ -38,6 +38,9 @@ const CompactSchema = z.strictObject({
   q: Seconds.optional(),
   /** Bandit arms: experiment id → [phase, period, arm]. */
   a: z.record(Slug, z.tuple([z.number().int().positive(), z.number().int().positive(), Slug])).optional(),
+  /** Basket this session and products bought (recommendations); absent from cookies written before them. */
+  b: z.array(Slug).max(MAX_BASKET).optional(),
+  o: z.array(Slug).max(MAX_BOUGHT).optional(),
 });
 
 type Compact = z.infer<typeof CompactSchema>;
@@ -63,6 +66,8 @@ function compact(profile: Profile): Compact {
           ),
         }
       : {}),
+    ...(profile.basket?.length ? { b: profile.basket } : {}),
+    ...(profile.bought?.length ? { o: profile.bought } : {}),
   };
 }
 
@@ -84,12 +89,14 @@ function expand(wire: Compact): Profile {
           ),
         }
       : {}),
+    ...(wire.b ? { basket: wire.b } : {}),
+    ...(wire.o ? { bought: wire.o } : {}),
   };
 }
 
 /**
- * Drops the oldest signals until the cookie fits: products seen, then recent products, then categories, and only
- * then remembered bandit arms.
+ * Drops the oldest signals until the cookie fits: products seen, then recent, bought and basket products, then
+ * categories, and only then remembered bandit arms.
  */
 function fitToCap(profile: Profile): string {
   let wire = compact(profile);
@@ -97,6 +104,8 @@ function fitToCap(profile: Profile): string {
     if (payload.length + 23 <= MAX_COOKIE_CHARS) return payload;
     if (wire.p.length > 0) wire = { ...wire, p: wire.p.slice(0, -1) };
     else if (wire.r.length > 0) wire = { ...wire, r: wire.r.slice(0, -1) };
+    else if (wire.o?.length) wire = { ...wire, o: wire.o.slice(0, -1) };
+    else if (wire.b?.length) wire = { ...wire, b: wire.b.slice(0, -1) };
     else if (Object.keys(wire.c).length > 0) {
       const oldest = Object.keys(wire.c).at(-1) as string;
       const { [oldest]: _dropped, ...rest } = wire.c;

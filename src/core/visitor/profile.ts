@@ -35,6 +35,10 @@ export interface Profile {
   lastPurchase: number | undefined;
   /** Bandit arms as first assigned, oldest first, capped at MAX_ARMS: a reweight never moves this visitor. */
   arms?: Record<string, StickyArm>;
+  /** Product slugs added to the basket this session (reported with `products` from the page), newest first. */
+  basket?: string[];
+  /** Product slugs bought (reported with `products` from the page), newest first. */
+  bought?: string[];
 }
 
 const SESSION_TIMEOUT_SECONDS = 30 * 60;
@@ -45,6 +49,9 @@ const MAX_RECENT = 8;
 const MAX_SEEN = 30;
 /** Bandit experiments remembered per visitor; more than this running at once is not a programme anyone reads. */
 const MAX_ARMS = 10;
+/** Basket and bought products kept for recommendations: a basket, and the last few orders' products. */
+export const MAX_BASKET = 10;
+export const MAX_BOUGHT = 10;
 
 export interface PageView {
   type: PageType | undefined;
@@ -157,6 +164,9 @@ export function observePageView(
     purchases,
     lastPurchase,
     ...(base.arms ? { arms: base.arms } : {}),
+    // A basket belongs to its session, as basketAdds does; what was bought stays.
+    ...(!newSession && base.basket?.length ? { basket: base.basket } : {}),
+    ...(base.bought?.length ? { bought: base.bought } : {}),
   };
   return { profile, behaviour: behaviourOf(profile, today, revisitedProduct), newSession };
 }
@@ -171,18 +181,45 @@ function behaviourOf(profile: Profile, today: number, revisitedProduct: boolean)
   };
 }
 
-/** A storefront event (basket add, purchase) reported from the visitor's browser. */
-export function observeEvent(profile: Profile, goal: string, nowMs: number): Profile {
+/**
+ * A storefront event (basket add, purchase) reported from the visitor's browser, with the products it names: basket
+ * adds are kept for the session, and an order moves them (and its own products) to what was bought.
+ */
+export function observeEvent(
+  profile: Profile,
+  goal: string,
+  nowMs: number,
+  products: readonly string[] = [],
+): Profile {
   const now = Math.floor(nowMs / 1000);
   const session = { ...profile.session };
   let { purchases, lastPurchase } = profile;
-  if (goal === "add_to_basket") session.basketAdds = Math.min(session.basketAdds + 1, 999);
-  if (goal === "purchase" && !session.purchased) {
-    session.purchased = true;
-    purchases += 1;
-    lastPurchase = now;
+  let basket = profile.basket ?? [];
+  let bought = profile.bought ?? [];
+  if (goal === "add_to_basket") {
+    session.basketAdds = Math.min(session.basketAdds + 1, 999);
+    for (const slug of products) basket = pushCapped(basket, slug, MAX_BASKET, true);
   }
-  return { ...profile, lastSeen: Math.max(profile.lastSeen, now), session, purchases, lastPurchase };
+  if (goal === "purchase") {
+    for (const slug of [...basket].reverse().concat(products))
+      bought = pushCapped(bought, slug, MAX_BOUGHT, true);
+    basket = [];
+    if (!session.purchased) {
+      session.purchased = true;
+      purchases += 1;
+      lastPurchase = now;
+    }
+  }
+  const { basket: _basket, bought: _bought, ...rest } = profile;
+  return {
+    ...rest,
+    lastSeen: Math.max(profile.lastSeen, now),
+    session,
+    purchases,
+    lastPurchase,
+    ...(basket.length ? { basket } : {}),
+    ...(bought.length ? { bought } : {}),
+  };
 }
 
 /** Views of a category within the last `days` days, today included. */
