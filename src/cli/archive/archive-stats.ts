@@ -1,5 +1,5 @@
-import { resultOfStatsRows } from "../../report/sql/stats-rows.ts";
 import { type StatsQueryOptions, statsQuery } from "../../report/sql/stats-query.ts";
+import { resultOfStatsRows } from "../../report/sql/stats-rows.ts";
 import type { ArchiveReader } from "./duckdb-archive.ts";
 
 /**

@@ -56,6 +56,11 @@ function relationOf({ glob, format }: { glob: string; format: Format }): string 
     FROM read_json(${quote(glob)}, format = 'auto', columns = ${columns})`;
 }
 
+/** `--events` as a parenthesised relation with the archive's columns (the duplicates still in): for printed SQL. */
+export function archiveRelation(pathOrGlob: string): string {
+  return `(${relationOf(archiveSource(pathOrGlob))})`;
+}
+
 async function connect(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
   const instance = await DuckDBInstance.create(":memory:", {
     autoinstall_known_extensions: "false",

@@ -87,11 +87,7 @@ function integerLiteral(value: number, what: string): string {
 }
 
 /** One branch of the result: the given columns, typed NULL for the others. */
-function branch(
-  dialect: Dialect,
-  columns: Partial<Record<StatsColumn, string>>,
-  rest: string,
-): string {
+function branch(dialect: Dialect, columns: Partial<Record<StatsColumn, string>>, rest: string): string {
   const select = (Object.keys(STATS_COLUMNS) as StatsColumn[]).map((column) => {
     const expression = columns[column];
     return expression === undefined
@@ -131,7 +127,9 @@ export function statsQuery(dialectName: DialectName, source: string, options: St
     options.phase === undefined ? "" : ` AND phase = ${integerLiteral(options.phase, "--phase")}`,
   ].join("");
   const capped = (expression: string) =>
-    capping ? `CASE WHEN cp.cap IS NOT NULL AND ${expression} > cp.cap THEN cp.cap ELSE ${expression} END` : expression;
+    capping
+      ? `CASE WHEN cp.cap IS NOT NULL AND ${expression} > cp.cap THEN cp.cap ELSE ${expression} END`
+      : expression;
   const post = "c.ts >= f.first_ts";
   const joinRange = [
     lookback === undefined ? "c.ts >= f.first_ts" : `c.ts >= f.first_ts - ${lookback}`,
@@ -146,21 +144,21 @@ export function statsQuery(dialectName: DialectName, source: string, options: St
     order_id, reported_by
   FROM (SELECT e.*, ROW_NUMBER() OVER (PARTITION BY id ORDER BY ts, visitor) AS copy_rank FROM ${source} e) copies
   WHERE copy_rank = 1)`,
-    `exposures AS (SELECT * FROM events_once WHERE type = 'exposure'${filters})`,
+    `exposures_read AS (SELECT * FROM events_once WHERE type = 'exposure'${filters})`,
     // A value above the event schema's cap is a unit or test-data mistake: skipped and counted, as the readers do.
-    `conversions AS (SELECT * FROM events_once WHERE type = 'conversion' AND (value IS NULL OR value <= ${MAX_VALUE}))`,
+    `conversions_valid AS (SELECT * FROM events_once WHERE type = 'conversion' AND (value IS NULL OR value <= ${MAX_VALUE}))`,
     // Rule 4: an order counts once, from its winning report: the shop backend's if any, else the earliest.
     `ranked_conversions AS (
   SELECT c.*, ROW_NUMBER() OVER (PARTITION BY goal, order_id
     ORDER BY CASE WHEN reported_by = 'server' THEN 0 ELSE 1 END, ts, id) AS order_rank
-  FROM conversions c)`,
+  FROM conversions_valid c)`,
     `counted_conversions AS (SELECT * FROM ranked_conversions WHERE order_id IS NULL OR order_rank = 1)`,
     // Rules 2 and 3: the earliest exposure (ts, then id) fixes arm, time and group; two arms make a crossover.
     `ranked_exposures AS (
   SELECT x.*, ROW_NUMBER() OVER (PARTITION BY experiment, phase, visitor ORDER BY ts, id) AS exposure_rank,
     CASE WHEN MIN(variant) OVER (PARTITION BY experiment, phase, visitor)
       <> MAX(variant) OVER (PARTITION BY experiment, phase, visitor) THEN 1 ELSE 0 END AS crossover
-  FROM exposures x)`,
+  FROM exposures_read x)`,
     `firsts AS (
   SELECT experiment, phase, visitor, variant, ts AS first_ts, id AS first_id, segments, crossover,
     ${exclude ? "1 - crossover" : "1"} AS counted, ${groupExpression(options.by)} AS grp
@@ -170,7 +168,7 @@ export function statsQuery(dialectName: DialectName, source: string, options: St
     `read_conversions AS (
   SELECT c.ts, c.order_id, c.order_rank, CASE WHEN x.visitor IS NULL THEN 0 ELSE 1 END AS exposed
   FROM ranked_conversions c LEFT JOIN exposed x ON x.visitor = c.visitor
-  WHERE c.ts >= (SELECT MIN(ts)${lookback === undefined ? "" : ` - ${lookback}`} FROM exposures))`,
+  WHERE c.ts >= (SELECT MIN(ts)${lookback === undefined ? "" : ` - ${lookback}`} FROM exposures_read))`,
     // Rules 5, 6 and 8: each visitor's conversions per phase and goal, after exposure (in the window) and before.
     `joined AS (
   SELECT f.experiment, f.phase, f.visitor, f.variant, f.counted, f.grp, f.first_ts, c.goal, c.ts, c.value,
@@ -243,15 +241,16 @@ export function statsQuery(dialectName: DialectName, source: string, options: St
       d,
       {
         kind: "'input'",
-        exposures: "(SELECT COUNT(*) FROM exposures)",
+        exposures: "(SELECT COUNT(*) FROM exposures_read)",
         conversions: "(SELECT COUNT(*) FROM read_conversions)",
         unattributed: "(SELECT COALESCE(SUM(1 - exposed), 0) FROM read_conversions)",
         duplicate_orders:
           "(SELECT COALESCE(SUM(CASE WHEN exposed = 1 AND order_id IS NOT NULL AND order_rank > 1 THEN 1 ELSE 0 END), 0) FROM read_conversions)",
         values_over_cap: `(SELECT COUNT(*) FROM events_once WHERE type = 'conversion' AND value > ${MAX_VALUE}
-      AND ts >= (SELECT MIN(ts)${lookback === undefined ? "" : ` - ${lookback}`} FROM exposures))`,
-        first_ts: "(SELECT MIN(ts) FROM exposures)",
-        last_ts: "(SELECT MAX(ts) FROM (SELECT ts FROM exposures UNION ALL SELECT ts FROM read_conversions) t)",
+      AND ts >= (SELECT MIN(ts)${lookback === undefined ? "" : ` - ${lookback}`} FROM exposures_read))`,
+        first_ts: "(SELECT MIN(ts) FROM exposures_read)",
+        last_ts:
+          "(SELECT MAX(ts) FROM (SELECT ts FROM exposures_read UNION ALL SELECT ts FROM read_conversions) t)",
       },
       "",
     ),
@@ -266,7 +265,7 @@ export function statsQuery(dialectName: DialectName, source: string, options: St
         last_ts: "MAX(ts)",
         crossovers: "SUM(crossover)",
       },
-      `FROM (SELECT experiment, phase, ts, 0 AS crossover FROM exposures
+      `FROM (SELECT experiment, phase, ts, 0 AS crossover FROM exposures_read
   UNION ALL SELECT experiment, phase, first_conversion, 0 FROM attributed WHERE first_conversion IS NOT NULL
   UNION ALL SELECT experiment, phase, last_conversion, 0 FROM attributed WHERE last_conversion IS NOT NULL
   UNION ALL SELECT experiment, phase, first_ts, crossover FROM firsts) t
@@ -305,7 +304,14 @@ GROUP BY experiment, phase, goal, currency`,
     // Rule 9: the sums per arm and goal, over counted visitors.
     branch(
       d,
-      { kind: "'arm_goal'", experiment: "g.experiment", phase: "g.phase", variant: "g.variant", goal: "g.goal", ...goalSums },
+      {
+        kind: "'arm_goal'",
+        experiment: "g.experiment",
+        phase: "g.phase",
+        variant: "g.variant",
+        goal: "g.goal",
+        ...goalSums,
+      },
       "FROM visitor_goals g WHERE g.counted = 1 GROUP BY g.experiment, g.phase, g.variant, g.goal",
     ),
     // The daily cumulative chart: counted visitors by the day of their first exposure, converters by the day of

@@ -30,7 +30,8 @@ function isMissing(value: unknown): boolean {
 
 function numberOf(row: StatsRow, column: string, at: number): number {
   const value = row[column];
-  const number = typeof value === "bigint" ? Number(value) : typeof value === "string" ? Number(value) : value;
+  const number =
+    typeof value === "bigint" ? Number(value) : typeof value === "string" ? Number(value) : value;
   if (typeof number !== "number" || Number.isNaN(number))
     throw new StatsRowError(`row ${at}: ${column} is not a number (${String(value)})`);
   return number;
@@ -42,8 +43,7 @@ function optionalNumber(row: StatsRow, column: string, at: number): number {
 
 function textOf(row: StatsRow, column: string, at: number): string {
   const value = row[column];
-  if (typeof value !== "string" || value === "")
-    throw new StatsRowError(`row ${at}: ${column} is missing`);
+  if (typeof value !== "string" || value === "") throw new StatsRowError(`row ${at}: ${column} is missing`);
   return value;
 }
 
@@ -115,7 +115,11 @@ export function headerOf(rows: readonly StatsRow[]): StatsQueryHeader {
   } catch (error) {
     throw new StatsRowError(`row ${at + 1}: options is not JSON: ${(error as Error).message}`);
   }
-  if (typeof header !== "object" || header === null || (header as { schema?: unknown }).schema !== STATS_SCHEMA)
+  if (
+    typeof header !== "object" ||
+    header === null ||
+    (header as { schema?: unknown }).schema !== STATS_SCHEMA
+  )
     throw new StatsRowError(
       `row ${at + 1}: the rows are from another query version (expected ${STATS_SCHEMA}); print the query again with --sql`,
     );
@@ -182,10 +186,14 @@ function segmentOf(state: PhaseState, by: Dimension | undefined): SegmentData {
     crossovers: state.crossovers,
     crossoversByArm: new Map(arms.filter((arm) => arm.crossovers > 0).map((arm) => [arm.id, arm.crossovers])),
     caps: state.caps,
-    arms: new Map(arms.map((arm) => [arm.id, armSumsOf(arm.visitors, state.goals, state.armGoals.get(arm.id))])),
+    arms: new Map(
+      arms.map((arm) => [arm.id, armSumsOf(arm.visitors, state.goals, state.armGoals.get(arm.id))]),
+    ),
     groups,
     daily,
-    currencies: new Map([...state.goals.keys()].map((goal) => [goal, state.currencies.get(goal) ?? new Set()])),
+    currencies: new Map(
+      [...state.goals.keys()].map((goal) => [goal, state.currencies.get(goal) ?? new Set()]),
+    ),
   };
 }
 
@@ -333,7 +341,9 @@ export function resultOfStatsRows(rows: readonly StatsRow[]): {
   if (!input) throw new StatsRowError('no row of kind "input": the rows are incomplete');
   for (const state of phases.values())
     if (!Number.isFinite(state.firstTs))
-      throw new StatsRowError(`no row of kind "phase" for ${state.experiment} phase ${state.phase}: the rows are incomplete`);
+      throw new StatsRowError(
+        `no row of kind "phase" for ${state.experiment} phase ${state.phase}: the rows are incomplete`,
+      );
   const segments = [...phases.values()].map((state) => segmentOf(state, header.by));
   return { result: { segments, input, lastTs }, header, valuesOverCap };
 }
