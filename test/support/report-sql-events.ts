@@ -28,9 +28,7 @@ export function edgeTraffic(options: EdgeTrafficOptions): StylistEvent[] {
   let order = 0;
   const orderReports = (name: string, minute: number, value: number): ConversionEvent[] => {
     const orderId = `O-${options.seed}-${order++}`;
-    const reports = [
-      conversion(name, minute, { orderId, value, currency: "GBP", reportedBy: "browser" }),
-    ];
+    const reports = [conversion(name, minute, { orderId, value, currency: "GBP", reportedBy: "browser" })];
     if (chance(0.4))
       reports.push(
         conversion(name, minute + pick([-5, 0, 3]), {
@@ -41,7 +39,9 @@ export function edgeTraffic(options: EdgeTrafficOptions): StylistEvent[] {
         }),
       );
     if (chance(0.2))
-      reports.push(conversion(name, minute + 1, { orderId, value: value * 2, currency: "GBP", reportedBy: "browser" }));
+      reports.push(
+        conversion(name, minute + 1, { orderId, value: value * 2, currency: "GBP", reportedBy: "browser" }),
+      );
     // The same order id under another visitor (a shared basket, a forged report).
     if (chance(0.05))
       reports.push(conversion(`${name}-other`, minute + 2, { orderId, value: 1, reportedBy: "browser" }));
@@ -82,11 +82,13 @@ export function edgeTraffic(options: EdgeTrafficOptions): StylistEvent[] {
       const tied = exposure(name, other, start, fields);
       events.push(tied);
     }
-    if (chance(0.15)) events.push(exposure(name, variant, start + 1, { ...fields, phase: phase === 1 ? 2 : 1 }));
+    if (chance(0.15))
+      events.push(exposure(name, variant, start + 1, { ...fields, phase: phase === 1 ? 2 : 1 }));
     if (chance(0.1)) events.push(conversion(name, start - pick([30, 60 * 30, 60 * 24 * 3])));
     if (chance(0.1))
       events.push(...orderReports(name, start - pick([20, 60 * 20]), 500 + Math.floor(next() * 5_000)));
-    if (chance(0.3)) events.push(conversion(name, start + pick([0, 10, 120, 121, 60 * 30]), { goal: "add_to_basket" }));
+    if (chance(0.3))
+      events.push(conversion(name, start + pick([0, 10, 120, 121, 60 * 30]), { goal: "add_to_basket" }));
     if (chance(0.2)) {
       const minute = start + pick([0, 15, 119, 120, 121, 60 * 24 * 2]);
       events.push(...orderReports(name, minute, pick([0, 1_000 + Math.floor(next() * 20_000), 250_000])));
@@ -94,11 +96,18 @@ export function edgeTraffic(options: EdgeTrafficOptions): StylistEvent[] {
     if (chance(0.05)) events.push(conversion(name, start + 30, { orderId: `free-${v}`, value: 0 }));
     if (chance(0.05)) events.push(conversion(name, start + 31, { value: 700, currency: "EUR" }));
     if (options.overCap && chance(0.02))
-      events.push(conversion(name, start + 32, { orderId: `huge-${v}`, value: 100_000_000_01, currency: "GBP" }));
+      events.push(
+        conversion(name, start + 32, { orderId: `huge-${v}`, value: 100_000_000_01, currency: "GBP" }),
+      );
   }
   // Conversions of visitors nobody exposed.
   for (let u = 0; u < Math.ceil(options.visitors / 20); u++)
-    events.push(conversion(`stranger-${options.seed}-${u}`, Math.floor(next() * 4 * 24 * 60), { value: 100, orderId: `S-${u}` }));
+    events.push(
+      conversion(`stranger-${options.seed}-${u}`, Math.floor(next() * 4 * 24 * 60), {
+        value: 100,
+        orderId: `S-${u}`,
+      }),
+    );
   return events;
 }
 
