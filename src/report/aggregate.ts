@@ -189,7 +189,9 @@ export function createAggregator(options: AggregateOptions = {}): Aggregator {
     }
     if (options.windowMs !== undefined && event.ts > since + options.windowMs) return;
     const goal = goalColumns(segment, event.goal);
-    if (Number.isNaN(goal.firstTs.get(row))) goal.firstTs.set(row, event.ts);
+    // The earliest, not the first met: a file's conversions need not be in time order (the daily chart reads it).
+    const firstTs = goal.firstTs.get(row);
+    if (Number.isNaN(firstTs) || event.ts < firstTs) goal.firstTs.set(row, event.ts);
     goal.count.add(row, 1);
     if (event.value !== undefined) {
       goal.revenue.add(row, event.value);

@@ -61,7 +61,7 @@ export const dialects: Record<DialectName, Dialect> = {
   spark: {
     name: "spark",
     types: { text: "STRING", integer: "BIGINT", double: "DOUBLE" },
-    day: (ms) => `(${ms} DIV 86400000)`,
+    day: (ms) => `FLOOR(${ms} / 86400000)`,
     floor: (x) => `FLOOR(${x})`,
     segmentRows: (from) =>
       `SELECT experiment, phase, visitor, variant, counted, explode(from_json(segments, 'array<string>')) AS grp FROM ${from}`,

@@ -164,11 +164,11 @@ export function statsQuery(dialectName: DialectName, source: string, options: St
     ${exclude ? "1 - crossover" : "1"} AS counted, ${groupExpression(options.by)} AS grp
   FROM ranked_exposures WHERE exposure_rank = 1)`,
     `exposed AS (SELECT DISTINCT visitor FROM firsts)`,
+    `start_at AS (SELECT MIN(ts)${lookback === undefined ? "" : ` - ${lookback}`} AS start_ts FROM exposures_read)`,
     // The conversions the streaming reader reads: from the earliest exposure (less the CUPED lookback) on.
     `read_conversions AS (
   SELECT c.ts, c.order_id, c.order_rank, CASE WHEN x.visitor IS NULL THEN 0 ELSE 1 END AS exposed
-  FROM ranked_conversions c LEFT JOIN exposed x ON x.visitor = c.visitor
-  WHERE c.ts >= (SELECT MIN(ts)${lookback === undefined ? "" : ` - ${lookback}`} FROM exposures_read))`,
+  FROM ranked_conversions c JOIN start_at s ON c.ts >= s.start_ts LEFT JOIN exposed x ON x.visitor = c.visitor)`,
     // Rules 5, 6 and 8: each visitor's conversions per phase and goal, after exposure (in the window) and before.
     `joined AS (
   SELECT f.experiment, f.phase, f.visitor, f.variant, f.counted, f.grp, f.first_ts, c.goal, c.ts, c.value,
@@ -237,22 +237,27 @@ export function statsQuery(dialectName: DialectName, source: string, options: St
 
   const branches = [
     branch(d, { kind: "'query'", options: literal(JSON.stringify(header)) }, ""),
+    // What was read, as the streaming reader counts it. Joins of one-row aggregates rather than scalar subqueries
+    // in the select list or CROSS JOIN, which some SQL parsers refuse.
     branch(
       d,
       {
         kind: "'input'",
-        exposures: "(SELECT COUNT(*) FROM exposures_read)",
-        conversions: "(SELECT COUNT(*) FROM read_conversions)",
-        unattributed: "(SELECT COALESCE(SUM(1 - exposed), 0) FROM read_conversions)",
-        duplicate_orders:
-          "(SELECT COALESCE(SUM(CASE WHEN exposed = 1 AND order_id IS NOT NULL AND order_rank > 1 THEN 1 ELSE 0 END), 0) FROM read_conversions)",
-        values_over_cap: `(SELECT COUNT(*) FROM events_once WHERE type = 'conversion' AND value > ${MAX_VALUE}
-      AND ts >= (SELECT MIN(ts)${lookback === undefined ? "" : ` - ${lookback}`} FROM exposures_read))`,
-        first_ts: "(SELECT MIN(ts) FROM exposures_read)",
-        last_ts:
-          "(SELECT MAX(ts) FROM (SELECT ts FROM exposures_read UNION ALL SELECT ts FROM read_conversions) t)",
+        exposures: "x.exposures",
+        conversions: "c.conversions",
+        unattributed: "COALESCE(c.unattributed, 0)",
+        duplicate_orders: "COALESCE(c.duplicate_orders, 0)",
+        values_over_cap: "o.values_over_cap",
+        first_ts: "x.first_ts",
+        last_ts: "CASE WHEN c.last_ts IS NULL OR x.last_ts >= c.last_ts THEN x.last_ts ELSE c.last_ts END",
       },
-      "",
+      `FROM (SELECT COUNT(*) AS exposures, MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM exposures_read) x,
+  (SELECT COUNT(*) AS conversions, SUM(1 - exposed) AS unattributed,
+    SUM(CASE WHEN exposed = 1 AND order_id IS NOT NULL AND order_rank > 1 THEN 1 ELSE 0 END) AS duplicate_orders,
+    MAX(ts) AS last_ts
+  FROM read_conversions) c,
+  (SELECT COUNT(*) AS values_over_cap FROM events_once e JOIN start_at s ON e.ts >= s.start_ts
+  WHERE e.type = 'conversion' AND e.value > ${MAX_VALUE}) o`,
     ),
     // One row per phase: its first and last counted event (exposures, and conversions after exposure in the window).
     branch(
