@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { minify } from "./wrangler-config.ts";
 
 const WORKERS = fileURLToPath(new URL("./workers/", import.meta.url));
@@ -10,7 +10,10 @@ export type WorkerScript = "passthrough" | "floor" | "bare-ops" | "stylist" | "g
  * Bundles one benchmark worker the way `wrangler deploy` does (esbuild, ESM, es2024, the workerd/worker/browser
  * conditions, NODE_ENV=production, minified when wrangler.toml says so), so workerd runs what a deployment would.
  */
-export async function bundleWorker(name: WorkerScript, options: { minify?: boolean } = {}): Promise<string> {
+export async function bundleWorker(
+  name: WorkerScript,
+  options: { minify?: boolean; plugins?: Plugin[] } = {},
+): Promise<string> {
   const result = await build({
     entryPoints: [`${WORKERS}${name}.js`],
     bundle: true,
@@ -22,6 +25,7 @@ export async function bundleWorker(name: WorkerScript, options: { minify?: boole
     define: { "process.env.NODE_ENV": '"production"' },
     minify: options.minify ?? minify(),
     logLevel: "silent",
+    plugins: options.plugins ?? [],
   });
   const [output] = result.outputFiles;
   if (!output) throw new Error(`esbuild produced nothing for ${name}`);

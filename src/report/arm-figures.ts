@@ -4,7 +4,7 @@ import { PURCHASE } from "../core/schema/goals.ts";
 import type { ArmRole } from "./config.ts";
 import * as f from "./format.ts";
 import { metricLabel } from "./metrics.ts";
-import type { ArmReport, Comparison, GoalFigures, Statistic } from "./model.ts";
+import type { ArmReport, Comparison, ExperimentReport, GoalFigures, Statistic } from "./model.ts";
 import { type ArmSums, goalOf } from "./sums.ts";
 
 const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);
@@ -96,4 +96,39 @@ export function comparisonCells(c: Comparison, currency: string | null, sequenti
     f.pValue(c.pAdjusted),
     f.percent(c.chanceToBeat, 1),
   ];
+}
+
+/** The exploratory breakdown as one table: a row per group × arm, on the primary metric's rate, with each group's SRM p. */
+export function breakdownTable(experiment: ExperimentReport): { headers: string[]; rows: string[][] } | null {
+  const breakdown = experiment.breakdown;
+  if (!breakdown) return null;
+  const primary = experiment.metrics.primary;
+  const rows = breakdown.groups.flatMap((group) =>
+    group.arms.map((arm) => {
+      const c = group.comparisons.find(
+        (x) => x.arm === arm.id && x.metric === primary && x.statistic === "rate",
+      );
+      return [
+        group.value,
+        arm.id,
+        f.count(arm.visitors),
+        f.percent(statisticValue(arm, primary, "rate")),
+        c ? f.signedPercent(c.lift) : "",
+        c ? f.percentInterval(c.ci) : "",
+        c ? f.pValue(c.p) : "",
+        f.pValue(group.srmP),
+      ];
+    }),
+  );
+  const headers = [
+    breakdown.by,
+    "arm",
+    "visitors",
+    `${primary} rate`,
+    "lift",
+    f.intervalLabel(experiment.alpha),
+    "p (raw)",
+    "SRM p",
+  ];
+  return { headers, rows };
 }

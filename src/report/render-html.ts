@@ -4,7 +4,7 @@
  */
 
 import { html, raw, type SafeHtml } from "../core/html/html.ts";
-import { armCells, comparisonCells, statisticValue } from "./arm-figures.ts";
+import { armCells, breakdownTable, comparisonCells } from "./arm-figures.ts";
 import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
 import * as f from "./format.ts";
 import { REPORT_CSS } from "./html-style.ts";
@@ -65,39 +65,9 @@ function comparisonsTable(
 
 function breakdownHtml(experiment: ExperimentReport): SafeHtml | undefined {
   const breakdown = experiment.breakdown;
-  if (!breakdown) return undefined;
-  const primary = experiment.metrics.primary;
-  const rows = breakdown.groups.flatMap((group) =>
-    group.arms.map((arm) => {
-      const c = group.comparisons.find(
-        (x) => x.arm === arm.id && x.metric === primary && x.statistic === "rate",
-      );
-      return [
-        group.value,
-        arm.id,
-        f.count(arm.visitors),
-        f.percent(statisticValue(arm, primary, "rate")),
-        c ? f.signedPercent(c.lift) : "",
-        c ? f.percentInterval(c.ci) : "",
-        c ? f.pValue(c.p) : "",
-        f.pValue(group.srmP),
-      ];
-    }),
-  );
-  const table = tableHtml(
-    [
-      breakdown.by,
-      "Arm",
-      "Visitors",
-      `${primary} rate`,
-      "Lift",
-      f.intervalLabel(experiment.alpha),
-      "p (raw)",
-      "SRM p",
-    ],
-    rows,
-    2,
-  );
+  const figures = breakdownTable(experiment);
+  if (!breakdown || !figures) return undefined;
+  const table = tableHtml(figures.headers, figures.rows, 2);
   return html`<div class="exploratory"><h3>By ${breakdown.by} — exploratory</h3><p class="meta">${breakdown.note}</p>${table}</div>`;
 }
 
@@ -122,12 +92,12 @@ function experimentHtml(experiment: ExperimentReport, sequential: boolean): Safe
   ].filter(Boolean);
   const charts = [
     experiment.daily.dates.length > 0
-      ? html`<figure>${raw(cumulativeChart(experiment.daily, colours))}${legend(colours)}<figcaption>Cumulative conversion rate on ${experiment.metrics.primary}: lines that settle and stay apart suggest a real difference; early days swing widely.</figcaption></figure>`
+      ? html`<figure>${cumulativeChart(experiment.daily, colours)}${legend(colours)}<figcaption>Cumulative conversion rate on ${experiment.metrics.primary}: lines that settle and stay apart suggest a real difference; early days swing widely.</figcaption></figure>`
       : undefined,
     experiment.comparisons.length > 0
-      ? html`<figure>${raw(forestPlot(experiment.comparisons, colours, experiment.alpha))}<figcaption>Dot: the observed lift; line: its ${f.intervalLabel(experiment.alpha).replace(" CI", "")} interval${sequential && "; pale band: the always-valid interval"}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`
+      ? html`<figure>${forestPlot(experiment.comparisons, colours, experiment.alpha)}<figcaption>Dot: the observed lift; line: its ${f.intervalLabel(experiment.alpha).replace(" CI", "")} interval${sequential && "; pale band: the always-valid interval"}. Grey rows are not significant after Holm's adjustment; intervals crossing the dashed zero line are consistent with no effect.</figcaption></figure>`
       : undefined,
-    html`<figure>${raw(splitChart(experiment.srm, colours))}<figcaption>Bars: each arm's share of visitors; black tick: the configured share.</figcaption></figure>`,
+    html`<figure>${splitChart(experiment.srm, colours)}<figcaption>Bars: each arm's share of visitors; black tick: the configured share.</figcaption></figure>`,
   ];
   const warnings = experiment.warnings.map((w) => html`<p class="warning">${w}</p>`);
   const status = experiment.verdict.status;

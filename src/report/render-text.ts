@@ -1,7 +1,7 @@
 /** The report for a terminal: per experiment a header, the arms, the comparisons and the verdict in words. */
 
 import { textTable } from "../format/text-table.ts";
-import { armCells, comparisonCells, statisticValue } from "./arm-figures.ts";
+import { armCells, breakdownTable, comparisonCells } from "./arm-figures.ts";
 import * as f from "./format.ts";
 import { metricLabel } from "./metrics.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
@@ -52,39 +52,9 @@ function header(experiment: ExperimentReport): string {
 
 function breakdownText(experiment: ExperimentReport): string[] {
   const breakdown = experiment.breakdown;
-  if (!breakdown) return [];
-  const primary = experiment.metrics.primary;
-  const rows = breakdown.groups.flatMap((group) =>
-    group.arms.map((arm) => {
-      const c = group.comparisons.find(
-        (x) => x.arm === arm.id && x.metric === primary && x.statistic === "rate",
-      );
-      return [
-        group.value,
-        arm.id,
-        f.count(arm.visitors),
-        f.percent(statisticValue(arm, primary, "rate")),
-        c ? f.signedPercent(c.lift) : "",
-        c ? f.percentInterval(c.ci) : "",
-        c ? f.pValue(c.p) : "",
-      ];
-    }),
-  );
-  return [
-    `By ${breakdown.by}, EXPLORATORY. ${breakdown.note}`,
-    textTable(
-      [
-        breakdown.by,
-        "arm",
-        "visitors",
-        `${primary} rate`,
-        "lift",
-        f.intervalLabel(experiment.alpha),
-        "p (raw)",
-      ],
-      rows,
-    ),
-  ];
+  const figures = breakdownTable(experiment);
+  if (!breakdown || !figures) return [];
+  return [`By ${breakdown.by}, EXPLORATORY. ${breakdown.note}`, textTable(figures.headers, figures.rows)];
 }
 
 /** Why a figure shows "–": one line per comparison that could not be computed in full. */
