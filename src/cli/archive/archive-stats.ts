@@ -9,7 +9,8 @@ const list = (values: readonly string[]) => values.map((value) => `'${value}'`).
 /**
  * What EventSchema says about the columns the statistics read, as SQL: the first failing check names the column. The
  * streamed path validates every field of every row in Node; this checks, in the same scan DuckDB makes anyway, the
- * ones that change a figure, so a file with a bad row is refused on both paths instead of counted on one.
+ * ones that change a figure, so a file with a bad row is refused on both paths instead of counted on one. Every
+ * stored row is checked, copies of an id included.
  */
 const INVALID_ROW = `SELECT * FROM (SELECT id, CASE
     WHEN id IS NULL OR NOT regexp_full_match(id, '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}') THEN 'id: not a UUID'
@@ -25,7 +26,7 @@ const INVALID_ROW = `SELECT * FROM (SELECT id, CASE
     WHEN type = 'conversion' AND order_id IS NOT NULL AND (order_id = '' OR length(order_id) > 100) THEN 'orderId: empty or too long'
     WHEN reported_by IS NOT NULL AND reported_by NOT IN ('page', 'browser', 'server') THEN 'reportedBy: not page, browser or server'
   END AS fault
-  FROM archive) checked WHERE fault IS NOT NULL LIMIT 1`;
+  FROM archive_rows) checked WHERE fault IS NOT NULL LIMIT 1`;
 
 /**
  * The report's sufficient statistics computed by DuckDB over the archive view, in one query
@@ -39,6 +40,6 @@ export async function archiveStatistics(archive: ArchiveReader, options: StatsQu
       `archive event ${String(invalid.id)} is not a Stylist event: ${invalid.fault}`,
       EXIT.invalid,
     );
-  const rows = await archive.query(statsQuery("duckdb", "archive", options));
+  const rows = await archive.query(statsQuery("duckdb", "archive", options, { deduplicated: true }));
   return resultOfStatsRows(rows);
 }

@@ -112,7 +112,13 @@ function groupExpression(by: Dimension | undefined): string {
 }
 
 /** `source`: a table name or a parenthesised query with the archive's columns. */
-export function statsQuery(dialectName: DialectName, source: string, options: StatsQueryOptions): string {
+export function statsQuery(
+  dialectName: DialectName,
+  source: string,
+  options: StatsQueryOptions,
+  /** The source already holds each id once (the CLI's archive view): skip that pass. */
+  { deduplicated = false }: { deduplicated?: boolean } = {},
+): string {
   const d = dialects[dialectName];
   const double = (x: string) => `CAST(${x} AS ${d.types.double})`;
   const lookback = options.cuped ? integerLiteral(options.cuped.lookbackMs, "the CUPED lookback") : undefined;
@@ -142,8 +148,12 @@ export function statsQuery(dialectName: DialectName, source: string, options: St
     `events_once AS (
   SELECT id, type, ts, visitor, experiment, variant, phase, device, country, source, segments, goal, value, currency,
     order_id, reported_by
-  FROM (SELECT e.*, ROW_NUMBER() OVER (PARTITION BY id ORDER BY ts, visitor) AS copy_rank FROM ${source} e) copies
-  WHERE copy_rank = 1)`,
+  FROM ${
+    deduplicated
+      ? `${source} e`
+      : `(SELECT e.*, ROW_NUMBER() OVER (PARTITION BY id ORDER BY ts, visitor) AS copy_rank FROM ${source} e) copies
+  WHERE copy_rank = 1`
+  })`,
     `exposures_read AS (SELECT * FROM events_once WHERE type = 'exposure'${filters})`,
     // A value above the event schema's cap is a unit or test-data mistake: skipped and counted, as the readers do.
     `conversions_valid AS (SELECT * FROM events_once WHERE type = 'conversion' AND (value IS NULL OR value <= ${MAX_VALUE}))`,
