@@ -158,7 +158,7 @@ function expectSubstance(report: Record<string, unknown>, options: StatsQueryOpt
 }
 
 const SEEDS = [1, 2];
-const VISITORS = 500;
+const VISITORS = 350;
 
 describe("the report from SQL statistics equals the streamed report", () => {
   const dirs: string[] = [];
