@@ -241,7 +241,11 @@ describe("the report from SQL statistics equals the streamed report", () => {
           const fromSql = reportOf(sql.result, options, sql.valuesOverCap);
           expectSameReport(fromSql, reportOf(streamed, options, 0));
           const archive = await archiveStatistics(archives.get(seed) as ArchiveReader, options);
-          expectSameReport(fromSql.experiments, reportOf(archive.result, options, 0).experiments);
+          // The figures, not the clock: `days` runs to the latest event read, and D1 stores only an order's winning
+          // report, so a later losing report in the archive moves it without changing any figure.
+          const figures = (report: Record<string, unknown>) =>
+            (report.experiments as Array<Record<string, unknown>>).map(({ days: _days, ...rest }) => rest);
+          expectSameReport(figures(fromSql), figures(reportOf(archive.result, options, 0)));
         }
       },
       SLOW,
