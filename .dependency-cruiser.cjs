@@ -41,6 +41,14 @@ module.exports = {
       },
     },
     {
+      name: "no-account-tooling-at-the-edge",
+      severity: "error",
+      comment:
+        "The Cloudflare SDK and the TOML editor are for the CLI's account and project work; the worker bundle and the code it ships must never carry them.",
+      from: { path: "^src/(worker|core|render|sink)/" },
+      to: { path: "node_modules/(cloudflare|@decimalturn/toml-patch)/" },
+    },
+    {
       name: "render-is-below-worker-and-cli",
       severity: "error",
       from: { path: "^src/render/" },
@@ -65,6 +73,7 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.node.json" },
-    exclude: { path: "^(node_modules|\\.tmp)" },
+    // node_modules stay in the graph as leaves (not followed), so rules can name packages the edge must not carry.
+    exclude: { path: "^\\.tmp" },
   },
 };

@@ -7,9 +7,9 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 
 /** Runs one wrangler command to completion; its output is returned in the error when it fails. */
-export function runWrangler(args: string[]): Promise<void> {
+export function runWrangler(args: string[], cwd = ROOT): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(WRANGLER, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(WRANGLER, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
@@ -34,6 +34,8 @@ export interface DevWorkerOptions {
   sink?: string | undefined;
   /** Every line wrangler dev and the worker print. */
   onOutput?: (text: string) => void;
+  /** The project whose wrangler.toml runs; omitted, this repository (a project `stylist init` wrote, in tests). */
+  cwd?: string | undefined;
 }
 
 export interface DevWorker {
@@ -80,7 +82,7 @@ export async function startDevWorker(options: DevWorkerOptions): Promise<DevWork
       ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
     ],
     {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...demoLocationEnv(ROOT) },
     },

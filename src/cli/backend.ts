@@ -8,7 +8,8 @@ export const backendArgs = {
   local: { type: "boolean", description: "Use the local state that `wrangler dev` uses (default)" },
   remote: {
     type: "boolean",
-    description: "Use the Cloudflare account (CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID)",
+    description:
+      "Use the Cloudflare account (CLOUDFLARE_API_TOKEN or `wrangler login`; CLOUDFLARE_ACCOUNT_ID)",
   },
   "persist-to": {
     type: "string",
@@ -30,17 +31,23 @@ async function openBackend(flags: BackendFlags): Promise<Backend> {
     const { openLocalBackend } = await import("./stores/local.ts");
     return openLocalBackend(project.configPath, flags["persist-to"]);
   }
-  const { openRemoteBackend, remoteOptionsFromEnv } = await import("./stores/remote.ts");
+  const { openRemoteBackend, remoteIds } = await import("./stores/remote.ts");
+  const { openAccount, describeApiError } = await import("./cloudflare/client.ts");
+  let ids: ReturnType<typeof remoteIds>;
+  let account: Awaited<ReturnType<typeof openAccount>>;
   try {
-    return openRemoteBackend(
-      remoteOptionsFromEnv(process.env, {
-        kvNamespaceId: project.kvNamespaceId,
-        d1DatabaseId: project.d1DatabaseId,
-      }),
-    );
+    ids = remoteIds({ kvNamespaceId: project.kvNamespaceId, d1DatabaseId: project.d1DatabaseId });
+    account = await openAccount({ env: process.env, configAccountId: project.accountId });
   } catch (error) {
-    throw new CLIError((error as Error).message, EXIT.invalid);
+    throw new CLIError(describeApiError(error), EXIT.invalid);
   }
+  const baseUrl = process.env.CLOUDFLARE_API_BASE_URL?.trim();
+  return openRemoteBackend({
+    accountId: account.accountId,
+    apiToken: account.credentials.token,
+    ...ids,
+    ...(baseUrl ? { baseUrl } : {}),
+  });
 }
 
 /** Opens the backend for one command and always closes it, so a failed command leaves no workerd running. */

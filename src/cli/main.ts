@@ -27,6 +27,8 @@ const main = defineCommand({
     prune: () => import("./commands/prune.ts").then((module) => module.default),
     verify: () => import("./commands/verify.ts").then((module) => module.default),
     archive: () => import("./commands/archive.ts").then((module) => module.default),
+    init: () => import("./commands/init.ts").then((module) => module.default),
+    doctor: () => import("./commands/doctor.ts").then((module) => module.default),
   },
 });
 

@@ -11,6 +11,8 @@ export interface ProjectConfig {
   originUrl: string | undefined;
   /** The `SINK` var: where the consumer writes events (d1 when unset). */
   sink: string | undefined;
+  /** `account_id`, when the config names the account. */
+  accountId: string | undefined;
 }
 
 /**
@@ -45,5 +47,6 @@ export async function readProjectConfig(configPath: string): Promise<ProjectConf
     d1DatabaseId: d1.database_id,
     originUrl: typeof origin === "string" ? origin : undefined,
     sink: typeof config.vars.SINK === "string" ? config.vars.SINK : undefined,
+    accountId: config.account_id,
   };
 }

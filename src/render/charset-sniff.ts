@@ -63,22 +63,34 @@ function usable(label: string, undeclared = false): PageEncoding {
   return { label: name, undeclared };
 }
 
-/** The encoding to hand the rewriter for a page starting with `prefix` served with charset `header`. */
-export function sniffEncoding(prefix: Uint8Array, header: string | undefined): PageEncoding {
+/**
+ * The encoding a browser reads a page starting with `prefix` served with charset `header` in, whether or not the
+ * rewriter can: the BOM, the header, a `<meta>` in the first 1024 bytes, or else (undeclared) windows-1252.
+ */
+export function browserEncoding(
+  prefix: Uint8Array,
+  header: string | undefined,
+): { label: string; undeclared: boolean } {
   const bom = fromBom(prefix);
-  if (bom) return usable(bom);
-  if (header) return usable(header);
+  if (bom) return { label: bom, undeclared: false };
+  if (header) return { label: normal(header), undeclared: false };
   const meta = prescanMeta(prefix.subarray(0, PRESCAN_BYTES));
   if (meta) {
     const name = normal(meta);
     // A meta can only name an ASCII-compatible encoding: the prescan itself read it as ASCII.
     if (UTF16.has(name)) return { label: "utf-8", undeclared: false };
     if (name === "x-user-defined") return { label: "windows-1252", undeclared: false };
-    return usable(name);
+    return { label: name, undeclared: false };
   }
   // Undeclared: browsers guess. windows-1252 maps every byte to one character and back, so whatever the page
   // really is, the bytes the rewriter re-encodes come out unchanged; inserted text is written as ASCII.
   return { label: "windows-1252", undeclared: true };
+}
+
+/** The encoding to hand the rewriter for a page starting with `prefix` served with charset `header`. */
+export function sniffEncoding(prefix: Uint8Array, header: string | undefined): PageEncoding {
+  const { label, undeclared } = browserEncoding(prefix, header);
+  return usable(label, undeclared);
 }
 
 const isSpace = (byte: number | undefined) =>

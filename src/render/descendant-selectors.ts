@@ -8,22 +8,16 @@ import { CLOSER_AWARE, IMPLIED_END } from "./html-facts.ts";
 export const IMPLIED_IN_BODY = [...IMPLIED_END].filter((tag) => tag !== "head");
 
 /**
- * Does a watch on a `<target>` need to see a `<tag>` start tag inside it? Every element inside one whose own end the
- * renderer follows start tag by start tag (CLOSER_AWARE); inside any other, only children with an implied end.
- * Must agree with `descendantsOf`, which registers exactly these.
- */
-export function watchesInside(target: string, tag: string): boolean {
-  return CLOSER_AWARE.has(target) || IMPLIED_IN_BODY.includes(tag);
-}
-
-/**
  * The elements inside what `selector` matches that an edit of its extent must see, as one selector list. Each match
- * costs a JS call per element, so the list is as narrow as the HTML parser's rules allow:
+ * costs JS calls (the element, its end tag), so the list is as narrow as the HTML parser's rules allow:
  * - content edits remove what is inside: every element (`S *`);
  * - end edits (append, insertAfter) on an element whose end the parser may imply (`p`, `li`, `td`…): every element,
  *   for the start tags that end it and the scopes that decide whether they do;
- * - end edits on any other element (`div`, `section`…): only children with an implied end, which must be closed before
- *   the appended content (for a product page's description, its `<li>`s and `<p>`s, not its `<img>`s and `<h3>`s).
+ * - end edits on any other element (`div`, `section`…): its children with an implied end and what is inside them
+ *   (`S > li`, `S > li *`…). Only those can still be open at its end tag (a `<p>` without `</p>`, a run of `<li>`s
+ *   that lol-html nests inside the first), and what is inside them says whether the parser had already closed them
+ *   (a `<div>` after the `<p>`). A `<li>` inside a closed `<ul>` is never open there, so a product page's
+ *   description lists cost nothing.
  * When the selector's subject names no tag, both of the last two are registered: the second for any subject, the first
  * for each closer-aware tag put on the subject's compound (`#d` → `p#d *`). One handler takes the whole list, so an
  * element matched twice is still one call. The list is compiled on every request, and its length costs more than the
@@ -34,20 +28,16 @@ export function descendantsOf(selector: string, content: boolean): string {
     .flatMap((part) => {
       if (content) return [`${part} *`];
       const { prefix, compound } = lastCompound(part);
-      const type = /^[a-zA-Z][\w-]*/.exec(compound)?.[0]?.toLowerCase();
-      if (type !== undefined)
-        return CLOSER_AWARE.has(type) ? [`${part} *`] : IMPLIED_IN_BODY.map((tag) => `${part} ${tag}`);
-      const rest = compound.startsWith("*") ? compound.slice(1) : compound;
-      return [
-        ...IMPLIED_IN_BODY.map((tag) => `${part} ${tag}`),
-        ...[...CLOSER_AWARE].map((tag) => `${prefix}${tag}${rest} *`),
-      ];
+      const type = typeOf(compound);
+      const children = IMPLIED_IN_BODY.flatMap((tag) => [`${part} > ${tag}`, `${part} > ${tag} *`]);
+      if (type !== undefined) return CLOSER_AWARE.has(type) ? [`${part} *`] : children;
+      return [...children, ...[...CLOSER_AWARE].map((tag) => `${prefix}${withType(compound, tag)} *`)];
     })
     .join(", ");
 }
 
 /** `#a > .b[x="y z"]` → prefix `#a > `, compound `.b[x="y z"]`: the subject's compound selector. */
-function lastCompound(part: string): { prefix: string; compound: string } {
+export function lastCompound(part: string): { prefix: string; compound: string } {
   const trimmed = part.trim();
   let depth = 0;
   let quote = "";
@@ -64,4 +54,16 @@ function lastCompound(part: string): { prefix: string; compound: string } {
     else if (depth === 0 && /[\s>+~]/.test(char)) start = i + 1;
   }
   return { prefix: trimmed.slice(0, start), compound: trimmed.slice(start) };
+}
+
+/** The tag a compound selector names, lower-cased, if it names one (`li.a` → `li`, `.a` and `*.a` → undefined). */
+export function typeOf(compound: string): string | undefined {
+  return /^[a-zA-Z][\w-]*/.exec(compound)?.[0]?.toLowerCase();
+}
+
+/** The compound restricted to `tag` (`.a` → `li.a`, `*.a` → `li.a`); undefined if it names another tag. */
+export function withType(compound: string, tag: string): string | undefined {
+  const type = typeOf(compound);
+  if (type !== undefined) return type === tag ? compound : undefined;
+  return `${tag}${compound.startsWith("*") ? compound.slice(1) : compound}`;
 }

@@ -1,4 +1,3 @@
-import { watchesInside } from "./descendant-selectors.ts";
 import type { EndTask } from "./end-tasks.ts";
 import { CLOSER_AWARE, closesImplicitly, IMPLIED_END } from "./html-facts.ts";
 import type { RewriterEndTag, StreamedElement } from "./rewriter-types.ts";
@@ -12,16 +11,32 @@ const HTML = { html: true } as const;
 const FORMATTING = new Set("a b big code em font i nobr s small strike strong tt u".split(" "));
 
 /**
- * Content and end edits on an element whose end tag the parser may imply (`<li>`, `<p>`, `<td>`…). lol-html would
- * take the element to run to its parent's end tag, so these edits are done start tag by start tag instead:
- * the element's content is removed chunk by chunk and child by child, and the first start tag that ends the element
- * in the parser (a sibling `<li>`, a `<div>` inside a `<p>`) stops the removal and receives what belongs at the
- * element's end. An end tag lol-html pairs with a removed element but the parser does not is written back.
+ * An element open inside a watched one, as lol-html nests it. A chain element has an end tag the parser may imply
+ * and sits directly in the watched element or in another chain element: lol-html keeps it open to the watched
+ * element's end tag when its own is omitted, so what is put at that end tag would land inside it unless it is closed
+ * first. Anything else left open there is a missing end tag the renderer does not repair (`lost`).
+ */
+interface Entry {
+  tag: string;
+  chain: boolean;
+  /** The parser has ended it at a start tag (a `<div>` after a `<p>`, the next `<li>`): it needs no end tag. */
+  ended: boolean;
+}
+
+/**
+ * Content and end edits on an element whose end tag the parser may imply (`<li>`, `<p>`, `<td>`…), and end edits on
+ * any element. lol-html would take an element with an implied end to run to its parent's end tag, so these edits are
+ * done start tag by start tag instead: the element's content is removed chunk by chunk and child by child, and the
+ * first start tag that ends the element in the parser (a sibling `<li>`, a `<div>` inside a `<p>`) stops the removal
+ * and receives what belongs at the element's end. An end tag lol-html pairs with a removed element but the parser does
+ * not is written back.
  */
 interface Watch {
   tag: string;
-  /** Descendants opened (lol-html nesting) and not yet closed, for the parser's scope rules. */
-  open: string[];
+  /** Shown every element inside (descendant-selectors.ts): its own end may be implied at any start tag. */
+  tracksAll: boolean;
+  /** Elements opened inside it (lol-html nesting) and not yet closed, outermost first. */
+  open: Entry[];
   /** The parser has ended the element at a start tag. */
   ended: boolean;
   erasing: boolean;
@@ -29,18 +44,20 @@ interface Watch {
   removedTags: boolean;
   /** Called with the start tag that ends the element, or else at the end tag lol-html pairs with it. */
   atClose: Array<(place: ClosePlace) => void>;
-  /** Descendants with an optional end tag that the current end tag also ended, innermost first. */
-  impliedAtEnd: { key: string; tags: string[] };
+  /** Entries the end tag being handled also ended, innermost first (lol-html runs their handlers first). */
+  pairedAtEnd: { key: string; entries: Entry[] };
 }
 
 /**
  * Where the element ends: at a start tag that ends it (`before` it is both its end and right after it), at an end tag
  * (`after` is right after the element; for an end tag it shares with an ancestor, after an explicit end tag written
- * for it), or at the end of the document (nothing can be put after the element).
+ * for it), or at the end of the document (nothing can be put after the element). `lost` says why nothing can be put
+ * there: an element inside was left open that the parser does not close by the rules followed here.
  */
 interface ClosePlace {
   before(html: string): void;
   after: ((html: string) => void) | undefined;
+  lost?: string;
 }
 
 export interface ExtentWatches {
@@ -51,12 +68,55 @@ export interface ExtentWatches {
   /** Is the content streaming now being removed by a watch? Ops on elements there are moot. */
   erasing(): boolean;
   /**
-   * Does an open watch (not one the current element itself opened) need to see a `<tag>` inside it? Exactly the
-   * elements that the descendant selectors (descendant-selectors.ts) match under a watched element.
+   * A start tag inside the open watches, shown before any op on the element runs: it may end a watched element, or
+   * an element open inside one, in the parser.
    */
-  sees(tag: string): boolean;
+  starts(element: StreamedElement, tag: string): void;
+  /** The same element, from the finisher: the watches that follow what is open inside them note it until its end. */
   descendant(element: StreamedElement, tag: string, queue: (task: EndTask) => void): void;
   removable(chunk: { removed: boolean; remove(): unknown }): void;
+}
+
+/** The end tags that close what is still open of `entries` (innermost first), or why the parser would not agree. */
+function closingOf(entries: readonly Entry[], tag: string): { closing: string; lost?: string } {
+  let closing = "";
+  for (const entry of entries) {
+    if (!entry.chain)
+      return {
+        closing,
+        lost: `<${entry.tag}> inside <${tag}> has no end tag: where the parser ends it is not followed`,
+      };
+    if (!entry.ended) closing += `</${entry.tag}>`;
+  }
+  return { closing };
+}
+
+/**
+ * Runs the element's end work: what goes before its end first, then what goes after it, each written once, with the
+ * end tags of what the parser closes there written once before them.
+ */
+function placeAtClose(
+  watch: Watch,
+  lost: string | undefined,
+  canPutAfter: boolean,
+  put: (before: string, after: string) => void,
+) {
+  if (watch.atClose.length === 0) return;
+  let before = "";
+  let after = "";
+  const place: ClosePlace = {
+    before: (html) => {
+      before += html;
+    },
+    after: canPutAfter
+      ? (html) => {
+          after += html;
+        }
+      : undefined,
+    ...(lost ? { lost } : {}),
+  };
+  for (const close of watch.atClose) close(place);
+  put(before, after);
 }
 
 export function createExtentWatches(): ExtentWatches {
@@ -70,55 +130,61 @@ export function createExtentWatches(): ExtentWatches {
     writtenBack = `${clock}:${end.name}`;
     end.after(`</${end.name}>`, HTML);
   };
-  const erasingNow = () => {
-    const innermost = active.at(-1);
-    return innermost?.erasing === true && !innermost.ended;
+  const erasingIn = (watch: Watch | undefined) => watch?.erasing === true && !watch.ended;
+  /** The innermost watch other than the one the current element opened. */
+  const enclosing = () => {
+    const last = active.at(-1);
+    return last === current ? active.at(-2) : last;
   };
+  const leave = (watch: Watch) => active.splice(active.lastIndexOf(watch), 1);
   return {
     watchFor(tag, queue) {
       if (current) return current;
       clock++;
       const watch: Watch = {
         tag,
+        tracksAll: CLOSER_AWARE.has(tag),
         open: [],
         ended: false,
         erasing: false,
         removedTags: false,
         atClose: [],
-        impliedAtEnd: { key: "", tags: [] },
+        pairedAtEnd: { key: "", entries: [] },
       };
       current = watch;
       active.push(watch);
       queue({
         atEnd(end) {
-          active.splice(active.lastIndexOf(watch), 1);
+          leave(watch);
           if (!watch.ended) {
             // The parser ends the element here too: at its own end tag, or at an ancestor's. Children whose end tag
             // it implies are closed first, so what is put at the element's end is not put inside them.
-            const own = end.name === tag;
-            const implied = watch.impliedAtEnd.key === `${clock}:${end.name}` ? watch.impliedAtEnd.tags : [];
-            // Unclosed siblings of one kind nest in lol-html; the parser had closed all but the last: one end tag.
-            const closing = [...new Set(implied)].map((child) => `</${child}>`).join("");
-            for (const close of watch.atClose)
-              close({
-                before: (html) => end.before(closing + html, HTML),
-                after: own
-                  ? (html) => end.after(html, HTML)
-                  : FORMATTING.has(tag)
-                    ? undefined
-                    : (html) => end.before(`${closing}</${tag}>${html}`, HTML),
+            const paired = watch.pairedAtEnd.key === `${clock}:${end.name}` ? watch.pairedAtEnd.entries : [];
+            const { closing, lost } = closingOf(paired, tag);
+            if (end.name === tag)
+              placeAtClose(watch, lost, true, (before, after) => {
+                if (closing + before) end.before(closing + before, HTML);
+                if (after) end.after(after, HTML);
+              });
+            else
+              placeAtClose(watch, lost, !FORMATTING.has(tag), (before, after) => {
+                const content = closing + before + (after ? `</${tag}>${after}` : "");
+                if (content) end.before(content, HTML);
               });
           }
           if (watch.removedTags && (watch.ended || end.name !== tag)) writeBack(end);
         },
         withoutEndTag() {
-          active.splice(active.lastIndexOf(watch), 1);
+          leave(watch);
         },
         atDocumentEnd(end) {
-          active.splice(active.lastIndexOf(watch), 1);
-          if (!watch.ended)
-            for (const close of watch.atClose)
-              close({ before: (html) => end.append(html, HTML), after: undefined });
+          leave(watch);
+          if (watch.ended) return;
+          // What is still open inside ran to the end of the document with it.
+          const { closing, lost } = closingOf([...watch.open].reverse(), tag);
+          placeAtClose(watch, lost, false, (before) => {
+            if (before) end.append(closing + before, HTML);
+          });
         },
         get removesEndTag() {
           return watch.removedTags;
@@ -129,44 +195,70 @@ export function createExtentWatches(): ExtentWatches {
     elementDone() {
       current = undefined;
     },
-    erasing: erasingNow,
-    sees(tag) {
-      for (const watch of active) if (watch !== current && watchesInside(watch.tag, tag)) return true;
-      return false;
-    },
-    descendant(element, tag, queue) {
+    erasing: () => erasingIn(active.at(-1)),
+    starts(element, tag) {
       if (active.length === 0) return;
       clock++;
       for (const watch of active) {
-        if (watch.ended || !closesImplicitly(watch.tag, tag, watch.open)) continue;
-        watch.ended = true;
-        const before = (html: string) => element.before(html, HTML);
-        for (const close of watch.atClose) close({ before, after: before });
+        if (watch.ended || watch === current) continue;
+        const tags = watch.open.map((entry) => entry.tag);
+        if (closesImplicitly(watch.tag, tag, tags)) {
+          watch.ended = true;
+          // Everything still open inside it is ended with it; the content goes after what the parser closes.
+          const { closing, lost } = closingOf([...watch.open].reverse(), watch.tag);
+          // The parser closes it only once it reads this start tag: content for after it follows an explicit end tag.
+          placeAtClose(watch, lost, true, (before, after) => {
+            const content = closing + before + (after ? `</${watch.tag}>${after}` : "");
+            if (content) element.before(content, HTML);
+          });
+          continue;
+        }
+        const ends = watch.open.findIndex(
+          (entry, index) =>
+            entry.chain && !entry.ended && closesImplicitly(entry.tag, tag, tags.slice(index + 1)),
+        );
+        if (ends >= 0) for (const entry of watch.open.slice(ends)) entry.ended = true;
       }
-      const opened = active.filter((watch) => !watch.ended);
-      if (opened.length === 0) return;
-      // Inside a large target (a `<div>` being appended to) only children whose end tag may be implied matter.
-      if (!IMPLIED_END.has(tag) && !opened.some((watch) => watch.erasing || CLOSER_AWARE.has(watch.tag)))
-        return;
-      const erase = erasingNow();
-      for (const watch of opened) watch.open.push(tag);
+    },
+    descendant(element, tag, queue) {
+      if (active.length === 0) return;
+      // A watch on an element that is only appended to is shown its children with an implied end and what is inside
+      // them (descendant-selectors.ts), so with nothing open inside it, an implied-end element is one of its children.
+      const implied = IMPLIED_END.has(tag);
+      const tracking = active.filter(
+        (watch) =>
+          watch !== current &&
+          !watch.ended &&
+          (implied || watch.tracksAll || watch.erasing || watch.open.length > 0),
+      );
+      if (tracking.length === 0) return;
+      const erase = erasingIn(enclosing());
+      const entries = tracking.map((watch) => {
+        const parent = watch.open.at(-1);
+        const entry: Entry = { tag, chain: implied && (parent === undefined || parent.chain), ended: false };
+        watch.open.push(entry);
+        return entry;
+      });
       if (erase) element.removeAndKeepContent();
       const close = () => {
-        for (const watch of opened) watch.open.splice(watch.open.lastIndexOf(tag), 1);
+        tracking.forEach((watch, index) => {
+          const at = watch.open.lastIndexOf(entries[index] as Entry);
+          if (at >= 0) watch.open.splice(at, 1);
+        });
       };
-      const owner = active.at(-1) as Watch;
+      const owner = enclosing() as Watch;
       queue({
         atEnd(end) {
           close();
-          if (end.name !== tag && IMPLIED_END.has(tag))
-            for (const watch of opened) {
+          if (end.name !== tag)
+            tracking.forEach((watch, index) => {
               const key = `${clock}:${end.name}`;
-              if (watch.impliedAtEnd.key !== key) watch.impliedAtEnd = { key, tags: [] };
-              watch.impliedAtEnd.tags.push(tag);
-            }
+              if (watch.pairedAtEnd.key !== key) watch.pairedAtEnd = { key, entries: [] };
+              watch.pairedAtEnd.entries.push(entries[index] as Entry);
+            });
           // An end tag lol-html pairs with this removed element belongs to another one: written back unless that
           // one is a removed element still open inside the watched element (its own handler comes next).
-          const another = end.name !== tag && !owner.open.includes(end.name);
+          const another = end.name !== tag && !owner.open.some((entry) => entry.tag === end.name);
           if (erase && (another || (end.name === tag && owner.ended))) writeBack(end);
         },
         withoutEndTag: close,
@@ -176,7 +268,7 @@ export function createExtentWatches(): ExtentWatches {
     },
     removable(chunk) {
       clock++;
-      if (!chunk.removed && erasingNow()) chunk.remove();
+      if (!chunk.removed && erasingIn(active.at(-1))) chunk.remove();
     },
   };
 }

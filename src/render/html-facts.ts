@@ -122,6 +122,14 @@ export function closesImplicitly(target: string, startTag: string, openInside: r
       return ["rb", "rt", "rtc", "rp"].includes(startTag);
     case "rtc":
       return startTag === "rb" || startTag === "rtc";
+    case "h1":
+    case "h2":
+    case "h3":
+    case "h4":
+    case "h5":
+    case "h6":
+      // Only a heading that is the current node: `<h2>a<h3>` is two headings, `<h2><span><h3>` one inside the other.
+      return HEADINGS.has(startTag) && openInside.length === 0;
     default:
       return false;
   }
@@ -133,5 +141,14 @@ export function closesImplicitly(target: string, startTag: string, openInside: r
  */
 const EXTENT_REFUSED = new Set(["thead", "tbody", "tfoot", "colgroup", "caption", "head"]);
 
-/** Elements whose implied end the renderer follows start tag by start tag (see extent-watch.ts): the rest. */
-export const CLOSER_AWARE = new Set([...IMPLIED_END].filter((tag) => !EXTENT_REFUSED.has(tag)));
+/** A heading start tag ends a heading that is the current node, though a heading's end tag is required. */
+const HEADINGS = new Set(["h1", "h2", "h3", "h4", "h5", "h6"]);
+
+/**
+ * Elements whose implied end the renderer follows start tag by start tag (see extent-watch.ts): the implied-end ones
+ * less the refused, and headings.
+ */
+export const CLOSER_AWARE = new Set([
+  ...[...IMPLIED_END].filter((tag) => !EXTENT_REFUSED.has(tag)),
+  ...HEADINGS,
+]);

@@ -15,7 +15,13 @@ import { transformInPageEncoding } from "./charset-transform.ts";
 import { descendantsOf } from "./descendant-selectors.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches } from "./extent-watch.ts";
-import { CLOSER_AWARE, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
+import { CLOSER_AWARE, closesImplicitly, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
+import {
+  closingBefore,
+  type ImpliedParent,
+  impliedParentSelectors,
+  writesBeforeStartTag,
+} from "./implied-parent.ts";
 import { placementOf, refusal } from "./op-placement.ts";
 import { contextTags, createPageContext, enterElement, reachable } from "./page-context.ts";
 import type {
@@ -24,6 +30,7 @@ import type {
   RewriterLike,
   StreamedElement,
 } from "./rewriter-types.ts";
+import { runWatchSelectors } from "./structural-runs.ts";
 
 /** What the streamed page really contained, known once the last byte has passed through. */
 export interface RenderOutcome {
@@ -87,9 +94,21 @@ export function renderPage(
   const refusedOnAnyArm = refusalsByArm(decisions);
   const atDocumentEnd: Array<(end: RewriterDocumentEnd) => void> = [];
 
-  function applyAt(element: StreamedElement, tag: string, index: number, op: Op) {
+  function applyAt(
+    element: StreamedElement,
+    tag: string,
+    index: number,
+    op: Op,
+    parent: ImpliedParent | undefined,
+  ) {
     const why = refusal(op, tag);
     if (why) return fault(index, new OpSkipped(why));
+    if (writesBeforeStartTag(op)) {
+      // The parser closes the parent here; closing it first changes nothing else and keeps what is put here out of it.
+      const { closing, ambiguous } = closingBefore(parent, tag);
+      if (ambiguous) return fault(index, new OpSkipped(`${op.op}: ${ambiguous}`));
+      if (closing) element.before(closing, HTML);
+    }
     // The stepwise and end paths below do not go through applyOp: the raw-text refusal is made here for them too.
     refuseRawTextContent(element, op);
     const placement = placementOf(op);
@@ -148,7 +167,8 @@ export function renderPage(
       const after = placesAfter(op);
       watch.atClose.push((place) => {
         if (faulted[index]) return;
-        if (!after) place.before(inserted);
+        if (place.lost) fault(index, new OpSkipped(`${op.op} on <${tag}>: ${place.lost}`));
+        else if (!after) place.before(inserted);
         else if (place.after) place.after(inserted);
         else fault(index, new OpSkipped(`nothing can be put right after <${tag}>: its end tag is implied`));
       });
@@ -165,30 +185,33 @@ export function renderPage(
     };
   }
 
-  // One JS call per element inside a watched one: the watch sees the element in whichever of the element's handlers
-  // runs first, the op handlers (so a start tag that ends a watched element is seen before an op on it runs) or the
-  // finisher, which is registered for every element a watch needs (descendantsOf) and so always runs after.
-  let seenByWatches = false;
+  // One JS call per element inside a watched one. Its start tag is shown to the watches in whichever of its handlers
+  // runs first: an op handler (so a start tag that ends a watched element is seen before an op on it runs) or the
+  // finisher. The finisher is registered for every element a watch follows (descendantsOf) and so always runs after;
+  // only there are end tasks queued, so none is queued for an element whose end tag nobody takes.
+  let started = false;
   function showToWatches(element: StreamedElement, tag: string) {
-    if (seenByWatches) return;
-    seenByWatches = true;
-    if (watches.sees(tag)) watches.descendant(element, tag, endTasks.queue);
+    if (started) return;
+    started = true;
+    watches.starts(element, tag);
   }
 
   function onMatch(element: StreamedElement, selector: string, actions: SelectorPlan["actions"]) {
     const tag = element.tagName.toLowerCase();
+    const parent = impliedParents.get(selector);
+    impliedParents.delete(selector);
     showToWatches(element, tag);
     if (!reachable(context, tag)) return;
     for (const { decision: index, op } of actions) {
       if (!op) {
         // Only the exposure watches count: they are the same in every arm, so the arms are counted alike.
         matched[index] = true;
-        if (refusedOnAnyArm(index, selector, tag)) refused[index] = true;
+        if (refusedOnAnyArm(index, selector, tag, parent)) refused[index] = true;
         continue;
       }
       if (faulted[index] || op.op === "addStyle" || watches.erasing()) continue;
       try {
-        applyAt(element, tag, index, op);
+        applyAt(element, tag, index, op, parent);
       } catch (error) {
         fault(index, error);
       }
@@ -220,6 +243,50 @@ export function renderPage(
     registered.push({ selector, actions, content });
     extents.set(selector, { actions, inside: descendantsOf(selector, content) });
   }
+  // Registered before the op handlers, on subsets of their selectors: which implied-end element lol-html has as the
+  // parent of an element that an op (in any arm) writes before, read by the op handler that runs next.
+  const impliedParents = new Map<string, ImpliedParent>();
+  for (const { selector } of registered) {
+    if (!refusedOnAnyArm.writesBefore(selector)) continue;
+    for (const { mark, selector: parents } of impliedParentSelectors(selector))
+      try {
+        rewriter = rewriter.on(parents, {
+          element() {
+            const known = impliedParents.get(selector);
+            impliedParents.set(
+              selector,
+              known?.tag === mark.tag ? { ...known, ...mark, first: known.first || mark.first } : mark,
+            );
+          },
+        });
+      } catch {
+        // The op's own selector is refused too (and faulted below), or this form of it is: no parent is known.
+      }
+  }
+  // Also before the op handlers: a structural selector on a page with an unclosed run of its elements is matched
+  // against lol-html's nesting, not the parser's, so its experiments are not applied or counted there (every arm).
+  for (const { selector, actions } of registered)
+    for (const { tag: parent, selector: runs } of runWatchSelectors(selector))
+      try {
+        rewriter = rewriter.on(runs, {
+          element(element) {
+            const tag = element.tagName.toLowerCase();
+            if (!closesImplicitly(parent, tag, []) || !reachable(context, tag)) return;
+            for (const { decision, op } of actions) {
+              refused[decision] = true;
+              if (op)
+                fault(
+                  decision,
+                  new OpSkipped(
+                    `selector ${JSON.stringify(selector)} depends on parents or positions, and the page has a <${tag}> right after an unclosed <${parent}>, which the rewriter nests inside it: what it matches there is not what the browser's selector matches`,
+                  ),
+                );
+            }
+          },
+        });
+      } catch {
+        // The op's own selector is refused too, and faulted below.
+      }
   for (const { selector, actions, content } of registered) {
     try {
       rewriter = rewriter.on(selector, {
@@ -237,7 +304,8 @@ export function renderPage(
     element(element: StreamedElement) {
       const tag = element.tagName.toLowerCase();
       showToWatches(element, tag);
-      seenByWatches = false;
+      started = false;
+      watches.descendant(element, tag, endTasks.queue);
       stepwiseContent(element);
       if (context.inert === 0 && context.foreign === 0) styles.at(element, tag, endTasks.queue);
       const leave = enterElement(context, tag);
@@ -335,6 +403,16 @@ function refusalsByArm(decisions: readonly Decision[]) {
       }
     return bySelector;
   });
-  return (index: number, selector: string, tag: string) =>
-    (opsBySelector[index]?.get(selector) ?? []).some((op) => refusal(op, tag) !== undefined);
+  const refused = (op: Op, tag: string, parent: ImpliedParent | undefined) =>
+    refusal(op, tag) !== undefined ||
+    (writesBeforeStartTag(op) && closingBefore(parent, tag).ambiguous !== undefined);
+  return Object.assign(
+    (index: number, selector: string, tag: string, parent: ImpliedParent | undefined) =>
+      (opsBySelector[index]?.get(selector) ?? []).some((op) => refused(op, tag, parent)),
+    {
+      /** Does an op on `selector`, in some arm, write before its element's start tag? */
+      writesBefore: (selector: string) =>
+        opsBySelector.some((bySelector) => (bySelector.get(selector) ?? []).some(writesBeforeStartTag)),
+    },
+  );
 }

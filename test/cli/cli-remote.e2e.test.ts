@@ -118,13 +118,22 @@ describe("stylist --remote against a fake Cloudflare API", () => {
     fake.respondToQuery = () => [];
   }, 120_000);
 
-  it("says which variable is missing instead of calling the API without credentials", async () => {
+  it("says how to get credentials instead of calling the API without them", async () => {
+    // A home without a wrangler login, so neither the token nor `wrangler login` can be found.
+    const home = mkdtempSync(join(tmpdir(), "stylist-no-login-"));
+    const before = fake.requests.length;
     const result = await runCli(["history", ...remote()], {
+      HOME: home,
+      XDG_CONFIG_HOME: "",
       CLOUDFLARE_API_TOKEN: "",
       CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
     });
+    rmSync(home, { recursive: true, force: true });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("--remote needs CLOUDFLARE_API_TOKEN");
+    expect(result.stderr).toMatch(
+      /no Cloudflare credentials: set CLOUDFLARE_API_TOKEN .* or run `npx wrangler login`/,
+    );
+    expect(fake.requests.length).toBe(before);
   }, 120_000);
 
   it("reports a rejected token without printing it", async () => {

@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { retryDelayMs } from "../../src/cli/stores/cloudflare-api.ts";
-import { openRemoteBackend, type RemoteOptions, remoteOptionsFromEnv } from "../../src/cli/stores/remote.ts";
+import { openRemoteBackend, type RemoteOptions, remoteIds } from "../../src/cli/stores/remote.ts";
 import { ExperimentSchema } from "../../src/core/schema/experiment.ts";
 import { history, pushRules, readActive, rollback, setKilled } from "../../src/rules/versions.ts";
 import { type FakeCloudflareApi, startFakeCloudflareApi } from "../support/fake-cloudflare-api.ts";
@@ -101,13 +100,13 @@ describe("remote rules over the Workers KV REST API", () => {
     // Keys are percent-encoded in the path, and every write went as multipart through the fake's checks.
     const writes = fake.requests.filter((request) => request.method === "PUT");
     expect(writes.map((request) => request.path)).toEqual([
-      `${ns}/values/rules%3Av1`,
-      `${ns}/values/rules%3Aactive`,
-      `${ns}/values/rules%3Av2`,
-      `${ns}/values/rules%3Aactive`,
-      `${ns}/values/rules%3Aactive`,
-      `${ns}/values/rules%3Av3`,
-      `${ns}/values/rules%3Aactive`,
+      `${ns}/values/rules:v1`,
+      `${ns}/values/rules:active`,
+      `${ns}/values/rules:v2`,
+      `${ns}/values/rules:active`,
+      `${ns}/values/rules:active`,
+      `${ns}/values/rules:v3`,
+      `${ns}/values/rules:active`,
     ]);
     expect(writes.every((request) => request.status === 200)).toBe(true);
     expect(fake.kv.get("rules:v1")?.metadata).toMatchObject({ version: 1, author: "ana", experiments: 1 });
@@ -159,9 +158,7 @@ describe("remote rules over the Workers KV REST API", () => {
   it("returns null for a missing key", async () => {
     const { rules } = openRemoteBackend(options());
     expect(await rules.get("rules:active")).toBeNull();
-    expect(fake.requests).toMatchObject([
-      { method: "GET", path: `${ns}/values/rules%3Aactive`, status: 404 },
-    ]);
+    expect(fake.requests).toMatchObject([{ method: "GET", path: `${ns}/values/rules:active`, status: 404 }]);
   });
 
   it("does not mistake a wrong namespace id for a missing key", async () => {
@@ -188,7 +185,7 @@ describe("remote API failures", () => {
     const { rules, sink } = openRemoteBackend(options({ apiToken: wrongToken }));
     const kvError = await failureOf(rules.put("rules:active", "{}"));
     expect(kvError.message).toContain(
-      `PUT /accounts/${ACCOUNT}/storage/kv/namespaces/${NAMESPACE}/values/rules%3Aactive`,
+      `PUT /accounts/${ACCOUNT}/storage/kv/namespaces/${NAMESPACE}/values/rules:active`,
     );
     expect(kvError.message).toContain("HTTP 401");
     expect(kvError.message).toContain("[10000] Authentication error");
@@ -256,13 +253,6 @@ describe("remote API failures", () => {
     expect(error.message).toContain("ECONNREFUSED");
     expect(error.message).not.toContain(TOKEN);
   });
-
-  it("bounds the delay between retries", () => {
-    expect([0, 1, 2].map((attempt) => retryDelayMs(attempt, null))).toEqual([100, 200, 400]);
-    expect(retryDelayMs(0, "2")).toBe(2_000);
-    expect(retryDelayMs(0, "3600")).toBe(5_000);
-    expect(retryDelayMs(1, "Wed, 21 Oct 2015 07:28:00 GMT")).toBe(200);
-  });
 });
 
 describe("remote analytics over the D1 REST API", () => {
@@ -311,63 +301,20 @@ describe("remote analytics over the D1 REST API", () => {
   });
 });
 
-describe("remote options from the environment", () => {
-  const ids = { kvNamespaceId: NAMESPACE, d1DatabaseId: DATABASE };
-
-  it("names missing variables", () => {
-    expect(() => remoteOptionsFromEnv({}, ids)).toThrow(/CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID/);
-    expect(() => remoteOptionsFromEnv({ CLOUDFLARE_API_TOKEN: TOKEN }, ids)).toThrow(
-      /needs CLOUDFLARE_ACCOUNT_ID in the environment/,
-    );
-    const error = (() => {
-      try {
-        remoteOptionsFromEnv({ CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_ACCOUNT_ID: "  " }, ids);
-      } catch (caught) {
-        return caught as Error;
-      }
-      throw new Error("expected a throw");
-    })();
-    expect(error.message).toContain("needs CLOUDFLARE_ACCOUNT_ID");
-    expect(error.message).toContain("Workers KV Storage:Edit");
-    expect(error.message).not.toContain(TOKEN);
-    expect(() => remoteOptionsFromEnv({ CLOUDFLARE_ACCOUNT_ID: ACCOUNT }, ids)).toThrow(
-      /needs CLOUDFLARE_API_TOKEN in the environment/,
-    );
-  });
-
-  it("reads the token, account and optional base URL", () => {
-    expect(
-      remoteOptionsFromEnv({ CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT }, ids),
-    ).toEqual({
-      apiToken: TOKEN,
-      accountId: ACCOUNT,
-      ...ids,
+describe("remote ids from wrangler.toml", () => {
+  it("passes real ids through, trimmed", () => {
+    expect(remoteIds({ kvNamespaceId: ` ${NAMESPACE} `, d1DatabaseId: DATABASE })).toEqual({
+      kvNamespaceId: NAMESPACE,
+      d1DatabaseId: DATABASE,
     });
-    expect(
-      remoteOptionsFromEnv(
-        {
-          CLOUDFLARE_API_TOKEN: TOKEN,
-          CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
-          CLOUDFLARE_API_BASE_URL: fake.baseUrl,
-        },
-        ids,
-      ).baseUrl,
-    ).toBe(fake.baseUrl);
   });
 
-  it("refuses the placeholder ids wrangler.toml ships with", () => {
-    const env = { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT };
+  it("refuses the placeholder ids wrangler.toml ships with, saying how to create each", () => {
     expect(() =>
-      remoteOptionsFromEnv(env, {
-        kvNamespaceId: "00000000000000000000000000000000",
-        d1DatabaseId: DATABASE,
-      }),
-    ).toThrow(/wrangler kv namespace create/);
+      remoteIds({ kvNamespaceId: "00000000000000000000000000000000", d1DatabaseId: DATABASE }),
+    ).toThrow(/stylist init --remote.*wrangler kv namespace create/);
     expect(() =>
-      remoteOptionsFromEnv(env, {
-        kvNamespaceId: NAMESPACE,
-        d1DatabaseId: "00000000-0000-0000-0000-000000000000",
-      }),
-    ).toThrow(/wrangler d1 create/);
+      remoteIds({ kvNamespaceId: NAMESPACE, d1DatabaseId: "00000000-0000-0000-0000-000000000000" }),
+    ).toThrow(/stylist init --remote.*wrangler d1 create/);
   });
 });

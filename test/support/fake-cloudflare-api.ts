@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DatabaseSync } from "node:sqlite";
 
 /**
  * A local stand-in for the parts of the Cloudflare v4 REST API that remote mode uses: Workers KV values and keys,
@@ -10,10 +11,14 @@ import type { AddressInfo } from "node:net";
 export interface FakeCloudflareOptions {
   token: string;
   accountId: string;
-  kvNamespaceId: string;
-  d1DatabaseId: string;
+  /** A namespace that exists from the start (titled stylist-rules); omitted, the account has none. */
+  kvNamespaceId?: string;
+  /** A database that exists from the start (named stylist); omitted, the account has none. */
+  d1DatabaseId?: string;
   /** Keys per list page; small so tests exercise cursors. */
   pageSize?: number;
+  /** Answer D1 queries from a real in-memory SQLite per database (migrations, doctor); default: respondToQuery. */
+  sqlite?: boolean;
 }
 
 interface RecordedRequest {
@@ -38,8 +43,17 @@ export interface FakeCloudflareApi {
   requests: RecordedRequest[];
   kv: Map<string, { value: string; metadata?: unknown }>;
   queries: Array<{ sql: string; params: unknown[] }>;
-  /** Canned D1 rows for a query; defaults to none. */
+  /** Canned D1 rows for a query; defaults to none (or, with `sqlite`, the database's answer). */
   respondToQuery: (sql: string, params: unknown[]) => Array<Record<string, unknown>>;
+  /** The account's resources, as the SDK's list and create calls see them. */
+  namespaces: Map<string, string>;
+  databases: Map<string, { name: string; sqlite?: DatabaseSync }>;
+  queues: Set<string>;
+  buckets: Set<string>;
+  /** Deployed workers by script name, with their secrets (name → value). */
+  scripts: Map<string, Map<string, string>>;
+  /** Unacknowledged messages per queue name, as the queue metrics report them. */
+  backlog: Map<string, number>;
   /** The next `times` requests get this failure instead of being served. */
   fail(failure: InjectedFailure, times?: number): void;
   reset(): void;
@@ -47,6 +61,8 @@ export interface FakeCloudflareApi {
 }
 
 type Json = Record<string, unknown>;
+
+const noAnswer = () => [];
 
 class Reply {
   status: number;
@@ -78,11 +94,19 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 export async function startFakeCloudflareApi(options: FakeCloudflareOptions): Promise<FakeCloudflareApi> {
   const pageSize = options.pageSize ?? 2;
   const failures: InjectedFailure[] = [];
+  let created = 0;
+  const newId = (width: number) => (++created).toString(16).padStart(width, "0");
   const api: Omit<FakeCloudflareApi, "baseUrl" | "close"> = {
     requests: [],
     kv: new Map(),
     queries: [],
-    respondToQuery: () => [],
+    respondToQuery: noAnswer,
+    namespaces: new Map(options.kvNamespaceId ? [[options.kvNamespaceId, "stylist-rules"]] : []),
+    databases: new Map(options.d1DatabaseId ? [[options.d1DatabaseId, { name: "stylist" }]] : []),
+    queues: new Set(),
+    buckets: new Set(),
+    scripts: new Map(),
+    backlog: new Map(),
     fail(failure, times = 1) {
       for (let i = 0; i < times; i++) failures.push(failure);
     },
@@ -90,7 +114,7 @@ export async function startFakeCloudflareApi(options: FakeCloudflareOptions): Pr
       api.requests.length = 0;
       api.kv.clear();
       api.queries.length = 0;
-      api.respondToQuery = () => [];
+      api.respondToQuery = noAnswer;
       failures.length = 0;
     },
   };
@@ -113,14 +137,121 @@ export async function startFakeCloudflareApi(options: FakeCloudflareOptions): Pr
     if (segments[1] !== "client" || segments[2] !== "v4" || segments[3] !== "accounts") {
       return error(404, 7000, "No route for that URI");
     }
+    if (segments.length === 4 && request.method === "GET") {
+      const page = Number(url.searchParams.get("page") ?? "1");
+      return ok(page === 1 ? [{ id: options.accountId, name: "Fake account" }] : [], {
+        result_info: { page, per_page: 20, count: page === 1 ? 1 : 0, total_count: 1 },
+      });
+    }
     if (segments[4] !== options.accountId) {
       return error(404, 7003, "Could not route to this account, perhaps your object identifier is invalid?");
     }
     const rest = segments.slice(5);
     const contentType = request.headers["content-type"] ?? "";
+    const jsonBody = (): Json | undefined => {
+      if (!contentType.startsWith("application/json")) return undefined;
+      try {
+        return JSON.parse(body.toString()) as Json;
+      } catch {
+        return undefined;
+      }
+    };
+    // The v4 list endpoints page with ?page=&per_page=; the SDK asks for the next page until one is empty.
+    const paged = <T>(items: T[]) => {
+      const page = Number(url.searchParams.get("page") ?? "1");
+      const perPage = Number(url.searchParams.get("per_page") ?? "20");
+      const slice = items.slice((page - 1) * perPage, page * perPage);
+      return ok(slice, {
+        result_info: { page, per_page: perPage, count: slice.length, total_count: items.length },
+      });
+    };
+
+    if (rest[0] === "storage" && rest[1] === "kv" && rest[2] === "namespaces" && rest.length === 3) {
+      if (request.method === "GET") {
+        return paged([...api.namespaces].map(([id, title]) => ({ id, title, supports_url_encoding: true })));
+      }
+      if (request.method === "POST") {
+        const title = jsonBody()?.title;
+        if (typeof title !== "string") return error(400, 10019, "expected JSON { title }");
+        if ([...api.namespaces.values()].includes(title))
+          return error(400, 10014, "namespace already exists");
+        const id = newId(32);
+        api.namespaces.set(id, title);
+        return ok({ id, title, supports_url_encoding: true });
+      }
+    }
+    if (rest[0] === "d1" && rest[1] === "database" && rest.length === 2) {
+      if (request.method === "GET") {
+        const name = url.searchParams.get("name");
+        return paged(
+          [...api.databases]
+            .filter(([, database]) => !name || database.name === name)
+            .map(([uuid, database]) => ({ uuid, name: database.name, version: "production" })),
+        );
+      }
+      if (request.method === "POST") {
+        const name = jsonBody()?.name;
+        if (typeof name !== "string") return error(400, 7400, "expected JSON { name }");
+        if ([...api.databases.values()].some((database) => database.name === name))
+          return error(400, 7502, "database already exists");
+        const uuid = `${newId(8)}-0000-4000-8000-000000000000`;
+        api.databases.set(uuid, { name });
+        return ok({ uuid, name, version: "production" });
+      }
+    }
+    if (rest[0] === "queues" && rest.length === 1) {
+      if (request.method === "GET") {
+        return ok([...api.queues].map((name) => ({ queue_id: name, queue_name: name })));
+      }
+      if (request.method === "POST") {
+        const name = jsonBody()?.queue_name;
+        if (typeof name !== "string") return error(400, 11000, "expected JSON { queue_name }");
+        if (api.queues.has(name)) return error(409, 11009, "queue name is already taken");
+        api.queues.add(name);
+        return ok({ queue_id: name, queue_name: name });
+      }
+    }
+    if (rest[0] === "queues" && rest[2] === "metrics" && rest.length === 3 && request.method === "GET") {
+      const name = rest[1] ?? "";
+      if (!api.queues.has(name)) return error(404, 11000, "queue not found");
+      const count = api.backlog.get(name) ?? 0;
+      return ok({
+        backlog_count: count,
+        backlog_bytes: count * 512,
+        oldest_message_timestamp_ms: count ? Date.now() - 60_000 : 0,
+      });
+    }
+    if (rest[0] === "r2" && rest[1] === "buckets" && rest.length === 2) {
+      if (request.method === "GET") return ok({ buckets: [...api.buckets].map((name) => ({ name })) });
+      if (request.method === "POST") {
+        const name = jsonBody()?.name;
+        if (typeof name !== "string") return error(400, 10040, "expected JSON { name }");
+        if (api.buckets.has(name)) return error(409, 10004, "bucket already exists");
+        api.buckets.add(name);
+        return ok({ name });
+      }
+    }
+    if (rest[0] === "workers" && rest[1] === "scripts" && rest[3] === "secrets" && rest.length === 4) {
+      const secrets = api.scripts.get(rest[2] ?? "");
+      if (!secrets) return error(404, 10007, "This Worker does not exist on your account.");
+      if (request.method === "GET") {
+        return ok([...secrets.keys()].map((name) => ({ name, type: "secret_text" })));
+      }
+      if (request.method === "PUT") {
+        const secret = jsonBody();
+        if (
+          typeof secret?.name !== "string" ||
+          typeof secret.text !== "string" ||
+          secret.type !== "secret_text"
+        )
+          return error(400, 10021, "expected JSON { name, text, type: secret_text }");
+        secrets.set(secret.name, secret.text);
+        return ok({ name: secret.name, type: "secret_text" });
+      }
+    }
 
     if (rest[0] === "storage" && rest[1] === "kv" && rest[2] === "namespaces") {
-      if (rest[3] !== options.kvNamespaceId) return error(404, 10013, "namespace not found");
+      if (!api.namespaces.has(rest[3] ?? "")) return error(404, 10013, "namespace not found");
       if (rest[4] === "values" && rest.length === 6) {
         const key = rest[5] ?? "";
         if (request.method === "GET") {
@@ -175,7 +306,8 @@ export async function startFakeCloudflareApi(options: FakeCloudflareOptions): Pr
     }
 
     if (rest[0] === "d1" && rest[1] === "database") {
-      if (rest[2] !== options.d1DatabaseId) return error(404, 7404, "database not found");
+      const database = api.databases.get(rest[2] ?? "");
+      if (!database) return error(404, 7404, "database not found");
       if (rest[3] !== "query" || rest.length !== 4 || request.method !== "POST") {
         return error(405, 7000, "endpoint does not exist");
       }
@@ -193,6 +325,24 @@ export async function startFakeCloudflareApi(options: FakeCloudflareOptions): Pr
       }
       const query = { sql: parsed.sql, params: (parsed.params ?? []) as unknown[] };
       api.queries.push(query);
+      if (options.sqlite && api.respondToQuery === noAnswer) {
+        database.sqlite ??= new DatabaseSync(":memory:");
+        try {
+          // A migration file is several statements: D1's /query runs them all, as exec does.
+          if (query.sql.replace(/;\s*$/, "").includes(";")) {
+            database.sqlite.exec(query.sql);
+            return ok([{ results: [], success: true, meta: {} }]);
+          }
+          const statement = database.sqlite.prepare(query.sql);
+          const params = query.params as never[];
+          const returnsRows = statement.columns().length > 0;
+          const rows = returnsRows ? statement.all(...params) : [];
+          if (!returnsRows) statement.run(...params);
+          return ok([{ results: rows, success: true, meta: {} }]);
+        } catch (cause) {
+          return error(400, 7500, `${String(cause)}: SQLITE_ERROR`);
+        }
+      }
       const results = api.respondToQuery(query.sql, query.params);
       return ok([{ results, success: true, meta: { rows_read: results.length, rows_written: 0 } }]);
     }

@@ -1,53 +1,80 @@
 import fc from "fast-check";
 
 /**
- * Pages as real sites write them: optional end tags left out, blocks inside paragraphs, templates, inline SVG titles,
- * comments and non-ASCII text. Exactly one element (or none) carries class `t`, the target of the generated op.
+ * Pages as real sites write them: optional end tags left out (runs of list items, definition terms and paragraphs,
+ * a paragraph inside an unclosed item), blocks after unclosed paragraphs, templates, inline SVG titles, comments and
+ * non-ASCII text. Exactly one element (or none) carries class `t`, the target of the generated op.
  */
 type Node =
   | { kind: "text"; text: string }
   | { kind: "comment" }
   | { kind: "element"; tag: string; close: boolean; children: Node[]; target?: boolean };
 
-const text = fc.constantFrom("Alpha", "Beta £5", "café", "x & y", " ", "Ωmega");
-const leaf: fc.Arbitrary<Node> = fc.oneof(
-  text.map((value) => ({ kind: "text" as const, text: value })),
-  fc.constant({ kind: "comment" as const }),
-);
+/** The element trees of pages whose text is drawn from `texts`. */
+function treesOf(texts: readonly string[]): fc.Arbitrary<Node> {
+  const leaf: fc.Arbitrary<Node> = fc.oneof(
+    fc.constantFrom(...texts).map((value) => ({ kind: "text" as const, text: value })),
+    fc.constant({ kind: "comment" as const }),
+  );
 
-const { node } = fc.letrec<{ node: Node }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
+  /** What a list item holds: text, or a paragraph whose end tag may be left out too. */
+  const itemChild: fc.Arbitrary<Node> = fc.oneof(
     leaf,
     fc
-      .record({
-        tag: fc.constantFrom("div", "section", "span", "b", "h2"),
-        children: fc.array(tie("node"), { maxLength: 3 }),
-      })
-      .map(({ tag, children }) => ({ kind: "element" as const, tag, close: true, children })),
-    fc
-      .record({
-        tag: fc.constantFrom("p", "dd", "td"),
-        close: fc.boolean(),
-        children: fc.array(leaf, { maxLength: 2 }),
-      })
-      .map(({ tag, close, children }) => ({ kind: "element" as const, tag, close, children })),
-    fc
-      .array(fc.record({ close: fc.boolean(), children: fc.array(leaf, { maxLength: 2 }) }), {
-        minLength: 1,
-        maxLength: 3,
-      })
-      .map((items) => ({
-        kind: "element" as const,
-        tag: "ul",
-        close: true,
-        children: items.map((item) => ({ kind: "element" as const, tag: "li", ...item })),
-      })),
-    fc
-      .array(tie("node"), { maxLength: 2 })
-      .map((children) => ({ kind: "element" as const, tag: "template", close: true, children })),
-  ),
-}));
+      .record({ close: fc.boolean(), children: fc.array(leaf, { maxLength: 2 }) })
+      .map(({ close, children }) => ({ kind: "element" as const, tag: "p", close, children })),
+  );
+
+  const { node } = fc.letrec<{ node: Node }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      leaf,
+      fc
+        .record({
+          tag: fc.constantFrom("div", "section", "span", "b", "h2"),
+          children: fc.array(tie("node"), { maxLength: 3 }),
+        })
+        .map(({ tag, children }) => ({ kind: "element" as const, tag, close: true, children })),
+      fc
+        .record({
+          tag: fc.constantFrom("p", "dd", "td"),
+          close: fc.boolean(),
+          children: fc.array(leaf, { maxLength: 2 }),
+        })
+        .map(({ tag, close, children }) => ({ kind: "element" as const, tag, close, children })),
+      fc
+        .array(fc.record({ close: fc.boolean(), children: fc.array(itemChild, { maxLength: 2 }) }), {
+          minLength: 1,
+          maxLength: 3,
+        })
+        .map((items) => ({
+          kind: "element" as const,
+          tag: "ul",
+          close: true,
+          children: items.map((item) => ({ kind: "element" as const, tag: "li", ...item })),
+        })),
+      fc
+        .array(
+          fc.record({
+            tag: fc.constantFrom("dt", "dd"),
+            close: fc.boolean(),
+            children: fc.array(leaf, { maxLength: 2 }),
+          }),
+          { minLength: 1, maxLength: 3 },
+        )
+        .map((items) => ({
+          kind: "element" as const,
+          tag: "dl",
+          close: true,
+          children: items.map((item) => ({ kind: "element" as const, ...item })),
+        })),
+      fc
+        .array(tie("node"), { maxLength: 2 })
+        .map((children) => ({ kind: "element" as const, tag: "template", close: true, children })),
+    ),
+  }));
+  return node;
+}
 
 /** Items that need a parent of their own kind are wrapped in one (ul, dl, table). */
 const WRAPPER: Record<string, [string, string]> = {
@@ -55,13 +82,13 @@ const WRAPPER: Record<string, [string, string]> = {
   td: ["<table><tr>", "</table>"],
 };
 
-function serialize(nodes: Node[]): string {
+function serialize(nodes: Node[], targetClass = "t"): string {
   return nodes
     .map((item) => {
       if (item.kind === "text") return item.text.replace("&", "&amp;");
       if (item.kind === "comment") return "<!-- c -->";
-      const attributes = item.target ? ' class="t"' : "";
-      const inner = `<${item.tag}${attributes}>${serialize(item.children)}${item.close ? `</${item.tag}>` : ""}`;
+      const attributes = item.target ? ` class="${targetClass}"` : "";
+      const inner = `<${item.tag}${attributes}>${serialize(item.children, targetClass)}${item.close ? `</${item.tag}>` : ""}`;
       const wrapper = WRAPPER[item.tag];
       return wrapper ? `${wrapper[0]}${inner}${wrapper[1]}` : inner;
     })
@@ -83,21 +110,87 @@ export interface GeneratedPage {
   targetInTemplate: boolean;
 }
 
-export const page: fc.Arbitrary<GeneratedPage> = fc
+/** A generated body with its target chosen, serialized inside a page with `head` in its `<head>`. */
+function pagesOf(texts: readonly string[], head: string, targetClass = "t"): fc.Arbitrary<GeneratedPage> {
+  return fc
+    .record({
+      body: fc.array(treesOf(texts), { minLength: 1, maxLength: 5 }),
+      pick: fc.nat(),
+      closeHead: fc.boolean(),
+      closeBody: fc.boolean(),
+      svg: fc.boolean(),
+    })
+    .map(({ body, pick, closeHead, closeBody, svg }) => {
+      const copy = structuredClone(body);
+      const candidates = elements(copy, false, []).filter(
+        ({ node: item }) => item.kind === "element" && item.tag !== "template",
+      );
+      const chosen = candidates.length > 0 ? candidates[pick % candidates.length] : undefined;
+      if (chosen && chosen.node.kind === "element") chosen.node.target = true;
+      const html = `<!doctype html><html><head>${head}<title>Shop</title>${closeHead ? "</head>" : ""}<body>${svg ? "<svg><title>icon</title></svg>" : ""}${serialize(copy, targetClass)}${closeBody ? "</body></html>" : ""}`;
+      return { html, targetInTemplate: chosen?.inTemplate ?? false };
+    });
+}
+
+export const page: fc.Arbitrary<GeneratedPage> = pagesOf(
+  ["Alpha", "Beta £5", "café", "x & y", " ", "Ωmega"],
+  '<meta charset="utf-8">',
+);
+
+/**
+ * Legacy encodings, each with text in it and those characters' bytes there (no encoder for them ships with the
+ * runtime): single-byte western and central European, and the multi-byte Japanese, Korean and Chinese ones.
+ */
+export const LEGACY: ReadonlyArray<{ label: string; bytes: Record<string, number[]> }> = [
+  { label: "windows-1252", bytes: { é: [0xe9], "£": [0xa3], "€": [0x80], ü: [0xfc] } },
+  { label: "iso-8859-2", bytes: { Ł: [0xa3], ó: [0xf3], ź: [0xbc], ř: [0xf8] } },
+  { label: "iso-8859-15", bytes: { "€": [0xa4], œ: [0xbd], é: [0xe9] } },
+  { label: "shift_jis", bytes: { 日: [0x93, 0xfa], 本: [0x96, 0x7b], カ: [0x83, 0x4a] } },
+  { label: "euc-kr", bytes: { 한: [0xc7, 0xd1], 국: [0xb1, 0xb9] } },
+  { label: "gbk", bytes: { 中: [0xd6, 0xd0], 文: [0xce, 0xc4] } },
+];
+
+export interface EncodedPage {
+  bytes: Uint8Array;
+  contentType: string;
+  /** Where the charset is said: in the header, in a `<meta>`, or nowhere (browsers guess; the renderer writes ASCII). */
+  declared: "header" | "meta" | "undeclared";
+  label: string;
+}
+
+/** `text` in `bytes`' encoding: ASCII as is, the rest from the table. */
+function encode(text: string, bytes: Record<string, number[]>): Uint8Array {
+  const out: number[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0) as number;
+    if (code < 0x80) out.push(code);
+    else {
+      const mapped = bytes[char];
+      if (!mapped) throw new Error(`no bytes for ${char} in the table`);
+      out.push(...mapped);
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+/**
+ * Generated pages in a legacy encoding, its text and the target's class (`t café`-like) in that encoding, declared in
+ * the header, in a `<meta>` only, or not at all.
+ */
+export const legacyPage: fc.Arbitrary<GeneratedPage & EncodedPage> = fc
   .record({
-    body: fc.array(node, { minLength: 1, maxLength: 5 }),
-    pick: fc.nat(),
-    closeHead: fc.boolean(),
-    closeBody: fc.boolean(),
-    svg: fc.boolean(),
+    charset: fc.constantFrom(...LEGACY),
+    declared: fc.constantFrom("header" as const, "meta" as const, "undeclared" as const),
   })
-  .map(({ body, pick, closeHead, closeBody, svg }) => {
-    const copy = structuredClone(body);
-    const candidates = elements(copy, false, []).filter(
-      ({ node: item }) => item.kind === "element" && item.tag !== "template",
-    );
-    const chosen = candidates.length > 0 ? candidates[pick % candidates.length] : undefined;
-    if (chosen && chosen.node.kind === "element") chosen.node.target = true;
-    const html = `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>${closeHead ? "</head>" : ""}<body>${svg ? "<svg><title>icon</title></svg>" : ""}${serialize(copy)}${closeBody ? "</body></html>" : ""}`;
-    return { html, targetInTemplate: chosen?.inTemplate ?? false };
+  .chain(({ charset, declared }) => {
+    const words = Object.keys(charset.bytes);
+    const texts = ["Alpha", "x & y", " ", ...words, words.join(" ")];
+    const head = declared === "meta" ? `<meta charset="${charset.label}">` : "";
+    return pagesOf(texts, head, `t ${words[0]}`).map((generated) => ({
+      ...generated,
+      bytes: encode(generated.html, charset.bytes),
+      contentType: declared === "header" ? `text/html; charset=${charset.label}` : "text/html",
+      declared,
+      label: charset.label,
+    }));
   });

@@ -20,13 +20,14 @@ export function runCli(
   env: Record<string, string> = {},
   // Generous: a loaded two-core machine runs a command that starts wrangler's platform proxy several times slower.
   timeoutMs = 180_000,
+  cwd = ROOT,
 ): Promise<CliResult> {
   const { VISITOR_SECRET: _visitor, SERVER_EVENTS_SECRET: _server, ...inherited } = process.env;
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: ROOT, env: { ...inherited, ...env }, timeout: timeoutMs },
+      { cwd, env: { ...inherited, ...env }, timeout: timeoutMs },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

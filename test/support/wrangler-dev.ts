@@ -12,6 +12,8 @@ export interface WranglerDevOptions {
   port: number;
   /** Seconds the worker trusts its cached rules; 0 re-reads the pointer on every request. */
   refreshSeconds?: number;
+  /** A project `stylist init` wrote; omitted, this repository. */
+  cwd?: string;
 }
 
 export interface WranglerDev {
@@ -61,6 +63,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     originUrl: options.originUrl,
     refreshSeconds: options.refreshSeconds ?? 0,
     persistTo: options.persistTo,
+    cwd: options.cwd,
     onOutput: (text) => {
       output += text;
     },

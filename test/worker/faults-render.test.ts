@@ -29,7 +29,8 @@ function experiment(id: string, ops: unknown[]) {
 }
 
 const FRAGILE = experiment("fragile", [
-  { op: "setText", selector: "#hero h1", value: "Changed headline" },
+  // On an element before the failing one: a heading's content edit waits for the end of its handlers.
+  { op: "setText", selector: "title", value: "Changed title" },
   { op: "setAttribute", selector: "#hero h1", name: "data-fails", value: "1" },
   { op: "addClass", selector: "#hero h1", value: "never-applied" },
 ]);
@@ -135,7 +136,7 @@ describe("an op that throws on an element", () => {
     const { response, body } = await get("/", visitor.cookie);
     expect(response.status).toBe(200);
     expect(body).toBe(
-      HOME_HTML.replace("<h1>Gear for every fell</h1>", "<h1>Changed headline</h1>").replace(
+      HOME_HTML.replace("<title>Fellside</title>", "<title>Changed title</title>").replace(
         "£120.00",
         "£99.00",
       ),

@@ -1,23 +1,18 @@
+import { browserEncoding, headerCharset } from "../../render/charset-sniff.ts";
+
 /**
- * Bytes to text the way a browser picks the encoding (WHATWG HTML "determining the character encoding", simplified):
- * a byte-order mark wins, then the Content-Type charset, then a `<meta>` in the first 1024 bytes, else windows-1252.
- * The origin page and the served page are each decoded this way, so a re-encoded byte shows as a changed character.
+ * Bytes to text the way a browser picks the encoding, with the worker's own sniffing (render/charset-sniff.ts): a
+ * byte-order mark wins, then the Content-Type charset (one the browser does not know is ignored), then a `<meta>` in
+ * the first 1024 bytes, else windows-1252. The origin page and the served page are each decoded this way, so a
+ * re-encoded byte shows as a changed character. Returns the WHATWG name of the encoding (`latin1` → windows-1252).
  */
 export function sniffEncoding(bytes: Uint8Array, contentType: string | null): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
-  const fromHeader = known(/charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType ?? "")?.[1]);
-  if (fromHeader) return fromHeader;
-  const head = new TextDecoder("windows-1252")
-    .decode(bytes.subarray(0, 1024))
-    .replace(/<!--[\s\S]*?-->/g, "");
-  for (const meta of head.matchAll(/<meta\b[^>]*>/gi)) {
-    const declared = known(/charset\s*=\s*["']?([^"'\s;/>]+)/i.exec(meta[0])?.[1]);
-    // A page that says it is UTF-16 in ASCII bytes is not: browsers read it as UTF-8.
-    if (declared) return declared.startsWith("utf-16") ? "utf-8" : declared;
-  }
-  return "windows-1252";
+  const header = headerCharset(contentType);
+  return (
+    known(browserEncoding(bytes, known(header)).label) ??
+    // The meta named an encoding the browser does not know either: it falls back to its default.
+    "windows-1252"
+  );
 }
 
 function known(label: string | undefined): string | undefined {

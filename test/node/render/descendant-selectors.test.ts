@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { engineSelectorProblem } from "../../../src/cli/wasm-rewriter.ts";
-import { descendantsOf, IMPLIED_IN_BODY, watchesInside } from "../../../src/render/descendant-selectors.ts";
-import { CLOSER_AWARE } from "../../../src/render/html-facts.ts";
+import { descendantsOf, IMPLIED_IN_BODY } from "../../../src/render/descendant-selectors.ts";
 
 const parts = (list: string) => list.split(", ");
 
@@ -10,9 +9,9 @@ describe("the elements a watch on an edited element is shown (descendantsOf)", (
     expect(descendantsOf("#a, .b > li", true)).toBe("#a *, .b > li *");
   });
 
-  it("shows only children with an implied end inside a target of a known tag that is only appended to", () => {
+  it("shows only the children with an implied end, and what is inside them, of a known tag that is only appended to", () => {
     expect(parts(descendantsOf("#a > section.x", false))).toEqual(
-      IMPLIED_IN_BODY.map((tag) => `#a > section.x ${tag}`),
+      IMPLIED_IN_BODY.flatMap((tag) => [`#a > section.x > ${tag}`, `#a > section.x > ${tag} *`]),
     );
   });
 
@@ -22,7 +21,8 @@ describe("the elements a watch on an edited element is shown (descendantsOf)", (
 
   it("splits a subject that names no tag into the two cases, by its tag, on the subject's compound", () => {
     const list = parts(descendantsOf('#a .b[title="x > y"]:nth-child(2n+1)', false));
-    expect(list).toContain('#a .b[title="x > y"]:nth-child(2n+1) li');
+    expect(list).toContain('#a .b[title="x > y"]:nth-child(2n+1) > li');
+    expect(list).toContain('#a .b[title="x > y"]:nth-child(2n+1) > li *');
     expect(list).toContain('#a li.b[title="x > y"]:nth-child(2n+1) *');
     expect(list).toContain('#a p.b[title="x > y"]:nth-child(2n+1) *');
     expect(parts(descendantsOf("*.c", false))).toContain("td.c *");
@@ -41,12 +41,5 @@ describe("the elements a watch on an edited element is shown (descendantsOf)", (
     ])
       for (const content of [true, false])
         expect(engineSelectorProblem(descendantsOf(selector, content)), selector).toBeUndefined();
-  });
-
-  it("agrees with what the watches ask to see: everything inside closer-aware targets, implied-end children elsewhere", () => {
-    for (const target of CLOSER_AWARE) expect(watchesInside(target, "span")).toBe(true);
-    expect(watchesInside("div", "li")).toBe(true);
-    expect(watchesInside("div", "ul")).toBe(false);
-    expect(watchesInside("div", "head")).toBe(false);
   });
 });

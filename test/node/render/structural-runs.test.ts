@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { engineSelectorProblem } from "../../../src/cli/wasm-rewriter.ts";
+import { isStructural, runWatchSelectors } from "../../../src/render/structural-runs.ts";
+
+const lists = (selector: string) =>
+  Object.fromEntries(runWatchSelectors(selector).map(({ tag, selector: list }) => [tag, list]));
+
+describe("which selectors an unclosed run can mislead (isStructural, runWatchSelectors)", () => {
+  it("takes child combinators and sibling positions, not plain descendants or attributes that look like them", () => {
+    expect(isStructural("ul > li")).toBe(true);
+    expect(isStructural("p:first-of-type")).toBe(true);
+    expect(isStructural(".a li:nth-child(2n+1)")).toBe(true);
+    expect(isStructural("#buy-box .price")).toBe(false);
+    expect(isStructural('[title="a > b"]')).toBe(false);
+    expect(runWatchSelectors("#buy-box .price")).toEqual([]);
+  });
+
+  it("watches each compound, positions left out, right inside the implied-end elements its tag can close", () => {
+    const found = lists("ul > li:nth-child(2)");
+    expect(found.li).toBe("li > li");
+    expect(found.p).toBe("p > ul, p > li");
+    expect(found.td).toBeUndefined();
+    expect(lists("p:first-of-type").p).toBe("p > p");
+  });
+
+  it("builds lists the rewriter accepts", () => {
+    for (const selector of ["ul > li", ".a > .b:first-child", "#x li:nth-of-type(3)", "div > :not(.a)"])
+      for (const { selector: list } of runWatchSelectors(selector))
+        expect(engineSelectorProblem(list), list).toBeUndefined();
+  });
+});
