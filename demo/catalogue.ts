@@ -13,6 +13,7 @@ export function demoCatalogue(): Catalogue {
       price: product.pricePence,
       currency: "GBP",
       category: product.category,
+      brand: product.brand,
     })),
   };
 }

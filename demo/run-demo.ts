@@ -11,6 +11,7 @@ import { formatProblem } from "../src/rules/issues.ts";
 import { validateRuleSources } from "../src/rules/validate.ts";
 import { pushRules, readActive } from "../src/rules/versions.ts";
 import { demoCatalogue } from "./catalogue.ts";
+import { ensureDemoRecommendations } from "./recommendations.ts";
 import { ALERTS_PATH, type ShopEvent, type Storefront, startStorefront } from "./storefront/server.ts";
 import { type DevWorker, runWrangler, startDevWorker } from "./wrangler-process.ts";
 
@@ -92,7 +93,14 @@ async function pushSampleRules(persistTo: string | undefined): Promise<number | 
   const backend = await openLocalBackend(join(ROOT, "wrangler.toml"), persistTo);
   try {
     const active = await readActive(backend.rules).catch(() => undefined);
-    await backend.rules.put(CATALOGUE_KEY, JSON.stringify(demoCatalogue()));
+    const catalogue = demoCatalogue();
+    await backend.rules.put(CATALOGUE_KEY, JSON.stringify(catalogue));
+    // Seeded history and a built table for the recommendation experiment: once per local state, a few seconds.
+    const recs = await ensureDemoRecommendations(backend, catalogue);
+    if (recs.built && recs.version === undefined)
+      console.warn(
+        "npm start: the demo's recommendation table did not pass its gates; run npx stylist recommend build",
+      );
     const sameRules =
       active &&
       isEmptyDiff(diffExperiments(active.experiments, result.experiments)) &&

@@ -77,5 +77,14 @@ Try this:
     rewriters get wrong; check everything, with an example product for /products/* rules:
       npx stylist verify --page ${PRODUCT}${origin}
 
+11. Recommendations learnt from the shop's own events, tested against a control: npm start seeded eight weeks of
+    browsing and orders into local D1 and built a table from them. Half the product-page visitors in the
+    "pdp-lists" layer get "Often bought together" where the control keeps the shop's bestsellers:
+      npx stylist simulate --url "${proxy}${PRODUCT}" --visitor 00000000000000000000000000000009${origin}
+    (it prints the table version and every score), then open ${proxy}/_stylist/why after a few product pages.
+    Rebuild and publish from the events (the gates and the held-out-week evaluation are printed), or undo:
+      npx stylist recommend build --sink d1     npx stylist recommend rollback
+    docs/recommendations.md explains the method, the gates and how to read the test.
+
 Press Ctrl+C to stop.`;
 }

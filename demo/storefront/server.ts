@@ -12,6 +12,8 @@ export interface ShopEvent {
   value?: number;
   currency?: string;
   orderId?: string;
+  /** Catalogue slugs bought, for recommendations. */
+  products?: string[];
 }
 
 export interface StorefrontOptions {
@@ -64,7 +66,8 @@ function shopEventFor(req: IncomingMessage): ShopEvent | undefined {
     orderSequence += 1;
     const totals = basketTotals(sampleBasket());
     const orderId = `FS-${Date.now().toString(36).toUpperCase()}-${orderSequence}`;
-    return { goal: "purchase", cookieHeader, value: totals.total, currency: "GBP", orderId };
+    const products = sampleBasket().map((line) => line.product.slug);
+    return { goal: "purchase", cookieHeader, value: totals.total, currency: "GBP", orderId, products };
   }
   return undefined;
 }

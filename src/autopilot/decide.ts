@@ -14,10 +14,11 @@ import {
 } from "../core/schema/autopilot.ts";
 import type { Experiment } from "../core/schema/experiment.ts";
 import type { GoalDirection } from "../core/schema/goals.ts";
-import type { Snapshot } from "../core/schema/snapshot.ts";
-import { directionsOf, type ExperimentConfig, experimentConfig } from "../report/config.ts";
+import type { Phase, Snapshot } from "../core/schema/snapshot.ts";
+import { directionsOf, type ExperimentConfig, experimentConfig, periodShares } from "../report/config.ts";
 import { confidenceSequence } from "../stats/sequential.ts";
 import { sampleRatioMismatch } from "../stats/srm.ts";
+import { periodSampleRatioMismatch } from "../stats/stratified.ts";
 
 /** One arm of the current phase: visitors by first exposure (intention to treat) and how many converted per goal. */
 export interface ArmCounts {
@@ -25,9 +26,19 @@ export interface ArmCounts {
   converted: Readonly<Record<string, number>>;
 }
 
+/** A bandit's visitors assigned in one period to one arm, and how many converted on its metric. */
+export interface PeriodArm {
+  period: number;
+  arm: string;
+  visitors: number;
+  converted: number;
+}
+
 export interface PhaseStats {
   phase: number;
   arms: Readonly<Record<string, ArmCounts>>;
+  /** Bandit experiments only: the same visitors by allocation period. */
+  periods?: readonly PeriodArm[];
   /** Page views in the drift window: exposures, and misses as logged (one in MISS_SAMPLE_RATE visitors). */
   window: { exposures: number; misses: number };
 }
@@ -76,7 +87,12 @@ export function decideAutopilot(snapshot: Snapshot, stats: ReadonlyMap<string, P
         reason,
       });
     };
-    const srm = policy.srm === "off" ? undefined : sampleRatioFinding(config, phase, settings);
+    const srm =
+      policy.srm === "off"
+        ? undefined
+        : experiment.allocation && phase.periods
+          ? periodSampleRatioFinding(experiment, snapshot.phases[experiment.id], phase, settings)
+          : sampleRatioFinding(config, phase, settings);
     if (srm) found("srm", "srm", srm);
     // A broken split makes every comparison untrustworthy: harm is judged only on a sound one.
     if (!srm && policy.harm !== "off") {
@@ -116,6 +132,64 @@ function sampleRatioFinding(
     .map((arm, i) => `${arm.id} ${observed[i]} (expected ${Math.round(result.expected[i] ?? 0)})`)
     .join(", ");
   return `phase ${phase.phase}: sample-ratio mismatch, ${split}; chi-square p = ${result.pValue.toExponential(1)} < ${settings.srmP}`;
+}
+
+/**
+ * A bandit's split changes every period, so its SRM check compares each period's visitors with that period's shares
+ * (Pearson's X² over period × arm cells, src/stats/stratified.ts): pooled counts against pooled shares would both
+ * miss a broken period and blame a sound one.
+ */
+function periodSampleRatioFinding(
+  experiment: Experiment,
+  phaseRecord: Phase | undefined,
+  phase: PhaseStats,
+  settings: AutopilotSettings,
+): string | undefined {
+  if (totalVisitors(phase) < settings.minVisitors) return undefined;
+  const shares = periodShares(experiment, phaseRecord);
+  const known = new Set([...shares.values()].flatMap((arms) => arms.map((arm) => arm.id)));
+  const stray = (phase.periods ?? []).filter((row) => !known.has(row.arm) && row.visitors > 0);
+  if (stray.length > 0) {
+    return `phase ${phase.phase}: visitors in arm(s) the rules do not have: ${stray.map((row) => `${row.arm} ${row.visitors}`).join(", ")}`;
+  }
+  // Periods the rules no longer remember (beyond MAX_PAST_PERIODS) cannot be checked; the rest can.
+  const periods = [...new Set((phase.periods ?? []).map((row) => row.period))]
+    .filter((id) => shares.has(id))
+    .sort((a, b) => a - b);
+  if (periods.length === 0) return undefined;
+  const observed = periods.map((id) =>
+    (shares.get(id) ?? []).map(
+      (arm) => phase.periods?.find((row) => row.period === id && row.arm === arm.id)?.visitors ?? 0,
+    ),
+  );
+  const result = periodSampleRatioMismatch(
+    observed,
+    periods.map((id) => (shares.get(id) ?? []).map((arm) => arm.share)),
+  );
+  if (!(result.pValue < settings.srmP)) return undefined;
+  // The message names the (at most three) periods that contribute most to X², in period order.
+  const contribution = (i: number) =>
+    (observed[i] ?? []).reduce((sum, count, j) => {
+      const e = result.expected[i]?.[j] ?? 0;
+      return e > 0 ? sum + ((count - e) * (count - e)) / e : sum;
+    }, 0);
+  const named = periods
+    .map((_, i) => i)
+    .sort((a, b) => contribution(b) - contribution(a))
+    .slice(0, 3)
+    .sort((a, b) => a - b);
+  const worst = named
+    .map((i) => {
+      const arms = shares.get(periods[i] as number) ?? [];
+      const split = arms
+        .map(
+          (arm, j) => `${arm.id} ${observed[i]?.[j]} (expected ${Math.round(result.expected[i]?.[j] ?? 0)})`,
+        )
+        .join(", ");
+      return `period ${periods[i]}: ${split}`;
+    })
+    .join("; ");
+  return `phase ${phase.phase}: sample-ratio mismatch against each period's shares, ${worst}; chi-square p = ${result.pValue.toExponential(1)} < ${settings.srmP}`;
 }
 
 /**

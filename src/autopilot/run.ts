@@ -8,8 +8,9 @@
 import type { Snapshot } from "../core/schema/snapshot.ts";
 import type { SqlQuery } from "../report/sink-source.ts";
 import type { RuleStore } from "../rules/store.ts";
-import { readActive, setKilled } from "../rules/versions.ts";
+import { readActive, readLatest, setKilled, setPeriods } from "../rules/versions.ts";
 import { decideAutopilot, type Finding } from "./decide.ts";
+import { decideReweights, type Reweight } from "./reweight.ts";
 import { snapshotStats } from "./sink-stats.ts";
 
 export const AUTOPILOT_AUTHOR = "autopilot";
@@ -32,6 +33,9 @@ export interface TickResult {
   /** Findings new this tick (not acted on before). */
   acted: Finding[];
   paused?: Snapshot;
+  /** Bandit reweights written this tick, each a new allocation period. */
+  reweights: Reweight[];
+  reweighted?: Snapshot;
   alertError?: string;
 }
 
@@ -40,11 +44,35 @@ export async function inspect(
   rules: RuleStore,
   sink: SqlQuery,
   now: Date,
-): Promise<{ snapshot?: Snapshot; findings: Finding[] }> {
+): Promise<{ snapshot?: Snapshot; findings: Finding[]; reweights: Reweight[] }> {
   const snapshot = await readActive(rules);
-  if (!snapshot) return { findings: [] };
-  const stats = await snapshotStats(sink, snapshot, now.getTime());
-  return { snapshot, findings: decideAutopilot(snapshot, stats) };
+  if (!snapshot) return { findings: [], reweights: [] };
+  // The newest version (for period ids never to repeat after a rollback) is only read when a bandit runs.
+  const bandits = snapshot.experiments.some((experiment) => experiment.allocation);
+  const [stats, latest] = await Promise.all([
+    snapshotStats(sink, snapshot, now.getTime()),
+    bandits ? readLatest(rules) : undefined,
+  ]);
+  const findings = decideAutopilot(snapshot, stats);
+  // An experiment paused now is not reweighted: its split is what is in question.
+  const paused = new Set(findings.filter((f) => f.action === "pause").map((f) => f.experiment));
+  const reweights = decideReweights(snapshot, stats, now, latest).filter((r) => !paused.has(r.experiment));
+  return { snapshot, findings, reweights };
+}
+
+function reweightMessage(reweights: readonly Reweight[]): string {
+  const message = `autopilot reweighted ${reweights.map((r) => `${r.experiment}: ${r.reason}`).join("; ")}`;
+  return message.length > 1_000 ? `${message.slice(0, 999)}…` : message;
+}
+
+/** One snapshot for every reweight due, authored "autopilot": history, diff and rollback see it as any version. */
+async function reweight(options: TickOptions, reweights: readonly Reweight[]): Promise<Snapshot | undefined> {
+  if (reweights.length === 0) return undefined;
+  return setPeriods(options.rules, reweights, {
+    author: AUTOPILOT_AUTHOR,
+    message: reweightMessage(reweights),
+    now: options.now,
+  });
 }
 
 export async function readActed(rules: RuleStore): Promise<string[]> {
@@ -75,12 +103,21 @@ function alertText(findings: readonly Finding[], paused: Snapshot | undefined): 
 }
 
 export async function autopilotTick(options: TickOptions): Promise<TickResult> {
-  const { snapshot, findings } = await inspect(options.rules, options.sink, options.now);
-  if (!snapshot) return { version: undefined, findings, acted: [] };
+  const { snapshot, findings, reweights } = await inspect(options.rules, options.sink, options.now);
+  if (!snapshot) return { version: undefined, findings, acted: [], reweights: [] };
   const acted = await readActed(options.rules);
   const done = new Set(acted);
   const fresh = findings.filter((finding) => !done.has(finding.key));
-  if (fresh.length === 0) return { version: snapshot.version, findings, acted: [] };
+  if (fresh.length === 0) {
+    const reweighted = await reweight(options, reweights);
+    return {
+      version: snapshot.version,
+      findings,
+      acted: [],
+      reweights: reweighted ? reweights : [],
+      ...(reweighted ? { reweighted } : {}),
+    };
+  }
   const pauses = fresh.filter((finding) => finding.action === "pause");
   let paused: Snapshot | undefined;
   if (pauses.length > 0) {
@@ -100,10 +137,13 @@ export async function autopilotTick(options: TickOptions): Promise<TickResult> {
   const remembered = alertError ? pauses : fresh;
   const keys = [...acted, ...remembered.map((finding) => finding.key)].slice(-REMEMBERED);
   await options.rules.put(AUTOPILOT_KEY, JSON.stringify(keys));
+  const reweighted = await reweight(options, reweights);
   return {
     version: snapshot.version,
     findings,
     acted: fresh,
+    reweights: reweighted ? reweights : [],
+    ...(reweighted ? { reweighted } : {}),
     ...(paused ? { paused } : {}),
     ...(alertError ? { alertError } : {}),
   };

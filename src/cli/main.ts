@@ -29,6 +29,7 @@ const main = defineCommand({
     archive: () => import("./commands/archive.ts").then((module) => module.default),
     init: () => import("./commands/init.ts").then((module) => module.default),
     doctor: () => import("./commands/doctor.ts").then((module) => module.default),
+    recommend: () => import("./commands/recommend.ts").then((module) => module.default),
   },
 });
 

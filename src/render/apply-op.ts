@@ -2,7 +2,7 @@ import { escapeHtml } from "../core/html/escape.ts";
 import { CODE_ELEMENTS, RAW_TEXT_ELEMENTS } from "../core/html/output-contexts.ts";
 import { hasPlaceholders, renderTemplate, UnsafeContextError } from "../core/html/template.ts";
 import type { RenderData } from "../core/page-view/render-data.ts";
-import type { Op } from "../core/schema/ops.ts";
+import { isProductListOp, type Op, type ProductListOp } from "../core/schema/ops.ts";
 import { productListHtml } from "./product-list.ts";
 import type { RewriterElement } from "./rewriter-types.ts";
 
@@ -24,6 +24,8 @@ function contentWritten(op: Op): { inside: boolean; outsideData: boolean } {
       return { inside: true, outsideData: hasPlaceholders(op.html) };
     case "recentlyViewed":
     case "moreFromCategory":
+    case "related":
+    case "forYou":
       return { inside: ["append", "prepend", "setHtml"].includes(op.position), outsideData: true };
     default:
       return { inside: false, outsideData: false };
@@ -104,17 +106,12 @@ export function applyOp(element: RewriterElement, op: Op, data: RenderData): voi
       element.append(styleElement(op.css), HTML);
       return;
     case "recentlyViewed":
-    case "moreFromCategory": {
-      const products =
-        op.op === "recentlyViewed" ? data.recentlyViewed(op.limit) : data.moreFromCategory(op.limit);
+    case "moreFromCategory":
+    case "related":
+    case "forYou": {
+      const list = productListOf(op, data);
       // Nothing to show is shown as nothing: the element stays as the origin sent it.
-      if (products.length === 0) return;
-      const list = productListHtml(
-        op.op === "recentlyViewed" ? "recently-viewed" : "more-from-category",
-        op.heading,
-        products,
-      );
-      placeList(element, op.position, list);
+      if (list !== undefined) placeList(element, op.position, list);
       return;
     }
     case "redirect":
@@ -149,30 +146,34 @@ export function insertedHtml(op: Op, data: RenderData): string | undefined {
     case "addStyle":
       return styleElement(op.css);
     case "recentlyViewed":
-    case "moreFromCategory": {
-      const products =
-        op.op === "recentlyViewed" ? data.recentlyViewed(op.limit) : data.moreFromCategory(op.limit);
-      if (products.length === 0) return undefined;
-      return productListHtml(
-        op.op === "recentlyViewed" ? "recently-viewed" : "more-from-category",
-        op.heading,
-        products,
-      );
-    }
+    case "moreFromCategory":
+    case "related":
+    case "forYou":
+      return productListOf(op, data);
     default:
       return undefined;
   }
 }
 
+const LIST_KINDS: Record<ProductListOp["op"], string> = {
+  recentlyViewed: "recently-viewed",
+  moreFromCategory: "more-from-category",
+  related: "related",
+  forYou: "for-you",
+};
+
+/** A product list's markup, or undefined when there is nothing to show. */
+function productListOf(op: ProductListOp, data: RenderData): string | undefined {
+  const products = data[op.op](op.limit);
+  return products.length === 0 ? undefined : productListHtml(LIST_KINDS[op.op], op.heading, products);
+}
+
 /** Does the op put its HTML after the element (rather than at its end)? */
 export const placesAfter = (op: Op) =>
-  op.op === "insertAfter" ||
-  ((op.op === "recentlyViewed" || op.op === "moreFromCategory") && op.position === "insertAfter");
+  op.op === "insertAfter" || (isProductListOp(op) && op.position === "insertAfter");
 
 /** Does the op take the element itself away (rather than only its content)? */
 export const takesElement = (op: Op) =>
-  op.op === "remove" ||
-  op.op === "replace" ||
-  ((op.op === "recentlyViewed" || op.op === "moreFromCategory") && op.position === "replace");
+  op.op === "remove" || op.op === "replace" || (isProductListOp(op) && op.position === "replace");
 
 export const styleElement = (css: string) => `<style data-stylist>${css}</style>`;

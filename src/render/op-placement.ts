@@ -34,6 +34,8 @@ export function placementOf(op: Op): Placement {
       return "extent";
     case "recentlyViewed":
     case "moreFromCategory":
+    case "related":
+    case "forYou":
       if (op.position === "prepend" || op.position === "insertBefore") return "start";
       if (op.position === "append" || op.position === "insertAfter") return "end";
       return "extent";

@@ -6,6 +6,7 @@
 import { CONTROL, HOLDOUT } from "../core/schema/experiment.ts";
 import { DEFAULT_SEQUENTIAL_TUNING } from "../stats/index.ts";
 import { armFigures, currencyOf } from "./arm-figures.ts";
+import { banditReportOf } from "./bandit.ts";
 import { breakdownOf } from "./breakdown.ts";
 import type { CompareOptions } from "./compare.ts";
 import { type ComparisonPlan, comparisonsOf } from "./comparisons.ts";
@@ -33,6 +34,8 @@ export interface BuildOptions {
   window?: string;
   windowMs?: number;
   by?: Dimension;
+  /** The aggregation grouped by allocation period without a breakdown being asked for: bandits are stratified. */
+  periodGroups?: boolean;
   sequential?: boolean;
   sequentialTuning?: number;
   alpha?: number;
@@ -138,7 +141,20 @@ function experimentReport(
   );
   const visitors = armReports.reduce((sum, arm) => sum + arm.visitors, 0);
   const timing = timingOf(config, phase, segment?.firstTs ?? Number.NaN, context.asOf);
-  const srm = sampleRatioOf(config, arms);
+  const stratified =
+    config?.periods && (options.by === "period" || options.periodGroups) && segment?.groups
+      ? banditReportOf({
+          metric: metrics.primary,
+          groups: segment.groups,
+          periods: config.periods,
+          roles,
+          baseline,
+          treatments,
+          alpha,
+        })
+      : undefined;
+  // A bandit's split changes by period: its SRM is checked against each period's shares, and gates the verdict.
+  const srm = stratified?.srm ?? sampleRatioOf(config, arms);
   const rule = options.crossovers ?? "first-exposure";
   const crossoverBalance = crossoverBalanceOf(
     roles
@@ -209,7 +225,15 @@ function experimentReport(
         )
       : { metric: metrics.primary, dates: [], arms: [] },
     breakdown,
-    warnings: experimentWarnings(segment, goals, rule),
+    ...(config?.periods ? { bandit: stratified?.report ?? null } : {}),
+    warnings: [
+      ...experimentWarnings(segment, goals, rule),
+      ...(config?.periods && !stratified && segment
+        ? [
+            "a bandit experiment: the period-stratified figures and per-period SRM need the report by period (the default for bandits; drop --by)",
+          ]
+        : []),
+    ],
   };
 }
 

@@ -8,7 +8,7 @@ import { CONTROL, type Experiment, HOLDOUT } from "../core/schema/experiment.ts"
 import { type GoalDirection, PURCHASE, PURCHASE_DIRECTION } from "../core/schema/goals.ts";
 import type { Plan } from "../core/schema/plan.ts";
 import { GLOBAL_HOLDOUT, PERSONALISED } from "../core/schema/settings.ts";
-import type { Snapshot } from "../core/schema/snapshot.ts";
+import type { Period, Snapshot } from "../core/schema/snapshot.ts";
 
 export type ReportKind = "experiment" | "rollout" | "programme-holdout";
 export type ArmRole = "baseline" | "treatment" | "holdout";
@@ -36,11 +36,14 @@ export interface ExperimentConfig {
   /** The phase these rules describe and when it started, when known (snapshots record it; rule files do not). */
   phase: number | undefined;
   since: string | undefined;
+  /** Bandit experiments: each allocation period's expected arm shares (docs/autopilot.md), by period id. */
+  periods?: Map<number, ArmConfig[]>;
 }
 
 interface PhaseInfo {
   phase: number;
   since: string;
+  period?: Period | undefined;
 }
 
 function normalised(arms: ArmConfig[]): ArmConfig[] {
@@ -81,6 +84,33 @@ function armsOf(experiment: Experiment): {
   return { arms: fallback, baseline: h > 0 ? HOLDOUT : undefined, kind: "experiment" };
 }
 
+/** The arms' expected shares had the variants these weights (a bandit period's), holdout and coverage as configured. */
+function sharesWithWeights(experiment: Experiment, weights: Readonly<Record<string, number>>): ArmConfig[] {
+  const variants = experiment.variants.map((variant) => ({
+    ...variant,
+    weight: weights[variant.id] ?? variant.weight,
+  }));
+  return armsOf({ ...experiment, variants }).arms;
+}
+
+/**
+ * A bandit's allocation periods as the rules record them (the snapshot's phase): period id → the arms' expected
+ * shares in it, holdout included. Period 1 is the variants' own weights; periods the phase no longer remembers are
+ * absent.
+ */
+export function periodShares(
+  experiment: Experiment,
+  phase: { period?: Period | undefined } | undefined,
+): Map<number, ArmConfig[]> {
+  const periods = new Map<number, ArmConfig[]>();
+  const own = Object.fromEntries(experiment.variants.map((variant) => [variant.id, variant.weight]));
+  periods.set(1, sharesWithWeights(experiment, own));
+  for (const past of phase?.period?.past ?? [])
+    periods.set(past.id, sharesWithWeights(experiment, past.weights));
+  if (phase?.period) periods.set(phase.period.id, sharesWithWeights(experiment, phase.period.weights));
+  return periods;
+}
+
 export function experimentConfig(
   experiment: Experiment,
   phase?: PhaseInfo,
@@ -103,6 +133,7 @@ export function experimentConfig(
     plan: experiment.plan,
     phase: phase?.phase,
     since: phase?.since,
+    ...(experiment.allocation ? { periods: periodShares(experiment, phase) } : {}),
   };
 }
 

@@ -95,6 +95,8 @@ export interface ExperimentReport {
   verdict: Verdict;
   daily: Daily;
   breakdown: Breakdown | null;
+  /** Bandit experiments (docs/autopilot.md): period-stratified figures; absent for a fixed split. */
+  bandit?: BanditReport | null;
   warnings: string[];
 }
 
@@ -234,4 +236,31 @@ export interface Breakdown {
   exploratory: true;
   note: string;
   groups: { value: string; srmP: number | null; arms: ArmReport[]; comparisons: Comparison[] }[];
+}
+
+/** A bandit experiment's period-stratified figures (src/report/bandit.ts). */
+export interface BanditReport {
+  /** The goal estimated: the experiment's primary metric. */
+  metric: string;
+  periods: { id: number; visitors: number; weight: number; known: boolean }[];
+  arms: {
+    id: string;
+    role: ArmRole | "unexpected";
+    visitors: number;
+    /** Period-stratified conversion rate and its standard error. */
+    rate: number | null;
+    se: number | null;
+    /** Every visitor of the arm pooled, for contrast: biased when the base rate moved between periods. */
+    pooledRate: number | null;
+  }[];
+  /** Each treatment against the baseline, stratified: difference in conversion rate, its interval at the report's level and p. */
+  comparisons: {
+    arm: string;
+    baseline: string;
+    difference: number | null;
+    lower: number | null;
+    upper: number | null;
+    p: number | null;
+  }[];
+  note: string;
 }

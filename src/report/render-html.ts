@@ -9,6 +9,7 @@ import { cumulativeChart, forestPlot, PALETTE, splitChart } from "./charts.ts";
 import * as f from "./format.ts";
 import { REPORT_CSS } from "./html-style.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
+import { banditTables } from "./render-bandit.ts";
 import { cappingText, crossoverText, cupedText, notesText } from "./render-text.ts";
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -71,6 +72,12 @@ function breakdownHtml(experiment: ExperimentReport): SafeHtml | undefined {
   return html`<div class="exploratory"><h3>By ${breakdown.by} — exploratory</h3><p class="meta">${breakdown.note}</p>${table}</div>`;
 }
 
+function banditHtml(experiment: ExperimentReport): SafeHtml | undefined {
+  if (!experiment.bandit) return undefined;
+  const { title, tables, note } = banditTables(experiment.bandit);
+  return html`<div class="bandit"><h3>${title}</h3>${tables.map((table) => tableHtml(table.headers, table.rows, 2))}<p class="meta">${note}</p></div>`;
+}
+
 function legend(colours: ReadonlyMap<string, string>): SafeHtml {
   const items = [...colours].map(
     ([id, colour]) => html`<li><span class="swatch" style="background:${colour}"></span>${id}</li>`,
@@ -109,7 +116,7 @@ function experimentHtml(experiment: ExperimentReport, sequential: boolean): Safe
     ...cupedText(experiment),
     ...cappingText(experiment),
   ].map((note) => html`<pre class="meta">${note}</pre>`);
-  return html`<section class="experiment" id="${`experiment-${experiment.id}`}"><h2>${experiment.id}${experiment.name && html` — ${experiment.name}`}</h2><p class="meta">${facts.join(" · ")}</p><div class="verdict ${status}"><strong>${status.replaceAll("-", " ")}</strong> — ${experiment.verdict.text}</div>${warnings}<div class="charts">${charts}</div><h3>Arms</h3>${armsTable(experiment.arms, experiment.metrics.primary)}${comparisons}${notes}${breakdownHtml(experiment)}</section>`;
+  return html`<section class="experiment" id="${`experiment-${experiment.id}`}"><h2>${experiment.id}${experiment.name && html` — ${experiment.name}`}</h2><p class="meta">${facts.join(" · ")}</p><div class="verdict ${status}"><strong>${status.replaceAll("-", " ")}</strong> — ${experiment.verdict.text}</div>${warnings}<div class="charts">${charts}</div><h3>Arms</h3>${armsTable(experiment.arms, experiment.metrics.primary)}${comparisons}${notes}${banditHtml(experiment)}${breakdownHtml(experiment)}</section>`;
 }
 
 export function renderHtml(report: Report): string {

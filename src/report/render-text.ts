@@ -5,6 +5,7 @@ import { armCells, breakdownTable, comparisonCells } from "./arm-figures.ts";
 import * as f from "./format.ts";
 import { metricLabel } from "./metrics.ts";
 import type { ArmReport, Comparison, ExperimentReport, Report } from "./model.ts";
+import { banditText } from "./render-bandit.ts";
 
 function armsTable(arms: ArmReport[], primary: string): string {
   return textTable(
@@ -105,6 +106,7 @@ export function renderText(report: Report): string {
         comparisonsTable(experiment.comparisons, currency, report.options.sequential, experiment.alpha),
       );
     parts.push(...notesText(experiment.comparisons), ...cupedText(experiment), ...cappingText(experiment));
+    parts.push(...banditText(experiment.bandit));
     parts.push(
       `Verdict: ${experiment.verdict.status.replaceAll("-", " ").toUpperCase()} — ${experiment.verdict.text}`,
     );

@@ -9,7 +9,7 @@
 import type { ExposureEvent } from "../core/schema/event.ts";
 import { float64Column, type NumberColumn, uint32Column } from "./columns.ts";
 
-export const DIMENSIONS = ["device", "country", "source", "segment"] as const;
+export const DIMENSIONS = ["device", "country", "source", "segment", "period"] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export interface GoalColumns {
@@ -75,6 +75,9 @@ export function groupKeyOf(event: ExposureEvent, by: Dimension | undefined): str
       return event.source ?? "(none)";
     case "segment":
       return [...(event.segments ?? [])].sort().join(SEGMENT_SEPARATOR);
+    case "period":
+      // A bandit's allocation period the visitor was assigned in; a fixed split has one, period 1.
+      return String(event.period ?? 1);
   }
 }
 

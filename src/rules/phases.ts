@@ -50,6 +50,8 @@ export function allocationOf(
     layer: experiment.layer,
     weights: experiment.variants.map((variant) => [variant.id, variant.weight]),
     rollout: experiment.status === "rolled-out" ? experiment.rollout : undefined,
+    // Switching to or from a bandit is a new phase; its reweights are periods inside one (the phase keeps them).
+    bandit: experiment.allocation ? true : undefined,
   });
 }
 

@@ -3,6 +3,7 @@ import type { Experiment } from "../core/schema/experiment.ts";
 import { type SettingsInput, SettingsSchema } from "../core/schema/settings.ts";
 import {
   KV_KEYS,
+  type Period,
   type Pointer,
   PointerSchema,
   SNAPSHOT_FORMAT,
@@ -163,7 +164,7 @@ export async function pushRules(
 }
 
 /** The newest stored version, which carries the highest phase numbers so far; unreadable counts as none. */
-async function readLatest(store: RuleStore): Promise<Snapshot | undefined> {
+export async function readLatest(store: RuleStore): Promise<Snapshot | undefined> {
   const newest = (await history(store))[0];
   return newest ? readSnapshot(store, newest.version).catch(() => undefined) : undefined;
 }
@@ -209,6 +210,39 @@ export async function setKilled(
       killed: [...killed].sort(),
       settings: active.settings,
       phases: active.phases,
+      audiences: active.audiences,
+    },
+    options,
+  );
+}
+
+/**
+ * Starts new allocation periods for bandit experiments (the autopilot's reweight) in a new snapshot, every other rule
+ * as it is. A period is only set on the phase it was decided for: if the phase changed meanwhile, nothing is written.
+ */
+export async function setPeriods(
+  store: RuleStore,
+  periods: ReadonlyArray<{ experiment: string; phase: number; period: Period }>,
+  options: WriteOptions,
+): Promise<Snapshot | undefined> {
+  const active = await readActive(store);
+  if (!active) throw new RulesError("nothing has been pushed yet");
+  const phases = { ...active.phases };
+  let changed = false;
+  for (const { experiment, phase, period } of periods) {
+    const current = phases[experiment];
+    if (!current || current.phase !== phase) continue;
+    phases[experiment] = { ...current, period };
+    changed = true;
+  }
+  if (!changed) return undefined;
+  return writeSnapshot(
+    store,
+    {
+      experiments: active.experiments,
+      killed: active.killed,
+      settings: active.settings,
+      phases,
       audiences: active.audiences,
     },
     options,

@@ -31,6 +31,7 @@ export type ArchiveRow = {
   currency: string | null;
   order_id: string | null;
   reported_by: string | null;
+  products: string | null;
 };
 
 /** Column order and Parquet types; `docs/analytics.md` documents each column from this list. */
@@ -54,6 +55,7 @@ export const ARCHIVE_COLUMNS = [
   { name: "currency", type: "STRING", required: false },
   { name: "order_id", type: "STRING", required: false },
   { name: "reported_by", type: "STRING", required: false },
+  { name: "products", type: "STRING", required: false },
 ] as const satisfies ReadonlyArray<{ name: keyof ArchiveRow; type: string; required: boolean }>;
 
 export function archiveRowOf(event: StylistEvent): ArchiveRow {
@@ -81,6 +83,7 @@ export function archiveRowOf(event: StylistEvent): ArchiveRow {
       currency: event.currency ?? null,
       order_id: event.orderId ?? null,
       reported_by: event.reportedBy ?? null,
+      products: event.products ? JSON.stringify(event.products) : null,
     };
   }
   return {
@@ -95,6 +98,7 @@ export function archiveRowOf(event: StylistEvent): ArchiveRow {
     currency: null,
     order_id: null,
     reported_by: null,
+    products: null,
   };
 }
 
@@ -125,6 +129,7 @@ export function eventOfArchiveRow(row: Record<string, unknown>): Record<string, 
       ...present("currency", row.currency),
       ...present("orderId", row.order_id),
       ...present("reportedBy", row.reported_by),
+      ...present("products", typeof row.products === "string" ? JSON.parse(row.products) : null),
     };
   }
   return {

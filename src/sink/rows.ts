@@ -17,13 +17,13 @@ const EARLIER = "excluded.ts < events.ts OR (excluded.ts = events.ts AND exclude
 const earlierOr = (column: string) =>
   `${column} = CASE WHEN ${EARLIER} THEN excluded.${column} ELSE events.${column} END`;
 const INSERT_ASSIGNMENT = `INSERT INTO events
-  (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source, segments, last_seen)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  (id, type, ts, visitor, experiment, variant, phase, rules_version, path, device, country, source, segments, last_seen, period)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (id) DO NOTHING
   ON CONFLICT (visitor, experiment, phase, variant, type) DO UPDATE SET
     views = events.views + 1,
     last_seen = max(events.last_seen, excluded.ts),
-    ${["id", "ts", "rules_version", "path", "device", "country", "source", "segments"].map(earlierOr).join(",\n    ")}`;
+    ${["id", "ts", "rules_version", "path", "device", "country", "source", "segments", "period"].map(earlierOr).join(",\n    ")}`;
 
 /** What a device, country or source means belongs to a visitor: kept from the browser's row only for the same one. */
 const SAME_VISITOR_OR_NEW = (column: string) =>
@@ -41,13 +41,13 @@ const WINS = `CASE WHEN ${SERVER("excluded")} <> ${SERVER("conversions")} THEN $
 const CONVERSION_CONFLICTS = `ON CONFLICT (goal, order_id) WHERE order_id IS NOT NULL DO UPDATE SET
     id = excluded.id, ts = excluded.ts, visitor = excluded.visitor, value = excluded.value, currency = excluded.currency,
     path = excluded.path, ${["device", "country", "source"].map(SAME_VISITOR_OR_NEW).join(", ")},
-    reported_by = excluded.reported_by
+    reported_by = excluded.reported_by, products = coalesce(excluded.products, conversions.products)
     WHERE ${WINS}
   ON CONFLICT DO NOTHING`;
 
 const INSERT_CONVERSION = `INSERT INTO conversions
-  (id, ts, visitor, goal, value, currency, order_id, path, device, country, source, reported_by)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  (id, ts, visitor, goal, value, currency, order_id, path, device, country, source, reported_by, products)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ${CONVERSION_CONFLICTS}`;
 
 export type SqlValue = string | number | null;
@@ -120,6 +120,7 @@ export function insertOf(event: StylistEvent): { sql: string; params: SqlValue[]
         event.country ?? null,
         event.source ?? null,
         reportedBy,
+        event.products ? JSON.stringify(event.products) : null,
       ],
     };
   }
@@ -140,6 +141,7 @@ export function insertOf(event: StylistEvent): { sql: string; params: SqlValue[]
       event.source ?? null,
       event.segments ? JSON.stringify(event.segments) : null,
       event.ts,
+      event.period ?? null,
     ],
   };
 }
@@ -162,6 +164,8 @@ export interface AssignmentRow {
   last_seen?: number | null;
   /** Exposures folded into this row (migration 0004). */
   views?: number;
+  /** A bandit's allocation period (migration 0005); null for fixed splits. */
+  period?: number | null;
 }
 
 export interface ConversionRow {
@@ -178,6 +182,8 @@ export interface ConversionRow {
   source: string | null;
   /** Null for rows stored before migration 0003 that it could not attribute. */
   reported_by?: Reporter | null;
+  /** A JSON array of catalogue slugs (migration 0006); null when the event named none. */
+  products?: string | null;
 }
 
 const optional = <K extends string, V>(key: K, value: V | null) =>
@@ -194,6 +200,7 @@ export function assignmentFromRow(row: AssignmentRow): AssignmentEvent {
     experiment: row.experiment,
     variant: row.variant,
     phase: row.phase,
+    ...optional("period", row.period ?? null),
     rulesVersion: row.rules_version,
     path: row.path,
     device: row.device,
@@ -218,5 +225,6 @@ export function conversionFromRow(row: ConversionRow): ConversionEvent {
     ...optional("country", row.country),
     ...optional("source", row.source),
     ...optional("reportedBy", row.reported_by ?? null),
+    ...optional("products", row.products ? (JSON.parse(row.products) as string[]) : null),
   };
 }

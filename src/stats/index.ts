@@ -47,6 +47,7 @@ export {
   wilsonInterval,
   type ZTestResult,
 } from "./proportions.ts";
+export { type Random, seededRandom } from "./random.ts";
 export { absoluteLiftOfRatios, type RatioSums, ratioSummary, relativeLiftOfRatios } from "./ratio.ts";
 export {
   type ConfidenceSequence,
@@ -56,4 +57,13 @@ export {
   sequentialRho,
 } from "./sequential.ts";
 export { SRM_THRESHOLD, type SrmResult, sampleRatioMismatch } from "./srm.ts";
+export {
+  type PeriodCell,
+  type PeriodSrm,
+  periodSampleRatioMismatch,
+  periodTotals,
+  pooledMean,
+  type StratifiedEstimate,
+  stratifiedMean,
+} from "./stratified.ts";
 export { studentTCdf, studentTPdf, studentTQuantile, studentTTwoSidedPValue } from "./student-t.ts";

@@ -1,6 +1,8 @@
 import * as z from "zod";
 import { MIN_SECRET_LENGTH } from "../core/signing/hmac.ts";
 import type { Env } from "./env.ts";
+import { logFault } from "./log.ts";
+import { parseOriginHeaders } from "./origin-headers.ts";
 import { refreshIntervalMs } from "./rules-cache.ts";
 
 /** A secret shorter than MIN_SECRET_LENGTH is treated as missing, never used. */
@@ -36,6 +38,8 @@ export interface Config {
   /** Rewritten pages leave uncompressed, for Cloudflare's front line to compress (docs/architecture.md#compression). */
   frontLineCompression: boolean;
   serverTiming: boolean;
+  /** ORIGIN_HEADERS, parsed: set on every origin request, over any header of that name the visitor sent. */
+  originHeaders: ReadonlyArray<readonly [string, string]>;
 }
 
 const parsed = new WeakMap<object, Config>();
@@ -44,12 +48,25 @@ export function configOf(env: Env): Config {
   let config = parsed.get(env);
   if (!config) {
     const read = ConfigSchema.parse(env);
+    const origin = parseOriginHeaders(
+      typeof env.ORIGIN_HEADERS === "string" ? env.ORIGIN_HEADERS : undefined,
+    );
+    // Named by line only: the lines hold secrets.
+    if (origin.invalidLines.length > 0)
+      logFault(
+        "origin_headers_invalid",
+        "ORIGIN_HEADERS has lines that are not `Name: value`; they are not sent",
+        {
+          lines: origin.invalidLines,
+        },
+      );
     config = {
       visitorSecret: read.VISITOR_SECRET,
       serverEventsSecret: read.SERVER_EVENTS_SECRET,
       refreshMs: read.RULES_REFRESH_SECONDS,
       frontLineCompression: read.COMPRESSION,
       serverTiming: read.SERVER_TIMING,
+      originHeaders: origin.headers,
     };
     parsed.set(env, config);
   }

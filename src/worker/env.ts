@@ -3,6 +3,11 @@ import type { QueueBody } from "../core/schema/event.ts";
 export interface Env {
   /** Base URL of the storefront, e.g. https://origin.example.com */
   ORIGIN_URL: string;
+  /**
+   * Headers added to every origin request, one `Name: value` per line (a secret the origin checks, or an Access
+   * service token), so the origin can refuse requests that did not come through Stylist. A wrangler secret.
+   */
+  ORIGIN_HEADERS?: string;
   /** HMAC key for visitor cookies; a wrangler secret, at least 16 characters. */
   VISITOR_SECRET: string;
   /** HMAC key the shop's backend signs server-to-server events with; a wrangler secret, at least 16 characters. */

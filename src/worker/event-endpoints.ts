@@ -136,11 +136,11 @@ export async function browserEvent(c: EventContext): Promise<Response> {
     typeof request.cf?.country === "string" && /^[A-Z0-9]{2}$/.test(request.cf.country)
       ? request.cf.country
       : undefined;
-  const { id, goal, value, currency, orderId } = parsed.data;
+  const { id, goal, value, currency, orderId, products } = parsed.data;
   // The visitor's own profile learns of basket adds and purchases, for behavioural audiences on later pages.
   const profile = await decodeProfile(readProfileCookie(c.req.header("cookie") ?? null), identity.id, secret);
   const updated = profile
-    ? await profileCookie(observeEvent(profile, goal, Date.now()), identity.id, secret as string)
+    ? await profileCookie(observeEvent(profile, goal, Date.now(), products), identity.id, secret as string)
     : undefined;
   return accept(
     c,
@@ -158,6 +158,7 @@ export async function browserEvent(c: EventContext): Promise<Response> {
       ...(orderId ? { orderId } : {}),
       ...(country ? { country } : {}),
       reportedBy: "browser",
+      ...(products ? { products } : {}),
     },
     updated,
   );
@@ -182,7 +183,7 @@ export async function serverEvent(c: EventContext): Promise<Response> {
     const issue = firstIssue(parsed.error);
     return refuse(c, 400, issue.message, issue.path);
   }
-  const { id, visitor, goal, value, currency, orderId, ts, path } = parsed.data;
+  const { id, visitor, goal, value, currency, orderId, ts, path, products } = parsed.data;
   return accept(c, {
     id: id ?? crypto.randomUUID(),
     type: "conversion",
@@ -194,5 +195,6 @@ export async function serverEvent(c: EventContext): Promise<Response> {
     ...(currency ? { currency } : {}),
     ...(orderId ? { orderId } : {}),
     reportedBy: "server",
+    ...(products ? { products } : {}),
   });
 }

@@ -29,7 +29,7 @@ import { settleWithin } from "./settle-within.ts";
 const PREPARE_BUDGET_MS = 250;
 
 function requestOrigin(request: Request, env: Env): Promise<Response> {
-  return fetchOrigin(request, env.ORIGIN_URL).then(
+  return fetchOrigin(request, env.ORIGIN_URL, configOf(env).originHeaders).then(
     (response) => rewriteOriginRedirect(response, request, env.ORIGIN_URL),
     (error) => {
       const timedOut = error instanceof OriginTimeout;

@@ -12,6 +12,7 @@ export type FaultCode =
   | "prepare_timeout"
   | "origin_unreachable"
   | "origin_timeout"
+  | "origin_headers_invalid"
   | "op_failed"
   | "exposure_send_failed"
   | "event_invalid"

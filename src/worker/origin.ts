@@ -35,8 +35,13 @@ function withoutPreviewCookie(cookieHeader: string): string {
  * Forwards the visitor's request to the storefront with the same method, headers and body, and returns the origin's
  * response as it comes: redirects are handed to the browser, never followed here. No response headers within
  * ORIGIN_TIMEOUT_MS rejects with OriginTimeout; once headers have come, the body streams for as long as it takes.
+ * `originHeaders` (ORIGIN_HEADERS) are added last, over any the visitor sent.
  */
-export async function fetchOrigin(request: Request, originUrl: string): Promise<Response> {
+export async function fetchOrigin(
+  request: Request,
+  originUrl: string,
+  originHeaders: ReadonlyArray<readonly [string, string]> = [],
+): Promise<Response> {
   const incoming = new URL(request.url);
   const target = originTarget(request, originUrl);
   if (target.origin !== new URL(originUrl).origin)
@@ -51,6 +56,8 @@ export async function fetchOrigin(request: Request, originUrl: string): Promise<
   }
   headers.set("x-forwarded-host", incoming.host);
   headers.set("x-forwarded-proto", incoming.protocol.replace(":", ""));
+  // Set, not appended: a visitor who sends the header's name gets it replaced, never merged with the secret.
+  for (const [name, value] of originHeaders) headers.set(name, value);
   const cookies = headers.get("cookie");
   if (cookies && readCookie(cookies, PREVIEW_COOKIE) !== undefined)
     headers.set("cookie", withoutPreviewCookie(cookies));

@@ -42,6 +42,18 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
         JSON.stringify({ stylist: "autopilot", ...finding, version: result.paused?.version ?? null }),
       );
     }
+    for (const reweight of result.reweights) {
+      console.log(
+        JSON.stringify({
+          stylist: "autopilot",
+          experiment: reweight.experiment,
+          rule: "bandit",
+          action: "reweight",
+          reason: reweight.reason,
+          version: result.reweighted?.version ?? null,
+        }),
+      );
+    }
     if (result.alertError) logFault("autopilot_alert_failed", result.alertError);
   } catch (error) {
     logFault("autopilot_failed", error);

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { FOR_YOU_ANCHORS } from "../core/catalogue/recommendations.ts";
 import { compilePagePattern } from "../core/decide/page-pattern.ts";
 import { inProgrammeHoldout } from "../core/decide/programme-holdout.ts";
 import { html, raw, type SafeHtml } from "../core/html/html.ts";
@@ -14,6 +15,7 @@ import { requestSite } from "../core/visitor/same-origin.ts";
 import { loadCatalogue } from "./catalogue.ts";
 import { configOf } from "./config.ts";
 import type { Env } from "./env.ts";
+import { loadRecommendations } from "./recommendations.ts";
 import { loadRules } from "./rules.ts";
 
 type WhyContext = Context<{ Bindings: Env }>;
@@ -33,6 +35,17 @@ function describeProfile(profile: Profile | undefined) {
     recentlyViewedProducts: profile.recent,
     basketAddsThisVisit: profile.session.basketAdds,
     purchases: profile.purchases,
+    // Bandit tests adjust how many visitors get each version; this is the version kept for this visitor.
+    ...(profile.arms
+      ? {
+          versionsKept: Object.fromEntries(
+            Object.entries(profile.arms).map(([experiment, held]) => [
+              experiment,
+              `${held.arm} (allocation period ${held.period})`,
+            ]),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -52,6 +65,7 @@ async function explain(c: WhyContext) {
       audiences: [],
       experiences: [],
       gate: gate ?? null,
+      recommendations: null,
     };
   }
   const profile = await decodeProfile(readProfileCookie(cookies), identity.id, secret);
@@ -67,6 +81,7 @@ async function explain(c: WhyContext) {
       now,
       loadRules: async () => rules,
       loadCatalogue: () => loadCatalogue(c.env, now),
+      loadRecommendations: (products) => loadRecommendations(c.env, now, products),
     });
   const here = await viewOf(new URL(request.url).pathname);
   const audiences = (here.gate ? [] : here.rules.audiences.filter((entry) => entry.test(here.context))).map(
@@ -74,17 +89,21 @@ async function explain(c: WhyContext) {
   );
   const heldBack = inProgrammeHoldout(rules, identity.id);
   const experiences = [];
+  let recommended = false;
   for (const compiled of heldBack ? [] : rules.live) {
     const page = compiled.experiment.pages[0] ?? "/";
     const path = samplePath(page);
     if (!compilePagePattern(page).test(path)) continue;
     const decision = (await viewOf(path)).decisions.find((candidate) => candidate.compiled === compiled);
     if (!decision) continue;
+    recommended ||= compiled.usesRecommendations && !decision.control;
     experiences.push({
       experiment: compiled.experiment.id,
       name: compiled.experiment.name ?? compiled.experiment.id,
       pages: compiled.experiment.pages,
       youSee: decision.control ? "the original page" : `version "${decision.variant.id}"`,
+      // A bandit: the share each version gets is adjusted as results come in; a visitor keeps theirs.
+      ...(decision.period !== undefined ? { period: decision.period } : {}),
     });
   }
   return {
@@ -99,7 +118,18 @@ async function explain(c: WhyContext) {
     },
     audiences,
     experiences,
+    /** Shown recommendations: the products the visitor looked at that "Picked for you" draws on. */
+    recommendations: recommended ? await becauseYouLookedAt(c.env, now, profile) : null,
   };
+}
+
+/** The names of the recently viewed products `forYou` works from (core/catalogue/recommendations.ts). */
+async function becauseYouLookedAt(env: Env, now: number, profile: Profile | undefined) {
+  const catalogue = await loadCatalogue(env, now);
+  const looked = (profile?.recent ?? [])
+    .slice(0, FOR_YOU_ANCHORS)
+    .map((slug) => catalogue.bySlug.get(slug)?.name ?? slug);
+  return { becauseYouLookedAt: looked };
 }
 
 /** "categories viewed: trail running (2 views), camping (1 view)": what a visitor reads, not the stored JSON. */
@@ -135,9 +165,10 @@ function page(data: Awaited<ReturnType<typeof explain>>): string {
             html`<li>For each test you see, an event with that id, the version, the page and your device type: never your IP address or anything you type.</li>`,
           ])}<h2>Why you see what you see</h2>${list(data.audiences.map((a) => html`<li><strong>${a.name}</strong>: ${a.reason}</li>`))}<h2>Tests you are in</h2>${list(
             data.experiences.map(
-              (e) => html`<li>${e.name} (${e.pages.join(", ")}): you see ${e.youSee}</li>`,
+              (e) =>
+                html`<li>${e.name} (${e.pages.join(", ")}): you see ${e.youSee}${"period" in e ? `, kept since allocation period ${e.period} (how many visitors get each version is adjusted as results come in; yours stays)` : ""}</li>`,
             ),
-          )}${data.heldBack && html`<p>You are in a small comparison group that sees the site without personalisation.</p>`}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
+          )}${data.recommendations && html`<h2>Product suggestions</h2><p>${data.recommendations.becauseYouLookedAt.length > 0 ? `"Picked for you" suggestions are there because you looked at ${data.recommendations.becauseYouLookedAt.join(", ")}.` : `"Picked for you" shows our bestsellers until you have looked at some products.`} Suggestions beside a product come from what other shoppers viewed and bought with it, never from anything about you alone.</p>`}${data.heldBack && html`<p>You are in a small comparison group that sees the site without personalisation.</p>`}<form method="post" action="/_stylist/why/object"><p><button type="submit">Stop personalising and measuring me</button></p></form>`;
   return html`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>Why you see this</title><style>${raw(PAGE_STYLE)}</style></head><body><h1>Personalisation on this site</h1>${body}</body></html>`
     .markup;
 }

@@ -106,6 +106,9 @@ export function startFixtureOrigin(port: number): Promise<Server> {
       case "/moved":
         response.writeHead(302, { location: `http://127.0.0.1:${port}/home?from=moved` }).end();
         return;
+      case "/echo-headers":
+        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(request.headers));
+        return;
       case "/echo": {
         const chunks: Buffer[] = [];
         request.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -62,10 +62,13 @@ export function edgeTraffic(options: EdgeTrafficOptions): StylistEvent[] {
       : chance(0.5)
         ? []
         : undefined;
+    // A bandit's allocation period on some exposures (D1 keeps it; the archive's schema v1 does not).
+    const period = chance(0.4) ? pick([1, 2, 3]) : undefined;
     const fields = {
       experiment,
       phase,
       device,
+      ...(period ? { period } : {}),
       ...(country ? { country } : {}),
       ...(source ? { source } : {}),
       ...(segments ? { segments } : {}),

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
-import type { RenderData } from "../../src/core/page-view/render-data.ts";
+import { NO_RENDER_DATA, type RenderData } from "../../src/core/page-view/render-data.ts";
 import { ExperimentSchema } from "../../src/core/schema/experiment.ts";
 import { type Op, OpSchema } from "../../src/core/schema/ops.ts";
 import { applyOp } from "../../src/render/apply-op.ts";
@@ -23,9 +23,8 @@ const PAGE = `<!doctype html><html><head><title>Shop</title><meta http-equiv="re
 </body></html>`;
 
 const data = (campaign: string): RenderData => ({
+  ...NO_RENDER_DATA,
   values: { "utm.campaign": campaign, "utm.source": campaign },
-  recentlyViewed: () => [],
-  moreFromCategory: () => [],
 });
 
 /** The page after one op on `selector`, and whether the op was refused (it throws; render.ts then skips it). */

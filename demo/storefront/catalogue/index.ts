@@ -57,3 +57,20 @@ export function featuredProducts(): Product[] {
     return product;
   });
 }
+
+/**
+ * The shop's bestsellers, best first: the "Our bestsellers" list on every product page, and the products the demo's
+ * seeded history (demo/history.ts) makes sell best, so the list a recommendation test runs against is the real one.
+ */
+export const bestsellerSlugs: readonly string[] = [
+  "skarn-fellrunner-6",
+  "fellside-trail-socks-3pk",
+  "fellside-helvellyn-jacket",
+  "fellside-tarn-2-tent",
+  "skarn-scafell-gtx",
+  "northwick-headtorch-500",
+  "skarn-downpour-jacket",
+  "fellside-self-inflating-mat",
+  "haar-carbon-z-poles",
+  "skarn-walking-socks-merino",
+];

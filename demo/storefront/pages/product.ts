@@ -1,5 +1,5 @@
 import { FREE_DELIVERY_THRESHOLD_PENCE } from "../basket-contents.ts";
-import { categoryOf, type Product, products } from "../catalogue/index.ts";
+import { bestsellerSlugs, categoryOf, findProduct, type Product } from "../catalogue/index.ts";
 import { breadcrumbs } from "../components/breadcrumbs.ts";
 import { productGrid } from "../components/product-card.ts";
 import { ratingStars } from "../components/rating.ts";
@@ -9,7 +9,6 @@ import { averageRating, type Review, reviewsFor } from "../content/reviews.ts";
 import { formatDate, formatPrice, isoDate } from "../format.ts";
 import { html, jsonForScript, type SafeHtml } from "../html.ts";
 import { renderPage } from "../layout.ts";
-import { createRng } from "../prng.ts";
 import { productImagePath } from "../product-image.ts";
 
 const GALLERY_VIEWS = ["Front", "Side", "Back", "Detail", "Sole or lining", "In use"];
@@ -130,11 +129,12 @@ ${reviews.map(review)}</ol>
 </section>`;
 }
 
+/** The shop's bestsellers, not the product itself: the list a recommendation experiment is tested against. */
 function relatedProducts(product: Product): Product[] {
-  const rng = createRng(`related:${product.slug}`);
-  const sameCategory = products.filter((p) => p.category === product.category && p.slug !== product.slug);
-  const elsewhere = products.filter((p) => p.category !== product.category);
-  return [...rng.sample(sameCategory, 6), ...rng.sample(elsewhere, 2)];
+  return bestsellerSlugs
+    .filter((slug) => slug !== product.slug)
+    .flatMap((slug) => findProduct(slug) ?? [])
+    .slice(0, 8);
 }
 
 function structuredData(product: Product, reviews: readonly Review[]): SafeHtml {
@@ -211,7 +211,7 @@ ${specifications(product)}
 ${questions(product)}
 ${reviewSection(reviews)}
 <section id="related-products" class="product-section">
-<h2>You might also like</h2>
+<h2>Our bestsellers</h2>
 ${productGrid(related)}
 </section>`;
   return renderPage({

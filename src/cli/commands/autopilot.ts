@@ -25,15 +25,28 @@ export default defineCommand({
         EXIT.invalid,
       );
     await withBackend(args, async (backend) => {
-      const { snapshot, findings } = await inspect(backend.rules, backend.sink, new Date()).catch(
+      const { snapshot, findings, reweights } = await inspect(backend.rules, backend.sink, new Date()).catch(
         missingTables(backend),
       );
       if (!snapshot) return console.log("nothing has been pushed yet");
       const acted = new Set(await readActed(backend.rules));
       const rows = findings.map((finding) => ({ ...finding, done: acted.has(finding.key) }));
-      if (args.json) return printJson({ version: snapshot.version, findings: rows });
-      if (rows.length === 0)
+      if (args.json)
+        return printJson({
+          version: snapshot.version,
+          findings: rows,
+          reweights: reweights.map(({ experiment, phase, period, bestProbability }) => ({
+            experiment,
+            phase,
+            period: period.id,
+            weights: period.weights,
+            bestProbability,
+          })),
+        });
+      for (const due of reweights) console.log(`would reweight ${due.experiment}: ${due.reason}`);
+      if (rows.length === 0 && reweights.length === 0)
         return console.log(`version ${snapshot.version}: the autopilot finds nothing to act on`);
+      if (rows.length === 0) return;
       console.log(
         table(
           ["experiment", "rule", "would", "why"],

@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { DEFAULT_SETTINGS } from "../../core/schema/settings.ts";
+import type { Snapshot } from "../../core/schema/snapshot.ts";
 import { type BlastRadius, blastRadius } from "../../rules/blast-radius.ts";
 import {
   diffExperiments,
@@ -42,6 +43,15 @@ function describeRadius(radius: BlastRadius[]): string[] {
   });
 }
 
+/** Each bandit experiment's current allocation period and weights, as a reweight changes them. */
+function periodsOf(phases: Snapshot["phases"]) {
+  return Object.fromEntries(
+    Object.entries(phases).flatMap(([id, phase]) =>
+      phase.period ? [[id, { id: phase.period.id, weights: phase.period.weights }]] : [],
+    ),
+  );
+}
+
 export default defineCommand({
   meta: {
     name: "diff",
@@ -70,6 +80,7 @@ export default defineCommand({
           experiments: snapshot?.experiments ?? [],
           settings: snapshot?.settings ?? DEFAULT_SETTINGS,
           audiences: snapshot?.audiences ?? [],
+          periods: periodsOf(snapshot?.phases ?? {}),
         };
       };
       const before = await stored(args.from);
@@ -78,6 +89,8 @@ export default defineCommand({
       const settings = [
         ...diffValues(before.settings, after.settings, ["settings"]),
         ...diffValues(byId(before.audiences), byId(after.audiences), ["audiences"]),
+        // Bandit reweights live in the versions' phases, not in rule files: compared between stored versions only.
+        ...("periods" in after ? diffValues(before.periods, after.periods, ["periods"]) : []),
       ];
       const radius = blastRadius(before, after).filter((entry) => entry.newPhase || entry.armChangeShare > 0);
       if (args.json) return printJson({ ...diff, settings, blastRadius: radius });

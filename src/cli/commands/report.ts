@@ -219,7 +219,7 @@ export default defineCommand({
       type: "string",
       description: "Count conversions up to this long after first exposure: 7d, 48h, 2w",
     },
-    by: { type: "string", description: "Exploratory breakdown: device, country, source or segment" },
+    by: { type: "string", description: "Exploratory breakdown: device, country, source, segment or period" },
     sequential: { type: "boolean", description: "Add always-valid (sequential) intervals" },
     crossovers: {
       type: "string",
@@ -282,7 +282,8 @@ export default defineCommand({
       ...(flags.capPercentile !== undefined ? { capPercentile: flags.capPercentile } : {}),
       ...(flags.cuped ? { lookbackMs: flags.cuped.lookbackMs } : {}),
       ...(flags.windowMs !== undefined ? { windowMs: flags.windowMs } : {}),
-      ...(flags.by ? { by: flags.by } : {}),
+      // Without a breakdown asked for, visitors are still grouped by allocation period, so bandits are stratified.
+      by: flags.by ?? ("period" as const),
       include: (experiment: string, phase: number) =>
         (flags.experiment === undefined || experiment === flags.experiment) &&
         (flags.phase === undefined || phase === flags.phase),
@@ -300,7 +301,8 @@ export default defineCommand({
         ...(options.experiment !== undefined ? { experiment: options.experiment } : {}),
         ...(options.phase !== undefined ? { phase: options.phase } : {}),
         ...(options.window !== undefined ? { window: options.window, windowMs: options.windowMs } : {}),
-        ...(options.by ? { by: options.by } : {}),
+        // Without a breakdown asked for, visitors are still grouped by allocation period, so bandits are stratified.
+        ...(options.by ? { by: options.by } : { periodGroups: true }),
         sequential: Boolean(args.sequential),
         crossovers: options.crossovers,
         ...(options.capPercentile !== undefined ? { capPercentile: options.capPercentile } : {}),
@@ -336,7 +338,10 @@ export default defineCommand({
           }),
           valuesOverCap: skipped.valuesOverCap,
         };
-      const { result, valuesOverCap } = await archiveStatistics(archive, query);
+      const { result, valuesOverCap } = await archiveStatistics(archive, {
+        ...query,
+        periodGroups: !query.by,
+      });
       return { result, valuesOverCap };
     };
     const sink = args.events ? undefined : await chosenSink(args);
@@ -381,7 +386,7 @@ export default defineCommand({
         let result: AggregateResult;
         if (flags.compute === "sql") {
           const rows = await backend.sink
-            .query<StatsRow>(statsQuery("sqlite", D1_STATS_SOURCE, query))
+            .query<StatsRow>(statsQuery("sqlite", D1_STATS_SOURCE, { ...query, periodGroups: !query.by }))
             .catch(missingTables(backend));
           result = fromStatsRows(rows, "the D1 statistics query").result;
         } else {

@@ -6,6 +6,7 @@ import {
   EMPTY_CATALOGUE,
   indexCatalogue,
 } from "../../core/catalogue/catalogue-index.ts";
+import type { Recommended } from "../../core/catalogue/recommendations.ts";
 import { explainCondition } from "../../core/decide/audience.ts";
 import { type CompiledRules, compileRules } from "../../core/decide/compile.ts";
 import { type Decision, type Evaluation, evaluate } from "../../core/decide/decide.ts";
@@ -27,6 +28,7 @@ import { readCookie } from "../../core/visitor/cookies.ts";
 import type { Gate } from "../../core/visitor/gate.ts";
 import { VISITOR_COOKIE } from "../../core/visitor/identity.ts";
 import { PROFILE_COOKIE } from "../../core/visitor/profile-cookie.ts";
+import { readTable } from "../../recommend/read-table.ts";
 import { headerCharset, type PageEncoding, sniffEncoding } from "../../render/charset-sniff.ts";
 import { renderPage } from "../../render/render.ts";
 import { readActive } from "../../rules/versions.ts";
@@ -59,6 +61,8 @@ function describeEvaluation(evaluation: Evaluation, served: readonly Decision[],
     excludedBy: decision ? null : gate ? `gate:${gate}` : (evaluation.excludedBy ?? null),
     variant: decision?.arm ?? null,
     control: decision?.control ?? null,
+    /** A bandit's allocation period the arm was assigned in (logged on the exposure); null for a fixed split. */
+    period: decision?.period ?? null,
   };
 }
 
@@ -243,7 +247,18 @@ export default defineCommand({
       secrets: visitor.secrets,
       now,
       loadRules: async () => rules,
-      loadCatalogue: async () => catalogue,
+      // Recommendations are filtered against the catalogue: without --catalogue, they use the one in KV, as the
+      // worker does (read only when the page needs it).
+      loadCatalogue: async () =>
+        catalogue ??
+        (!rules.usesRecommendations
+          ? EMPTY_CATALOGUE
+          : await withBackend(args, async (backend) => {
+              const stored = await backend.rules.get(CATALOGUE_KEY);
+              return stored ? indexCatalogue(CatalogueSchema.parse(JSON.parse(stored))) : EMPTY_CATALOGUE;
+            })),
+      // The table is in KV whichever rules are simulated: read as the worker reads it, only when needed.
+      loadRecommendations: (products) => withBackend(args, (backend) => readTable(backend.rules, products)),
     });
     const { context } = view;
     const identity = view.gate ? undefined : view.identity;
@@ -335,6 +350,7 @@ export default defineCommand({
             ? { kind: plan.kind, location: plan.location.toString() }
             : { kind: plan.kind },
         cookies,
+        recommendations: recommendationsOf(view),
         ...(events ? { events } : {}),
         ...(page
           ? {
@@ -377,11 +393,14 @@ export default defineCommand({
           decisions.map((d) => [
             d.experiment,
             d.bucket.toFixed(4),
-            d.variant ? `${d.variant}${d.control ? " (control)" : ""}` : `not in: ${d.excludedBy}`,
+            d.variant
+              ? `${d.variant}${d.control ? " (control)" : ""}${d.period !== null ? `, period ${d.period}` : ""}`
+              : `not in: ${d.excludedBy}`,
           ]),
         ),
       );
     }
+    printRecommendations(recommendationsOf(view));
     if (view.gate) console.log(`\n${GATE_NOTES[view.gate]}`);
     if (heldBack) console.log("\nin the programme holdout: this visitor gets no personalisation at all");
     if (plan.kind === "redirect") console.log(`\nredirected (302) to ${plan.location}`);
@@ -404,11 +423,57 @@ export default defineCommand({
   },
 });
 
+/** The recommendation table's version and this page view's lists with their scores, or why there were none. */
+function recommendationsOf(view: Awaited<ReturnType<typeof preparePageView>>) {
+  if (view.gate) return null;
+  if (view.recommendationsUnavailable.length > 0)
+    return { version: null, notServed: view.recommendationsUnavailable, related: [], forYou: [] };
+  if (!view.recommendations) return null;
+  const rows = (list: readonly Recommended[]) =>
+    list.map((entry) => ({
+      product: entry.product.slug,
+      score: entry.score,
+      source: entry.source,
+      because: entry.because ?? null,
+    }));
+  // Only the lists this visitor's arms render.
+  const shown = new Set(view.decisions.flatMap((decision) => decision.variant.ops.map((op) => op.op)));
+  return {
+    version: view.recommendations.version,
+    notServed: [],
+    related: shown.has("related") ? rows(view.recommendations.related()) : [],
+    forYou: shown.has("forYou") ? rows(view.recommendations.forYou()) : [],
+  };
+}
+
+function printRecommendations(recs: ReturnType<typeof recommendationsOf>) {
+  if (!recs) return;
+  if (recs.version === null) {
+    console.log(
+      `\nnot served in any arm: no recommendation table in KV (npx stylist recommend build): ${recs.notServed.join(", ")}`,
+    );
+    return;
+  }
+  console.log(`\nrecommendation table v${recs.version}`);
+  for (const [name, list] of [
+    ["related", recs.related],
+    ["forYou", recs.forYou],
+  ] as const) {
+    if (list.length === 0) continue;
+    console.log(
+      table(
+        [name, "score", "source", "because of"],
+        list.map((row) => [row.product, row.score.toFixed(4), row.source, row.because ?? ""]),
+      ),
+    );
+  }
+}
+
 /** The rules (the files, or the active version) and the catalogue a product list would read. */
 async function loadRulesAndCatalogue(
   args: BackendFlags & { rules: string; dir: string; catalogue?: string | undefined },
-): Promise<{ rules: CompiledRules; catalogue: CatalogueIndex }> {
-  let catalogue: CatalogueIndex = EMPTY_CATALOGUE;
+): Promise<{ rules: CompiledRules; catalogue: CatalogueIndex | undefined }> {
+  let catalogue: CatalogueIndex | undefined;
   if (args.catalogue)
     catalogue = indexCatalogue(CatalogueSchema.parse(JSON.parse(readFileSync(args.catalogue, "utf8"))));
   if (args.rules === "files")

@@ -4,9 +4,9 @@ import type { Audience } from "../schema/audience.ts";
 import type { Consent } from "../schema/consent.ts";
 import { CONTROL, type Experiment, type Variant } from "../schema/experiment.ts";
 import { PURCHASE } from "../schema/goals.ts";
-import { editedSelectors } from "../schema/ops.ts";
+import { editedSelectors, isProductListOp, isRecommendationOp } from "../schema/ops.ts";
 import { DEFAULT_SETTINGS, GLOBAL_HOLDOUT, type Settings } from "../schema/settings.ts";
-import type { Snapshot } from "../schema/snapshot.ts";
+import type { Period, Snapshot } from "../schema/snapshot.ts";
 import type { CustomerSource } from "../schema/taxonomy.ts";
 import { type AudienceScope, type AudienceTest, compileCondition } from "./audience.ts";
 import { compilePagePattern } from "./page-pattern.ts";
@@ -16,6 +16,10 @@ export interface CompiledExperiment {
   experiment: Experiment;
   seed: string;
   phase: number;
+  /** A bandit's current allocation period (1 until the first reweight); undefined for a fixed split. */
+  period: number | undefined;
+  /** The variants with this period's weights: what new visitors are bucketed by. */
+  weighted: readonly Variant[];
   audience: AudienceTest | undefined;
   pages: RegExp[];
   /** Selectors whose presence in the page counts as an exposure, identical for every arm. */
@@ -26,6 +30,8 @@ export interface CompiledExperiment {
   visitorSpecificArms: Set<string>;
   /** Has product-list ops, which need the catalogue and the visitor's profile. */
   usesCatalogue: boolean;
+  /** Has `related` or `forYou` ops, which need the recommendation table. */
+  usesRecommendations: boolean;
   /** Milliseconds since the epoch, from `schedule`. */
   startsAt: number | undefined;
   endsAt: number | undefined;
@@ -41,6 +47,8 @@ export interface CompiledRules {
   byExactPath: Map<string, CompiledExperiment[]>;
   /** Some live experiment renders product lists, so page views need the catalogue. */
   usesCatalogue: boolean;
+  /** Some live experiment renders recommendations, so page views may need the recommendation table. */
+  usesRecommendations: boolean;
   /** Live experiments with wildcard page patterns, indexed by each pattern's literal prefix. */
   byPattern: PatternIndex<CompiledExperiment>;
   /** Each live experiment's position in rule order, so candidates from both indexes come out in that order. */
@@ -73,8 +81,7 @@ function exposureSelectors(experiment: Experiment): string[] {
 const opHasPlaceholders = (op: Variant["ops"][number]) =>
   Object.values(op).some((value) => typeof value === "string" && hasPlaceholders(value));
 
-const isProductList = (op: Variant["ops"][number]) =>
-  op.op === "recentlyViewed" || op.op === "moreFromCategory";
+const isProductList = isProductListOp;
 
 function visitorSpecificArms(variants: readonly Variant[]): Set<string> {
   return new Set(
@@ -92,22 +99,35 @@ function addTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
 
 const time = (iso: string | undefined) => (iso ? Date.parse(iso) : undefined);
 
+/** A bandit's variants carry the period's weights; a variant the period does not name keeps its own. */
+function periodVariants(experiment: Experiment, period: Period | undefined): readonly Variant[] {
+  if (!period) return experiment.variants;
+  return experiment.variants.map((variant) => ({
+    ...variant,
+    weight: period.weights[variant.id] ?? variant.weight,
+  }));
+}
+
 export function compileExperiment(
   experiment: Experiment,
   phase: number,
   scope: AudienceScope,
+  period?: Period,
 ): CompiledExperiment {
   const redirect = experiment.variants.some((variant) => variant.ops.some((op) => op.op === "redirect"));
   return {
     experiment,
     seed: experiment.seed ?? experiment.id,
     phase,
+    period: experiment.allocation ? (period?.id ?? 1) : undefined,
+    weighted: experiment.allocation ? periodVariants(experiment, period) : experiment.variants,
     audience: experiment.audience ? compileCondition(experiment.audience, scope) : undefined,
     pages: experiment.pages.map(compilePagePattern),
     exposureSelectors: redirect ? [] : exposureSelectors(experiment),
     exposeOnDecision: redirect,
     visitorSpecificArms: visitorSpecificArms(experiment.variants),
     usesCatalogue: experiment.variants.some((variant) => variant.ops.some(isProductList)),
+    usesRecommendations: experiment.variants.some((variant) => variant.ops.some(isRecommendationOp)),
     startsAt: time(experiment.schedule?.start),
     endsAt: time(experiment.schedule?.end),
   };
@@ -140,7 +160,12 @@ export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
   const patterns: Array<{ page: string; value: CompiledExperiment }> = [];
   for (const experiment of snapshot.experiments) {
     if (killed.has(experiment.id)) continue;
-    const compiled = compileExperiment(experiment, phases[experiment.id]?.phase ?? 1, scope);
+    const compiled = compileExperiment(
+      experiment,
+      phases[experiment.id]?.phase ?? 1,
+      scope,
+      phases[experiment.id]?.period,
+    );
     byId.set(experiment.id, compiled);
     if (experiment.status !== "running" && experiment.status !== "rolled-out") continue;
     live.push(compiled);
@@ -173,6 +198,7 @@ export function compileRules(snapshot: CompilableSnapshot): CompiledRules {
     byId,
     byExactPath,
     usesCatalogue: live.some((experiment) => experiment.usesCatalogue),
+    usesRecommendations: live.some((experiment) => experiment.usesRecommendations),
     byPattern: buildPatternIndex(patterns),
     liveOrder: new Map(live.map((experiment, index) => [experiment, index])),
     holdout,

@@ -57,14 +57,36 @@ export function assign(compiled: CompiledExperiment, context: VisitorContext): D
   if (compiled.audience && !compiled.audience(context)) return "audience";
   const position = bucket(compiled.seed, context.visitorId);
   if (experiment.holdout > 0 && bucket(`${compiled.seed}:holdout`, context.visitorId) < experiment.holdout) {
-    return decision(compiled, controlOf(compiled), HOLDOUT, position);
+    const held = decision(compiled, controlOf(compiled), HOLDOUT, position);
+    return compiled.period === undefined ? held : { ...held, period: compiled.period };
   }
   if (experiment.status === "rolled-out") {
     const rolledOut = experiment.variants.find((variant) => variant.id === experiment.rollout);
     if (rolledOut) return decision(compiled, rolledOut, rolledOut.id, position);
   }
+  if (compiled.period !== undefined) return assignBandit(compiled, context, position);
   const variant = assignVariant(experiment.variants, experiment.coverage, position);
   return variant ? decision(compiled, variant, variant.id, position) : "coverage";
+}
+
+/**
+ * A bandit: a visitor assigned before in this phase keeps that arm and the period it was assigned in, whatever the
+ * weights are now (the profile remembers it); anyone else is bucketed by the current period's weights and marked
+ * fresh so the profile records it. Only new assignments follow the reweights, so nobody already in ever moves.
+ */
+function assignBandit(
+  compiled: CompiledExperiment,
+  context: VisitorContext,
+  position: number,
+): Decision | Exclusion {
+  const kept = context.assigned?.[compiled.experiment.id];
+  if (kept && kept.phase === compiled.phase) {
+    const variant = compiled.experiment.variants.find((candidate) => candidate.id === kept.arm);
+    if (variant) return { ...decision(compiled, variant, variant.id, position), period: kept.period };
+  }
+  const variant = assignVariant(compiled.weighted, compiled.experiment.coverage, position);
+  if (!variant) return "coverage";
+  return { ...decision(compiled, variant, variant.id, position), period: compiled.period, fresh: true };
 }
 
 /** Evaluates every live experiment on the page, keeping why a visitor was left out (for `stylist simulate`). */

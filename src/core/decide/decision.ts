@@ -11,4 +11,8 @@ export interface Decision {
   control: boolean;
   /** The visitor's position in [0, 1) for this experiment, kept for explanations and audits. */
   bucket: number;
+  /** A bandit's allocation period the visitor was assigned in (carried on exposure events); undefined otherwise. */
+  period?: number;
+  /** A bandit arm assigned on this view, to be remembered in the profile so reweights never move the visitor. */
+  fresh?: boolean;
 }

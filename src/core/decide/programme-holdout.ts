@@ -45,6 +45,8 @@ export function applyProgrammeHoldout(
     experiment: PROGRAMME,
     seed: rules.holdout.seed,
     phase: rules.holdout.phase,
+    period: undefined,
+    weighted: PROGRAMME.variants,
     audience: undefined,
     pages: [],
     exposureSelectors: selectors,
@@ -52,6 +54,7 @@ export function applyProgrammeHoldout(
       selectors.length === 0 || decisions.some((decision) => decision.compiled.exposeOnDecision),
     visitorSpecificArms: new Set(),
     usesCatalogue: false,
+    usesRecommendations: false,
     startsAt: undefined,
     endsAt: undefined,
   };

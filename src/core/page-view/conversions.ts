@@ -1,12 +1,16 @@
 import type { CompiledRules } from "../decide/compile.ts";
-import type { ConversionEvent } from "../schema/event.ts";
+import { type ConversionEvent, ProductIdSchema } from "../schema/event.ts";
 import type { VisitorContext } from "../visitor/context.ts";
 
-/** URL goals this page view reaches: one conversion per goal whose pages match the path. */
+/**
+ * URL goals this page view reaches: one conversion per goal whose pages match the path. On a page the taxonomy
+ * types as a product's, the conversion names that product: the product views recommendations learn from.
+ */
 export function urlGoalConversions(
   context: VisitorContext,
   rules: CompiledRules,
   newId: () => string,
+  product?: string,
 ): ConversionEvent[] {
   const events: ConversionEvent[] = [];
   for (const goal of rules.urlGoals) {
@@ -22,6 +26,7 @@ export function urlGoalConversions(
       reportedBy: "page",
       ...(context.country ? { country: context.country } : {}),
       ...(context.utm.source ? { source: context.utm.source } : {}),
+      ...(product && ProductIdSchema.safeParse(product).success ? { products: [product] } : {}),
     });
   }
   return events;

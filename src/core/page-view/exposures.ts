@@ -43,6 +43,7 @@ export function exposureEvents(
       experiment: compiled.experiment.id,
       variant: decision.arm,
       phase: compiled.phase,
+      ...(decision.period !== undefined ? { period: decision.period } : {}),
       rulesVersion,
       path: context.path.slice(0, 512),
       device: context.device,

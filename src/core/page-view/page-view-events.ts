@@ -34,8 +34,13 @@ export function pageViewEvents(
 
 /** The URL goals this page view reached; none for a preview, which is never logged. */
 export function reachedGoals(
-  view: { context: VisitorContext; rules: CompiledRules; preview: Preview | undefined },
+  view: {
+    context: VisitorContext;
+    rules: CompiledRules;
+    preview: Preview | undefined;
+    view?: { product: string | undefined };
+  },
   newId: () => string,
 ): StylistEvent[] {
-  return view.preview ? [] : urlGoalConversions(view.context, view.rules, newId);
+  return view.preview ? [] : urlGoalConversions(view.context, view.rules, newId, view.view?.product);
 }

@@ -33,6 +33,9 @@ export function visitPage({ base, previous, rules, catalogue, customer, now }: P
     recentlyViewed: (limit) => recentlyViewed(catalogue, observed.profile.recent, view.product, limit),
     moreFromCategory: (limit) =>
       moreFromCategory(catalogue, observed.behaviour, observed.profile.recent, view.product, limit),
+    // Filled by preparePageView once the recommendation table is read, if an experiment needs it.
+    related: () => [],
+    forYou: () => [],
   };
   return { view, observed, context, render };
 }

@@ -1,13 +1,22 @@
 import type { CatalogueIndex } from "../catalogue/catalogue-index.ts";
 import { EMPTY_CATALOGUE } from "../catalogue/catalogue-index.ts";
+import {
+  FOR_YOU_ANCHORS,
+  forYou,
+  forYouAnchors,
+  type LoadRecommendations,
+  type Recommended,
+  relatedTo,
+} from "../catalogue/recommendations.ts";
 import type { CompiledRules } from "../decide/compile.ts";
 import { decide, decideRolledOut } from "../decide/decide.ts";
+import type { Decision } from "../decide/decision.ts";
 import { templateValues } from "../html/template.ts";
 import { previewTokenOf, previewVisitorId, readPreviewToken } from "../signing/preview.ts";
 import { readCustomer } from "../visitor/customer.ts";
 import { type Gate, gateOf } from "../visitor/gate.ts";
 import { resolveIdentity } from "../visitor/identity.ts";
-import type { Profile } from "../visitor/profile.ts";
+import { type Profile, rememberArms } from "../visitor/profile.ts";
 import { decodeProfile, readProfileCookie } from "../visitor/profile-cookie.ts";
 import { buildVisitorContext, type GeoHints } from "../visitor/request-context.ts";
 import { visitPage } from "./page-visit.ts";
@@ -34,6 +43,73 @@ export interface PageViewInput {
   loadRules: () => Promise<CompiledRules>;
   /** Asked only when the page needs it (a product page, or rules that render product lists). */
   loadCatalogue: () => Promise<CatalogueIndex>;
+  /** Asked only when an experiment with `related` or `forYou` ops was decided; none: those are not served. */
+  loadRecommendations?: LoadRecommendations;
+}
+
+/** Most items a product-list op shows (ops.ts): the lists are worked out once at this length and cut per op. */
+const MAX_LIST = 12;
+
+function once<T>(make: () => T): () => T {
+  let value: { made: T } | undefined;
+  return () => {
+    value ??= { made: make() };
+    return value.made;
+  };
+}
+
+/**
+ * Recommendations for this page view, from the table in KV. Without a usable table an experiment that renders them is
+ * not served at all, in any arm, so its arms stay comparable (a variant that silently fell back to the origin's page
+ * would be counted as if it had shown something); the caller logs it.
+ */
+async function recommend(
+  decisions: Decision[],
+  load: LoadRecommendations | undefined,
+  catalogue: CatalogueIndex,
+  product: string | undefined,
+  profile: Profile,
+) {
+  const recent = profile.recent;
+  const bought = profile.bought ?? [];
+  // What is in the basket now is never recommended; what was bought guides `forYou` after what was viewed.
+  const basket = new Set(profile.basket ?? []);
+  if (!decisions.some((decision) => decision.compiled.usesRecommendations))
+    return { decisions, unavailable: [] as string[], recommendations: undefined };
+  const table = load
+    ? await load([
+        ...new Set([
+          ...(product ? [product] : []),
+          ...forYouAnchors(recent, bought).slice(0, FOR_YOU_ANCHORS),
+        ]),
+      ])
+    : undefined;
+  if (!table) {
+    return {
+      decisions: decisions.filter((decision) => !decision.compiled.usesRecommendations),
+      unavailable: decisions
+        .filter((decision) => decision.compiled.usesRecommendations)
+        .map((decision) => decision.compiled.experiment.id),
+      recommendations: undefined,
+    };
+  }
+  return {
+    decisions,
+    unavailable: [] as string[],
+    recommendations: {
+      version: table.version,
+      related: once((): Recommended[] => relatedTo(table, catalogue, product, basket, MAX_LIST)),
+      forYou: once((): Recommended[] =>
+        forYou(
+          table,
+          catalogue,
+          forYouAnchors(recent, bought),
+          new Set([...basket, ...recent, ...(product ? [product] : [])]),
+          MAX_LIST,
+        ),
+      ),
+    },
+  };
 }
 
 function needsCatalogue(rules: CompiledRules, path: string): boolean {
@@ -91,8 +167,49 @@ export async function preparePageView(input: PageViewInput) {
     id: identity.minted ? undefined : identity.id,
     now,
   });
-  const { view, observed, context, render } = visitPage({ base, previous, rules, catalogue, customer, now });
-  const decisions = decide(context, rules, preview ? { preview: preview.arms } : {});
+  const visit = visitPage({ base, previous, rules, catalogue, customer, now });
+  const { view, observed, context } = visit;
+  const decided = decide(context, rules, preview ? { preview: preview.arms } : {});
+  // New bandit arms go into the profile at once, so the next view keeps them whatever the weights are by then.
+  const remembered = preview
+    ? undefined
+    : rememberArms(
+        observed.profile,
+        decided.flatMap((decision) =>
+          decision.fresh && decision.period !== undefined
+            ? [
+                {
+                  experiment: decision.compiled.experiment.id,
+                  phase: decision.compiled.phase,
+                  period: decision.period,
+                  arm: decision.arm,
+                },
+              ]
+            : [],
+        ),
+      );
+  const { decisions, unavailable, recommendations } = await recommend(
+    decided,
+    input.loadRecommendations,
+    catalogue,
+    view.product,
+    observed.profile,
+  );
+  const render: RenderData = recommendations
+    ? {
+        ...visit.render,
+        related: (limit) =>
+          recommendations
+            .related()
+            .slice(0, limit)
+            .map((entry) => entry.product),
+        forYou: (limit) =>
+          recommendations
+            .forYou()
+            .slice(0, limit)
+            .map((entry) => entry.product),
+      }
+    : visit.render;
   return {
     gate: undefined,
     now,
@@ -104,6 +221,10 @@ export async function preparePageView(input: PageViewInput) {
     context,
     decisions,
     render,
+    /** The recommendation table's version and this page view's lists, when an experiment rendering them was decided. */
+    recommendations,
+    /** Experiments left out of this page view because no recommendation table could be read. */
+    recommendationsUnavailable: unavailable,
     /** The taxonomy types this page or a URL goal counts it: every view of it must reach the worker. */
     watched:
       view.type !== undefined ||
@@ -112,9 +233,10 @@ export async function preparePageView(input: PageViewInput) {
     segments: () => rules.audiences.filter((entry) => entry.test(context)).map((entry) => entry.audience.id),
     /** The updated profile to send back, or undefined when nothing new was learnt (and never for a preview). */
     profile:
-      !preview && profileChanged(previous, observed.profile, view.type !== undefined, observed.newSession)
+      remembered ??
+      (!preview && profileChanged(previous, observed.profile, view.type !== undefined, observed.newSession)
         ? observed.profile
-        : undefined,
+        : undefined),
   };
 }
 

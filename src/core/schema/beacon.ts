@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { CurrencySchema } from "./currencies.ts";
+import { ProductIdsSchema } from "./event.ts";
 import { printableText } from "./printable-text.ts";
 
 /** What `POST /_stylist/event` accepts from the storefront's pages. The visitor comes from their signed cookie. */
@@ -15,6 +16,7 @@ const money = {
     .optional(),
   currency: CurrencySchema.optional(),
   orderId: printableText(100).min(1).optional(),
+  products: ProductIdsSchema.optional().describe("Catalogue slugs added or bought, for recommendations."),
 };
 
 function valueNeedsCurrency(

@@ -28,6 +28,13 @@ export const CatalogueProductSchema = z.strictObject({
   price: z.number().int().min(0).describe("Minor units."),
   currency: z.string().regex(/^[A-Z]{3}$/),
   category: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  brand: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("Recommendations cap how many of one brand they show."),
+  inStock: z.boolean().optional().describe("false: never recommended (default true)."),
 });
 
 export const CatalogueSchema = z.strictObject({

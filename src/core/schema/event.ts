@@ -7,6 +7,12 @@ import { printableText } from "./printable-text.ts";
 const REPORTERS = ["page", "browser", "server"] as const;
 export type Reporter = (typeof REPORTERS)[number];
 
+/** A catalogue slug, as in the catalogue (src/core/schema/catalogue.ts): no personal data fits in one. */
+export const ProductIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,100}$/, "a catalogue product slug");
+/** At most this many products on one event: a basket or an order; a bigger one is cut by the sender. */
+const MAX_EVENT_PRODUCTS = 50;
+export const ProductIdsSchema = z.array(ProductIdSchema).min(1).max(MAX_EVENT_PRODUCTS);
+
 /** The largest conversion value accepted, in minor units (100 million in major units). */
 export const MAX_VALUE = 100_000_000_00;
 
@@ -31,6 +37,8 @@ const assignment = {
   experiment: printableText(63),
   variant: printableText(63),
   phase: z.number().int().positive(),
+  /** A bandit's allocation period the visitor was assigned in (docs/autopilot.md); absent for a fixed split. */
+  period: z.number().int().positive().optional(),
   rulesVersion: z.number().int().nonnegative(),
   /** Ids of the named audiences the visitor was in, for breakdowns. */
   segments: z.array(printableText(63)).max(20).optional(),
@@ -77,6 +85,9 @@ const ConversionEventSchema = z
       .describe(
         "Who reported it: the worker (a URL goal), the visitor's browser, or the shop's signed backend, which wins for an order.",
       ),
+    products: ProductIdsSchema.optional().describe(
+      "Catalogue slugs the conversion is about: the product page viewed, the products added or bought. Signals for recommendations.",
+    ),
   })
   .strict();
 

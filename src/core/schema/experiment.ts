@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { AllocationSchema } from "./allocation.ts";
 import { ConditionSchema, PagePattern } from "./audience.ts";
 import { AutopilotPolicySchema } from "./autopilot.ts";
 import { checkExperiment } from "./experiment-checks.ts";
@@ -96,6 +97,9 @@ export const ExperimentSchema = z
         guardrails: z.array(MetricName).max(10).default([]),
       })
       .strict(),
+    allocation: AllocationSchema.optional().describe(
+      "Adaptive allocation: the autopilot reweights the variants, the control keeps a fixed share.",
+    ),
     autopilot: AutopilotPolicySchema.optional().describe("Scheduled autopilot per rule (docs/autopilot.md)."),
   })
   .strict()

@@ -127,6 +127,16 @@ export const OpSchema = z.discriminatedUnion("op", [
       ...productList("More from this category"),
     })
     .describe("Other products from the category the visitor has been browsing most."),
+  z
+    .strictObject({ op: z.literal("related"), ...targeted, ...productList("Often bought together") })
+    .describe(
+      "Products viewed and bought with the one on the page, from the recommendation table in KV (`stylist recommend build`).",
+    ),
+  z
+    .strictObject({ op: z.literal("forYou"), ...targeted, ...productList("Picked for you") })
+    .describe(
+      "Products that go with what the visitor viewed lately, from their edge profile and the recommendation table in KV.",
+    ),
   z.strictObject({
     op: z.literal("redirect"),
     url: z
@@ -141,6 +151,16 @@ export const OpSchema = z.discriminatedUnion("op", [
 ]);
 
 export type Op = z.infer<typeof OpSchema>;
+
+/** Ops that render a list of products at the edge. */
+const PRODUCT_LIST_OPS = ["recentlyViewed", "moreFromCategory", "related", "forYou"] as const;
+export type ProductListOp = Extract<Op, { op: (typeof PRODUCT_LIST_OPS)[number] }>;
+export const isProductListOp = (op: Op): op is ProductListOp =>
+  (PRODUCT_LIST_OPS as readonly string[]).includes(op.op);
+
+/** Product-list ops learnt offline: they need the recommendation table, and an experiment to be judged in. */
+const RECOMMENDATION_OPS = ["related", "forYou"] as const;
+export const isRecommendationOp = (op: Op) => (RECOMMENDATION_OPS as readonly string[]).includes(op.op);
 
 /** The element an op edits: `addStyle` always edits `<head>`; a redirect edits nothing. */
 export function opSelector(op: Op): string | undefined {

@@ -4,6 +4,36 @@ import { ExperimentSchema } from "./experiment.ts";
 import { DEFAULT_SETTINGS, SettingsSchema } from "./settings.ts";
 
 /**
+ * A bandit experiment's current allocation period (docs/autopilot.md#adaptive-allocation): the weights the autopilot
+ * set at its latest reweight. Absent: period 1, the variants' own weights (the burn-in). Its id travels on exposure
+ * events, so the report stratifies by the period a visitor was assigned in, never by time.
+ */
+const PeriodSchema = z
+  .object({
+    id: z.number().int().positive(),
+    since: z.iso.datetime(),
+    /** Variant id → share of the experiment's traffic in this period. */
+    weights: z.record(z.string(), z.number().min(0).max(1)),
+    /** The highest period id this phase has had, so a rollback followed by a reweight never reuses one. */
+    highest: z.number().int().positive(),
+    /** Earlier periods' weights (newest MAX_PAST kept), for the report's and the autopilot's per-period SRM. */
+    past: z
+      .array(
+        z
+          .object({
+            id: z.number().int().positive(),
+            weights: z.record(z.string(), z.number().min(0).max(1)),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+/** Earlier periods a phase remembers: at one reweight every 6 hours, 50 days. */
+export const MAX_PAST_PERIODS = 200;
+export type Period = z.infer<typeof PeriodSchema>;
+
+/**
  * An experiment's current phase. A change to who is allocated where (pages, audience, coverage, weights, holdout,
  * layer, seed, roll-out) starts a new phase, and reports never mix phases.
  */
@@ -15,6 +45,7 @@ const PhaseSchema = z
     allocation: z.string(),
     /** The highest phase number this experiment has ever had, so a phase number is never reused after a rollback. */
     highest: z.number().int().positive(),
+    period: PeriodSchema.optional(),
   })
   .strict();
 export type Phase = z.infer<typeof PhaseSchema>;

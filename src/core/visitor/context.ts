@@ -1,6 +1,6 @@
 import type { DEVICE_CLASSES } from "../schema/audience.ts";
 import type { BrowserFamily } from "./browser.ts";
-import type { Behaviour } from "./profile.ts";
+import type { Behaviour, StickyArm } from "./profile.ts";
 import type { TrafficSource } from "./traffic-source.ts";
 
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
@@ -26,6 +26,8 @@ export interface VisitorContext {
   customer: boolean;
   tier?: string;
   behaviour: Behaviour;
+  /** Bandit arms this visitor was given before (experiment id → phase, period, arm), from the profile. */
+  assigned?: Readonly<Record<string, StickyArm>>;
   /** Milliseconds since the Unix epoch. */
   now: number;
 }

@@ -3,7 +3,7 @@ import { createBoundedCache } from "../cache/bounded-cache.ts";
 import { TRAFFIC_SOURCES } from "../schema/audience.ts";
 import { decodePayload, encodePayload, openEnvelope, seal } from "../signing/signed-envelope.ts";
 import { readCookie, serializeCookie } from "./cookies.ts";
-import type { Profile } from "./profile.ts";
+import { MAX_BASKET, MAX_BOUGHT, type Profile } from "./profile.ts";
 
 /**
  * `stylist_p=<base64url(compact JSON)>.<signature>`: the profile, signed with VISITOR_SECRET under its own domain
@@ -36,6 +36,11 @@ const CompactSchema = z.strictObject({
   p: z.array(Slug).max(30),
   u: z.number().int().min(0).max(100_000),
   q: Seconds.optional(),
+  /** Bandit arms: experiment id → [phase, period, arm]. */
+  a: z.record(Slug, z.tuple([z.number().int().positive(), z.number().int().positive(), Slug])).optional(),
+  /** Basket this session and products bought (recommendations); absent from cookies written before them. */
+  b: z.array(Slug).max(MAX_BASKET).optional(),
+  o: z.array(Slug).max(MAX_BOUGHT).optional(),
 });
 
 type Compact = z.infer<typeof CompactSchema>;
@@ -52,6 +57,17 @@ function compact(profile: Profile): Compact {
     p: profile.seen,
     u: profile.purchases,
     ...(profile.lastPurchase !== undefined ? { q: profile.lastPurchase } : {}),
+    ...(profile.arms
+      ? {
+          a: Object.fromEntries(
+            Object.entries(profile.arms).map(
+              ([id, held]) => [id, [held.phase, held.period, held.arm]] as const,
+            ),
+          ),
+        }
+      : {}),
+    ...(profile.basket?.length ? { b: profile.basket } : {}),
+    ...(profile.bought?.length ? { o: profile.bought } : {}),
   };
 }
 
@@ -66,21 +82,40 @@ function expand(wire: Compact): Profile {
     seen: wire.p,
     purchases: wire.u,
     lastPurchase: wire.q,
+    ...(wire.a
+      ? {
+          arms: Object.fromEntries(
+            Object.entries(wire.a).map(([id, [phase, period, arm]]) => [id, { phase, period, arm }] as const),
+          ),
+        }
+      : {}),
+    ...(wire.b ? { basket: wire.b } : {}),
+    ...(wire.o ? { bought: wire.o } : {}),
   };
 }
 
-/** Drops the oldest signals until the cookie fits: products seen, then recent products, then categories. */
+/**
+ * Drops the oldest signals until the cookie fits: products seen, then recent, bought and basket products, then
+ * categories, and only then remembered bandit arms.
+ */
 function fitToCap(profile: Profile): string {
   let wire = compact(profile);
   for (let payload = encodePayload(wire); ; payload = encodePayload(wire)) {
     if (payload.length + 23 <= MAX_COOKIE_CHARS) return payload;
     if (wire.p.length > 0) wire = { ...wire, p: wire.p.slice(0, -1) };
     else if (wire.r.length > 0) wire = { ...wire, r: wire.r.slice(0, -1) };
-    else {
-      const oldest = Object.keys(wire.c).at(-1);
-      if (oldest === undefined) return payload;
+    else if (wire.o?.length) wire = { ...wire, o: wire.o.slice(0, -1) };
+    else if (wire.b?.length) wire = { ...wire, b: wire.b.slice(0, -1) };
+    else if (Object.keys(wire.c).length > 0) {
+      const oldest = Object.keys(wire.c).at(-1) as string;
       const { [oldest]: _dropped, ...rest } = wire.c;
       wire = { ...wire, c: rest };
+    } else {
+      // Bandit arms go last, oldest first: losing one lets that visitor be assigned afresh.
+      const oldest = Object.keys(wire.a ?? {})[0];
+      if (oldest === undefined) return payload;
+      const { [oldest]: _dropped, ...rest } = wire.a ?? {};
+      wire = { ...wire, a: rest };
     }
   }
 }

@@ -1,6 +1,13 @@
 import type { PageType } from "../schema/taxonomy.ts";
 import type { TrafficSource } from "./traffic-source.ts";
 
+/** A bandit arm as first assigned: the visitor keeps it, and its period, for the rest of the phase. */
+export interface StickyArm {
+  phase: number;
+  period: number;
+  arm: string;
+}
+
 /**
  * The edge profile: what behavioural rules need from a visitor's earlier page views, kept in a signed first-party
  * cookie (profile-cookie.ts) rather than a server-side store, so reading it costs nothing and the visitor carries it.
@@ -26,6 +33,12 @@ export interface Profile {
   seen: string[];
   purchases: number;
   lastPurchase: number | undefined;
+  /** Bandit arms as first assigned, oldest first, capped at MAX_ARMS: a reweight never moves this visitor. */
+  arms?: Record<string, StickyArm>;
+  /** Product slugs added to the basket this session (reported with `products` from the page), newest first. */
+  basket?: string[];
+  /** Product slugs bought (reported with `products` from the page), newest first. */
+  bought?: string[];
 }
 
 const SESSION_TIMEOUT_SECONDS = 30 * 60;
@@ -34,6 +47,11 @@ const MAX_VIEWS_PER_CATEGORY = 10;
 const MAX_CATEGORIES = 12;
 const MAX_RECENT = 8;
 const MAX_SEEN = 30;
+/** Bandit experiments remembered per visitor; more than this running at once is not a programme anyone reads. */
+const MAX_ARMS = 10;
+/** Basket and bought products kept for recommendations: a basket, and the last few orders' products. */
+export const MAX_BASKET = 10;
+export const MAX_BOUGHT = 10;
 
 export interface PageView {
   type: PageType | undefined;
@@ -145,6 +163,10 @@ export function observePageView(
     seen,
     purchases,
     lastPurchase,
+    ...(base.arms ? { arms: base.arms } : {}),
+    // A basket belongs to its session, as basketAdds does; what was bought stays.
+    ...(!newSession && base.basket?.length ? { basket: base.basket } : {}),
+    ...(base.bought?.length ? { bought: base.bought } : {}),
   };
   return { profile, behaviour: behaviourOf(profile, today, revisitedProduct), newSession };
 }
@@ -159,21 +181,65 @@ function behaviourOf(profile: Profile, today: number, revisitedProduct: boolean)
   };
 }
 
-/** A storefront event (basket add, purchase) reported from the visitor's browser. */
-export function observeEvent(profile: Profile, goal: string, nowMs: number): Profile {
+/**
+ * A storefront event (basket add, purchase) reported from the visitor's browser, with the products it names: basket
+ * adds are kept for the session, and an order moves them (and its own products) to what was bought.
+ */
+export function observeEvent(
+  profile: Profile,
+  goal: string,
+  nowMs: number,
+  products: readonly string[] = [],
+): Profile {
   const now = Math.floor(nowMs / 1000);
   const session = { ...profile.session };
   let { purchases, lastPurchase } = profile;
-  if (goal === "add_to_basket") session.basketAdds = Math.min(session.basketAdds + 1, 999);
-  if (goal === "purchase" && !session.purchased) {
-    session.purchased = true;
-    purchases += 1;
-    lastPurchase = now;
+  let basket = profile.basket ?? [];
+  let bought = profile.bought ?? [];
+  if (goal === "add_to_basket") {
+    session.basketAdds = Math.min(session.basketAdds + 1, 999);
+    for (const slug of products) basket = pushCapped(basket, slug, MAX_BASKET, true);
   }
-  return { ...profile, lastSeen: Math.max(profile.lastSeen, now), session, purchases, lastPurchase };
+  if (goal === "purchase") {
+    for (const slug of [...basket].reverse().concat(products))
+      bought = pushCapped(bought, slug, MAX_BOUGHT, true);
+    basket = [];
+    if (!session.purchased) {
+      session.purchased = true;
+      purchases += 1;
+      lastPurchase = now;
+    }
+  }
+  const { basket: _basket, bought: _bought, ...rest } = profile;
+  return {
+    ...rest,
+    lastSeen: Math.max(profile.lastSeen, now),
+    session,
+    purchases,
+    lastPurchase,
+    ...(basket.length ? { basket } : {}),
+    ...(bought.length ? { bought } : {}),
+  };
 }
 
 /** Views of a category within the last `days` days, today included. */
 export function categoryViews(behaviour: Behaviour, category: string, days: number): number {
   return (behaviour.categories[category] ?? []).filter((day) => behaviour.today - day < days).length;
+}
+
+/**
+ * The profile with newly assigned bandit arms remembered (the newest kept when over MAX_ARMS), or undefined when
+ * there is nothing new to remember.
+ */
+export function rememberArms(
+  profile: Profile,
+  fresh: ReadonlyArray<{ experiment: string } & StickyArm>,
+): Profile | undefined {
+  if (fresh.length === 0) return undefined;
+  const arms: Record<string, StickyArm> = { ...profile.arms };
+  for (const { experiment, phase, period, arm } of fresh) {
+    delete arms[experiment];
+    arms[experiment] = { phase, period, arm };
+  }
+  return { ...profile, arms: Object.fromEntries(Object.entries(arms).slice(-MAX_ARMS)) };
 }

@@ -94,6 +94,7 @@ export function withProfile(context: VisitorContext, observed: Observed): Visito
     source: profile.session.source,
     landingPage: profile.session.landing,
     behaviour: observed.behaviour,
+    ...(profile.arms ? { assigned: profile.arms } : {}),
   };
 }
 

@@ -6,13 +6,13 @@
  */
 export const D1_STATS_SOURCE = `(
   SELECT id, type, ts, visitor, experiment, variant, phase, device, country, source, segments,
-    NULL AS goal, NULL AS value, NULL AS currency, NULL AS order_id, NULL AS reported_by
+    NULL AS goal, NULL AS value, NULL AS currency, NULL AS order_id, NULL AS reported_by, period
   FROM events WHERE type = 'exposure'
   UNION ALL
   SELECT id || ':last', type, last_seen, visitor, experiment, variant, phase, device, country, source, segments,
-    NULL, NULL, NULL, NULL, NULL
+    NULL, NULL, NULL, NULL, NULL, period
   FROM events WHERE type = 'exposure' AND last_seen > ts
   UNION ALL
   SELECT id, 'conversion', ts, visitor, NULL, NULL, NULL, device, country, source, NULL,
-    goal, value, currency, order_id, reported_by
+    goal, value, currency, order_id, reported_by, NULL
   FROM conversions)`;

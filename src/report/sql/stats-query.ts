@@ -29,6 +29,11 @@ export interface StatsQueryOptions {
   /** Percentile as a fraction (0.99). */
   capPercentile?: number | undefined;
   by?: Dimension | undefined;
+  /**
+   * Without `by`: group by allocation period anyway, as the streaming pass does, so a bandit's report is stratified
+   * (docs/autopilot.md). Needs a `period` column, which the archive's schema v1 lacks (read as period 1).
+   */
+  periodGroups?: boolean | undefined;
 }
 
 /** The options as the `query` row carries them. */
@@ -98,7 +103,7 @@ function branch(dialect: Dialect, columns: Partial<Record<StatsColumn, string>>,
 }
 
 /** The breakdown value of a first exposure, as src/report/segment.ts groupKeyOf gives it. */
-function groupExpression(by: Dimension | undefined): string {
+function groupExpression(by: Dimension | undefined, text: string): string {
   switch (by) {
     case "device":
       return "device";
@@ -106,6 +111,8 @@ function groupExpression(by: Dimension | undefined): string {
       return "COALESCE(country, '(unknown)')";
     case "source":
       return "COALESCE(source, '(none)')";
+    case "period":
+      return `CAST(COALESCE(period, 1) AS ${text})`;
     default:
       return "''";
   }
@@ -141,13 +148,15 @@ export function statsQuery(
     lookback === undefined ? "c.ts >= f.first_ts" : `c.ts >= f.first_ts - ${lookback}`,
     window === undefined ? "" : ` AND c.ts <= f.first_ts + ${window}`,
   ].join("");
-  const byGroup = options.by !== undefined;
+  const grouping: Dimension | undefined = options.by ?? (options.periodGroups ? "period" : undefined);
+  const byGroup = grouping !== undefined;
+  const period = grouping === "period" ? ", period" : "";
 
   const ctes = [
     // Each event id once: the sinks deliver at least once. The earliest copy, as the archive view keeps it.
     `events_once AS (
   SELECT id, type, ts, visitor, experiment, variant, phase, device, country, source, segments, goal, value, currency,
-    order_id, reported_by
+    order_id, reported_by${period}
   FROM ${
     deduplicated
       ? `${source} e`
@@ -171,7 +180,7 @@ export function statsQuery(
   FROM exposures_read x)`,
     `firsts AS (
   SELECT experiment, phase, visitor, variant, ts AS first_ts, id AS first_id, segments, crossover,
-    ${exclude ? "1 - crossover" : "1"} AS counted, ${groupExpression(options.by)} AS grp
+    ${exclude ? "1 - crossover" : "1"} AS counted, ${groupExpression(grouping, d.types.text)} AS grp
   FROM ranked_exposures WHERE exposure_rank = 1)`,
     `exposed AS (SELECT DISTINCT visitor FROM firsts)`,
     `start_at AS (SELECT MIN(ts)${lookback === undefined ? "" : ` - ${lookback}`} AS start_ts FROM exposures_read)`,

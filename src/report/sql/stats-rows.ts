@@ -344,6 +344,8 @@ export function resultOfStatsRows(rows: readonly StatsRow[]): {
       throw new StatsRowError(
         `no row of kind "phase" for ${state.experiment} phase ${state.phase}: the rows are incomplete`,
       );
-  const segments = [...phases.values()].map((state) => segmentOf(state, header.by));
+  const segments = [...phases.values()].map((state) =>
+    segmentOf(state, header.by ?? (header.periodGroups ? "period" : undefined)),
+  );
   return { result: { segments, input, lastTs }, header, valuesOverCap };
 }

@@ -70,6 +70,7 @@ describe("the Pipelines stream contract", () => {
           currency: null,
           order_id: null,
           reported_by: null,
+          products: null,
         },
         {
           schema_version: 1,
@@ -91,6 +92,7 @@ describe("the Pipelines stream contract", () => {
           currency: "GBP",
           order_id: "FS-1042",
           reported_by: "server",
+          products: null,
         },
       ],
     ]);
