@@ -42,7 +42,7 @@ describe("stylist init --remote, against the local fake of the Cloudflare API (n
     for (const step of [
       "+ create KV namespace stylist-rules",
       "+ create D1 database stylist",
-      "+ apply 4 D1 migration(s)",
+      `+ apply ${readdirSync(join(import.meta.dirname, "../../migrations")).length} D1 migration(s)`,
       "+ create queue stylist-events",
       "+ create queue stylist-events-dlq",
       "+ create R2 bucket stylist-archive",
