@@ -15,7 +15,7 @@ interface Report {
 }
 
 /** Whether report `a` wins over `b`: the backend's first, then the earlier, then the smaller id. */
-export function winsOver(a: Report, b: Report): boolean {
+function winsOver(a: Report, b: Report): boolean {
   if (a.server !== b.server) return a.server;
   if (a.ts !== b.ts) return a.ts < b.ts;
   return a.id < b.id;

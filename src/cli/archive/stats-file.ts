@@ -10,7 +10,7 @@ import { openDuckDB, sqlString } from "./duckdb-archive.ts";
  */
 
 /** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks; CRLF or LF line ends. */
-export function parseCsv(text: string): string[][] {
+function parseCsv(text: string): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
   let field = "";

@@ -44,7 +44,7 @@ export interface StatsQueryHeader extends StatsQueryOptions {
 type ColumnType = "text" | "integer" | "double";
 
 /** The result's columns, in order; each row kind fills some and leaves the rest NULL. */
-export const STATS_COLUMNS = {
+const STATS_COLUMNS = {
   kind: "text",
   experiment: "text",
   phase: "integer",
@@ -80,7 +80,7 @@ export const STATS_COLUMNS = {
   options: "text",
 } as const satisfies Record<string, ColumnType>;
 
-export type StatsColumn = keyof typeof STATS_COLUMNS;
+type StatsColumn = keyof typeof STATS_COLUMNS;
 
 function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;

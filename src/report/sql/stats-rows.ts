@@ -103,7 +103,7 @@ interface PhaseState {
 }
 
 /** The header row's options, checked to be this query's. */
-export function headerOf(rows: readonly StatsRow[]): StatsQueryHeader {
+function headerOf(rows: readonly StatsRow[]): StatsQueryHeader {
   const at = rows.findIndex((row) => row.kind === "query");
   if (at < 0)
     throw new StatsRowError(
