@@ -51,6 +51,12 @@ export interface AggregateOptions {
   capPercentile?: number;
   /** CUPED: the pre-exposure covariate is the visitor's conversions and revenue this long before first exposure. */
   lookbackMs?: number;
+  /**
+   * Which report of an order counts, when the reader knows (docs/report.md rule 4: the shop backend's, else the
+   * earliest): the readers mark the other reports, and this says whether `event` is the one. Unset: the first
+   * report in the input counts, as a library user feeding events in time order would expect.
+   */
+  countsOrder?: (event: ConversionEvent) => boolean;
   /** Entries per Map of the visitor and order maps, and how many Maps at most (tests inject small ones). */
   shardLimit?: number;
   maxShards?: number;
@@ -139,6 +145,7 @@ export function createAggregator(options: AggregateOptions = {}): Aggregator {
   /** False when the order (goal, orderId) was reported before, by any visitor. */
   const firstOrderReport = (event: ConversionEvent): boolean => {
     if (event.orderId === undefined) return true;
+    if (options.countsOrder) return options.countsOrder(event);
     const order = `${event.goal}\u0000${event.orderId}`;
     if (seenOrders.has(order)) return false;
     seenOrders.add(order);
@@ -182,7 +189,9 @@ export function createAggregator(options: AggregateOptions = {}): Aggregator {
     }
     if (options.windowMs !== undefined && event.ts > since + options.windowMs) return;
     const goal = goalColumns(segment, event.goal);
-    if (Number.isNaN(goal.firstTs.get(row))) goal.firstTs.set(row, event.ts);
+    // The earliest, not the first met: a file's conversions need not be in time order (the daily chart reads it).
+    const firstTs = goal.firstTs.get(row);
+    if (Number.isNaN(firstTs) || event.ts < firstTs) goal.firstTs.set(row, event.ts);
     goal.count.add(row, 1);
     if (event.value !== undefined) {
       goal.revenue.add(row, event.value);

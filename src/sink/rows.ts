@@ -3,8 +3,8 @@ import type { AssignmentEvent, ConversionEvent, Reporter, StylistEvent } from ".
 /**
  * The D1 sink: exposures and misses in `events`, conversions in `conversions` (migrations/). An event id is stored
  * once, and a visitor's exposures in one arm of one phase are one row (migration 0004). An order is one row per
- * (goal, order id) whoever reports it first; a later report by the shop's signed backend replaces a browser's (the
- * backend is the source of truth for revenue), and nothing replaces the backend's. Shared by the queue consumer
+ * (goal, order id): its winning report, the shop's signed backend's if any (the source of truth for revenue), else
+ * the earliest by (ts, id) — the rule every reader of the archive applies too (docs/report.md rule 4). Shared by the queue consumer
  * (writes) and the CLI (reads), so both agree on every column.
  */
 /**
@@ -29,12 +29,20 @@ const INSERT_ASSIGNMENT = `INSERT INTO events
 const SAME_VISITOR_OR_NEW = (column: string) =>
   `${column} = CASE WHEN conversions.visitor = excluded.visitor THEN coalesce(excluded.${column}, conversions.${column}) ELSE excluded.${column} END`;
 
-/** The upsert after VALUES: the server's report of an order replaces a browser's; any other repeat changes nothing. */
+/**
+ * docs/report.md rule 4, the same everywhere: an order's row is its winning report — the shop backend's if any,
+ * else the earliest (ts, then id) — whatever order the queue delivers them in.
+ */
+const SERVER = (table: string) => `(coalesce(${table}.reported_by, '') = 'server')`;
+const WINS = `CASE WHEN ${SERVER("excluded")} <> ${SERVER("conversions")} THEN ${SERVER("excluded")}
+      ELSE excluded.ts < conversions.ts OR (excluded.ts = conversions.ts AND excluded.id < conversions.id) END`;
+
+/** The upsert after VALUES: a report of an order that wins over the stored one replaces it (WINS). */
 const CONVERSION_CONFLICTS = `ON CONFLICT (goal, order_id) WHERE order_id IS NOT NULL DO UPDATE SET
-    ts = excluded.ts, visitor = excluded.visitor, value = excluded.value, currency = excluded.currency,
+    id = excluded.id, ts = excluded.ts, visitor = excluded.visitor, value = excluded.value, currency = excluded.currency,
     path = excluded.path, ${["device", "country", "source"].map(SAME_VISITOR_OR_NEW).join(", ")},
     reported_by = excluded.reported_by, products = coalesce(excluded.products, conversions.products)
-    WHERE excluded.reported_by = 'server' AND coalesce(conversions.reported_by, '') <> 'server'
+    WHERE ${WINS}
   ON CONFLICT DO NOTHING`;
 
 const INSERT_CONVERSION = `INSERT INTO conversions

@@ -1,4 +1,4 @@
-import { EventSchema, type StylistEvent } from "../../core/schema/event.ts";
+import { EventSchema, MAX_VALUE, type StylistEvent } from "../../core/schema/event.ts";
 import { eventOfArchiveRow } from "../../sink/archive-row.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { onlyValueOverCap, type Skipped } from "../skipped-events.ts";
@@ -57,13 +57,35 @@ export async function* archiveEvents(
   }
   if (earliest === undefined) return;
   for await (const row of archive.rows(
-    "SELECT * FROM archive WHERE type = 'conversion' AND ts >= $1 ORDER BY ts, id",
+    `WITH winners AS (
+       SELECT id FROM (
+         SELECT id, row_number() OVER (PARTITION BY goal, order_id
+           ORDER BY CASE WHEN reported_by = 'server' THEN 0 ELSE 1 END, ts, id) AS order_rank
+         FROM archive WHERE type = 'conversion' AND order_id IS NOT NULL AND (value IS NULL OR value <= ${MAX_VALUE}))
+       WHERE order_rank = 1)
+     SELECT a.*, a.order_id IS NOT NULL AND w.id IS NULL AS losing_report
+     FROM archive a LEFT JOIN winners w ON w.id = a.id
+     WHERE a.type = 'conversion' AND a.ts >= $1 ORDER BY a.ts, a.id`,
     [earliest - (filter.lookbackMs ?? 0)],
   )) {
+    const losing = row.losing_report === true;
+    delete row.losing_report;
     const event = validEvent(row, skipped);
-    if (event) yield event;
+    if (!event) continue;
+    if (losing) losingReports.add(event);
+    yield event;
   }
 }
+
+/**
+ * Reports of an order that do not count (docs/report.md rule 4): the order's winning report is the shop backend's
+ * if there is one, else the earliest (ts, then id), over the whole archive — not only the part a report reads —
+ * exactly as the SQL statistics and the D1 sink choose it.
+ */
+const losingReports = new WeakSet<StylistEvent>();
+
+/** The aggregator's `countsOrder` for events from archiveEvents. */
+export const countsArchiveOrder = (event: StylistEvent): boolean => !losingReports.has(event);
 
 export interface ListFilter {
   experiment: string | undefined;

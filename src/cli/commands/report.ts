@@ -1,24 +1,27 @@
-import { createReadStream, existsSync, writeFileSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { existsSync, writeFileSync } from "node:fs";
 import { defineCommand } from "citty";
-import { EventSchema, type StylistEvent } from "../../core/schema/event.ts";
-import { firstIssue } from "../../core/schema/zod-issue.ts";
 import { aggregate } from "../../report/aggregate.ts";
 import { type BuildOptions, buildReport, reportedPhases } from "../../report/build.ts";
 import { configsOf, type ExperimentConfig } from "../../report/config.ts";
 import type { CrossoverRule } from "../../report/finalize.ts";
 import type { Report } from "../../report/model.ts";
+import { OrderWinners } from "../../report/order-winners.ts";
 import { renderCsv } from "../../report/render-csv.ts";
 import { renderHtml } from "../../report/render-html.ts";
 import { renderText } from "../../report/render-text.ts";
 import { phaseRules } from "../../report/rules-source.ts";
 import { DIMENSIONS, type Dimension } from "../../report/segment.ts";
 import { sinkEvents } from "../../report/sink-source.ts";
+import { D1_STATS_SOURCE } from "../../report/sql/d1-source.ts";
+import { DIALECTS, type DialectName } from "../../report/sql/dialects.ts";
+import { type StatsQueryOptions, statsQuery } from "../../report/sql/stats-query.ts";
+import { resultOfStatsRows, type StatsRow, StatsRowError } from "../../report/sql/stats-rows.ts";
 import type { AggregateResult } from "../../report/sums.ts";
 import { parseWindow } from "../../report/window.ts";
 import { readActive } from "../../rules/versions.ts";
-import { archiveEvents } from "../archive/archive-events.ts";
-import { openArchive } from "../archive/duckdb-archive.ts";
+import { archiveEvents, countsArchiveOrder } from "../archive/archive-events.ts";
+import { archiveStatistics } from "../archive/archive-stats.ts";
+import { archiveRelation, openArchive } from "../archive/duckdb-archive.ts";
 import {
   archiveOf,
   chosenSink,
@@ -27,60 +30,16 @@ import {
   sinkArg,
   withArchiveReader,
 } from "../archive/sink-choice.ts";
+import { readStatsFile } from "../archive/stats-file.ts";
 import { type BackendFlags, backendArgs, missingTables, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
 import { loadValidRules, rulesDirArg } from "../load-rules.ts";
+import { fileEvents } from "../ndjson-events.ts";
 import { printJson } from "../output.ts";
-import { onlyValueOverCap, type Skipped } from "../skipped-events.ts";
+import type { Skipped } from "../skipped-events.ts";
 import type { Backend } from "../stores/types.ts";
 
-/**
- * Reads an NDJSON file line by line. Every line is parsed and validated on the exposures pass, so a bad line
- * fails the report with its number before anything is printed; the conversions pass re-reads the file and parses
- * only lines that can hold a conversion.
- */
-
-async function* readNdjson(
-  file: string,
-  pass: "exposures" | "conversions",
-  skipped: Skipped,
-): AsyncGenerator<StylistEvent> {
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
-  let number = 0;
-  for await (const raw of lines) {
-    number++;
-    const line = number === 1 ? raw.replace(/^\uFEFF/, "") : raw;
-    if (line.trim() === "") continue;
-    if (pass === "conversions" && !line.includes("conversion") && !line.includes("\\u")) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (error) {
-      throw new CLIError(`${file}:${number}: not JSON: ${(error as Error).message}`, EXIT.invalid);
-    }
-    const parsed = EventSchema.safeParse(json);
-    if (!parsed.success && onlyValueOverCap(json)) {
-      // One absurd value (a unit mistake, a test order) must not cost the whole report: skip it and say so.
-      if (pass === "exposures") skipped.valuesOverCap++;
-      continue;
-    }
-    if (!parsed.success) {
-      const issue = firstIssue(parsed.error);
-      throw new CLIError(
-        `${file}:${number}: not a Stylist event: ${issue.path}: ${issue.message}`,
-        EXIT.invalid,
-      );
-    }
-    const event = parsed.data;
-    if ((event.type === "conversion") === (pass === "conversions")) yield event;
-  }
-}
-
-/** Exposures first, then conversions: the aggregator's ordering contract, whatever order the file is in. */
-async function* fileEvents(file: string, skipped: Skipped): AsyncGenerator<StylistEvent> {
-  yield* readNdjson(file, "exposures", skipped);
-  yield* readNdjson(file, "conversions", skipped);
-}
+type Compute = "sql" | "stream";
 
 interface Parsed {
   experiment: string | undefined;
@@ -92,7 +51,12 @@ interface Parsed {
   crossovers: CrossoverRule;
   capPercentile: number | undefined;
   cuped: { lookback: string; lookbackMs: number } | undefined;
+  compute: Compute | undefined;
+  sql: DialectName | undefined;
 }
+
+/** Flags that shape the statistics query; with --stats they were fixed when the query was printed. */
+const QUERY_FLAGS = ["experiment", "phase", "window", "by", "crossovers", "cap-revenue", "cuped"] as const;
 
 function parseFlags(args: Record<string, unknown>): Parsed {
   const phase = args.phase === undefined ? undefined : Number(args.phase);
@@ -108,7 +72,7 @@ function parseFlags(args: Record<string, unknown>): Parsed {
   const by = args.by as string | undefined;
   if (by !== undefined && !(DIMENSIONS as readonly string[]).includes(by))
     throw new CLIError(`--by takes ${DIMENSIONS.join(", ")}`, EXIT.invalid);
-  const rules = (args.rules as string | undefined) ?? (args.events ? "files" : "active");
+  const rules = (args.rules as string | undefined) ?? (args.events || args.stats ? "files" : "active");
   if (rules !== "active" && rules !== "files")
     throw new CLIError(`--rules takes active or files, not "${rules}"`, EXIT.invalid);
   if (args.json && args.csv) throw new CLIError("choose one of --json and --csv", EXIT.invalid);
@@ -128,6 +92,25 @@ function parseFlags(args: Record<string, unknown>): Parsed {
     throw new CLIError("--cuped takes a lookback before first exposure such as 28d or 2w", EXIT.invalid);
   if (args.events && !readsWithDuckDB(args.events as string) && !existsSync(args.events as string))
     throw new CLIError(`no events file at ${args.events}`, EXIT.invalid);
+  const compute = args.compute as string | undefined;
+  if (compute !== undefined && compute !== "sql" && compute !== "stream")
+    throw new CLIError(`--compute takes sql or stream, not "${compute}"`, EXIT.invalid);
+  const sql = args.sql as string | undefined;
+  if (sql !== undefined && !(DIALECTS as readonly string[]).includes(sql))
+    throw new CLIError(`--sql takes ${DIALECTS.join(", ")}, not "${sql}"`, EXIT.invalid);
+  if (args.stats) {
+    const given = QUERY_FLAGS.filter((flag) => args[flag] !== undefined);
+    if (given.length > 0)
+      throw new CLIError(
+        `--stats reads the options the query was printed with; --${given.join(", --")} cannot change them (print the query again with --sql)`,
+        EXIT.invalid,
+      );
+    if (args.events || args.sink || args.sql || compute)
+      throw new CLIError(
+        "--stats makes the report from its rows alone: drop --events, --sink, --sql and --compute",
+        EXIT.invalid,
+      );
+  }
   return {
     experiment: args.experiment as string | undefined,
     phase,
@@ -138,22 +121,41 @@ function parseFlags(args: Record<string, unknown>): Parsed {
     crossovers,
     capPercentile,
     cuped: lookback !== undefined && lookbackMs !== undefined ? { lookback, lookbackMs } : undefined,
+    compute: compute as Compute | undefined,
+    sql: sql as DialectName | undefined,
+  };
+}
+
+function queryOptionsOf(flags: Parsed): StatsQueryOptions {
+  return {
+    ...(flags.experiment !== undefined ? { experiment: flags.experiment } : {}),
+    ...(flags.phase !== undefined ? { phase: flags.phase } : {}),
+    ...(flags.window !== undefined ? { window: flags.window, windowMs: flags.windowMs } : {}),
+    ...(flags.cuped ? { cuped: flags.cuped } : {}),
+    crossovers: flags.crossovers,
+    ...(flags.capPercentile !== undefined ? { capPercentile: flags.capPercentile } : {}),
+    ...(flags.by ? { by: flags.by } : {}),
   };
 }
 
 type ConfigFor = BuildOptions["configFor"];
+type Rules = { configFor: ConfigFor; version: number | null; warnings: string[] };
 
 /** Rules from the active version: each reported phase's own, looked up in the history when it is not current. */
-async function activeRules(backend: Backend, result: AggregateResult, flags: Parsed) {
+async function activeRules(
+  backend: Backend,
+  result: AggregateResult,
+  wanted: { experiment?: string | undefined; phase?: number | undefined },
+): Promise<Rules> {
   const snapshot = await readActive(backend.rules);
   if (!snapshot) throw new CLIError("nothing has been pushed yet; use --rules files", EXIT.failed);
   const probe: ConfigFor = () => undefined;
-  const wanted = reportedPhases(result, {
-    experiment: flags.experiment,
-    phase: flags.phase,
+  const phases = reportedPhases(result, {
+    experiment: wanted.experiment,
+    phase: wanted.phase,
     configFor: probe,
   });
-  const rules = await phaseRules(backend.rules, snapshot, wanted);
+  const rules = await phaseRules(backend.rules, snapshot, phases);
   const warnings = rules.missing.map(
     ({ experiment, phase }) =>
       `no stored version has the rules of ${experiment} phase ${phase}: figures only`,
@@ -161,7 +163,7 @@ async function activeRules(backend: Backend, result: AggregateResult, flags: Par
   return { configFor: rules.configFor, version: snapshot.version, warnings };
 }
 
-function fileRules(dir: string): { configFor: ConfigFor; version: null; warnings: string[] } {
+function fileRules(dir: string): Rules {
   const configs: Map<string, ExperimentConfig> = configsOf(loadValidRules(dir));
   return { configFor: (experiment) => configs.get(experiment), version: null, warnings: [] };
 }
@@ -174,6 +176,35 @@ function output(report: Report, args: { json?: boolean; csv?: boolean; html?: st
   if (args.json) printJson(report);
   else if (args.csv) process.stdout.write(renderCsv(report));
   else if (!args.html) console.log(renderText(report));
+}
+
+/** The statistics rows as the aggregator's result; a row that is not the query's is a clear error. */
+function fromStatsRows(rows: readonly StatsRow[], where: string) {
+  try {
+    return resultOfStatsRows(rows);
+  } catch (error) {
+    if (error instanceof StatsRowError) throw new CLIError(`${where}: ${error.message}`, EXIT.invalid);
+    throw error;
+  }
+}
+
+/** A table name for printed SQL: letters, digits, _ - . and the dialects' quotes, nothing that could end a query. */
+function tableOf(args: { table?: string; events?: string }, dialect: DialectName): string {
+  if (args.table !== undefined) {
+    if (!/^[A-Za-z0-9_.`"$-]+$/.test(args.table))
+      throw new CLIError(
+        `--table takes a table name (project.dataset.table, catalog.schema.table), not "${args.table}"`,
+        EXIT.invalid,
+      );
+    return args.table;
+  }
+  if (args.events && dialect === "duckdb") return archiveRelation(args.events);
+  if (args.events)
+    throw new CLIError(
+      "--events with --sql names local files, which only --sql duckdb reads; give --table for this engine",
+      EXIT.invalid,
+    );
+  return "stylist_events";
 }
 
 export default defineCommand({
@@ -211,15 +242,40 @@ export default defineCommand({
         "Read events from files instead of the sink: an NDJSON file, or Parquet/NDJSON globs and directories (DuckDB), e.g. 'archive/**/*.parquet'",
     },
     ...sinkArg,
+    compute: {
+      type: "string",
+      description:
+        "sql: the engine that holds the events computes the sums (default for archive files and --sink r2); stream: every event through Node (default for D1 and one NDJSON file)",
+    },
+    sql: {
+      type: "string",
+      description: `Print the statistics query for ${DIALECTS.join(", ")} instead of a report; run it where the events are and pass its rows to --stats`,
+    },
+    table: {
+      type: "string",
+      description:
+        "With --sql: the events table, with the archive's columns (default stylist_events; duckdb with --events: those files)",
+    },
+    stats: {
+      type: "string",
+      description:
+        "Make the report from the rows the --sql query returned: a .csv, .json/.ndjson or .parquet file",
+    },
     rules: {
       type: "string",
-      description: "active (the active version; default with the sink) or files (default with --events)",
+      description:
+        "active (the active version; default with the sink) or files (default with --events and --stats)",
     },
     ...rulesDirArg,
     ...backendArgs,
   },
   async run({ args }) {
     const flags = parseFlags(args);
+    const query = queryOptionsOf(flags);
+    if (flags.sql) {
+      process.stdout.write(`${statsQuery(flags.sql, tableOf(args, flags.sql), query)};\n`);
+      return;
+    }
     const skipped: Skipped = { valuesOverCap: 0 };
     const aggregateOptions = {
       crossovers: flags.crossovers,
@@ -234,62 +290,109 @@ export default defineCommand({
     };
     const build = (
       result: AggregateResult,
-      rules: { configFor: ConfigFor; version: number | null; warnings: string[] },
+      rules: Rules,
       source: Pick<Report["source"], "events" | "file" | "backend">,
+      options: StatsQueryOptions = query,
+      valuesOverCap = skipped.valuesOverCap,
     ) => {
       const report = buildReport(result, {
         configFor: rules.configFor,
         source: { ...source, rules: flags.rules, rulesVersion: rules.version },
-        ...(flags.experiment !== undefined ? { experiment: flags.experiment } : {}),
-        ...(flags.phase !== undefined ? { phase: flags.phase } : {}),
-        ...(flags.window !== undefined ? { window: flags.window, windowMs: flags.windowMs } : {}),
-        ...(flags.by ? { by: flags.by } : { periodGroups: true }),
+        ...(options.experiment !== undefined ? { experiment: options.experiment } : {}),
+        ...(options.phase !== undefined ? { phase: options.phase } : {}),
+        ...(options.window !== undefined ? { window: options.window, windowMs: options.windowMs } : {}),
+        // Without a breakdown asked for, visitors are still grouped by allocation period, so bandits are stratified.
+        ...(options.by ? { by: options.by } : { periodGroups: true }),
         sequential: Boolean(args.sequential),
-        crossovers: flags.crossovers,
-        ...(flags.capPercentile !== undefined ? { capPercentile: flags.capPercentile } : {}),
-        ...(flags.cuped ? { cuped: flags.cuped } : {}),
-        valuesOverCap: skipped.valuesOverCap,
+        crossovers: options.crossovers,
+        ...(options.capPercentile !== undefined ? { capPercentile: options.capPercentile } : {}),
+        ...(options.cuped ? { cuped: options.cuped } : {}),
+        valuesOverCap,
       });
       report.warnings.push(...rules.warnings);
       return report;
     };
     const backendFlags: BackendFlags = args;
-    let report: Report;
     // Rule files are read first, so a mistake in them fails before a long pass over the events.
     const files = flags.rules === "files" ? fileRules(args.dir) : undefined;
+    if (args.stats) {
+      const file = args.stats;
+      const { result, header, valuesOverCap } = fromStatsRows(await readStatsFile(file), file);
+      const rules =
+        files ?? (await withBackend(backendFlags, (backend) => activeRules(backend, result, header)));
+      output(build(result, rules, { events: "file", file, backend: null }, header, valuesOverCap), args);
+      return;
+    }
     const filter = {
       ...(flags.experiment !== undefined ? { experiment: flags.experiment } : {}),
       ...(flags.phase !== undefined ? { phase: flags.phase } : {}),
       ...(flags.cuped ? { lookbackMs: flags.cuped.lookbackMs } : {}),
     };
+    /** The archive's figures: its SQL statistics (default) or every event streamed through the aggregator. */
+    const fromArchive = async (archive: Awaited<ReturnType<typeof openArchive>>) => {
+      if (flags.compute === "stream")
+        return {
+          result: await aggregate(archiveEvents(archive, filter, skipped), {
+            ...aggregateOptions,
+            countsOrder: countsArchiveOrder,
+          }),
+          valuesOverCap: skipped.valuesOverCap,
+        };
+      const { result, valuesOverCap } = await archiveStatistics(archive, {
+        ...query,
+        periodGroups: !query.by,
+      });
+      return { result, valuesOverCap };
+    };
     const sink = args.events ? undefined : await chosenSink(args);
     if (sink) refusePipelines(sink);
+    let report: Report;
     if (args.events) {
       const file = args.events;
-      let result: AggregateResult;
-      if (readsWithDuckDB(file)) {
+      let read: { result: AggregateResult; valuesOverCap: number };
+      if (readsWithDuckDB(file) || flags.compute === "sql") {
         const archive = await openArchive([file]);
         try {
-          result = await aggregate(archiveEvents(archive, filter, skipped), aggregateOptions);
+          read = await fromArchive(archive);
         } finally {
           archive.close();
         }
-      } else result = await aggregate(fileEvents(file, skipped), aggregateOptions);
+      } else {
+        const orders = new OrderWinners();
+        const result = await aggregate(fileEvents(file, skipped, orders), {
+          ...aggregateOptions,
+          countsOrder: orders.counts,
+        });
+        read = { result, valuesOverCap: skipped.valuesOverCap };
+      }
+      const { result } = read;
       const rules =
         files ?? (await withBackend(backendFlags, (backend) => activeRules(backend, result, flags)));
-      report = build(result, rules, { events: "file", file, backend: null });
+      report = build(result, rules, { events: "file", file, backend: null }, query, read.valuesOverCap);
     } else if (sink === "r2") {
       report = await withBackend(backendFlags, async (backend) => {
-        const result = await withArchiveReader(archiveOf(backend), (archive) =>
-          aggregate(archiveEvents(archive, filter, skipped), aggregateOptions),
-        );
+        const { result, valuesOverCap } = await withArchiveReader(archiveOf(backend), fromArchive);
         const rules = files ?? (await activeRules(backend, result, flags));
-        return build(result, rules, { events: "sink", file: null, backend: backend.mode });
+        return build(
+          result,
+          rules,
+          { events: "sink", file: null, backend: backend.mode },
+          query,
+          valuesOverCap,
+        );
       });
     } else {
       report = await withBackend(backendFlags, async (backend) => {
-        const events = sinkEvents(backend.sink, filter);
-        const result = await aggregate(events, aggregateOptions).catch(missingTables(backend));
+        let result: AggregateResult;
+        if (flags.compute === "sql") {
+          const rows = await backend.sink
+            .query<StatsRow>(statsQuery("sqlite", D1_STATS_SOURCE, { ...query, periodGroups: !query.by }))
+            .catch(missingTables(backend));
+          result = fromStatsRows(rows, "the D1 statistics query").result;
+        } else {
+          const events = sinkEvents(backend.sink, filter);
+          result = await aggregate(events, aggregateOptions).catch(missingTables(backend));
+        }
         const rules = files ?? (await activeRules(backend, result, flags));
         return build(result, rules, { events: "sink", file: null, backend: backend.mode });
       });

@@ -21,6 +21,24 @@ const arm = (segment: SegmentData, id: string): ArmSums => {
 };
 
 describe("report aggregation", () => {
+  it("charts a converter on the day of their earliest conversion, even when a later one comes first in the input", async () => {
+    const segment = await hero([
+      exposure("ann", "promise", 0),
+      conversion("ann", (2 * DAY) / 60_000),
+      conversion("ann", 30),
+    ]);
+    expect(segment.daily.arms.get("promise")?.converters.get("purchase")).toEqual([1, 1, 1]);
+  });
+
+  it("counts an order from the report the reader says wins, whichever comes first", async () => {
+    const browser = conversion("ann", 10, { orderId: "FS-1", value: 100, reportedBy: "browser" });
+    const server = conversion("ann", 12, { orderId: "FS-1", value: 150, reportedBy: "server" });
+    const segment = await hero([exposure("ann", "promise", 0), browser, server], {
+      countsOrder: (event) => event.id === server.id,
+    });
+    expect(goalOf(arm(segment, "promise"), "purchase")).toMatchObject({ orders: 1, revenue: 150 });
+  });
+
   it("lets the first exposure fix the visitor's arm; more exposures in the same arm change nothing", async () => {
     const segment = await hero([
       exposure("ann", "promise", 0),

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ConversionEvent, Reporter } from "../../../src/core/schema/event.ts";
 import { insertOf, insertsOf } from "../../../src/sink/rows.ts";
-import { conversion } from "../../support/report-events.ts";
+import { conversion, T0 } from "../../support/report-events.ts";
 import { ROOT } from "../../support/run-cli.ts";
 
 /**
@@ -74,15 +74,19 @@ describe("one row per order, with the shop's backend taking precedence", () => {
     expect(orders(db)).toMatchObject([{ order_id: "FS-9", value: 4_200, reported_by: "server" }]);
   });
 
-  it("holds one row per order, the first backend report's if any else the first browser's, in any arrival order and batching", () => {
+  it("holds one row per order, the earliest backend report if any else the earliest report, in any arrival order and batching", () => {
     const reportArb = fc.record({
       by: fc.constantFrom<Reporter>("browser", "server"),
       value: fc.nat(1_000_000),
       order: fc.constantFrom("FS-1", "FS-2", "FS-3"),
+      minute: fc.nat(3),
     });
     fc.assert(
       fc.property(fc.array(reportArb, { minLength: 1, maxLength: 12 }), fc.nat(11), (reports, split) => {
-        const events = reports.map((r, i) => report(r.by, `v${i}`, r.value, r.order));
+        const events = reports.map((r, i) => ({
+          ...report(r.by, `v${i}`, r.value, r.order),
+          ts: T0 + r.minute * 60_000,
+        }));
         const db = sink();
         // Two deliveries, the first possibly multi-row: the rule must not depend on how the queue batches them.
         write(db, events.slice(0, split));
@@ -92,8 +96,15 @@ describe("one row per order, with the shop's backend taking precedence", () => {
         const ids = [...new Set(reports.map((r) => r.order))];
         expect(stored).toHaveLength(ids.length);
         for (const id of ids) {
-          const ofOrder = reports.filter((r) => r.order === id);
-          const winner = ofOrder.find((r) => r.by === "server") ?? ofOrder[0];
+          // The backend's report if any, else the earliest; ties by id (ids grow with the array index here).
+          const ofOrder = reports
+            .map((r, i) => ({ ...r, i }))
+            .filter((r) => r.order === id)
+            .sort(
+              (a, b) =>
+                Number(b.by === "server") - Number(a.by === "server") || a.minute - b.minute || a.i - b.i,
+            );
+          const winner = ofOrder[0];
           expect(stored.find((row) => row.order_id === id)).toEqual({
             order_id: id,
             value: winner?.value,

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { archiveEvents } from "../../../../src/cli/archive/archive-events.ts";
+import { archiveEvents, countsArchiveOrder } from "../../../../src/cli/archive/archive-events.ts";
 import { openArchive, openDuckDB } from "../../../../src/cli/archive/duckdb-archive.ts";
 import { aggregate } from "../../../../src/report/aggregate.ts";
 import { goalOf } from "../../../../src/report/sums.ts";
@@ -56,7 +56,7 @@ describe("the documented DuckDB queries", () => {
       }
       const archive = await openArchive([dir]);
       try {
-        const result = await aggregate(archiveEvents(archive));
+        const result = await aggregate(archiveEvents(archive), { countsOrder: countsArchiveOrder });
         const expected = result.segments.flatMap((segment) =>
           [...segment.arms].map(([variant, arm]) => ({
             experiment: segment.experiment,

@@ -8,6 +8,7 @@ import {
   archiveEvents,
   newestArchiveEvents,
 } from "../../../../src/cli/archive/archive-events.ts";
+import { archiveStatistics } from "../../../../src/cli/archive/archive-stats.ts";
 import { openArchive } from "../../../../src/cli/archive/duckdb-archive.ts";
 import { MAX_VALUE, type StylistEvent } from "../../../../src/core/schema/event.ts";
 import { aggregate } from "../../../../src/report/aggregate.ts";
@@ -195,6 +196,39 @@ describe("reading the archive with DuckDB", () => {
         await expect(aggregate(archiveEvents(archive))).rejects.toThrow(/is not a Stylist event: visitor/);
       } finally {
         archive.close();
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    "refuses a row that breaks the event schema on the SQL path as on the streamed one, naming the same field",
+    async () => {
+      const exposureRow = events.find((event) => event.type === "exposure") as StylistEvent;
+      // After the exposure, so the streamed path (which reads conversions from the earliest exposure on) meets it.
+      const conversionRow = {
+        ...(events.find((event) => event.type === "conversion") as StylistEvent),
+        ts: exposureRow.ts + 1,
+      };
+      const faults: [string, Record<string, unknown>][] = [
+        ["visitor", { ...exposureRow, visitor: "not-hex" }],
+        ["device", { ...exposureRow, device: "fridge" }],
+        ["phase", { ...exposureRow, phase: 0 }],
+        ["goal", { ...conversionRow, goal: "Bad Goal" }],
+        ["value", { ...conversionRow, value: -1 }],
+      ];
+      for (const [field, row] of faults) {
+        const bad = join(dir, `bad-${field}.ndjson`);
+        const ownId = { ...row, id: "ffffffff-ffff-4fff-bfff-ffffffffffff" };
+        writeFileSync(bad, `${JSON.stringify(exposureRow)}\n${JSON.stringify(ownId)}\n`);
+        const archive = await openArchive([bad]);
+        try {
+          const fault = new RegExp(`is not a Stylist event: ${field}`);
+          await expect(aggregate(archiveEvents(archive))).rejects.toThrow(fault);
+          await expect(archiveStatistics(archive, { crossovers: "first-exposure" })).rejects.toThrow(fault);
+        } finally {
+          archive.close();
+        }
       }
     },
     SLOW,
