@@ -10,6 +10,7 @@ import { diffExperiments, isEmptyDiff } from "../src/rules/diff.ts";
 import { formatProblem } from "../src/rules/issues.ts";
 import { validateRuleSources } from "../src/rules/validate.ts";
 import { pushRules, readActive } from "../src/rules/versions.ts";
+import { ensureDemoAutopilotHistory } from "./autopilot-history.ts";
 import { demoCatalogue } from "./catalogue.ts";
 import { ensureDemoRecommendations } from "./recommendations.ts";
 import { ALERTS_PATH, type ShopEvent, type Storefront, startStorefront } from "./storefront/server.ts";
@@ -106,12 +107,18 @@ async function pushSampleRules(persistTo: string | undefined): Promise<number | 
       isEmptyDiff(diffExperiments(active.experiments, result.experiments)) &&
       JSON.stringify([active.settings, active.audiences]) ===
         JSON.stringify([result.settings, result.audiences]);
-    if (sameRules) return active.version;
-    const rules = { experiments: result.experiments, settings: result.settings, audiences: result.audiences };
-    const { snapshot } = await pushRules(backend.rules, rules, {
-      author: "demo",
-      message: "npm start: sample rules",
-    });
+    const snapshot = sameRules
+      ? active
+      : (
+          await pushRules(
+            backend.rules,
+            { experiments: result.experiments, settings: result.settings, audiences: result.audiences },
+            { author: "demo", message: "npm start: sample rules" },
+          )
+        ).snapshot;
+    // Exposures and orders for the autopilot's tour step (a bandit to reweight, a broken split to pause): once per
+    // phase of the demo bandit, after the push that fixes the phases they belong to.
+    await ensureDemoAutopilotHistory(backend, snapshot);
     return snapshot.version;
   } finally {
     await backend.close();
