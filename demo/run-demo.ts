@@ -87,7 +87,10 @@ function shopReporter(proxyUrl: string, secret: string) {
 }
 
 /** Pushes rules/ to local KV unless the active version already holds exactly these rules. */
-async function pushSampleRules(persistTo: string | undefined): Promise<number | undefined> {
+async function pushSampleRules(
+  persistTo: string | undefined,
+  sink: DemoOptions["sink"],
+): Promise<number | undefined> {
   const result = validateRuleSources(readRuleFiles(join(ROOT, "rules"), ROOT));
   if (result.errors.length > 0)
     throw new Error(`rules/ is invalid:\n${result.errors.map(formatProblem).join("\n")}`);
@@ -117,8 +120,9 @@ async function pushSampleRules(persistTo: string | undefined): Promise<number | 
           )
         ).snapshot;
     // Exposures and orders for the autopilot's tour step (a bandit to reweight, a broken split to pause): once per
-    // phase of the demo bandit, after the push that fixes the phases they belong to.
-    await ensureDemoAutopilotHistory(backend, snapshot);
+    // phase of the demo bandit, after the push that fixes the phases they belong to. The autopilot reads D1 only, and
+    // with the R2 archive as the sink D1 keeps no exposures.
+    if (sink !== "r2") await ensureDemoAutopilotHistory(backend, snapshot);
     return snapshot.version;
   } finally {
     await backend.close();
@@ -153,7 +157,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         throw error;
       },
     );
-    const pushedVersion = await pushSampleRules(options.persistTo);
+    const pushedVersion = await pushSampleRules(options.persistTo, options.sink);
     worker = await startDevWorker({
       port: options.port,
       originUrl: storefront.url,

@@ -21,6 +21,8 @@ export function tour(demo: Demo): string {
     pushed === undefined
       ? ""
       : `      (the tick writes versions ${pushed + 1} and ${after} if you pushed nothing since)`;
+  const r2Note =
+    demo.sink === "r2" ? " It reads its statistics from D1: run plain npm start for this step." : "";
   return `
 Stylist demo is running (rules version ${demo.pushedVersion ?? "?"} active in local KV).
 
@@ -96,7 +98,7 @@ Try this:
     docs/recommendations.md explains the method, the gates and how to read the test.
 
 12. The autopilot: a scheduled check that pauses a broken experiment and moves a bandit's traffic, each action a
-    rules version by "autopilot" with its reason. npm start seeded two experiments on category pages: the bandit
+    rules version by "autopilot" with its reason.${r2Note} npm start seeded two experiments on category pages: the bandit
     "${DEMO_BANDIT}" (400 visitors an arm; "delivery" sells at 15%, the others at 5%) and
     "${DEMO_BROKEN_SPLIT}", a 50/50 test whose seeded split is broken (1,150 vs 850). Ask what it would do
     (the bandit reweights once its period is a minute old: "every": "1min" in rules/autopilot-demo.json):
