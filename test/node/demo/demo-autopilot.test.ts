@@ -12,11 +12,13 @@ import {
   DEMO_BANDIT,
   DEMO_BROKEN_SPLIT,
   demoAutopilotHistory,
+  ensureDemoAutopilotHistory,
   seedStatements,
 } from "../../../demo/autopilot-history.ts";
 import { tour } from "../../../demo/tour.ts";
 import { autopilotTick, inspect } from "../../../src/autopilot/run.ts";
 import { readRuleFiles } from "../../../src/cli/rule-files.ts";
+import type { Backend } from "../../../src/cli/stores/types.ts";
 import type { SqlQuery } from "../../../src/report/sink-source.ts";
 import { kvRuleStore } from "../../../src/rules/store.ts";
 import { validateRuleSources } from "../../../src/rules/validate.ts";
@@ -72,6 +74,24 @@ describe("the demo's seeded autopilot history (tour step 12)", () => {
         ),
       );
     }
+  });
+
+  it("is written once per phase of the bandit: a second npm start on the same state adds nothing", async () => {
+    const { snapshot } = await seededDemo();
+    const sink = migratedSink();
+    const backend = { sink } as unknown as Backend;
+    const written = await ensureDemoAutopilotHistory(backend, snapshot, START.getTime());
+    expect(written).toBe(demoAutopilotHistory(snapshot, START.getTime()).length);
+    const count = async () =>
+      (
+        await sink.query<{ n: number }>(
+          "SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM conversions) AS n",
+        )
+      )[0]?.n;
+    const before = await count();
+    expect(before).toBe(written);
+    expect(await ensureDemoAutopilotHistory(backend, snapshot, START.getTime() + 60_000)).toBe(0);
+    expect(await count()).toBe(before);
   });
 
   it("makes the dry run find exactly the broken split to pause and the bandit to reweight towards its winner", async () => {
