@@ -10,6 +10,7 @@ import { diffExperiments, isEmptyDiff } from "../src/rules/diff.ts";
 import { formatProblem } from "../src/rules/issues.ts";
 import { validateRuleSources } from "../src/rules/validate.ts";
 import { pushRules, readActive } from "../src/rules/versions.ts";
+import { ensureDemoAutopilotHistory } from "./autopilot-history.ts";
 import { demoCatalogue } from "./catalogue.ts";
 import { ensureDemoRecommendations } from "./recommendations.ts";
 import { ALERTS_PATH, type ShopEvent, type Storefront, startStorefront } from "./storefront/server.ts";
@@ -86,7 +87,10 @@ function shopReporter(proxyUrl: string, secret: string) {
 }
 
 /** Pushes rules/ to local KV unless the active version already holds exactly these rules. */
-async function pushSampleRules(persistTo: string | undefined): Promise<number | undefined> {
+async function pushSampleRules(
+  persistTo: string | undefined,
+  sink: DemoOptions["sink"],
+): Promise<number | undefined> {
   const result = validateRuleSources(readRuleFiles(join(ROOT, "rules"), ROOT));
   if (result.errors.length > 0)
     throw new Error(`rules/ is invalid:\n${result.errors.map(formatProblem).join("\n")}`);
@@ -106,12 +110,19 @@ async function pushSampleRules(persistTo: string | undefined): Promise<number | 
       isEmptyDiff(diffExperiments(active.experiments, result.experiments)) &&
       JSON.stringify([active.settings, active.audiences]) ===
         JSON.stringify([result.settings, result.audiences]);
-    if (sameRules) return active.version;
-    const rules = { experiments: result.experiments, settings: result.settings, audiences: result.audiences };
-    const { snapshot } = await pushRules(backend.rules, rules, {
-      author: "demo",
-      message: "npm start: sample rules",
-    });
+    const snapshot = sameRules
+      ? active
+      : (
+          await pushRules(
+            backend.rules,
+            { experiments: result.experiments, settings: result.settings, audiences: result.audiences },
+            { author: "demo", message: "npm start: sample rules" },
+          )
+        ).snapshot;
+    // Exposures and orders for the autopilot's tour step (a bandit to reweight, a broken split to pause): once per
+    // phase of the demo bandit, after the push that fixes the phases they belong to. The autopilot reads D1 only, and
+    // with the R2 archive as the sink D1 keeps no exposures.
+    if (sink !== "r2") await ensureDemoAutopilotHistory(backend, snapshot);
     return snapshot.version;
   } finally {
     await backend.close();
@@ -146,7 +157,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         throw error;
       },
     );
-    const pushedVersion = await pushSampleRules(options.persistTo);
+    const pushedVersion = await pushSampleRules(options.persistTo, options.sink);
     worker = await startDevWorker({
       port: options.port,
       originUrl: storefront.url,

@@ -1,3 +1,4 @@
+import { DEMO_BANDIT, DEMO_BROKEN_SPLIT } from "./autopilot-history.ts";
 import type { Demo } from "./run-demo.ts";
 
 const PRODUCT = "/products/skarn-fellrunner-6";
@@ -12,6 +13,16 @@ export function tour(demo: Demo): string {
     demo.sink === "r2"
       ? "the local R2 archive as Parquet files; `npx stylist report --sink r2` reads them with DuckDB"
       : "local D1";
+  // The tick's two versions follow the one npm start pushed, unless the user pushed since.
+  const pushed = demo.pushedVersion;
+  const before = pushed ?? "N";
+  const after = pushed === undefined ? "N+2" : pushed + 2;
+  const versionHint =
+    pushed === undefined
+      ? ""
+      : `      (the tick writes versions ${pushed + 1} and ${after} if you pushed nothing since)`;
+  const r2Note =
+    demo.sink === "r2" ? " It reads its statistics from D1: run plain npm start for this step." : "";
   return `
 Stylist demo is running (rules version ${demo.pushedVersion ?? "?"} active in local KV).
 
@@ -85,6 +96,20 @@ Try this:
     Rebuild and publish from the events (the gates and the held-out-week evaluation are printed), or undo:
       npx stylist recommend build --sink d1     npx stylist recommend rollback
     docs/recommendations.md explains the method, the gates and how to read the test.
+
+12. The autopilot: a scheduled check that pauses a broken experiment and moves a bandit's traffic, each action a
+    rules version by "autopilot" with its reason.${r2Note} npm start seeded two experiments on category pages: the bandit
+    "${DEMO_BANDIT}" (400 visitors an arm; "delivery" sells at 15%, the others at 5%) and
+    "${DEMO_BROKEN_SPLIT}", a 50/50 test whose seeded split is broken (1,150 vs 850). Ask what it would do
+    (the bandit reweights once its period is a minute old: "every": "1min" in rules/autopilot-demo.json):
+      npx stylist autopilot --dry-run
+    Run one tick of the Cron Trigger now; the demo prints the alert the webhook sends ("[autopilot alert] …"):
+      curl -s ${proxy}/__scheduled
+    See the two versions and their reasons, and what the reweight changed:
+      npx stylist history${versionHint}
+      npx stylist diff --from ${before} --to ${after}
+    Undo either like any version: npx stylist kill ${DEMO_BROKEN_SPLIT} --revive, or npx stylist rollback.
+    docs/autopilot.md explains the rules, the thresholds and the bandit.
 
 Press Ctrl+C to stop.`;
 }

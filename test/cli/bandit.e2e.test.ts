@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPlatformProxy } from "wrangler";
 import { kvRuleStore } from "../../src/rules/store.ts";
-import { setPeriods } from "../../src/rules/versions.ts";
+import { setKilled, setPeriods } from "../../src/rules/versions.ts";
 import { writeHeroRules } from "../support/report-fixtures.ts";
 import { ROOT, runCli } from "../support/run-cli.ts";
 
@@ -52,6 +52,10 @@ beforeAll(async () => {
       ],
       { author: "autopilot", message: "autopilot reweighted hero: phase 1 period 2" },
     );
+    await setKilled(kvRuleStore(proxy.env.RULES), ["hero"], false, {
+      author: "autopilot",
+      message: "autopilot paused hero: hero srm: planted",
+    });
   } finally {
     await proxy.dispose();
   }
@@ -65,7 +69,7 @@ describe("a bandit reweight in the version history", { timeout: 180_000 }, () =>
   it("is listed by autopilot and diffed as the period's weights", async () => {
     const history = await runCli(["history", "--json", ...local()]);
     expect(history.code, history.stderr).toBe(0);
-    expect(JSON.parse(history.stdout)[0]).toMatchObject({ version: 2, author: "autopilot" });
+    expect(JSON.parse(history.stdout)[1]).toMatchObject({ version: 2, author: "autopilot" });
     const diff = await runCli(["diff", "--from", "1", "--to", "2", "--json", ...local()]);
     expect(diff.code, diff.stderr).toBe(0);
     const parsed = JSON.parse(diff.stdout);
@@ -75,5 +79,12 @@ describe("a bandit reweight in the version history", { timeout: 180_000 }, () =>
       before: undefined,
       after: { id: 2, weights: { control: 0.2, a: 0.1, b: 0.7 } },
     });
+  });
+
+  it("diffs an autopilot pause as the experiment killed, not as no changes", async () => {
+    const diff = await runCli(["diff", "--from", "2", "--to", "3", ...local()]);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout).toContain("killed.hero: (none) → true");
+    expect(diff.stdout).not.toContain("no changes");
   });
 });

@@ -81,6 +81,7 @@ export default defineCommand({
           settings: snapshot?.settings ?? DEFAULT_SETTINGS,
           audiences: snapshot?.audiences ?? [],
           periods: periodsOf(snapshot?.phases ?? {}),
+          killed: Object.fromEntries((snapshot?.killed ?? []).map((id) => [id, true])),
         };
       };
       const before = await stored(args.from);
@@ -91,6 +92,8 @@ export default defineCommand({
         ...diffValues(byId(before.audiences), byId(after.audiences), ["audiences"]),
         // Bandit reweights live in the versions' phases, not in rule files: compared between stored versions only.
         ...("periods" in after ? diffValues(before.periods, after.periods, ["periods"]) : []),
+        // So are kills (`stylist kill`, the autopilot's pauses): a pause would otherwise diff as "no changes".
+        ...("killed" in after ? diffValues(before.killed, after.killed, ["killed"]) : []),
       ];
       const radius = blastRadius(before, after).filter((entry) => entry.newPhase || entry.armChangeShare > 0);
       if (args.json) return printJson({ ...diff, settings, blastRadius: radius });
