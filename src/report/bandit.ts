@@ -19,9 +19,9 @@ import type { BanditReport, SrmReport } from "./model.ts";
 import type { ArmSums } from "./sums.ts";
 
 const NOTE =
-  "A bandit changes its split between periods, so the pooled figures above weight each period differently per arm. " +
-  "Judge on these: each arm's rate over the same mix of periods (weights Nₚ/N), intervals from Σ wₚ²·sₚ²/nₚ, " +
-  "not adjusted for multiple comparisons.";
+  "A bandit changes its split between periods, so pooled figures weight each period differently per arm. " +
+  "The verdict and the primary-rate comparisons above use these: each arm's rate over the same mix of periods " +
+  "(weights Nₚ/N), intervals from Σ wₚ²·sₚ²/nₚ (Holm-adjusted above, raw here). Other metrics are pooled.";
 
 export interface BanditInput {
   metric: string;

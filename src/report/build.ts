@@ -7,6 +7,7 @@ import { CONTROL, HOLDOUT } from "../core/schema/experiment.ts";
 import { DEFAULT_SEQUENTIAL_TUNING } from "../stats/index.ts";
 import { armFigures, currencyOf } from "./arm-figures.ts";
 import { banditReportOf } from "./bandit.ts";
+import { judgedOnStratified } from "./bandit-judged.ts";
 import { breakdownOf } from "./breakdown.ts";
 import type { CompareOptions } from "./compare.ts";
 import { type ComparisonPlan, comparisonsOf } from "./comparisons.ts";
@@ -135,7 +136,7 @@ function experimentReport(
         }
       : {}),
   };
-  const comparisons = plan ? comparisonsOf(arms, plan, compareOptions) : [];
+  const pooledComparisons = plan ? comparisonsOf(arms, plan, compareOptions) : [];
   const armReports = roles.map((arm) =>
     armFigures(arm.id, arm.role, arms.get(arm.id), goals, metrics.primary, currency),
   );
@@ -153,8 +154,12 @@ function experimentReport(
           alpha,
         })
       : undefined;
-  // A bandit's split changes by period: its SRM is checked against each period's shares, and gates the verdict.
+  // A bandit's split changes by period: its SRM is checked against each period's shares, and gates the verdict;
+  // its primary rate is judged stratified by period, never pooled.
   const srm = stratified?.srm ?? sampleRatioOf(config, arms);
+  const comparisons = stratified
+    ? judgedOnStratified(pooledComparisons, stratified.report, alpha)
+    : pooledComparisons;
   const rule = options.crossovers ?? "first-exposure";
   const crossoverBalance = crossoverBalanceOf(
     roles

@@ -18,7 +18,7 @@ export interface ComparisonPlan {
   adjust: boolean;
 }
 
-function adjustFamily(family: Comparison[], alpha: number): void {
+export function adjustFamily(family: Comparison[], alpha: number): void {
   const tested = family.filter((comparison) => comparison.p !== null);
   const adjusted = holmBonferroni(tested.map((comparison) => comparison.p as number));
   tested.forEach((comparison, i) => {

@@ -90,6 +90,24 @@ describe("the report of a bandit experiment", () => {
     ]);
   });
 
+  it("judges the verdict on the stratified rates: equal arms call no winner where the pooled figures would", async () => {
+    const report = await banditReport(EQUAL_ARMS);
+    const primaryRate = report.comparisons.filter((c) => c.role === "primary" && c.statistic === "rate");
+    expect(primaryRate.map((c) => c.method)).toEqual(["period-stratified z", "period-stratified z"]);
+    for (const c of primaryRate) {
+      expect(c.difference).toBeCloseTo(0, 12);
+      expect(c.significant).toBe(false);
+    }
+    expect(report.verdict.status).not.toBe("winner");
+    expect(report.verdict.status).not.toBe("loser");
+    // The same events compared pooled (another breakdown asked for, so nothing is stratified): b "wins".
+    const pooled = await banditReport(EQUAL_ARMS, { by: "device" });
+    const pooledB = pooled.comparisons.find(
+      (c) => c.arm === "b" && c.role === "primary" && c.statistic === "rate",
+    );
+    expect(pooledB?.significant).toBe(true);
+  });
+
   it("has the stratified standard error Σ wₚ²·sₚ²/nₚ", async () => {
     const report = await banditReport(EQUAL_ARMS);
     const s2 = (n: number, c: number) => (c - (c * c) / n) / (n - 1);
