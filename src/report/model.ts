@@ -170,7 +170,7 @@ export interface Comparison {
   ci: Interval;
   /** Two-proportion z-test or Fisher's exact test (rate), Welch's t (revenue per visitor, average order value). */
   p: number | null;
-  /** How p and differenceCi were computed: "z-test" (Newcombe interval), "fisher-exact" (Newcombe), "welch-t", "cuped-welch-t", "cuped-z". */
+  /** How p and differenceCi were computed: "z-test" (Newcombe interval), "fisher-exact" (Newcombe), "welch-t", "cuped-welch-t", "cuped-z", "period-stratified z" (a bandit's primary rate). */
   method: string | null;
   /** Why a figure is null (too few conversions or buyers, no variation), else null. */
   note: string | null;
