@@ -32,6 +32,8 @@ export type ArchiveRow = {
   order_id: string | null;
   reported_by: string | null;
   products: string | null;
+  /** A bandit's allocation period the visitor was assigned in (docs/autopilot.md); null for fixed splits and conversions. */
+  period: number | null;
 };
 
 /** Column order and Parquet types; `docs/analytics.md` documents each column from this list. */
@@ -56,6 +58,7 @@ export const ARCHIVE_COLUMNS = [
   { name: "order_id", type: "STRING", required: false },
   { name: "reported_by", type: "STRING", required: false },
   { name: "products", type: "STRING", required: false },
+  { name: "period", type: "INT32", required: false },
 ] as const satisfies ReadonlyArray<{ name: keyof ArchiveRow; type: string; required: boolean }>;
 
 export function archiveRowOf(event: StylistEvent): ArchiveRow {
@@ -84,6 +87,7 @@ export function archiveRowOf(event: StylistEvent): ArchiveRow {
       order_id: event.orderId ?? null,
       reported_by: event.reportedBy ?? null,
       products: event.products ? JSON.stringify(event.products) : null,
+      period: null,
     };
   }
   return {
@@ -99,6 +103,7 @@ export function archiveRowOf(event: StylistEvent): ArchiveRow {
     order_id: null,
     reported_by: null,
     products: null,
+    period: event.period ?? null,
   };
 }
 
@@ -139,6 +144,7 @@ export function eventOfArchiveRow(row: Record<string, unknown>): Record<string, 
     phase: number(row.phase),
     rulesVersion: number(row.rules_version),
     ...present("segments", typeof row.segments === "string" ? JSON.parse(row.segments) : null),
+    ...present("period", number(row.period)),
   };
 }
 

@@ -62,7 +62,7 @@ export function edgeTraffic(options: EdgeTrafficOptions): StylistEvent[] {
       : chance(0.5)
         ? []
         : undefined;
-    // A bandit's allocation period on some exposures (D1 keeps it; the archive's schema v1 does not).
+    // A bandit's allocation period on some exposures (kept by D1, the archive and the NDJSON export).
     const period = chance(0.4) ? pick([1, 2, 3]) : undefined;
     const fields = {
       experiment,

@@ -43,21 +43,19 @@ const COLUMN_LIST = ARCHIVE_COLUMNS.map((column) => column.name).join(", ");
 /** One source as a relation with the archive's columns, whatever its format. */
 function relationOf({ glob, format }: { glob: string; format: Format }): string {
   if (format === "parquet") {
-    // union_by_name: files written by older schema versions (fewer columns) read with NULLs for the new ones.
-    // The archive's schema v1 has no allocation period (a bandit's): NULL, i.e. period 1, in both formats, as the
-    // archive's rows become events (src/sink/archive-row.ts).
-    return `SELECT ${COLUMN_LIST}, CAST(NULL AS INTEGER) AS period FROM read_parquet(${quote(glob)}, union_by_name = true, hive_partitioning = false)`;
+    // union_by_name: files written before a nullable column was added (`products`, `period`) read with NULLs for it.
+    return `SELECT ${COLUMN_LIST} FROM read_parquet(${quote(glob)}, union_by_name = true, hive_partitioning = false)`;
   }
   // The event envelope's names (rulesVersion, orderId, segments as a list) mapped to the archive's.
   const columns = `{id: 'VARCHAR', type: 'VARCHAR', ts: 'BIGINT', visitor: 'VARCHAR', path: 'VARCHAR',
     device: 'VARCHAR', country: 'VARCHAR', source: 'VARCHAR', experiment: 'VARCHAR', variant: 'VARCHAR',
     phase: 'BIGINT', rulesVersion: 'BIGINT', segments: 'VARCHAR[]', goal: 'VARCHAR', value: 'BIGINT',
-    currency: 'VARCHAR', orderId: 'VARCHAR', reportedBy: 'VARCHAR', products: 'VARCHAR[]'}`;
+    currency: 'VARCHAR', orderId: 'VARCHAR', reportedBy: 'VARCHAR', products: 'VARCHAR[]', period: 'BIGINT'}`;
   return `SELECT 1 AS schema_version, id, type, ts, visitor, path, device, country, source, experiment, variant,
       phase, rulesVersion AS rules_version, CASE WHEN segments IS NULL THEN NULL ELSE to_json(segments)::VARCHAR END AS segments,
       goal, value, currency, orderId AS order_id, reportedBy AS reported_by,
       CASE WHEN products IS NULL THEN NULL ELSE to_json(products)::VARCHAR END AS products,
-      CAST(NULL AS INTEGER) AS period
+      period
     FROM read_json(${quote(glob)}, format = 'auto', columns = ${columns})`;
 }
 

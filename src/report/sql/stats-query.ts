@@ -31,7 +31,7 @@ export interface StatsQueryOptions {
   by?: Dimension | undefined;
   /**
    * Without `by`: group by allocation period anyway, as the streaming pass does, so a bandit's report is stratified
-   * (docs/autopilot.md). Needs a `period` column, which the archive's schema v1 lacks (read as period 1).
+   * (docs/autopilot.md). Reads the `period` column; NULL (a fixed split, or a file written before the column) is period 1.
    */
   periodGroups?: boolean | undefined;
 }

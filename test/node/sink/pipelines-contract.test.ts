@@ -30,6 +30,7 @@ const EXPOSURE: StylistEvent = {
   country: "GB",
   source: "paid",
   segments: ["keen-trail-runner"],
+  period: 3,
 };
 const CONVERSION: StylistEvent = {
   id: "5d2e9b3c-1a4f-4b6d-8e7f-0a1b2c3d4e5f",
@@ -71,6 +72,7 @@ describe("the Pipelines stream contract", () => {
           order_id: null,
           reported_by: null,
           products: null,
+          period: 3,
         },
         {
           schema_version: 1,
@@ -93,6 +95,7 @@ describe("the Pipelines stream contract", () => {
           order_id: "FS-1042",
           reported_by: "server",
           products: null,
+          period: null,
         },
       ],
     ]);
@@ -122,6 +125,7 @@ describe("the Pipelines stream contract", () => {
           phase: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
           rulesVersion: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
           segments: fc.array(fc.string({ maxLength: 63 }), { maxLength: 20 }),
+          period: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
         },
         {
           requiredKeys: [

@@ -158,8 +158,7 @@ function expectSubstance(reports: Record<string, unknown>[], options: StatsQuery
     expect(experiments.some((e) => (e.capping as Array<{ capped: number }>).some((c) => c.capped > 0))).toBe(
       true,
     );
-  // The archive has no allocation period (schema v1): one group there.
-  if (options.by && options.by !== "period")
+  if (options.by)
     expect(experiments.some((e) => (e.breakdown as { groups: unknown[] }).groups.length > 1)).toBe(true);
 }
 
@@ -248,8 +247,6 @@ describe("the report from SQL statistics equals the streamed report", () => {
           const streamed = await aggregate(sinkEvents(sink, filterOf(options)), aggregateOptionsOf(options));
           const fromSql = reportOf(sql.result, options, sql.valuesOverCap);
           expectSameReport(fromSql, reportOf(streamed, options, 0));
-          // The archive's schema v1 has no allocation period, so only D1 can be broken down by it.
-          if (options.by === "period") continue;
           const archive = await archiveStatistics(archives.get(seed) as ArchiveReader, {
             ...options,
             periodGroups: !options.by,
@@ -267,8 +264,6 @@ describe("the report from SQL statistics equals the streamed report", () => {
     it(
       `from an NDJSON file in a shuffled order (line reader against DuckDB), seeds ${SEEDS.join(", ")}: ${name}`,
       async () => {
-        // The line reader keeps an event's allocation period; the archive's columns (schema v1) have none.
-        if (options.by === "period") return;
         for (const seed of SEEDS) {
           const file = files.get(seed) as string;
           const archive = await openArchive([file]);
