@@ -12,7 +12,7 @@ import { finite } from "./compare.ts";
 import { adjustFamily } from "./comparisons.ts";
 import type { BanditReport, Comparison } from "./model.ts";
 
-export const STRATIFIED_METHOD = "period-stratified z";
+const STRATIFIED_METHOD = "period-stratified z";
 
 export function judgedOnStratified(
   comparisons: readonly Comparison[],
