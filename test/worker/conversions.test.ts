@@ -4,21 +4,9 @@ import { signServerEvent } from "../../src/core/signing/server-signature.ts";
 import { kvRuleStore } from "../../src/rules/store.ts";
 import { pushRules } from "../../src/rules/versions.ts";
 import { heroExperiment } from "../fixtures/experiments.ts";
-import { freshVisitor, visit, visitorCookie } from "./helpers.ts";
+import { freshVisitor, storedConversions, visit, visitorCookie, visitorIdOf } from "./helpers.ts";
 
 const SERVER_SECRET = "server-secret-0123456789abcdef";
-const visitorOf = (cookie: string) => cookie.split(".")[1] as string;
-
-async function conversionsOf(visitor: string, expected: number) {
-  const deadline = Date.now() + 8_000;
-  for (;;) {
-    const rows = (
-      await env.DB.prepare("SELECT * FROM conversions WHERE visitor = ? ORDER BY ts").bind(visitor).all()
-    ).results;
-    if (rows.length >= expected || Date.now() > deadline) return rows;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function postEvent(body: unknown, options: { cookie?: string; type?: string; raw?: string } = {}) {
   return visit("/_stylist/event", {
@@ -60,7 +48,7 @@ describe("conversion events from the storefront's pages", () => {
     const cookie = await freshVisitor();
     const response = await postEvent({ goal: "add_to_basket" }, { cookie });
     expect(response.status).toBe(204);
-    const [row] = await conversionsOf(visitorOf(cookie), 1);
+    const [row] = await storedConversions(visitorIdOf(cookie), 1);
     expect(row).toMatchObject({ goal: "add_to_basket", path: "/basket", device: "desktop", value: null });
   });
 
@@ -109,7 +97,7 @@ describe("conversion events from the storefront's pages", () => {
 
 describe("signed conversion events from the shop's backend", () => {
   it("records a purchase with revenue, and the same order reported twice counts once", async () => {
-    const visitor = visitorOf(await freshVisitor());
+    const visitor = visitorIdOf(await freshVisitor());
     const order = {
       visitor,
       goal: "purchase",
@@ -120,7 +108,7 @@ describe("signed conversion events from the shop's backend", () => {
     expect((await postServer(order)).status).toBe(204);
     expect((await postServer(order)).status).toBe(204);
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    const rows = await conversionsOf(visitor, 1);
+    const rows = await storedConversions(visitor, 1);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ goal: "purchase", value: 12_999, currency: "GBP", device: null });
   });
@@ -160,7 +148,7 @@ describe("URL goals", () => {
     const cookie = visitorCookie(first);
     await first.text();
     await (await visit("/home", { cookie })).text();
-    const [row] = await conversionsOf(visitorOf(cookie), 1);
+    const [row] = await storedConversions(visitorIdOf(cookie), 1);
     expect(row).toMatchObject({ goal: "checkout_complete", path: "/home" });
   });
 });

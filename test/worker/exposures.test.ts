@@ -3,9 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { StylistEvent } from "../../src/core/schema/event.ts";
 import worker from "../../src/worker/index.ts";
 import { heroExperiment } from "../fixtures/experiments.ts";
-import { publish, storedEvents, visit, visitorCookie, waitForEvents } from "./helpers.ts";
-
-const visitorOf = (cookie: string) => cookie.split(".")[1] as string;
+import { publish, storedEvents, visit, visitorCookie, visitorIdOf, waitForEvents } from "./helpers.ts";
 
 async function eventsFor(visitor: string, expected: number) {
   const deadline = Date.now() + 8_000;
@@ -21,7 +19,7 @@ describe("exposure events", () => {
     await publish([heroExperiment()]);
     const first = await visit("/?utm_source=%1B%5B2Jnews%07letter%E2%80%AE%00");
     await first.text();
-    const events = await eventsFor(visitorOf(visitorCookie(first)), 1);
+    const events = await eventsFor(visitorIdOf(visitorCookie(first)), 1);
     expect(events.map((event) => event.source)).toEqual(["[2jnewsletter"]);
   });
 
@@ -30,7 +28,7 @@ describe("exposure events", () => {
     const first = await visit("/");
     await first.text();
     const cookie = visitorCookie(first);
-    const visitor = visitorOf(cookie);
+    const visitor = visitorIdOf(cookie);
     const [stored] = await eventsFor(visitor, 1);
     await (await visit("/", { cookie })).text();
     const deadline = Date.now() + 8_000;
@@ -61,7 +59,7 @@ describe("exposure events", () => {
     for (let i = 0; i < 20; i++) {
       const response = await visit("/");
       await response.text();
-      visitors.push(visitorOf(visitorCookie(response)));
+      visitors.push(visitorIdOf(visitorCookie(response)));
     }
     await waitForEvents(20, "hero-headline");
     const variants = new Set(
@@ -78,7 +76,7 @@ describe("exposure events", () => {
     expect(await response.text()).not.toContain("Tested on the fells");
     const cookie = visitorCookie(response);
     await (await visit("/", { cookie })).text();
-    const events = await eventsFor(visitorOf(cookie), 1);
+    const events = await eventsFor(visitorIdOf(cookie), 1);
     expect(events.filter((event) => event.type === "exposure").map((event) => event.path)).toEqual(["/"]);
     for (const event of events.filter((e) => e.path === "/about")) expect(event.type).toBe("miss");
   });
@@ -90,7 +88,7 @@ describe("exposure events", () => {
     await response.text();
     await publish([heroExperiment()]);
     await (await visit("/", { cookie })).text();
-    const events = await eventsFor(visitorOf(cookie), 1);
+    const events = await eventsFor(visitorIdOf(cookie), 1);
     expect(events.map((event) => event.experiment)).toEqual(["hero-headline"]);
   });
 

@@ -71,6 +71,23 @@ export async function waitForEvents(count: number, experiment?: string, timeoutM
   }
 }
 
+/** The visitor id inside a `stylist_vid=<id>.<…>` cookie: what events and conversions are stored under. */
+export const visitorIdOf = (cookie: string) => cookie.split(".")[1] as string;
+
+/** A visitor's stored conversions once `expected` have arrived (polling D1, bounded like waitForEvents). */
+export async function storedConversions(visitor: string, expected: number, timeoutMs = 8_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = (
+      await env.DB.prepare("SELECT * FROM conversions WHERE visitor = ? ORDER BY ts")
+        .bind(visitor)
+        .all<Record<string, unknown>>()
+    ).results;
+    if (rows.length >= expected || Date.now() > deadline) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The fault codes the worker logged (`{"stylist":"<code>",…}` lines) through a console.error spy. */
 export function faultCodes(spy: { mock: { calls: unknown[][] } }): string[] {
   return spy.mock.calls.flatMap(([line]) => {

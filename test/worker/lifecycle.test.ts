@@ -6,10 +6,9 @@ import { kvRuleStore } from "../../src/rules/store.ts";
 import { pushRules } from "../../src/rules/versions.ts";
 import { heroExperiment } from "../fixtures/experiments.ts";
 import { HOME_HTML } from "../fixtures/pages.ts";
-import { publish, storedEvents, visit, visitorCookie } from "./helpers.ts";
+import { publish, storedEvents, visit, visitorCookie, visitorIdOf } from "./helpers.ts";
 
 const SECRET = "test-secret-0123456789abcdef";
-const visitorOf = (cookie: string) => cookie.split(".")[1] as string;
 
 async function eventsOf(visitor: string, expected: number) {
   const deadline = Date.now() + 8_000;
@@ -98,10 +97,10 @@ describe("split-URL experiments", () => {
       if (response.status === 302) {
         expect(response.headers.get("location")).toBe("https://shop.example/landing-b?utm_source=google");
         expect(response.headers.get("cache-control")).toBe("private, no-store");
-        arms.set("short", visitorOf(visitorCookie(response)));
+        arms.set("short", visitorIdOf(visitorCookie(response)));
       } else {
         expect(await response.text()).toBe(HOME_HTML);
-        arms.set("control", visitorOf(visitorCookie(response)));
+        arms.set("control", visitorIdOf(visitorCookie(response)));
       }
     }
     for (const [arm, visitor] of arms) {
@@ -127,7 +126,7 @@ describe("the programme holdout", () => {
     for (let i = 0; i < 60 && seen.size < 2; i++) {
       const response = await visit("/");
       const body = await response.text();
-      const visitor = visitorOf(visitorCookie(response));
+      const visitor = visitorIdOf(visitorCookie(response));
       const events = await eventsOf(visitor, 2);
       const programme = events.find((event) => event.experiment === "global-holdout");
       if (programme?.variant === "holdout") {

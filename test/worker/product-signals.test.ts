@@ -4,23 +4,9 @@ import { signServerEvent } from "../../src/core/signing/server-signature.ts";
 import { kvRuleStore } from "../../src/rules/store.ts";
 import { pushRules } from "../../src/rules/versions.ts";
 import { heroExperiment } from "../fixtures/experiments.ts";
-import { freshVisitor, visit, visitorCookie } from "./helpers.ts";
+import { freshVisitor, storedConversions, visit, visitorCookie, visitorIdOf } from "./helpers.ts";
 
 const SERVER_SECRET = "server-secret-0123456789abcdef";
-const visitorOf = (cookie: string) => cookie.split(".")[1] as string;
-
-async function conversionsOf(visitor: string, expected: number) {
-  const deadline = Date.now() + 8_000;
-  for (;;) {
-    const rows = (
-      await env.DB.prepare("SELECT goal, products FROM conversions WHERE visitor = ? ORDER BY ts")
-        .bind(visitor)
-        .all<{ goal: string; products: string | null }>()
-    ).results;
-    if (rows.length >= expected || Date.now() > deadline) return rows;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 beforeEach(async () => {
   await pushRules(
@@ -44,13 +30,16 @@ describe("product signals for recommendations", () => {
     const cookie = visitorCookie(first);
     await first.text();
     await (await visit("/home", { cookie })).text();
-    const [row] = await conversionsOf(visitorOf(cookie), 1);
-    expect(row).toEqual({ goal: "pdp_view", products: JSON.stringify(["home"]) });
+    const [row] = await storedConversions(visitorIdOf(cookie), 1);
+    expect({ goal: row?.goal, products: row?.products }).toEqual({
+      goal: "pdp_view",
+      products: JSON.stringify(["home"]),
+    });
   });
 
   it("basket adds from the page and orders from the backend keep their product ids", async () => {
     const cookie = await freshVisitor();
-    const visitor = visitorOf(cookie);
+    const visitor = visitorIdOf(cookie);
     const beacon = await visit("/_stylist/event", {
       method: "POST",
       cookie,
@@ -73,7 +62,7 @@ describe("product signals for recommendations", () => {
       },
     });
     expect(server.status).toBe(204);
-    const rows = await conversionsOf(visitor, 2);
+    const rows = await storedConversions(visitor, 2);
     expect(rows.map((row) => [row.goal, row.products]).sort()).toEqual([
       ["add_to_basket", JSON.stringify(["fell-tent-2"])],
       ["purchase", JSON.stringify(["fell-tent-2", "trail-socks"])],
