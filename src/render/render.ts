@@ -278,7 +278,7 @@ export function renderPage(
                 fault(
                   decision,
                   new OpSkipped(
-                    `selector ${JSON.stringify(selector)} depends on parents or positions, and the page has a <${tag}> right after an unclosed <${parent}>, which the rewriter nests inside it: what it matches there is not what the browser's selector matches`,
+                    `selector ${JSON.stringify(selector)} depends on ancestors, parents or positions, and the page has a <${tag}> right after an unclosed <${parent}>, which the rewriter nests inside it: what it matches there is not what the browser's selector matches`,
                   ),
                 );
             }

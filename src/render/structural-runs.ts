@@ -1,6 +1,10 @@
 import { splitList } from "../core/html/selector.ts";
+import { descendantRunWatches } from "./descendant-runs.ts";
 import { lastCompound, typeOf } from "./descendant-selectors.ts";
 import { CLOSER_AWARE, closesImplicitly } from "./html-facts.ts";
+
+/** Items a `<p>` is often left open in: a new item ends the `<p>` and the item. */
+const ITEMS = new Set(["li", "dt", "dd"]);
 
 /** Pseudo-classes that count siblings: lol-html counts them among its nesting, not the parser's. */
 const SIBLING_PSEUDO = /:(?:first-child|first-of-type|nth-child\([^)]*\)|nth-of-type\([^)]*\))/g;
@@ -28,9 +32,19 @@ function compounds(part: string): string[] {
  * right inside such an element, positions left out (`ul > li:nth-child(2)` → `li > li`, `p > li`, `p > ul`…).
  * lol-html nests the items of an unclosed `<li>` run (the paragraphs of an unclosed `<p>` run) inside each other, so
  * there `ul > li` misses all but the first and `p:first-of-type` matches every one: wherever such a run is, what the
- * selector matches is not what the browser's selector matches. Empty for other selectors.
+ * selector matches is not what the browser's selector matches. For a descendant combinator, the start tags that end
+ * an element standing for its ancestor compound (descendant-runs.ts). Empty for other selectors.
  */
 export function runWatchSelectors(selector: string): { tag: string; selector: string }[] {
+  const byTag = new Map<string, string[]>();
+  const add = (tag: string, list: string) => byTag.set(tag, [...(byTag.get(tag) ?? []), list]);
+  for (const { tag, selector: list } of structuralWatches(selector)) add(tag, list);
+  for (const part of splitList(selector))
+    for (const { tag, selector: list } of descendantRunWatches(part)) add(tag, list);
+  return [...byTag].map(([tag, lists]) => ({ tag, selector: [...new Set(lists)].join(", ") }));
+}
+
+function structuralWatches(selector: string): { tag: string; selector: string }[] {
   if (!isStructural(selector)) return [];
   const subjects = [
     ...new Set(
@@ -46,6 +60,19 @@ export function runWatchSelectors(selector: string): { tag: string; selector: st
     });
     return parts.length === 0
       ? []
-      : [{ tag, selector: parts.map((compound) => `${tag} > ${compound}`).join(", ") }];
+      : [
+          {
+            tag,
+            // An item's end is implied from inside a paragraph left open in it too (`<li><p>a<li>`).
+            selector: parts
+              .flatMap((compound) =>
+                ITEMS.has(tag)
+                  ? [`${tag} > ${compound}`, `${tag} > p > ${compound}`]
+                  : // A `<p>` is ended by a block start tag inside a phrasing element in it too (`<p><b><div>`).
+                    [`${tag}${tag === "p" ? " " : " > "}${compound}`],
+              )
+              .join(", "),
+          },
+        ];
   });
 }

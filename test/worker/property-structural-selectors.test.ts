@@ -18,6 +18,12 @@ const SELECTORS = [
   "li > .t",
   "div > .t",
   "ul > li",
+  "li li",
+  "p span",
+  "li .t",
+  "p .t",
+  "dd .t",
+  "section p .t",
 ];
 
 const read = (html: string) => serialize(parseDocument(html), { treeAdapter: adapter });

@@ -445,16 +445,40 @@ describe("selectors that depend on parents or positions, on a page with an unclo
     ["p:first-of-type", "<div><p>a<p>b</div>"],
     ["li:nth-child(2)", "<ul><li>a<li>b<li>c</ul>"],
     ["ul > li > b", "<ul><li>a<li><b>b</b></ul>"],
+    ["ul > li", "<ul><li><p>a<li class=t>b</ul>"],
+    ["li li", "<ul><li>a<li>b</ul>"],
+    ["li li", "<ul><li><p>a<li>b</ul>"],
+    ["p span", "<p>a<div><span>b</span></div>"],
+    ["p span", "<p><b>a<div><span>b</span></div></b>"],
+    ["section p .t", "<section><p>a<ul><li class=t>b</ul></section>"],
+    [".card .price", "<ul><li class=card>a<li><b class=price>b</b></ul>"],
+    [".t:first-child", "<p><b><dl class=t><dt>a</dl></b>"],
   ])(
     "%s is matched against the rewriter's nesting there: its experiment is skipped, named, and counted in no arm",
     async (selector, page) => {
       const op = { op: "addClass", selector, value: "x" };
       const { outcome, faults } = await variant(page, [op]);
-      expect(faults).toEqual([expect.stringMatching(/^exp: selector .* depends on parents or positions/)]);
+      expect(faults).toEqual([
+        expect.stringMatching(/^exp: selector .* depends on ancestors, parents or positions/),
+      ]);
       expect(counted(outcome)).toBe(false);
       const control = await renderArm(rewriter, page, [op], "control");
       expect(control.html).toBe(page);
       expect(counted(control.outcome)).toBe(false);
+    },
+  );
+
+  it.each([
+    ["li a", "<ul><li><a>a</a><li><a>b</a></ul>"],
+    ["li.card .price", "<ul><li class=card><b class=price>a</b><li class=card><b class=price>b</b></ul>"],
+    ["p span", "<p>a<span>b</span><p>c<span>d</span>"],
+    ["div li", "<div><ul><li>a<li>b</ul></div>"],
+  ])(
+    "%s is applied and counted on %s: each element it matches there has the same ancestors in the browser",
+    async (selector, page) => {
+      const { outcome, faults } = await variant(page, [{ op: "addClass", selector, value: "x" }]);
+      expect(faults).toEqual([]);
+      expect(counted(outcome)).toBe(true);
     },
   );
 
