@@ -1,14 +1,10 @@
+import { type ContentEdit, contentAtClose, recordRemoved, selfClosed } from "./content-edit.ts";
 import type { EndTask } from "./end-tasks.ts";
-import { CLOSER_AWARE, closesImplicitly, IMPLIED_END } from "./html-facts.ts";
+import { CLOSER_AWARE, closesImplicitly, IMPLIED_END, VOID } from "./html-facts.ts";
+import { FORMATTING, startTagHtml } from "./parser-agreement.ts";
 import type { RewriterEndTag, StreamedElement } from "./rewriter-types.ts";
 
 const HTML = { html: true } as const;
-
-/**
- * Formatting elements the parser reopens after an implied end: closing one explicitly would change what follows, so
- * nothing is put after one whose end tag is implied.
- */
-const FORMATTING = new Set("a b big code em font i nobr s small strike strong tt u".split(" "));
 
 /**
  * An element open inside a watched one, as lol-html nests it. A chain element has an end tag the parser may imply
@@ -46,6 +42,8 @@ interface Watch {
   atClose: Array<(place: ClosePlace) => void>;
   /** Entries the end tag being handled also ended, innermost first (lol-html runs their handlers first). */
   pairedAtEnd: { key: string; entries: Entry[] };
+  /** A content edit: its new content goes in where the element ends, if the parser ends it there too. */
+  content?: ContentEdit;
 }
 
 /**
@@ -74,7 +72,7 @@ export interface ExtentWatches {
   starts(element: StreamedElement, tag: string): void;
   /** The same element, from the finisher: the watches that follow what is open inside them note it until its end. */
   descendant(element: StreamedElement, tag: string, queue: (task: EndTask) => void): void;
-  removable(chunk: { removed: boolean; remove(): unknown }): void;
+  removable(chunk: { removed: boolean; remove(): unknown; text: string }, comment?: boolean): void;
 }
 
 /** The end tags that close what is still open of `entries` (innermost first), or why the parser would not agree. */
@@ -160,6 +158,18 @@ export function createExtentWatches(): ExtentWatches {
             // The parser ends the element here too: at its own end tag, or at an ancestor's. Children whose end tag
             // it implies are closed first, so what is put at the element's end is not put inside them.
             const paired = watch.pairedAtEnd.key === `${clock}:${end.name}` ? watch.pairedAtEnd.entries : [];
+            if (watch.content) {
+              const open = [...paired]
+                .reverse()
+                .filter((entry) => !entry.ended)
+                .map((entry) => entry.tag);
+              const content = contentAtClose(
+                watch.content,
+                end.name === tag ? open : [tag, ...open],
+                end.name,
+              );
+              if (content) end.before(content, HTML);
+            }
             const { closing, lost } = closingOf(paired, tag);
             if (end.name === tag)
               placeAtClose(watch, lost, true, (before, after) => {
@@ -180,6 +190,10 @@ export function createExtentWatches(): ExtentWatches {
         atDocumentEnd(end) {
           leave(watch);
           if (watch.ended) return;
+          if (watch.content) {
+            const content = contentAtClose(watch.content, [], undefined);
+            if (content) end.append(content, HTML);
+          }
           // What is still open inside ran to the end of the document with it.
           const { closing, lost } = closingOf([...watch.open].reverse(), tag);
           placeAtClose(watch, lost, false, (before) => {
@@ -206,6 +220,14 @@ export function createExtentWatches(): ExtentWatches {
           watch.ended = true;
           // Everything still open inside it is ended with it; the content goes after what the parser closes.
           const { closing, lost } = closingOf([...watch.open].reverse(), watch.tag);
+          const content = watch.content
+            ? contentAtClose(
+                watch.content,
+                watch.open.filter((entry) => !entry.ended).map((entry) => entry.tag),
+                undefined,
+              )
+            : "";
+          if (content) element.before(content, HTML);
           // The parser closes it only once it reads this start tag: content for after it follows an explicit end tag.
           placeAtClose(watch, lost, true, (before, after) => {
             const content = closing + before + (after ? `</${watch.tag}>${after}` : "");
@@ -239,6 +261,9 @@ export function createExtentWatches(): ExtentWatches {
         watch.open.push(entry);
         return entry;
       });
+      const owner = enclosing() as Watch;
+      const recording = erase ? owner?.content : undefined;
+      const recorded = recording && recordRemoved(recording, startTagHtml(tag, element.attributes));
       if (erase) element.removeAndKeepContent();
       const close = () => {
         tracking.forEach((watch, index) => {
@@ -246,7 +271,6 @@ export function createExtentWatches(): ExtentWatches {
           if (at >= 0) watch.open.splice(at, 1);
         });
       };
-      const owner = enclosing() as Watch;
       queue({
         atEnd(end) {
           close();
@@ -260,15 +284,23 @@ export function createExtentWatches(): ExtentWatches {
           // one is a removed element still open inside the watched element (its own handler comes next).
           const another = end.name !== tag && !owner.open.some((entry) => entry.tag === end.name);
           if (erase && (another || (end.name === tag && owner.ended))) writeBack(end);
+          else if (end.name === tag && recording) recordRemoved(recording, `</${tag}>`);
         },
-        withoutEndTag: close,
+        withoutEndTag() {
+          close();
+          // Self-closing in SVG or MathML: it must stay so, or what follows would go inside it.
+          if (recording && recorded !== undefined && !VOID.has(tag)) selfClosed(recording, recorded);
+        },
         atDocumentEnd: close,
         removesEndTag: erase,
       });
     },
-    removable(chunk) {
+    removable(chunk, comment = false) {
       clock++;
-      if (!chunk.removed && erasingIn(active.at(-1))) chunk.remove();
+      const watch = active.at(-1);
+      if (chunk.removed || !erasingIn(watch)) return;
+      if (watch?.content) recordRemoved(watch.content, comment ? `<!--${chunk.text}-->` : chunk.text);
+      chunk.remove();
     },
   };
 }

@@ -69,7 +69,7 @@ export const SINGLETON = new Set(["html", "head", "body", "title"]);
 export const ENDS_WITH_DOCUMENT = new Set(["html", "body"]);
 
 /** The parser's "special" elements (§13.2.4.2): they bound the scopes that decide which start tags close a `<li>`. */
-const SPECIAL = new Set(
+export const SPECIAL = new Set(
   "address applet area article aside base basefont bgsound blockquote body br button caption center col colgroup dd details dir div dl dt embed fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html iframe img input keygen li link listing main marquee menu meta nav noembed noframes noscript object ol p param plaintext pre script search section select source style summary table tbody td template textarea tfoot th thead title tr track ul wbr xmp".split(
     " ",
   ),

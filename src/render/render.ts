@@ -12,10 +12,11 @@ import {
 } from "./apply-op.ts";
 import { asciiElement, asciiHtml } from "./ascii-output.ts";
 import { transformInPageEncoding } from "./charset-transform.ts";
+import { createContentEdit } from "./content-edit.ts";
 import { descendantsOf } from "./descendant-selectors.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches } from "./extent-watch.ts";
-import { CLOSER_AWARE, closesImplicitly, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
+import { closesImplicitly, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
 import {
   closingBefore,
   type ImpliedParent,
@@ -117,7 +118,7 @@ export function renderPage(
       if (content !== undefined) element.after(html(content), HTML);
       return;
     }
-    if (placement === "end" || (placement === "extent" && CLOSER_AWARE.has(tag)))
+    if (placement === "end" || (placement === "extent" && !VOID.has(tag)))
       return applyStepwise(tag, index, op, placement);
     applyOp(ascii ? asciiElement(element, op) : element, op, data);
     if (placement !== "extent") return;
@@ -137,7 +138,13 @@ export function renderPage(
   }
 
   let pendingContent:
-    | { index: number; html: string | undefined; takes: boolean; watch: ReturnType<typeof watches.watchFor> }
+    | {
+        index: number;
+        op: string;
+        html: string | undefined;
+        takes: boolean;
+        watch: ReturnType<typeof watches.watchFor>;
+      }
     | undefined;
 
   /** The last content op on this element, made first: if the rewriter refuses it, nothing of the element is removed. */
@@ -146,11 +153,18 @@ export function renderPage(
     pendingContent = undefined;
     if (!pending || faulted[pending.index]) return;
     try {
+      // The new content is written where the element ends, once the parser is known to end it there too.
+      pending.watch.content = createContentEdit(
+        element,
+        element.tagName.toLowerCase(),
+        pending.html ?? "",
+        pending.takes,
+        (why) => fault(pending.index, new OpSkipped(`${pending.op}: ${why}`)),
+      );
       if (pending.takes) {
-        if (pending.html !== undefined) element.before(pending.html, HTML);
         element.removeAndKeepContent();
         pending.watch.removedTags = true;
-      } else element.prepend(pending.html ?? "", HTML);
+      }
       pending.watch.erasing = true;
     } catch (error) {
       fault(pending.index, error);
@@ -179,6 +193,7 @@ export function renderPage(
     watch.atClose.length = 0;
     pendingContent = {
       index,
+      op: op.op,
       html: content === undefined ? undefined : inserted,
       takes: takesElement(op),
       watch,
@@ -291,7 +306,9 @@ export function renderPage(
     try {
       rewriter = rewriter.on(selector, {
         element: (element) => onMatch(element, selector, actions),
-        ...(content ? { text: watches.removable, comments: watches.removable } : {}),
+        ...(content
+          ? { text: watches.removable, comments: (comment) => watches.removable(comment, true) }
+          : {}),
       });
     } catch (error) {
       refuseSelector(selector, actions, error);

@@ -28,6 +28,8 @@ export interface RewriterElement {
 
 /** The element as the streaming rewriter hands it over: also its end tag and removal of its tags alone. */
 export interface StreamedElement extends RewriterElement {
+  /** Name and value of each attribute, as in the page. */
+  readonly attributes: Iterable<string[]>;
   removeAndKeepContent(): unknown;
   /** Throws for an element without an end tag (void, or self-closing foreign content). One handler per element. */
   onEndTag(handler: (end: RewriterEndTag) => void): unknown;
@@ -40,6 +42,8 @@ export interface RewriterDocumentEnd {
 /** A text chunk or comment: content the renderer may only remove. */
 interface RewriterRemovable {
   readonly removed: boolean;
+  /** The text, or the comment's text, as in the page. */
+  readonly text: string;
   remove(): unknown;
 }
 
