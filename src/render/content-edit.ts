@@ -59,17 +59,21 @@ export function contentAtClose(
   edit: ContentEdit,
   openAbove: readonly string[],
   endTag: string | undefined,
+  doubt?: string,
 ): string {
   const state = edit;
   if (state.placed) return "";
   state.placed = true;
   const agrees =
-    endTag === undefined ? parserEndsAtStartTag(openAbove) : parserEndsAtEndTag(endTag, openAbove);
+    doubt === undefined &&
+    (endTag === undefined ? parserEndsAtStartTag(openAbove) : parserEndsAtEndTag(endTag, openAbove));
   if (agrees) return state.html;
   state.skip(
-    endTag === undefined
-      ? `<${state.tag}> has a formatting element left open inside (<${openAbove.join("><")}>), which the browser reopens after it: its content is kept as it was`
-      : `the browser does not end <${state.tag}> at </${endTag}> as the rewriter does (<${openAbove.join("><")}> open inside): its content is kept as it was`,
+    doubt
+      ? `${doubt}: its content is kept as it was`
+      : endTag === undefined
+        ? `<${state.tag}> has a formatting element left open inside (<${openAbove.join("><")}>), which the browser reopens after it: its content is kept as it was`
+        : `the browser does not end <${state.tag}> at </${endTag}> as the rewriter does (<${openAbove.join("><")}> open inside): its content is kept as it was`,
   );
   const ownEnd = state.startTag !== undefined && endTag === state.tag ? `</${state.tag}>` : "";
   return `${state.startTag ?? ""}${state.removed.join("")}${ownEnd}`;

@@ -1,7 +1,7 @@
 import { type ContentEdit, contentAtClose, recordRemoved, selfClosed } from "./content-edit.ts";
 import type { EndTask } from "./end-tasks.ts";
 import { CLOSER_AWARE, closesImplicitly, IMPLIED_END, VOID } from "./html-facts.ts";
-import { FORMATTING, startTagHtml } from "./parser-agreement.ts";
+import { FORMATTING, parserEndsAtEndTag, startTagHtml } from "./parser-agreement.ts";
 import type { RewriterEndTag, StreamedElement } from "./rewriter-types.ts";
 
 const HTML = { html: true } as const;
@@ -44,6 +44,8 @@ interface Watch {
   pairedAtEnd: { key: string; entries: Entry[] };
   /** A content edit: its new content goes in where the element ends, if the parser ends it there too. */
   content?: ContentEdit;
+  /** Unclosed implied-end elements lol-html has around it, which a start tag inside it may end (implied-ancestors.ts). */
+  ancestors: readonly string[];
 }
 
 /**
@@ -148,6 +150,7 @@ export function createExtentWatches(): ExtentWatches {
         removedTags: false,
         atClose: [],
         pairedAtEnd: { key: "", entries: [] },
+        ancestors: [],
       };
       current = watch;
       active.push(watch);
@@ -158,19 +161,27 @@ export function createExtentWatches(): ExtentWatches {
             // The parser ends the element here too: at its own end tag, or at an ancestor's. Children whose end tag
             // it implies are closed first, so what is put at the element's end is not put inside them.
             const paired = watch.pairedAtEnd.key === `${clock}:${end.name}` ? watch.pairedAtEnd.entries : [];
+            const open = [...paired]
+              .reverse()
+              .filter((entry) => !entry.ended)
+              .map((entry) => entry.tag);
+            const above = end.name === tag ? open : [tag, ...open];
             if (watch.content) {
-              const open = [...paired]
-                .reverse()
-                .filter((entry) => !entry.ended)
-                .map((entry) => entry.tag);
-              const content = contentAtClose(
-                watch.content,
-                end.name === tag ? open : [tag, ...open],
-                end.name,
-              );
+              const content = contentAtClose(watch.content, above, end.name);
               if (content) end.before(content, HTML);
             }
-            const { closing, lost } = closingOf(paired, tag);
+            const closed = closingOf(paired, tag);
+            const { closing } = closed;
+            // Formatting elements left open are `lost` above; a block open in a phrasing element is adopted out of
+            // it or keeps it open (`<b><p>a</b>`), a table or select keeps the end tag from ending anything.
+            const lost =
+              closed.lost ??
+              (parserEndsAtEndTag(
+                end.name,
+                above.filter((open) => !FORMATTING.has(open)),
+              )
+                ? undefined
+                : `the browser does not end <${tag}> at </${end.name}> as the rewriter does (<${open.join("><")}> open inside)`);
             if (end.name === tag)
               placeAtClose(watch, lost, true, (before, after) => {
                 if (closing + before) end.before(closing + before, HTML);
@@ -233,6 +244,22 @@ export function createExtentWatches(): ExtentWatches {
             const content = closing + before + (after ? `</${watch.tag}>${after}` : "");
             if (content) element.before(content, HTML);
           });
+          continue;
+        }
+        const around = watch.ancestors.find((ancestor) =>
+          closesImplicitly(ancestor, tag, [
+            watch.tag,
+            ...tags.filter((_, index) => !watch.open[index]?.ended),
+          ]),
+        );
+        if (around) {
+          // The parser ends the element here if the <p> (the item…) around it is still open there, which is not
+          // followed: what the edit removed is put back, and nothing is put at its end.
+          watch.ended = true;
+          const why = `<${tag}> inside it may end the unclosed <${around}> around <${watch.tag}>, and it with it, in the browser`;
+          const content = watch.content ? contentAtClose(watch.content, [], undefined, why) : "";
+          if (content) element.before(content, HTML);
+          placeAtClose(watch, why, false, () => {});
           continue;
         }
         const ends = watch.open.findIndex(

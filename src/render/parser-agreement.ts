@@ -44,11 +44,7 @@ export function parserEndsAtStartTag(openInside: readonly string[]): boolean {
 }
 
 /** An element's start tag as HTML, from the tag name and attributes the rewriter hands over (values as in the page). */
-export function startTagHtml(
-  tag: string,
-  attributes: Iterable<string[]>,
-  selfClosing = false,
-): string {
+export function startTagHtml(tag: string, attributes: Iterable<string[]>, selfClosing = false): string {
   let html = `<${tag}`;
   for (const [name, value = ""] of attributes) html += ` ${name}="${value.replaceAll('"', "&quot;")}"`;
   return `${html}${selfClosing ? " />" : ">"}`;

@@ -17,6 +17,7 @@ import { descendantsOf } from "./descendant-selectors.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches } from "./extent-watch.ts";
 import { closesImplicitly, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
+import { closedThroughSelectors, impliedAncestorSelectors } from "./implied-ancestors.ts";
 import {
   closingBefore,
   type ImpliedParent,
@@ -101,6 +102,7 @@ export function renderPage(
     index: number,
     op: Op,
     parent: ImpliedParent | undefined,
+    ancestors: string[],
   ) {
     const why = refusal(op, tag);
     if (why) return fault(index, new OpSkipped(why));
@@ -119,7 +121,7 @@ export function renderPage(
       return;
     }
     if (placement === "end" || (placement === "extent" && !VOID.has(tag)))
-      return applyStepwise(tag, index, op, placement);
+      return applyStepwise(tag, index, op, placement, ancestors);
     applyOp(ascii ? asciiElement(element, op) : element, op, data);
     if (placement !== "extent") return;
     // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
@@ -172,10 +174,11 @@ export function renderPage(
   }
 
   /** Content and end edits of an element whose end tag HTML may imply: see extent-watch.ts. */
-  function applyStepwise(tag: string, index: number, op: Op, placement: string) {
+  function applyStepwise(tag: string, index: number, op: Op, placement: string, ancestors: string[]) {
     const content = insertedHtml(op, data);
     if (content === undefined && op.op !== "remove") return;
     const watch = watches.watchFor(tag, endTasks.queue);
+    watch.ancestors = ancestors;
     const inserted = html(content ?? "");
     if (placement === "end") {
       const after = placesAfter(op);
@@ -215,18 +218,27 @@ export function renderPage(
     const tag = element.tagName.toLowerCase();
     const parent = impliedParents.get(selector);
     impliedParents.delete(selector);
+    const ancestors = impliedAncestors.get(selector) ?? [];
+    impliedAncestors.delete(selector);
+    const through = closedThrough.get(selector);
+    closedThrough.delete(selector);
+    const ends = through !== undefined && closesImplicitly(through.tag, tag, []) ? through : undefined;
     showToWatches(element, tag);
     if (!reachable(context, tag)) return;
     for (const { decision: index, op } of actions) {
       if (!op) {
         // Only the exposure watches count: they are the same in every arm, so the arms are counted alike.
         matched[index] = true;
-        if (refusedOnAnyArm(index, selector, tag, parent)) refused[index] = true;
+        if (refusedOnAnyArm(index, selector, tag, parent, ends)) refused[index] = true;
         continue;
       }
       if (faulted[index] || op.op === "addStyle" || watches.erasing()) continue;
       try {
-        applyAt(element, tag, index, op, parent);
+        if (ends && misplacedThrough(op, ends)) {
+          fault(index, new OpSkipped(endsThrough(op, tag, ends.tag)));
+          continue;
+        }
+        applyAt(element, tag, index, op, parent, ancestors);
       } catch (error) {
         fault(index, error);
       }
@@ -276,6 +288,36 @@ export function renderPage(
         });
       } catch {
         // The op's own selector is refused too (and faulted below), or this form of it is: no parent is known.
+      }
+  }
+  // Also before the op handlers: the unclosed implied-end elements lol-html has around an element whose extent an op
+  // edits, which a start tag inside the element may end, and the element with them (extent-watch.ts).
+  const impliedAncestors = new Map<string, string[]>();
+  for (const selector of extents.keys())
+    for (const { tag, selector: around } of impliedAncestorSelectors(selector))
+      try {
+        rewriter = rewriter.on(around, {
+          element() {
+            impliedAncestors.set(selector, [...(impliedAncestors.get(selector) ?? []), tag]);
+          },
+        });
+      } catch {
+        // The op's own selector is refused too, and faulted below.
+      }
+  // Also before the op handlers, for selectors some arm puts content at or removes: an element whose start tag ends
+  // the unclosed <p> or <li> it is in through a phrasing element lol-html keeps open (implied-ancestors.ts).
+  const closedThrough = new Map<string, { tag: string; formatting: boolean }>();
+  for (const { selector } of registered) {
+    if (!refusedOnAnyArm.beyondAttributes(selector)) continue;
+    for (const { tag, formatting, selector: through } of closedThroughSelectors(selector))
+      try {
+        rewriter = rewriter.on(through, {
+          element() {
+            closedThrough.set(selector, { tag, formatting });
+          },
+        });
+      } catch {
+        // The op's own selector is refused too, and faulted below.
       }
   }
   // Also before the op handlers: a structural selector on a page with an unclosed run of its elements is matched
@@ -374,6 +416,26 @@ export function renderPage(
   return { response: served, outcome };
 }
 
+interface ClosedThrough {
+  tag: string;
+  formatting: boolean;
+}
+
+/**
+ * Does `op` misplace content on an element whose start tag ends an unclosed `<p>` or item through a phrasing element?
+ * Content before it or its removal do; content inside it only through a formatting element, reopened around it.
+ */
+function misplacedThrough(op: Op, ends: ClosedThrough): boolean {
+  const placement = placementOf(op);
+  if (placement === "attribute" || op.op === "addStyle") return false;
+  return ends.formatting || writesBeforeStartTag(op);
+}
+
+/** Why an op is skipped on an element whose start tag ends an unclosed element through a phrasing one. */
+function endsThrough(op: Op, tag: string, ends: string): string {
+  return `${op.op} on <${tag}>: its start tag ends the unclosed <${ends}> it is in, and the phrasing element between, which the rewriter keeps open around it: content there would not land where the browser has it`;
+}
+
 /**
  * `addStyle` adds CSS, which applies wherever the `<style>` lands: at the end of `<head>` when its end tag is there,
  * else before `<body>`, else at the end of the page. It is counted once placed.
@@ -420,13 +482,27 @@ function refusalsByArm(decisions: readonly Decision[]) {
       }
     return bySelector;
   });
-  const refused = (op: Op, tag: string, parent: ImpliedParent | undefined) =>
+  const refused = (op: Op, tag: string, parent: ImpliedParent | undefined, ends: ClosedThrough | undefined) =>
     refusal(op, tag) !== undefined ||
-    (writesBeforeStartTag(op) && closingBefore(parent, tag).ambiguous !== undefined);
+    (writesBeforeStartTag(op) && closingBefore(parent, tag).ambiguous !== undefined) ||
+    (ends !== undefined && misplacedThrough(op, ends));
   return Object.assign(
-    (index: number, selector: string, tag: string, parent: ImpliedParent | undefined) =>
-      (opsBySelector[index]?.get(selector) ?? []).some((op) => refused(op, tag, parent)),
+    (
+      index: number,
+      selector: string,
+      tag: string,
+      parent: ImpliedParent | undefined,
+      /** The unclosed element the element's start tag ends through a phrasing element (implied-ancestors.ts). */
+      ends: ClosedThrough | undefined,
+    ) => (opsBySelector[index]?.get(selector) ?? []).some((op) => refused(op, tag, parent, ends)),
     {
+      /** Does an op on `selector`, in some arm, do more than change attributes? */
+      beyondAttributes: (selector: string) =>
+        opsBySelector.some((bySelector) =>
+          (bySelector.get(selector) ?? []).some(
+            (op) => op.op !== "addStyle" && placementOf(op) !== "attribute",
+          ),
+        ),
       /** Does an op on `selector`, in some arm, write before its element's start tag? */
       writesBefore: (selector: string) =>
         opsBySelector.some((bySelector) => (bySelector.get(selector) ?? []).some(writesBeforeStartTag)),
