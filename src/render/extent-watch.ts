@@ -63,6 +63,8 @@ interface ClosePlace {
 export interface ExtentWatches {
   /** The watch of the element whose handlers run now, created on first use. */
   watchFor(tag: string, queue: (task: EndTask) => void): Watch;
+  /** The page's nesting is no longer followed from `element` on: every open watch's edits are skipped. */
+  abandonAll(at: Pick<RewriterEndTag, "before">, why: string): void;
   /** Called by the finisher after an element's handlers. */
   elementDone(): void;
   /** Is the content streaming now being removed by a watch? Ops on elements there are moot. */
@@ -137,6 +139,13 @@ export function createExtentWatches(): ExtentWatches {
     return last === current ? active.at(-2) : last;
   };
   const leave = (watch: Watch) => active.splice(active.lastIndexOf(watch), 1);
+  /** The element's end is no longer known to be where the parser has it: its edits are skipped from `element` on. */
+  const abandon = (watch: Watch, element: Pick<RewriterEndTag, "before">, why: string) => {
+    watch.ended = true;
+    const content = watch.content ? contentAtClose(watch.content, [], undefined, why) : "";
+    if (content) element.before(content, HTML);
+    placeAtClose(watch, why, false, () => {});
+  };
   return {
     watchFor(tag, queue) {
       if (current) return current;
@@ -221,6 +230,9 @@ export function createExtentWatches(): ExtentWatches {
       current = undefined;
     },
     erasing: () => erasingIn(active.at(-1)),
+    abandonAll(element, why) {
+      for (const watch of active) if (!watch.ended && watch !== current) abandon(watch, element, why);
+    },
     starts(element, tag) {
       if (active.length === 0) return;
       clock++;
@@ -255,11 +267,11 @@ export function createExtentWatches(): ExtentWatches {
         if (around) {
           // The parser ends the element here if the <p> (the item…) around it is still open there, which is not
           // followed: what the edit removed is put back, and nothing is put at its end.
-          watch.ended = true;
-          const why = `<${tag}> inside it may end the unclosed <${around}> around <${watch.tag}>, and it with it, in the browser`;
-          const content = watch.content ? contentAtClose(watch.content, [], undefined, why) : "";
-          if (content) element.before(content, HTML);
-          placeAtClose(watch, why, false, () => {});
+          abandon(
+            watch,
+            element,
+            `<${tag}> inside it may end the unclosed <${around}> around <${watch.tag}>, and it with it, in the browser`,
+          );
           continue;
         }
         const ends = watch.open.findIndex(

@@ -17,7 +17,15 @@ import { descendantsOf } from "./descendant-selectors.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches } from "./extent-watch.ts";
 import { closesImplicitly, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
-import { closedThroughSelectors, impliedAncestorSelectors } from "./implied-ancestors.ts";
+import {
+  ADOPTABLE,
+  adoptableSelectors,
+  BLOCK_IN_PHRASING,
+  closedThroughSelectors,
+  FORMATTING_IN_P,
+  impliedAncestorSelectors,
+  PHRASING_END,
+} from "./implied-ancestors.ts";
 import {
   closingBefore,
   type ImpliedParent,
@@ -139,6 +147,8 @@ export function renderPage(
     });
   }
 
+  /** End-op closures that put content inside the element (append): a later content op replaces it. */
+  const putInside = new WeakSet<object>();
   let pendingContent:
     | {
         index: number;
@@ -182,18 +192,22 @@ export function renderPage(
     const inserted = html(content ?? "");
     if (placement === "end") {
       const after = placesAfter(op);
-      watch.atClose.push((place) => {
+      const close = (place: Parameters<(typeof watch.atClose)[number]>[0]) => {
         if (faulted[index]) return;
         if (place.lost) fault(index, new OpSkipped(`${op.op} on <${tag}>: ${place.lost}`));
         else if (!after) place.before(inserted);
         else if (place.after) place.after(inserted);
         else fault(index, new OpSkipped(`nothing can be put right after <${tag}>: its end tag is implied`));
-      });
+      };
+      if (!after) putInside.add(close);
+      watch.atClose.push(close);
       return;
     }
     // Made once the element's handlers have all run (stepwiseContent), so a later content op replaces an earlier one
-    // as in the DOM, and what an earlier op was to put at the element's end goes with the content it ends.
-    watch.atClose.length = 0;
+    // as in the DOM, and what an earlier op was to put at the element's end goes with the content it ends (what it
+    // was to put after the element stays).
+    const kept = watch.atClose.filter((close) => !putInside.has(close));
+    watch.atClose.splice(0, watch.atClose.length, ...kept);
     pendingContent = {
       index,
       op: op.op,
@@ -222,20 +236,26 @@ export function renderPage(
     impliedAncestors.delete(selector);
     const through = closedThrough.get(selector);
     closedThrough.delete(selector);
-    const ends = through !== undefined && closesImplicitly(through.tag, tag, []) ? through : undefined;
+    const ends = through !== undefined && closesImplicitly(through, tag, []) ? through : undefined;
+    const adopted = adoptable.delete(selector) && ADOPTABLE.has(tag);
+    const misnested = (op: Op) => misnesting(op, tag, { ends, adopted, reopening });
     showToWatches(element, tag);
     if (!reachable(context, tag)) return;
-    for (const { decision: index, op } of actions) {
+    // Content put at the element's start before a content edit of it is replaced by that edit, as in the DOM.
+    const replaced = actions.findLastIndex(({ op }) => op !== undefined && placementOf(op) === "extent");
+    for (const [at, { decision: index, op }] of actions.entries()) {
       if (!op) {
         // Only the exposure watches count: they are the same in every arm, so the arms are counted alike.
         matched[index] = true;
-        if (refusedOnAnyArm(index, selector, tag, parent, ends)) refused[index] = true;
+        if (refusedOnAnyArm(index, selector, tag, parent, misnested)) refused[index] = true;
         continue;
       }
       if (faulted[index] || op.op === "addStyle" || watches.erasing()) continue;
+      if (at < replaced && placementOf(op) === "start" && !writesBeforeStartTag(op)) continue;
       try {
-        if (ends && misplacedThrough(op, ends)) {
-          fault(index, new OpSkipped(endsThrough(op, tag, ends.tag)));
+        const why = misnested(op);
+        if (why) {
+          fault(index, new OpSkipped(why));
           continue;
         }
         applyAt(element, tag, index, op, parent, ancestors);
@@ -306,20 +326,50 @@ export function renderPage(
       }
   // Also before the op handlers, for selectors some arm puts content at or removes: an element whose start tag ends
   // the unclosed <p> or <li> it is in through a phrasing element lol-html keeps open (implied-ancestors.ts).
-  const closedThrough = new Map<string, { tag: string; formatting: boolean }>();
+  const closedThrough = new Map<string, string>();
   for (const { selector } of registered) {
-    if (!refusedOnAnyArm.beyondAttributes(selector)) continue;
-    for (const { tag, formatting, selector: through } of closedThroughSelectors(selector))
+    if (!refusedOnAnyArm.writesBefore(selector)) continue;
+    for (const { tag, selector: list } of closedThroughSelectors(selector))
       try {
-        rewriter = rewriter.on(through, {
+        rewriter = rewriter.on(list, {
           element() {
-            closedThrough.set(selector, { tag, formatting });
+            closedThrough.set(selector, tag);
           },
         });
       } catch {
         // The op's own selector is refused too, and faulted below.
       }
   }
+  // Also before the op handlers, for the same selectors: a <p> or item right inside a formatting element.
+  const adoptable = new Set<string>();
+  for (const { selector } of registered) {
+    const list = refusedOnAnyArm.atStart(selector) ? adoptableSelectors(selector) : "";
+    if (list === "") continue;
+    try {
+      rewriter = rewriter.on(list, {
+        element() {
+          adoptable.add(selector);
+        },
+      });
+    } catch {
+      // The op's own selector is refused too, and faulted below.
+    }
+  }
+  // And a start tag that ends a <p> through a formatting element, after which the parser reopens that element around
+  // content lol-html does not know of: from there on, content is not placed (in any arm), and what open watches were
+  // to place is skipped.
+  let reopening: string | undefined;
+  // Also watched for the same pages (by the finisher): a <p> left open in a <span> or <b> at its end tag.
+  const desyncWatched = registered.some(({ selector }) => refusedOnAnyArm.beyondAttributes(selector));
+  if (desyncWatched)
+    rewriter = rewriter.on(FORMATTING_IN_P, {
+      element(element) {
+        const tag = element.tagName.toLowerCase();
+        if (reopening || !closesImplicitly("p", tag, []) || !reachable(context, tag)) return;
+        reopening = `a <${tag}> at or before it on the page ends a <p> through a formatting element, which the browser reopens around later content`;
+        watches.abandonAll(element, reopening);
+      },
+    });
   // Also before the op handlers: a structural selector on a page with an unclosed run of its elements is matched
   // against lol-html's nesting, not the parser's, so its experiments are not applied or counted there (every arm).
   for (const { selector, actions } of registered)
@@ -365,6 +415,16 @@ export function renderPage(
       showToWatches(element, tag);
       started = false;
       watches.descendant(element, tag, endTasks.queue);
+      if (desyncWatched && (tag === "p" || tag === "li"))
+        endTasks.queue({
+          atEnd(end) {
+            if (reopening || !PHRASING_END.has(end.name)) return;
+            reopening = `a <${tag}> inside a <${end.name}> is still open at </${end.name}>, which the browser ignores or moves the <${tag}> out at: it nests what follows differently`;
+            watches.abandonAll(end, reopening);
+          },
+          withoutEndTag() {},
+          atDocumentEnd() {},
+        });
       stepwiseContent(element);
       if (context.inert === 0 && context.foreign === 0) styles.at(element, tag, endTasks.queue);
       const leave = enterElement(context, tag);
@@ -376,7 +436,11 @@ export function renderPage(
     },
   };
   const finisherSelectors = () =>
-    [...endSelectors, ...[...extents].flatMap(([selector, { inside }]) => [selector, inside])].join(", ");
+    [
+      ...endSelectors,
+      ...[...extents].flatMap(([selector, { inside }]) => [selector, inside]),
+      ...(desyncWatched ? [BLOCK_IN_PHRASING] : []),
+    ].join(", ");
   try {
     rewriter = rewriter.on(finisherSelectors(), finisher);
   } catch {
@@ -416,24 +480,28 @@ export function renderPage(
   return { response: served, outcome };
 }
 
-interface ClosedThrough {
-  tag: string;
-  formatting: boolean;
-}
-
 /**
- * Does `op` misplace content on an element whose start tag ends an unclosed `<p>` or item through a phrasing element?
- * Content before it or its removal do; content inside it only through a formatting element, reopened around it.
+ * Why `op` would put content where the browser does not have its element, on a page whose nesting lol-html reads
+ * differently around it (attribute ops are always safe):
+ * - `reopening`: a start tag earlier on the page ended a `<p>` through a formatting element the parser reopens;
+ * - `ends`: the element's start tag ends the unclosed `<p>` or item it is in through a phrasing element: content
+ *   before it, or its removal, lands inside them; content inside it too if that is a formatting element;
+ * - `adopted`: a `<p>` (an item) right inside a formatting element: if it is still open at that element's end tag, the
+ *   parser moves it out and what is inside it into a clone, so content put at its start would not stay there.
  */
-function misplacedThrough(op: Op, ends: ClosedThrough): boolean {
+function misnesting(
+  op: Op,
+  tag: string,
+  page: { ends: string | undefined; adopted: boolean; reopening: string | undefined },
+): string | undefined {
   const placement = placementOf(op);
-  if (placement === "attribute" || op.op === "addStyle") return false;
-  return ends.formatting || writesBeforeStartTag(op);
-}
-
-/** Why an op is skipped on an element whose start tag ends an unclosed element through a phrasing one. */
-function endsThrough(op: Op, tag: string, ends: string): string {
-  return `${op.op} on <${tag}>: its start tag ends the unclosed <${ends}> it is in, and the phrasing element between, which the rewriter keeps open around it: content there would not land where the browser has it`;
+  if (placement === "attribute" || op.op === "addStyle") return undefined;
+  if (page.reopening) return `${op.op} on <${tag}>: ${page.reopening}`;
+  if (page.ends && writesBeforeStartTag(op))
+    return `${op.op} on <${tag}>: its start tag ends the unclosed <${page.ends}> it is in, and the <span> between, which the rewriter keeps open around it: content before it would not land where the browser has it`;
+  if (page.adopted && placement === "start")
+    return `${op.op} on <${tag}> right inside a formatting element: the browser moves it out of that element if its end tag comes first, and content put at its start with it`;
+  return undefined;
 }
 
 /**
@@ -482,19 +550,24 @@ function refusalsByArm(decisions: readonly Decision[]) {
       }
     return bySelector;
   });
-  const refused = (op: Op, tag: string, parent: ImpliedParent | undefined, ends: ClosedThrough | undefined) =>
+  const refused = (
+    op: Op,
+    tag: string,
+    parent: ImpliedParent | undefined,
+    misnested: (op: Op) => string | undefined,
+  ) =>
     refusal(op, tag) !== undefined ||
     (writesBeforeStartTag(op) && closingBefore(parent, tag).ambiguous !== undefined) ||
-    (ends !== undefined && misplacedThrough(op, ends));
+    misnested(op) !== undefined;
   return Object.assign(
     (
       index: number,
       selector: string,
       tag: string,
       parent: ImpliedParent | undefined,
-      /** The unclosed element the element's start tag ends through a phrasing element (implied-ancestors.ts). */
-      ends: ClosedThrough | undefined,
-    ) => (opsBySelector[index]?.get(selector) ?? []).some((op) => refused(op, tag, parent, ends)),
+      /** Why an op would be skipped because the page misnests the element (misnesting). */
+      misnested: (op: Op) => string | undefined,
+    ) => (opsBySelector[index]?.get(selector) ?? []).some((op) => refused(op, tag, parent, misnested)),
     {
       /** Does an op on `selector`, in some arm, do more than change attributes? */
       beyondAttributes: (selector: string) =>
@@ -502,6 +575,11 @@ function refusalsByArm(decisions: readonly Decision[]) {
           (bySelector.get(selector) ?? []).some(
             (op) => op.op !== "addStyle" && placementOf(op) !== "attribute",
           ),
+        ),
+      /** Does an op on `selector`, in some arm, put content at its element's start tag? */
+      atStart: (selector: string) =>
+        opsBySelector.some((bySelector) =>
+          (bySelector.get(selector) ?? []).some((op) => placementOf(op) === "start"),
         ),
       /** Does an op on `selector`, in some arm, write before its element's start tag? */
       writesBefore: (selector: string) =>

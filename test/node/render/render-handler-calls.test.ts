@@ -117,7 +117,9 @@ describe("handler calls per page (a machine-independent proxy for the rewriter's
   // <p> children of the description (each seen at its start and end tag), not the 15 <li>s inside their closed
   // <ul>s. The selector list grew (`S > p, S > p *` for each implied-end tag in place of `S p`, and `h1#d *`… as
   // headings are followed too): compiling a selector costs a fraction of a call. A watch that again follows every
-  // <li>/<p> descendant fails the call bound.
+  // <li>/<p> descendant fails the call bound. invalid-html adds 58 selectors (255) and no call on this page: the
+  // `p S`/`li S` ancestors of elements edited stepwise (14), `p > b *`… for a block ending a <p> through a formatting
+  // element (13), `span > p`… for a <p> left open at a phrasing end tag (30), `span > p > S`… (1).
   it("the bench's product page with its 10 experiments in the variant arm costs at most 64 JS calls", async () => {
     const { calls, html, outcome, faults, decisions } = await renderProductPage("variant");
     expect(decisions).toHaveLength(10);
@@ -126,7 +128,7 @@ describe("handler calls per page (a machine-independent proxy for the rewriter's
     expect(outcome.matched.every(Boolean)).toBe(true);
     expect(html).toContain('<button class="read-more" type="button">Read more</button></section>');
     expect(calls.element + calls.text + calls.endTag).toBeLessThanOrEqual(64);
-    expect(calls.selectors).toBeLessThanOrEqual(197);
+    expect(calls.selectors).toBeLessThanOrEqual(255);
   });
 
   // 32 before and after this change: the control arm has no watches.
