@@ -40,7 +40,7 @@ import type {
   RewriterLike,
   StreamedElement,
 } from "./rewriter-types.ts";
-import { runWatchSelectors } from "./structural-runs.ts";
+import { ADOPTED, runWatchSelectors } from "./structural-runs.ts";
 
 /** What the streamed page really contained, known once the last byte has passed through. */
 export interface RenderOutcome {
@@ -378,14 +378,15 @@ export function renderPage(
         rewriter = rewriter.on(runs, {
           element(element) {
             const tag = element.tagName.toLowerCase();
-            if (!closesImplicitly(parent, tag, []) || !reachable(context, tag)) return;
+            const misread = parent === ADOPTED ? ADOPTABLE.has(tag) : closesImplicitly(parent, tag, []);
+            if (!misread || !reachable(context, tag)) return;
             for (const { decision, op } of actions) {
               refused[decision] = true;
               if (op)
                 fault(
                   decision,
                   new OpSkipped(
-                    `selector ${JSON.stringify(selector)} depends on ancestors, parents or positions, and the page has a <${tag}> right after an unclosed <${parent}>, which the rewriter nests inside it: what it matches there is not what the browser's selector matches`,
+                    `selector ${JSON.stringify(selector)} depends on ancestors, parents or positions, and the page has a <${tag}> ${parent === ADOPTED ? "right inside a formatting element, which the browser moves it out of if it is open at that element's end tag" : `right after an unclosed <${parent}>, which the rewriter nests inside it`}: what it matches there is not what the browser's selector matches`,
                   ),
                 );
             }

@@ -2,6 +2,11 @@ import { splitList } from "../core/html/selector.ts";
 import { descendantRunWatches } from "./descendant-runs.ts";
 import { lastCompound, typeOf } from "./descendant-selectors.ts";
 import { CLOSER_AWARE, closesImplicitly } from "./html-facts.ts";
+import { ADOPTABLE } from "./implied-ancestors.ts";
+import { FORMATTING } from "./parser-agreement.ts";
+
+/** The `tag` of the watch for a `<p>` or item right inside a formatting element, which the parser may move out. */
+export const ADOPTED = "formatting";
 
 /** Items a `<p>` is often left open in: a new item ends the `<p>` and the item. */
 const ITEMS = new Set(["li", "dt", "dd"]);
@@ -53,7 +58,7 @@ function structuralWatches(selector: string): { tag: string; selector: string }[
       ),
     ),
   ];
-  return [...CLOSER_AWARE].flatMap((tag) => {
+  const runs = [...CLOSER_AWARE].flatMap((tag) => {
     const parts = subjects.filter((compound) => {
       const type = typeOf(compound);
       return type === undefined || closesImplicitly(tag, type, []);
@@ -75,4 +80,21 @@ function structuralWatches(selector: string): { tag: string; selector: string }[
           },
         ];
   });
+  // A <p> or item right inside a formatting element is moved out of it by the parser if that element's end tag comes
+  // while it is open (`<b><p class=x>a</b>`): the browser's parent and siblings are not lol-html's.
+  const adoptable = subjects.filter((compound) => {
+    const type = typeOf(compound);
+    return type === undefined || ADOPTABLE.has(type);
+  });
+  return adoptable.length === 0
+    ? runs
+    : [
+        ...runs,
+        {
+          tag: ADOPTED,
+          selector: [...FORMATTING]
+            .flatMap((element) => adoptable.map((compound) => `${element} > ${compound}`))
+            .join(", "),
+        },
+      ];
 }
