@@ -63,7 +63,8 @@ export function impliedParentSelectors(selector: string): { mark: ImpliedParent;
         const type = typeOf(compound);
         if ((type !== undefined && !closesImplicitly(grand, type, ["p"])) || prefix.trimEnd().endsWith(">"))
           return [];
-        return [`${prefix}${grand} > p > ${compound}`];
+        // A run of paragraphs left open in the item nests them too (`<li><p>a<p>b<li>`): one more is looked at.
+        return [`${prefix}${grand} > p > ${compound}`, `${prefix}${grand} > p > p > ${compound}`];
       }),
     );
   return lists;

@@ -2,8 +2,8 @@ import fc from "fast-check";
 
 /**
  * Pages as real sites write them: optional end tags left out (runs of list items, definition terms and paragraphs,
- * a paragraph inside an unclosed item), blocks after unclosed paragraphs, templates, inline SVG titles, comments and
- * non-ASCII text. Exactly one element (or none) carries class `t`, the target of the generated op.
+ * a paragraph inside an unclosed item), blocks after unclosed paragraphs, inline elements holding a block left open
+ * or left open around one (invalid, and common), templates, inline SVG titles, comments and non-ASCII text. Exactly one element (or none) carries class `t`, the target of the generated op.
  */
 type Node =
   | { kind: "text"; text: string }
@@ -71,6 +71,32 @@ function treesOf(texts: readonly string[]): fc.Arbitrary<Node> {
       fc
         .array(tie("node"), { maxLength: 2 })
         .map((children) => ({ kind: "element" as const, tag: "template", close: true, children })),
+      // Invalid HTML real pages have: an inline element holding a block left open (`<span><p>a</span>more`, where
+      // the parser ignores `</span>`; `<b><p>a</b>`, where it moves the <p> out of the <b>), and a formatting
+      // element left open around a block (`<p><b>a<ul>…`, reopened by the parser around later text).
+      fc
+        .record({
+          tag: fc.constantFrom("span", "b", "a", "em"),
+          before: fc.array(leaf, { maxLength: 1 }),
+          block: fc.constantFrom("p", "div", "ul"),
+          inner: fc.array(leaf, { maxLength: 2 }),
+        })
+        .map(({ tag, before, block, inner }) => ({
+          kind: "element" as const,
+          tag,
+          close: true,
+          children: [
+            ...before,
+            block === "ul"
+              ? {
+                  kind: "element" as const,
+                  tag: "ul",
+                  close: true,
+                  children: [{ kind: "element" as const, tag: "li", close: false, children: inner }],
+                }
+              : { kind: "element" as const, tag: block, close: block !== "p", children: inner },
+          ],
+        })),
     ),
   }));
   return node;

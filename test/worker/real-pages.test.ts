@@ -1,3 +1,4 @@
+import { parse, serialize } from "parse5";
 import { describe, expect, it } from "vitest";
 import { counted, renderArm } from "../support/render-harness.ts";
 
@@ -489,6 +490,95 @@ describe("selectors that depend on parents or positions, on a page with an unclo
       { op: "addClass", selector: "p:first-of-type", value: "y" },
     ]);
     expect(html).toBe('<ul><li>a</li><li class="x">b</li></ul><div><p class="y">a</p><p>b</p></div>');
+    expect(faults).toEqual([]);
+    expect(counted(outcome)).toBe(true);
+  });
+});
+
+describe("end tags the browser ignores or adopts, and formatting elements it reopens (invalid HTML)", () => {
+  const origin = (html: string) => serialize(parse(html));
+  it.each([
+    [
+      "setText on a <span> holding an unclosed <p>",
+      "<div><span class=t><p>x</span>more</div>after",
+      { op: "setText", selector: ".t", value: "N" },
+    ],
+    [
+      "remove of the same <span>",
+      "<div><span class=t><p>x</span>more</div>after",
+      { op: "remove", selector: ".t" },
+    ],
+    [
+      "replace of a <b> holding an unclosed <p>",
+      "<div><b class=t><p>x</b>more</div>",
+      { op: "replace", selector: ".t", html: "<i>R</i>" },
+    ],
+    [
+      "setText on a <p> left open at its <b>'s end tag",
+      "<div><b><p class=t>x</b>more</div>",
+      { op: "setText", selector: ".t", value: "N" },
+    ],
+    [
+      "setText on a <div> with a <b> left open in it",
+      "<div class=t><i>x</div>more",
+      { op: "setText", selector: ".t", value: "N" },
+    ],
+    [
+      "prepend to a <p> right inside a <b> left open",
+      "<b><p class=t>x</b>more",
+      { op: "prepend", selector: ".t", html: "<i>P</i>" },
+    ],
+    [
+      "append to a <b> a block ends with its <p>",
+      "<p><b class=t>a<div>b</div></b>c",
+      { op: "append", selector: ".t", html: "<i>A</i>" },
+    ],
+    [
+      "setText inside a list a block opened in a <b> in a <p>",
+      "<p><b><ul><li class=t>a</ul></b>",
+      { op: "setText", selector: ".t", value: "N" },
+    ],
+    [
+      "setText after a <span> whose end tag the browser ignores",
+      "<span><p>a</span><b class=t>b<div>c</div></b>",
+      { op: "setText", selector: ".t", value: "N" },
+    ],
+    [
+      ".t:first-child on a <p> the browser moves out of its <b>",
+      "<div><b><p class=t>x</b>more</div>",
+      { op: "addClass", selector: ".t:first-child", value: "x" },
+    ],
+  ])("%s is skipped, named and not counted, and the page is the origin's", async (_name, page, op) => {
+    const { html, outcome, faults } = await variant(page, [op]);
+    expect(serialize(parse(html))).toBe(origin(page));
+    expect(faults).toEqual([expect.stringMatching(/^exp: /)]);
+    expect(counted(outcome)).toBe(false);
+    const control = await renderArm(rewriter, page, [op], "control");
+    expect(control.html).toBe(page);
+  });
+
+  it.each([
+    [
+      "setText on a <span> holding a closed block",
+      "<div><span class=t><div>x</div></span>more</div>",
+      { op: "setText", selector: ".t", value: "N" },
+      "<div><span class=t>N</span>more</div>",
+    ],
+    [
+      "setText on a <span> with a <label> left open inside",
+      "<div><span class=t><label>x</span>more</div>",
+      { op: "setText", selector: ".t", value: "N" },
+      "<div><span class=t>N</span>more</div>",
+    ],
+    [
+      "remove of a <div> whose unclosed <p> its end tag ends",
+      "<div class=t><p>x</div>more",
+      { op: "remove", selector: ".t" },
+      "more",
+    ],
+  ])("%s lands where the browser has it and is counted", async (_name, page, op, expected) => {
+    const { html, outcome, faults } = await variant(page, [op]);
+    expect(serialize(parse(html))).toBe(serialize(parse(expected)));
     expect(faults).toEqual([]);
     expect(counted(outcome)).toBe(true);
   });
