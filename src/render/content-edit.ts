@@ -50,31 +50,43 @@ export function selfClosed(edit: ContentEdit, at: number) {
 }
 
 /**
- * What to write where lol-html ends the edited element: at a start tag that ends it in the parser (`endTag`
- * undefined), at an end tag (`</endTag>`) or at the end of the document, with `openAbove` the elements the parser
- * still has open inside it there (and the element itself, for an ancestor's end tag). The new content if the parser
- * ends the same elements there, else what was removed, put back, and the edit skipped.
+ * Writes, with `put`, what belongs where lol-html ends the edited element: at a start tag that ends it in the parser
+ * (`endTag` undefined), at an end tag (`</endTag>`) or at the end of the document, with `openAbove` the elements the
+ * parser still has open inside it there (and the element itself, for an ancestor's end tag). The new content if the
+ * parser ends the same elements there, else (or if the rewriter refuses the new content) what was removed, put back,
+ * and the edit skipped.
  */
-export function contentAtClose(
+export function placeContent(
   edit: ContentEdit,
   openAbove: readonly string[],
   endTag: string | undefined,
+  put: (html: string) => void,
   doubt?: string,
-): string {
-  const state = edit;
-  if (state.placed) return "";
-  state.placed = true;
+) {
+  if (edit.placed) return;
+  edit.placed = true;
+  const ownEnd = edit.startTag !== undefined && endTag === edit.tag ? `</${edit.tag}>` : "";
+  const restore = `${edit.startTag ?? ""}${edit.removed.join("")}${ownEnd}`;
   const agrees =
     doubt === undefined &&
     (endTag === undefined ? parserEndsAtStartTag(openAbove) : parserEndsAtEndTag(endTag, openAbove));
-  if (agrees) return state.html;
-  state.skip(
+  if (agrees)
+    try {
+      if (edit.html) put(edit.html);
+      return;
+    } catch (error) {
+      edit.skip(
+        `the rewriter refused the new content (${(error as Error).message}): the content is kept as it was`,
+      );
+      if (restore) put(restore);
+      return;
+    }
+  edit.skip(
     doubt
       ? `${doubt}: its content is kept as it was`
       : endTag === undefined
-        ? `<${state.tag}> has a formatting element left open inside (<${openAbove.join("><")}>), which the browser reopens after it: its content is kept as it was`
-        : `the browser does not end <${state.tag}> at </${endTag}> as the rewriter does (<${openAbove.join("><")}> open inside): its content is kept as it was`,
+        ? `<${edit.tag}> has a formatting element left open inside (<${openAbove.join("><")}>), which the browser reopens after it: its content is kept as it was`
+        : `the browser does not end <${edit.tag}> at </${endTag}> as the rewriter does (<${openAbove.join("><")}> open inside): its content is kept as it was`,
   );
-  const ownEnd = state.startTag !== undefined && endTag === state.tag ? `</${state.tag}>` : "";
-  return `${state.startTag ?? ""}${state.removed.join("")}${ownEnd}`;
+  if (restore) put(restore);
 }

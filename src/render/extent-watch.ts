@@ -1,4 +1,4 @@
-import { type ContentEdit, contentAtClose, recordRemoved, selfClosed } from "./content-edit.ts";
+import { type ContentEdit, placeContent, recordRemoved, selfClosed } from "./content-edit.ts";
 import type { EndTask } from "./end-tasks.ts";
 import { CLOSER_AWARE, closesImplicitly, IMPLIED_END, VOID } from "./html-facts.ts";
 import { FORMATTING, parserEndsAtEndTag, startTagHtml } from "./parser-agreement.ts";
@@ -142,8 +142,7 @@ export function createExtentWatches(): ExtentWatches {
   /** The element's end is no longer known to be where the parser has it: its edits are skipped from `element` on. */
   const abandon = (watch: Watch, element: Pick<RewriterEndTag, "before">, why: string) => {
     watch.ended = true;
-    const content = watch.content ? contentAtClose(watch.content, [], undefined, why) : "";
-    if (content) element.before(content, HTML);
+    if (watch.content) placeContent(watch.content, [], undefined, (html) => element.before(html, HTML), why);
     placeAtClose(watch, why, false, () => {});
   };
   return {
@@ -175,10 +174,7 @@ export function createExtentWatches(): ExtentWatches {
               .filter((entry) => !entry.ended)
               .map((entry) => entry.tag);
             const above = end.name === tag ? open : [tag, ...open];
-            if (watch.content) {
-              const content = contentAtClose(watch.content, above, end.name);
-              if (content) end.before(content, HTML);
-            }
+            if (watch.content) placeContent(watch.content, above, end.name, (html) => end.before(html, HTML));
             const closed = closingOf(paired, tag);
             const { closing } = closed;
             // Formatting elements left open are `lost` above; a block open in a phrasing element is adopted out of
@@ -210,10 +206,7 @@ export function createExtentWatches(): ExtentWatches {
         atDocumentEnd(end) {
           leave(watch);
           if (watch.ended) return;
-          if (watch.content) {
-            const content = contentAtClose(watch.content, [], undefined);
-            if (content) end.append(content, HTML);
-          }
+          if (watch.content) placeContent(watch.content, [], undefined, (html) => end.append(html, HTML));
           // What is still open inside ran to the end of the document with it.
           const { closing, lost } = closingOf([...watch.open].reverse(), tag);
           placeAtClose(watch, lost, false, (before) => {
@@ -243,14 +236,13 @@ export function createExtentWatches(): ExtentWatches {
           watch.ended = true;
           // Everything still open inside it is ended with it; the content goes after what the parser closes.
           const { closing, lost } = closingOf([...watch.open].reverse(), watch.tag);
-          const content = watch.content
-            ? contentAtClose(
-                watch.content,
-                watch.open.filter((entry) => !entry.ended).map((entry) => entry.tag),
-                undefined,
-              )
-            : "";
-          if (content) element.before(content, HTML);
+          if (watch.content)
+            placeContent(
+              watch.content,
+              watch.open.filter((entry) => !entry.ended).map((entry) => entry.tag),
+              undefined,
+              (html) => element.before(html, HTML),
+            );
           // The parser closes it only once it reads this start tag: content for after it follows an explicit end tag.
           placeAtClose(watch, lost, true, (before, after) => {
             const content = closing + before + (after ? `</${watch.tag}>${after}` : "");

@@ -165,6 +165,9 @@ export function renderPage(
     pendingContent = undefined;
     if (!pending || faulted[pending.index]) return;
     try {
+      // Nothing is removed from an element the rewriter refuses to write at (a fault it raises here costs the op).
+      if (pending.takes) element.before("", HTML);
+      else element.prepend("", HTML);
       // The new content is written where the element ends, once the parser is known to end it there too.
       pending.watch.content = createContentEdit(
         element,

@@ -155,7 +155,7 @@ describe("an op that throws on an element", () => {
   });
 
   it("serves every element as the origin sent it when every op throws, and logs each experiment once", async () => {
-    // setText on a <p> prepends the new text and removes the old chunk by chunk (see extent-watch.ts).
+    // A content edit writes at its element first (an empty prepend) and removes the old content only then.
     useRewriter(rewriterFailingOn(["setInnerContent", "setAttribute", "prepend"]));
     const visitor = await visitorCookie();
     const { body } = await get("/", visitor.cookie);
