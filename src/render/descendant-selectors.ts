@@ -1,3 +1,4 @@
+import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import { splitList } from "../core/html/selector.ts";
 import { CLOSER_AWARE, IMPLIED_END } from "./html-facts.ts";
 
@@ -24,6 +25,18 @@ export const IMPLIED_IN_BODY = [...IMPLIED_END].filter((tag) => tag !== "head");
  * calls it saves (`#d:not(p):not(li)… li` was as slow as the ~90 structural tags it replaced): it is kept short.
  */
 export function descendantsOf(selector: string, content: boolean): string {
+  const key = `${content ? "c" : "e"}${selector}`;
+  const known = built.get(key);
+  if (known !== undefined) return known;
+  const list = build(selector, content);
+  built.set(key, list);
+  return list;
+}
+
+/** The lists already built in this isolate: the same rules' selectors come back on every page view. */
+const built = createBoundedCache<string>(512);
+
+function build(selector: string, content: boolean): string {
   return splitList(selector)
     .flatMap((part) => {
       if (content) return [`${part} *`];

@@ -110,7 +110,7 @@ export function renderPage(
       if (closing) element.before(closing, HTML);
     }
     // The stepwise and end paths below do not go through applyOp: the raw-text refusal is made here for them too.
-    refuseRawTextContent(element, op);
+    refuseRawTextContent(element, op, tag);
     const placement = placementOf(op);
     if (placement === "end" && VOID.has(tag)) {
       const content = insertedHtml(op, data);
@@ -119,7 +119,7 @@ export function renderPage(
     }
     if (placement === "end" || (placement === "extent" && CLOSER_AWARE.has(tag)))
       return applyStepwise(tag, index, op, placement);
-    applyOp(ascii ? asciiElement(element, op) : element, op, data);
+    applyOp(ascii ? asciiElement(element, op) : element, op, data, tag);
     if (placement !== "extent") return;
     // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
     // been more than the browser's element: not counted, and logged.
