@@ -20,23 +20,37 @@ export const IMPLIED_IN_BODY = [...IMPLIED_END].filter((tag) => tag !== "head");
  *   (a `<div>` after the `<p>`). A `<li>` inside a closed `<ul>` is never open there, so a product page's
  *   description lists cost nothing.
  * When the selector's subject names no tag, both of the last two are registered: the second for any subject, the first
- * for each closer-aware tag put on the subject's compound (`#d` → `p#d *`). One handler takes the whole list, so an
- * element matched twice is still one call. The list is compiled on every request, and its length costs more than the
- * calls it saves (`#d:not(p):not(li)… li` was as slow as the ~90 structural tags it replaced): it is kept short.
+ * for each closer-aware tag put on the subject's compound (`#d` → `p#d *`), or only for the closer-aware tags in
+ * `subjectTags`, those its subjects were seen with before (subject-tags.ts): each such selector is a root the
+ * rewriter tests against every element of the page. One handler takes the whole list, so an element matched twice is
+ * still one call. The list is compiled on every request, and its length costs more than the calls it saves
+ * (`#d:not(p):not(li)… li` was as slow as the ~90 structural tags it replaced): it is kept short.
  */
-export function descendantsOf(selector: string, content: boolean): string {
-  const key = `${content ? "c" : "e"}${selector}`;
+export function descendantsOf(selector: string, content: boolean, subjectTags?: ReadonlySet<string>): string {
+  const key = `${content ? "c" : "e"}${subjectTags ? [...subjectTags].sort().join(" ") : "*"}|${selector}`;
   const known = built.get(key);
   if (known !== undefined) return known;
-  const list = build(selector, content);
+  const list = build(selector, content, subjectTags);
   built.set(key, list);
   return list;
 }
 
+/** Does a part of the selector list have a subject that names no tag (`#d`, `.a > *.b`)? */
+export function hasUntypedSubject(selector: string): boolean {
+  let known = untyped.get(selector);
+  if (known === undefined) {
+    known = splitList(selector).some((part) => typeOf(lastCompound(part).compound) === undefined);
+    untyped.set(selector, known);
+  }
+  return known;
+}
+
+const untyped = createBoundedCache<boolean>(512);
+
 /** The lists already built in this isolate: the same rules' selectors come back on every page view. */
 const built = createBoundedCache<string>(512);
 
-function build(selector: string, content: boolean): string {
+function build(selector: string, content: boolean, subjectTags: ReadonlySet<string> | undefined): string {
   return splitList(selector)
     .flatMap((part) => {
       if (content) return [`${part} *`];
@@ -44,7 +58,8 @@ function build(selector: string, content: boolean): string {
       const type = typeOf(compound);
       const children = IMPLIED_IN_BODY.flatMap((tag) => [`${part} > ${tag}`, `${part} > ${tag} *`]);
       if (type !== undefined) return CLOSER_AWARE.has(type) ? [`${part} *`] : children;
-      return [...children, ...[...CLOSER_AWARE].map((tag) => `${prefix}${withType(compound, tag)} *`)];
+      const typed = [...CLOSER_AWARE].filter((tag) => subjectTags?.has(tag) ?? true);
+      return [...children, ...typed.map((tag) => `${prefix}${withType(compound, tag)} *`)];
     })
     .join(", ");
 }

@@ -28,6 +28,18 @@ describe("the elements a watch on an edited element is shown (descendantsOf)", (
     expect(parts(descendantsOf("*.c", false))).toContain("td.c *");
   });
 
+  it("puts on a subject named without a tag only the closer-aware tags it was seen with, once it has been seen", () => {
+    expect(parts(descendantsOf("#d", false, new Set(["p"])))).toEqual([
+      ...IMPLIED_IN_BODY.flatMap((tag) => [`#d > ${tag}`, `#d > ${tag} *`]),
+      "p#d *",
+    ]);
+    expect(parts(descendantsOf("#d", false, new Set()))).toEqual(
+      IMPLIED_IN_BODY.flatMap((tag) => [`#d > ${tag}`, `#d > ${tag} *`]),
+    );
+    expect(parts(descendantsOf("#d", false))).toContain("h2#d *");
+    expect(descendantsOf("#d", true, new Set())).toBe("#d *");
+  });
+
   it("builds selectors the rewriter accepts", () => {
     for (const selector of [
       "#description",

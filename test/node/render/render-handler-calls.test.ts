@@ -84,7 +84,11 @@ function allVariant(experiments: readonly Experiment[]): Experiment[] {
   }));
 }
 
-async function renderProductPage(arm: "variant" | "control") {
+/**
+ * Renders the product page `views` times under the same compiled rules, as an isolate serves page views between two
+ * rule refreshes, and counts the last page view.
+ */
+async function renderProductPage(arm: "variant" | "control", views = 1) {
   const product = findProduct("skarn-ridgeline-ultra");
   if (!product) throw new Error("the bench's product is missing from the catalogue");
   const page = productPage(product);
@@ -94,6 +98,18 @@ async function renderProductPage(arm: "variant" | "control") {
     syntheticContext({ visitorId: "0".repeat(32), now: 0, path: "/products/skarn-ridgeline-ultra" }),
     rules,
   );
+  for (let view = 1; view < views; view++) {
+    const earlier = renderPage(
+      new Response(page, { headers: { "content-type": "text/html; charset=utf-8" } }),
+      decisions,
+      planEdits(decisions),
+      NO_RENDER_DATA,
+      wasmRewriterFactory,
+      () => {},
+    );
+    await earlier.response.text();
+    await earlier.outcome;
+  }
   const calls: Calls = { element: 0, text: 0, endTag: 0, selectors: 0 };
   const faults: string[] = [];
   const rendered = renderPage(
@@ -127,6 +143,17 @@ describe("handler calls per page (a machine-independent proxy for the rewriter's
     expect(html).toContain('<button class="read-more" type="button">Read more</button></section>');
     expect(calls.element + calls.text + calls.endTag).toBeLessThanOrEqual(64);
     expect(calls.selectors).toBeLessThanOrEqual(197);
+  });
+
+  it("a later page view under the same rules watches the appended-to sections only as the sections they were", async () => {
+    const first = await renderProductPage("variant");
+    const { calls, html, outcome, faults } = await renderProductPage("variant", 2);
+    expect(faults).toEqual([]);
+    expect(outcome.matched.every(Boolean)).toBe(true);
+    expect(outcome.faulted.some(Boolean)).toBe(false);
+    expect(html).toBe(first.html);
+    expect(calls.element + calls.text + calls.endTag).toBeLessThanOrEqual(64);
+    expect(calls.selectors).toBeLessThanOrEqual(140);
   });
 
   // 32 before and after this change: the control arm has no watches.
