@@ -121,7 +121,7 @@ export function renderPage(
       return;
     }
     if (placement === "end" || (placement === "extent" && CLOSER_AWARE.has(tag)))
-      return applyStepwise(tag, index, op, placement);
+      return applyStepwise(selector, tag, index, op, placement);
     applyOp(ascii ? asciiElement(element, op) : element, op, data, tag);
     if (placement !== "extent") return;
     // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
@@ -161,10 +161,13 @@ export function renderPage(
   }
 
   /** Content and end edits of an element whose end tag HTML may imply: see extent-watch.ts. */
-  function applyStepwise(tag: string, index: number, op: Op, placement: string) {
+  function applyStepwise(selector: string, tag: string, index: number, op: Op, placement: string) {
     const content = insertedHtml(op, data);
     if (content === undefined && op.op !== "remove") return;
-    const watch = watches.watchFor(tag, endTasks.queue);
+    const watch = watches.watchFor(tag, endTasks.queue, {
+      inside: extents.get(selector)?.openChildrenWatched,
+      openChild: (child) => subjects.noteOpenChild(selector, child),
+    });
     const inserted = html(content ?? "");
     if (placement === "end") {
       const after = placesAfter(op);
@@ -226,7 +229,15 @@ export function renderPage(
   const endSelectors = contextTags(plan.map(({ selector }) => selector));
   const registered: Array<{ selector: string; actions: SelectorPlan["actions"]; content: boolean }> = [];
   // Extent selectors and what their watches must see inside them: all shown to the finisher.
-  const extents = new Map<string, { actions: SelectorPlan["actions"]; inside: string }>();
+  const extents = new Map<
+    string,
+    {
+      actions: SelectorPlan["actions"];
+      inside: string;
+      /** The implied-end children whose inside is watched; undefined: all of them. */
+      openChildrenWatched: ReadonlySet<string> | undefined;
+    }
+  >();
   const refuseSelector = (selector: string, actions: SelectorPlan["actions"], error: unknown) => {
     for (const { decision } of actions)
       fault(decision, new Error(`selector ${JSON.stringify(selector)}: ${message(error)}`));
@@ -245,7 +256,11 @@ export function renderPage(
     // What an extent op's watch needs to see inside the element: it is shown those elements by the finisher (or by
     // an op handler that runs first), see showToWatches.
     registered.push({ selector, actions, content });
-    extents.set(selector, { actions, inside: descendantsOf(selector, content, subjects.known(selector)) });
+    extents.set(selector, {
+      actions,
+      inside: descendantsOf(selector, content, subjects.known(selector)),
+      openChildrenWatched: content ? undefined : subjects.known(selector)?.children,
+    });
   }
   // Registered before the op handlers, on subsets of their selectors: which implied-end element lol-html has as the
   // parent of an element that an op (in any arm) writes before, read by the op handler that runs next.

@@ -4,21 +4,29 @@ import { hasUntypedSubject } from "./descendant-selectors.ts";
 import { CLOSER_AWARE } from "./html-facts.ts";
 
 /**
- * Per compiled experiment and selector, the closer-aware tags (`p`, `li`, headings…) its elements were seen with on
- * earlier page views; a selector seen only on other elements has an empty set, one never seen has none.
- *
- * An end edit (append, insertAfter) on an element whose end the parser may imply needs every element inside it
- * watched, and for a subject that names no tag (`#d`, `.promo`) that takes one selector per closer-aware tag (`p#d *`,
- * `li#d *`… 19 of them), each tested by the rewriter against every element of the page, on every page view. Once
- * the rules have been seen in use, only the tags the subject really had are watched; a page view where it turns out
- * to be another closer-aware tag skips the edit in every arm (nothing is written and nobody is counted) and the tag is
- * learned for the next one. Kept on the compiled experiment, so new rules start from watching every tag.
+ * What a selector's subjects turned out to be on earlier page views under the same compiled rules, so an end edit
+ * (append, insertAfter) watches inside them only what those pages needed. Watching is paid per page view in
+ * selectors the rewriter compiles and tests against every element:
+ * - `tags`: the closer-aware tags (`p`, `li`, headings…) the subjects had. A subject named without a tag (`#d`,
+ *   `.promo`) could be any of 19, each needing its own `p#d *`-style selector, a root tested against every element
+ *   of the page;
+ * - `children`: the tags of implied-end children (`p`, `li`, `dd`…) that were still open at the subject's end tag.
+ *   Every such child is watched (`S > p`) and its end tag seen; what is inside it (`S > p *`) only matters when its
+ *   own end tag is missing, and is watched only for the tags seen so.
+ * A page view where a subject turns out to need more skips the edit (nothing is written, nobody counted: in every arm
+ * for a tag, in the variant for a child, like any child left open in a way the watch cannot follow) and learns it for
+ * the next one. Kept on the compiled experiment, so new rules start from watching everything.
  */
-const learned = new WeakMap<CompiledExperiment, Map<string, Set<string>>>();
+export interface Learned {
+  tags: ReadonlySet<string>;
+  children: ReadonlySet<string>;
+}
+
+const learned = new WeakMap<CompiledExperiment, Map<string, { tags: Set<string>; children: Set<string> }>>();
 
 export interface SubjectTags {
-  /** The closer-aware tags `selector`'s subjects had, as known when the page view began; undefined: not yet seen. */
-  known(selector: string): ReadonlySet<string> | undefined;
+  /** What `selector`'s subjects needed, as known when the page view began; undefined: not yet seen. */
+  known(selector: string): Learned | undefined;
   /**
    * Is `tag` a closer-aware tag that the watches of this page view might not follow inside a subject of `selector`
    * (one that names no tag, seen before only with other tags)?
@@ -26,6 +34,8 @@ export interface SubjectTags {
   unwatched(selector: string, tag: string): boolean;
   /** Notes an element `selector` matched, for the page views after this one. */
   note(selector: string, tag: string): void;
+  /** Notes a child of `selector`'s subject whose end tag was missing, for the page views after this one. */
+  noteOpenChild(selector: string, tag: string): void;
 }
 
 export function subjectTagsFor(
@@ -33,32 +43,43 @@ export function subjectTagsFor(
   experimentOf: (decision: number) => CompiledExperiment,
 ): SubjectTags {
   const experiments = new Map<string, CompiledExperiment[]>();
-  const atStart = new Map<string, ReadonlySet<string> | undefined>();
+  const atStart = new Map<string, Learned | undefined>();
   for (const { selector, actions } of plan) {
     const owners = [...new Set(actions.map(({ decision }) => experimentOf(decision)))];
     experiments.set(selector, owners);
     atStart.set(selector, union(owners.map((owner) => learned.get(owner)?.get(selector))));
   }
+  const entries = (selector: string) =>
+    (experiments.get(selector) ?? []).map((owner) => {
+      const bySelector = learned.get(owner) ?? new Map();
+      learned.set(owner, bySelector);
+      const entry = bySelector.get(selector) ?? { tags: new Set<string>(), children: new Set<string>() };
+      bySelector.set(selector, entry);
+      return entry;
+    });
   return {
     known: (selector) => atStart.get(selector),
     unwatched(selector, tag) {
       const known = atStart.get(selector);
-      return known !== undefined && CLOSER_AWARE.has(tag) && !known.has(tag) && hasUntypedSubject(selector);
+      return (
+        known !== undefined && CLOSER_AWARE.has(tag) && !known.tags.has(tag) && hasUntypedSubject(selector)
+      );
     },
     note(selector, tag) {
-      for (const owner of experiments.get(selector) ?? []) {
-        const bySelector = learned.get(owner) ?? new Map<string, Set<string>>();
-        learned.set(owner, bySelector);
-        const tags = bySelector.get(selector) ?? new Set<string>();
-        bySelector.set(selector, tags);
-        if (CLOSER_AWARE.has(tag)) tags.add(tag);
-      }
+      for (const entry of entries(selector)) if (CLOSER_AWARE.has(tag)) entry.tags.add(tag);
+    },
+    noteOpenChild(selector, tag) {
+      for (const entry of entries(selector)) entry.children.add(tag);
     },
   };
 }
 
-/** The tags every owner has seen together; undefined while any owner has not seen the selector yet. */
-function union(sets: Array<Set<string> | undefined>): ReadonlySet<string> | undefined {
-  if (sets.some((set) => set === undefined)) return undefined;
-  return new Set(sets.flatMap((set) => [...(set as Set<string>)]));
+/** What every owner has seen together; undefined while any owner has not seen the selector yet. */
+function union(seen: Array<Learned | undefined>): Learned | undefined {
+  if (seen.some((entry) => entry === undefined)) return undefined;
+  const all = seen as Learned[];
+  return {
+    tags: new Set(all.flatMap((entry) => [...entry.tags])),
+    children: new Set(all.flatMap((entry) => [...entry.children])),
+  };
 }

@@ -470,6 +470,23 @@ describe("appending to a subject named without a tag, on later page views under 
     expect(counted(placed.outcome)).toBe(true);
   });
 
+  it("skips the append the first time a child's end tag is missing after only closed children, then places it", async () => {
+    const view = samePageViews(rewriter, APPEND);
+    expect(counted((await view(SECTION)).outcome)).toBe(true);
+    const page = "<section class=t><p>a<b>x</b></section>";
+    const skipped = await view(page);
+    expect(skipped.html).toBe(page);
+    expect(skipped.faults).toEqual([
+      expect.stringMatching(
+        /^exp: append on <section>: <p> inside <section> has no end tag, and what is inside it was not watched/,
+      ),
+    ]);
+    expect(counted(skipped.outcome)).toBe(false);
+    const placed = await view(page);
+    expect(placed.html).toBe("<section class=t><p>a<b>x</b></p><i>A</i></section>");
+    expect(counted(placed.outcome)).toBe(true);
+  });
+
   it("counts the control arm by the same rule, and learns the subject's tag from it too", async () => {
     const view = samePageViews(rewriter, APPEND);
     await view(SECTION, "control");

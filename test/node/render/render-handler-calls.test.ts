@@ -153,7 +153,7 @@ describe("handler calls per page (a machine-independent proxy for the rewriter's
     expect(outcome.faulted.some(Boolean)).toBe(false);
     expect(html).toBe(first.html);
     expect(calls.element + calls.text + calls.endTag).toBeLessThanOrEqual(64);
-    expect(calls.selectors).toBeLessThanOrEqual(140);
+    expect(calls.selectors).toBeLessThanOrEqual(86);
   });
 
   // 32 before and after this change: the control arm has no watches.
