@@ -4,7 +4,15 @@
  * engine differs only in these few spellings.
  */
 
-export const DIALECTS = ["duckdb", "sqlite", "bigquery", "trino", "spark"] as const;
+export const DIALECTS = [
+  "duckdb",
+  "sqlite",
+  "bigquery",
+  "trino",
+  "spark",
+  "snowflake",
+  "clickhouse",
+] as const;
 export type DialectName = (typeof DIALECTS)[number];
 
 export interface Dialect {
@@ -19,6 +27,23 @@ export interface Dialect {
    * strings), from a relation `from` that has those columns; visitors with none are added by the caller.
    */
   segmentRows(from: string): string;
+  /**
+   * The engine finds no common type for the branches of a UNION ALL unless each column is cast to one (ClickHouse:
+   * COUNT is UInt64, a subtraction Int64, and it has no supertype of the two).
+   */
+  castEveryColumn?: boolean;
+  /**
+   * The engine's JOIN … ON takes only equalities between the two sides (ClickHouse), so an inner join's range
+   * conditions go to WHERE, where they mean the same.
+   */
+  equiJoinsOnly?: boolean;
+  /**
+   * The engine applies an ORDER BY after UNION ALL to the last branch alone (ClickHouse), so the branches are
+   * ordered as a subquery.
+   */
+  orderInSubquery?: boolean;
+  /** Written after the query: settings without which the engine would compute something else. */
+  settings?: string;
 }
 
 const standardTypes = { text: "VARCHAR", integer: "BIGINT", double: "DOUBLE" };
@@ -65,5 +90,32 @@ export const dialects: Record<DialectName, Dialect> = {
     floor: (x) => `FLOOR(${x})`,
     segmentRows: (from) =>
       `SELECT experiment, phase, visitor, variant, counted, explode(from_json(segments, 'array<string>')) AS grp FROM ${from}`,
+  },
+  snowflake: {
+    name: "snowflake",
+    // BIGINT is NUMBER(38,0) and DOUBLE is FLOAT there; unquoted names come back upper-cased, which --stats accepts.
+    types: standardTypes,
+    // Snowflake's `/` of two integers is exact (a NUMBER with decimals), never integer division.
+    day: (ms) => `FLOOR(${ms} / 86400000)`,
+    floor: (x) => `FLOOR(${x})`,
+    segmentRows: (from) =>
+      `SELECT f.experiment, f.phase, f.visitor, f.variant, f.counted, s.value::VARCHAR AS grp FROM ${from} f, LATERAL FLATTEN(input => PARSE_JSON(f.segments)) s`,
+  },
+  clickhouse: {
+    name: "clickhouse",
+    // A NULL only casts to a Nullable type; the columns are nullable in the result anyway.
+    types: { text: "Nullable(String)", integer: "Nullable(Int64)", double: "Nullable(Float64)" },
+    // `/` is always Float64 there; intDiv is the integer floor for positive values.
+    day: (ms) => `intDiv(${ms}, 86400000)`,
+    floor: (x) => `toInt64(floor(${x}))`,
+    segmentRows: (from) =>
+      `SELECT f.experiment, f.phase, f.visitor, f.variant, f.counted, grp FROM ${from} AS f ARRAY JOIN JSONExtract(COALESCE(f.segments, '[]'), 'Array(String)') AS grp`,
+    castEveryColumn: true,
+    equiJoinsOnly: true,
+    orderInSubquery: true,
+    // join_use_nulls: an unmatched LEFT JOIN row gets NULLs (ClickHouse's default fills 0 and ''), which the query
+    // tests for. prefer_column_name_to_alias: `MAX(valued) AS valued` reads the column, as in standard SQL, instead
+    // of its own alias.
+    settings: "SETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1",
   },
 };
