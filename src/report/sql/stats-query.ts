@@ -147,13 +147,14 @@ function groupExpression(by: Dimension | undefined, text: string): string {
 
 /** `source`: a table name or a parenthesised query with the archive's columns. */
 export function statsQuery(
-  dialectName: DialectName,
+  /** An engine's name; a Dialect itself only in tests that vary one hook. */
+  dialectName: DialectName | Dialect,
   source: string,
   options: StatsQueryOptions,
   /** The source already holds each id once (the CLI's archive view): skip that pass. */
   { deduplicated = false }: { deduplicated?: boolean } = {},
 ): string {
-  const d = dialects[dialectName];
+  const d = typeof dialectName === "string" ? dialects[dialectName] : dialectName;
   const double = (x: string) => `CAST(${x} AS ${d.types.double})`;
   const lookback = options.cuped ? integerLiteral(options.cuped.lookbackMs, "the CUPED lookback") : undefined;
   const window =

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { archiveRelation, openDuckDB } from "../../../../src/cli/archive/duckdb-archive.ts";
+import { DIMENSIONS } from "../../../../src/report/segment.ts";
+import { type Dialect, dialects } from "../../../../src/report/sql/dialects.ts";
+import { type StatsQueryOptions, statsQuery } from "../../../../src/report/sql/stats-query.ts";
+import { resultOfStatsRows } from "../../../../src/report/sql/stats-rows.ts";
+import { writeArchive } from "../../../support/archive-events.ts";
+import { edgeTraffic } from "../../../support/report-sql-events.ts";
+
+/**
+ * ClickHouse's query is shaped differently from the others (every column cast, range conditions in WHERE instead of
+ * JOIN … ON, a CROSS JOIN for the start time, the union ordered as a subquery). No ClickHouse runs here, so the
+ * shape itself is run on DuckDB — DuckDB's spelling with ClickHouse's structural hooks turned on — and must give
+ * exactly the rows of DuckDB's own query on an archive built to hit each rule's edge.
+ */
+const SLOW = 180_000;
+const dir = mkdtempSync(join(tmpdir(), "stylist-dialect-structure-"));
+let source = "";
+
+beforeAll(() => {
+  writeArchive(join(dir, "archive"), edgeTraffic({ visitors: 300, seed: 9, ties: true }), 150, 0.3);
+  source = archiveRelation(join(dir, "archive", "**", "*.parquet"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const clickhouseShaped: Dialect = {
+  ...dialects.duckdb,
+  castEveryColumn: dialects.clickhouse.castEveryColumn,
+  equiJoinsOnly: dialects.clickhouse.equiJoinsOnly,
+  orderInSubquery: dialects.clickhouse.orderInSubquery,
+};
+
+const OPTION_SETS: StatsQueryOptions[] = [
+  { crossovers: "first-exposure" },
+  { crossovers: "exclude", windowMs: 2 * 3_600_000, capPercentile: 0.9 },
+  { crossovers: "first-exposure", cuped: { lookback: "1d", lookbackMs: 86_400_000 }, windowMs: 86_400_000 },
+  ...DIMENSIONS.map((by): StatsQueryOptions => ({ crossovers: "first-exposure", by, capPercentile: 0.95 })),
+];
+
+describe("ClickHouse's query shape", () => {
+  it(
+    "computes the same rows as the plain shape, run on DuckDB, with every option",
+    async () => {
+      expect(
+        clickhouseShaped.castEveryColumn &&
+          clickhouseShaped.equiJoinsOnly &&
+          clickhouseShaped.orderInSubquery,
+      ).toBe(true);
+      const duck = await openDuckDB();
+      try {
+        for (const options of OPTION_SETS) {
+          const shaped = statsQuery(clickhouseShaped, source, options);
+          expect(shaped).toContain("CROSS JOIN start_at s");
+          const rowsOf = async (sql: string) =>
+            (await duck.connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+          const plainRows = await rowsOf(statsQuery("duckdb", source, options));
+          const shapedRows = await rowsOf(shaped);
+          expect(shapedRows.length, JSON.stringify(options)).toBeGreaterThan(5);
+          expect(shapedRows, JSON.stringify(options)).toEqual(plainRows);
+          expect(resultOfStatsRows(shapedRows)).toEqual(resultOfStatsRows(plainRows));
+        }
+      } finally {
+        duck.close();
+      }
+    },
+    SLOW,
+  );
+});
