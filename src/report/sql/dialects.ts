@@ -115,7 +115,9 @@ export const dialects: Record<DialectName, Dialect> = {
     orderInSubquery: true,
     // join_use_nulls: an unmatched LEFT JOIN row gets NULLs (ClickHouse's default fills 0 and ''), which the query
     // tests for. prefer_column_name_to_alias: `MAX(valued) AS valued` reads the column, as in standard SQL, instead
-    // of its own alias.
-    settings: "SETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1",
+    // of its own alias. aggregate_functions_null_for_empty: MIN(ts) over no exposures is NULL, not 0, so no
+    // conversion is read from the epoch on.
+    settings:
+      "SETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1, aggregate_functions_null_for_empty = 1",
   },
 };

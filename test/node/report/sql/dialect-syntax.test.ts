@@ -96,7 +96,11 @@ describe("ClickHouse's spelling, construct by construct", () => {
       const sql = clickhouse(options);
       // Without join_use_nulls an unmatched row reads 0 and '', so `x.visitor IS NULL` (never-exposed buyers) and
       // `cp.cap IS NOT NULL` (no cap for the goal) would be wrong; the query relies on both.
-      expect(sql).toMatch(/\nSETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1$/);
+      // aggregate_functions_null_for_empty: MIN(ts) over no exposures must be NULL, as in standard SQL, not 0.
+      expect(sql).toMatch(
+        /\nSETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1, aggregate_functions_null_for_empty = 1$/,
+      );
+      expect(sql).toContain("start_at AS (SELECT MIN(ts)");
       expect(sql).toContain("x.visitor IS NULL");
     }
   });
