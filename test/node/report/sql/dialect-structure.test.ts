@@ -12,9 +12,10 @@ import { edgeTraffic } from "../../../support/report-sql-events.ts";
 
 /**
  * ClickHouse's query is shaped differently from the others (every column cast, range conditions in WHERE instead of
- * JOIN … ON, a CROSS JOIN for the start time, the union ordered as a subquery). No ClickHouse runs here, so the
- * shape itself is run on DuckDB — DuckDB's spelling with ClickHouse's structural hooks turned on — and must give
- * exactly the rows of DuckDB's own query on an archive built to hit each rule's edge.
+ * JOIN … ON, a CROSS JOIN for the start time, the union ordered as a subquery) and divides with its own functions.
+ * No ClickHouse runs here, so that shape and those day and floor spellings (intDiv and toInt64 defined as DuckDB
+ * macros) are run on DuckDB, with DuckDB's types and unnesting, and must give exactly the rows of DuckDB's own query
+ * on an archive built to hit each rule's edge; so must Snowflake's and Spark's FLOOR of an exact division.
  */
 const SLOW = 180_000;
 const dir = mkdtempSync(join(tmpdir(), "stylist-dialect-structure-"));
@@ -28,6 +29,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const clickhouseShaped: Dialect = {
   ...dialects.duckdb,
+  day: dialects.clickhouse.day,
+  floor: dialects.clickhouse.floor,
   castEveryColumn: dialects.clickhouse.castEveryColumn,
   equiJoinsOnly: dialects.clickhouse.equiJoinsOnly,
   orderInSubquery: dialects.clickhouse.orderInSubquery,
@@ -38,6 +41,11 @@ const OPTION_SETS: StatsQueryOptions[] = [
   { crossovers: "exclude", windowMs: 2 * 3_600_000, capPercentile: 0.9 },
   { crossovers: "first-exposure", cuped: { lookback: "1d", lookbackMs: 86_400_000 }, windowMs: 86_400_000 },
   ...DIMENSIONS.map((by): StatsQueryOptions => ({ crossovers: "first-exposure", by, capPercentile: 0.95 })),
+];
+
+const CLICKHOUSE_FUNCTIONS = [
+  "CREATE MACRO intDiv(a, b) AS a // b",
+  "CREATE MACRO toInt64(x) AS CAST(x AS BIGINT)",
 ];
 
 describe("ClickHouse's query shape", () => {
@@ -51,8 +59,10 @@ describe("ClickHouse's query shape", () => {
       ).toBe(true);
       const duck = await openDuckDB();
       try {
+        for (const macro of CLICKHOUSE_FUNCTIONS) await duck.connection.run(macro);
         for (const options of OPTION_SETS) {
           const shaped = statsQuery(clickhouseShaped, source, options);
+          expect(shaped).toContain("intDiv(first_ts, 86400000)");
           expect(shaped).toContain("CROSS JOIN start_at s");
           const rowsOf = async (sql: string) =>
             (await duck.connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
@@ -61,6 +71,35 @@ describe("ClickHouse's query shape", () => {
           expect(shapedRows.length, JSON.stringify(options)).toBeGreaterThan(5);
           expect(shapedRows, JSON.stringify(options)).toEqual(plainRows);
           expect(resultOfStatsRows(shapedRows)).toEqual(resultOfStatsRows(plainRows));
+        }
+      } finally {
+        duck.close();
+      }
+    },
+    SLOW,
+  );
+});
+
+describe("Snowflake's and Spark's day and floor spellings", () => {
+  it(
+    "give DuckDB's result, run on DuckDB",
+    async () => {
+      const duck = await openDuckDB();
+      try {
+        for (const name of ["snowflake", "spark"] as const) {
+          const spelled: Dialect = {
+            ...dialects.duckdb,
+            day: dialects[name].day,
+            floor: dialects[name].floor,
+          };
+          for (const options of OPTION_SETS) {
+            const rowsOf = async (sql: string) =>
+              (await duck.connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+            const plain = resultOfStatsRows(await rowsOf(statsQuery("duckdb", source, options)));
+            expect(resultOfStatsRows(await rowsOf(statsQuery(spelled, source, options))), name).toEqual(
+              plain,
+            );
+          }
         }
       } finally {
         duck.close();
