@@ -6,6 +6,7 @@
  * that takes (docs/analytics.md "Erasure and retention").
  */
 
+import { dialects } from "../../report/sql/dialects.ts";
 import { CLIError, EXIT } from "../errors.ts";
 
 export const ERASURE_ENGINES = ["spark", "trino", "snowflake", "bigquery", "clickhouse"] as const;
@@ -33,14 +34,12 @@ function sparkProcedureParts(table: string): { system: string; table: string } {
   return { system: `${parts[0]}.system`, table: parts.slice(1).join(".") };
 }
 
-function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
 /** The statements, with `--` comments saying why each is needed and when the rows are gone. */
 export function erasureStatements(engine: ErasureEngine, visitor: string, table: string, now: Date): string {
   if (!/^[0-9a-f]{32}$/.test(visitor)) throw new CLIError("a visitor id is 32 hex characters", EXIT.invalid);
   checkedTableName(table);
+  // Each engine's own string constant (a doubled quote is no escape in Spark or BigQuery).
+  const literal = dialects[engine].stringLiteral;
   const match = `visitor = ${literal(visitor)}`;
   const head = `-- stylist forget ${visitor} on ${engine}: every event of this visitor, from ${table}.`;
   switch (engine) {
@@ -54,8 +53,9 @@ export function erasureStatements(engine: ErasureEngine, visitor: string, table:
 -- 1. The row-level delete: copy-on-write rewrites each data file that held the rows; merge-on-read writes a
 --    position delete file instead and leaves the rows in the data file.
 DELETE FROM ${table} WHERE ${match};
--- 2. Rewrite the data files that now have delete files, so no current data file holds the rows.
-CALL ${procedure.system}.rewrite_data_files(table => ${literal(procedure.table)}, where => ${literal(match)}, options => map('delete-file-threshold', '1'));
+-- 2. Rewrite every data file that now has a delete file (and, as compaction does, groups of small files), so no
+--    current data file holds the rows.
+CALL ${procedure.system}.rewrite_data_files(table => ${literal(procedure.table)}, options => map('delete-file-threshold', '1'));
 -- 3. Older snapshots still reference the old files (time travel): expire all but the newest, which deletes those
 --    files from storage. Erasure is complete when this returns.
 CALL ${procedure.system}.expire_snapshots(table => ${literal(procedure.table)}, older_than => TIMESTAMP '${later}', retain_last => 1);

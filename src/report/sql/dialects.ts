@@ -18,6 +18,8 @@ export type DialectName = (typeof DIALECTS)[number];
 export interface Dialect {
   name: DialectName;
   types: { text: string; integer: string; double: string };
+  /** A string constant that reads back as `value` in this engine, whatever it holds. */
+  stringLiteral(value: string): string;
   /** The UTC day number (days since 1970-01-01) of a positive millisecond timestamp. */
   day(ms: string): string;
   /** ⌊x⌋ of a non-negative number. */
@@ -48,9 +50,29 @@ export interface Dialect {
 
 const standardTypes = { text: "VARCHAR", integer: "BIGINT", double: "DOUBLE" };
 
+/** Standard SQL: a quote is doubled, a backslash is itself (DuckDB, SQLite, Trino). */
+function standardLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Where a backslash starts an escape (BigQuery, Spark, Snowflake, ClickHouse): backslashes doubled, the quote and
+ * line breaks escaped. A doubled quote is no escape in BigQuery (two adjacent literals, refused) or Spark (two
+ * adjacent literals, concatenated: the quote is silently lost).
+ */
+export function backslashLiteral(value: string): string {
+  const escaped = value
+    .replaceAll("\\", "\\\\")
+    .replaceAll("'", "\\'")
+    .replaceAll("\n", "\\n")
+    .replaceAll("\r", "\\r");
+  return `'${escaped}'`;
+}
+
 export const dialects: Record<DialectName, Dialect> = {
   duckdb: {
     name: "duckdb",
+    stringLiteral: standardLiteral,
     types: standardTypes,
     day: (ms) => `(${ms} // 86400000)`,
     floor: (x) => `FLOOR(${x})`,
@@ -59,6 +81,7 @@ export const dialects: Record<DialectName, Dialect> = {
   },
   sqlite: {
     name: "sqlite",
+    stringLiteral: standardLiteral,
     types: { text: "TEXT", integer: "INTEGER", double: "REAL" },
     // Integer division of a positive integer is its floor; SQLite's FLOOR needs the optional math functions.
     day: (ms) => `(${ms} / 86400000)`,
@@ -68,6 +91,7 @@ export const dialects: Record<DialectName, Dialect> = {
   },
   bigquery: {
     name: "bigquery",
+    stringLiteral: backslashLiteral,
     types: { text: "STRING", integer: "INT64", double: "FLOAT64" },
     day: (ms) => `DIV(${ms}, 86400000)`,
     floor: (x) => `CAST(FLOOR(${x}) AS INT64)`,
@@ -76,6 +100,7 @@ export const dialects: Record<DialectName, Dialect> = {
   },
   trino: {
     name: "trino",
+    stringLiteral: standardLiteral,
     types: standardTypes,
     // Trino's division of two BIGINTs truncates, which is the floor for positive values.
     day: (ms) => `(${ms} / 86400000)`,
@@ -85,6 +110,7 @@ export const dialects: Record<DialectName, Dialect> = {
   },
   spark: {
     name: "spark",
+    stringLiteral: backslashLiteral,
     types: { text: "STRING", integer: "BIGINT", double: "DOUBLE" },
     day: (ms) => `FLOOR(${ms} / 86400000)`,
     floor: (x) => `FLOOR(${x})`,
@@ -93,6 +119,7 @@ export const dialects: Record<DialectName, Dialect> = {
   },
   snowflake: {
     name: "snowflake",
+    stringLiteral: backslashLiteral,
     // BIGINT is NUMBER(38,0) and DOUBLE is FLOAT there; unquoted names come back upper-cased, which --stats accepts.
     types: standardTypes,
     // Snowflake's `/` of two integers is exact (a NUMBER with decimals), never integer division.
@@ -103,6 +130,7 @@ export const dialects: Record<DialectName, Dialect> = {
   },
   clickhouse: {
     name: "clickhouse",
+    stringLiteral: backslashLiteral,
     // A NULL only casts to a Nullable type; the columns are nullable in the result anyway.
     types: { text: "Nullable(String)", integer: "Nullable(Int64)", double: "Nullable(Float64)" },
     // `/` is always Float64 there; intDiv is the integer floor for positive values.

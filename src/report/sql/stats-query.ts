@@ -82,10 +82,6 @@ const STATS_COLUMNS = {
 
 type StatsColumn = keyof typeof STATS_COLUMNS;
 
-function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
 function integerLiteral(value: number, what: string): string {
   if (!Number.isSafeInteger(value)) throw new Error(`${what} must be an integer, not ${value}`);
   return String(value);
@@ -164,7 +160,7 @@ export function statsQuery(
   const percentile = capping ? `CAST(${Number(options.capPercentile)} AS ${d.types.double})` : "";
   const header: StatsQueryHeader = { schema: STATS_SCHEMA, ...options };
   const filters = [
-    options.experiment === undefined ? "" : ` AND experiment = ${literal(options.experiment)}`,
+    options.experiment === undefined ? "" : ` AND experiment = ${d.stringLiteral(options.experiment)}`,
     options.phase === undefined ? "" : ` AND phase = ${integerLiteral(options.phase, "--phase")}`,
   ].join("");
   const capped = (expression: string) =>
@@ -286,7 +282,7 @@ export function statsQuery(
   } as const;
 
   const branches = [
-    branch(d, { kind: "'query'", options: literal(JSON.stringify(header)) }, ""),
+    branch(d, { kind: "'query'", options: d.stringLiteral(JSON.stringify(header)) }, ""),
     // What was read, as the streaming reader counts it. Joins of one-row aggregates rather than scalar subqueries
     // in the select list or CROSS JOIN, which some SQL parsers refuse.
     branch(

@@ -1,6 +1,9 @@
+import { DatabaseSync } from "node:sqlite";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { openDuckDB } from "../../../../src/cli/archive/duckdb-archive.ts";
 import { DIMENSIONS } from "../../../../src/report/segment.ts";
-import { DIALECTS, type DialectName } from "../../../../src/report/sql/dialects.ts";
+import { DIALECTS, type DialectName, dialects } from "../../../../src/report/sql/dialects.ts";
 import { type StatsQueryOptions, statsQuery } from "../../../../src/report/sql/stats-query.ts";
 import { grammarsOf, nodeSqlParserErrors, syntaxErrors } from "../../../support/sql-grammars.ts";
 
@@ -64,13 +67,49 @@ describe("the statistics query in each engine's dialect", () => {
     ).not.toEqual([]);
   });
 
-  it("quotes a string option so it cannot end the literal", () => {
+  it("writes a string option as each engine's own constant, which no quote, backslash or line break can end", async () => {
+    // A backslash before a quote: doubling the quote alone lets a backslash-escaping engine (BigQuery, Spark,
+    // Snowflake, ClickHouse) end the literal there and run what follows.
+    const experiment = "a\\'; DROP TABLE x; --\nb";
+    const standard = "experiment = 'a\\''; DROP TABLE x; --\nb'";
+    const backslashed = "experiment = 'a\\\\\\'; DROP TABLE x; --\\nb'";
+    const styles: Record<DialectName, string> = {
+      duckdb: standard,
+      sqlite: standard,
+      trino: standard,
+      bigquery: backslashed,
+      spark: backslashed,
+      snowflake: backslashed,
+      clickhouse: backslashed,
+    };
     for (const dialect of DIALECTS) {
-      const sql = statsQuery(dialect, "shop.events", {
-        crossovers: "first-exposure",
-        experiment: "a'; DROP TABLE x; --",
-      });
-      expect(sql).toContain("experiment = 'a''; DROP TABLE x; --'");
+      const sql = statsQuery(dialect, "shop.events", { crossovers: "first-exposure", experiment });
+      expect(sql, dialect).toContain(styles[dialect]);
+      // node-sql-parser's SQLite grammar takes a backslash as an escape, which SQLite does not (checked below).
+      expect(await syntaxErrors(dialect, sql, ["node-sql-parser sqlite"]), dialect).toEqual([]);
+    }
+  });
+
+  it("reads any string back whole in the engines that run here (SQLite, DuckDB)", async () => {
+    const sqlite = new DatabaseSync(":memory:");
+    const duck = await openDuckDB();
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.string({ unit: "grapheme", maxLength: 40 }), async (value) => {
+          const back = sqlite.prepare(`SELECT ${dialects.sqlite.stringLiteral(value)} AS v`).get() as {
+            v: string;
+          };
+          expect(back.v).toBe(value);
+          const rows = (
+            await duck.connection.runAndReadAll(`SELECT ${dialects.duckdb.stringLiteral(value)} AS v`)
+          ).getRowObjectsJS();
+          expect(rows[0]?.v).toBe(value);
+        }),
+        { numRuns: 200, examples: [["a\\'; DROP TABLE x; --\nb"], ["\\"], ["''"]] },
+      );
+    } finally {
+      duck.close();
+      sqlite.close();
     }
   });
 });
