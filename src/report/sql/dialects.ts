@@ -60,7 +60,7 @@ function standardLiteral(value: string): string {
  * line breaks escaped. A doubled quote is no escape in BigQuery (two adjacent literals, refused) or Spark (two
  * adjacent literals, concatenated: the quote is silently lost).
  */
-export function backslashLiteral(value: string): string {
+function backslashLiteral(value: string): string {
   const escaped = value
     .replaceAll("\\", "\\\\")
     .replaceAll("'", "\\'")
