@@ -66,6 +66,9 @@ export function subjectTagsFor(
       );
     },
     note(selector, tag) {
+      const known = atStart.get(selector);
+      // Nothing new to learn: the usual case once the rules have been seen in use, on every matched element.
+      if (known && (!CLOSER_AWARE.has(tag) || known.tags.has(tag))) return;
       for (const entry of entries(selector)) if (CLOSER_AWARE.has(tag)) entry.tags.add(tag);
     },
     noteOpenChild(selector, tag) {
