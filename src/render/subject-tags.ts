@@ -42,15 +42,21 @@ export function subjectTagsFor(
   plan: readonly SelectorPlan[],
   experimentOf: (decision: number) => CompiledExperiment,
 ): SubjectTags {
-  const experiments = new Map<string, CompiledExperiment[]>();
-  const atStart = new Map<string, Learned | undefined>();
-  for (const { selector, actions } of plan) {
-    const owners = [...new Set(actions.map(({ decision }) => experimentOf(decision)))];
-    experiments.set(selector, owners);
-    atStart.set(selector, union(owners.map((owner) => learned.get(owner)?.get(selector))));
-  }
+  const actionsOf = new Map(plan.map(({ selector, actions }) => [selector, actions]));
+  const owners = (selector: string) => [
+    ...new Set((actionsOf.get(selector) ?? []).map(({ decision }) => experimentOf(decision))),
+  ];
+  // Read on first use in this page view (most selectors never need it), and fixed from then on.
+  const seenAtStart = new Map<string, Learned | undefined>();
+  const atStart = {
+    get(selector: string): Learned | undefined {
+      if (!seenAtStart.has(selector))
+        seenAtStart.set(selector, union(owners(selector).map((owner) => learned.get(owner)?.get(selector))));
+      return seenAtStart.get(selector);
+    },
+  };
   const entries = (selector: string) =>
-    (experiments.get(selector) ?? []).map((owner) => {
+    owners(selector).map((owner) => {
       const bySelector = learned.get(owner) ?? new Map();
       learned.set(owner, bySelector);
       const entry = bySelector.get(selector) ?? { tags: new Set<string>(), children: new Set<string>() };
