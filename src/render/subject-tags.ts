@@ -22,7 +22,8 @@ export interface Learned {
   children: ReadonlySet<string>;
 }
 
-const learned = new WeakMap<CompiledExperiment, Map<string, { tags: Set<string>; children: Set<string> }>>();
+/** Each entry's sets are replaced, never changed, so a page view's snapshot stays as it was when read. */
+const learned = new WeakMap<CompiledExperiment, Map<string, Learned>>();
 
 export interface SubjectTags {
   /** What `selector`'s subjects needed, as known when the page view began; undefined: not yet seen. */
@@ -43,9 +44,15 @@ export function subjectTagsFor(
   experimentOf: (decision: number) => CompiledExperiment,
 ): SubjectTags {
   const actionsOf = new Map(plan.map(({ selector, actions }) => [selector, actions]));
-  const owners = (selector: string) => [
-    ...new Set((actionsOf.get(selector) ?? []).map(({ decision }) => experimentOf(decision))),
-  ];
+  const ownersOf = new Map<string, CompiledExperiment[]>();
+  const owners = (selector: string) => {
+    let found = ownersOf.get(selector);
+    if (!found) {
+      found = [...new Set((actionsOf.get(selector) ?? []).map(({ decision }) => experimentOf(decision)))];
+      ownersOf.set(selector, found);
+    }
+    return found;
+  };
   // Read on first use in this page view (most selectors never need it), and fixed from then on.
   const seenAtStart = new Map<string, Learned | undefined>();
   const atStart = {
@@ -55,14 +62,19 @@ export function subjectTagsFor(
       return seenAtStart.get(selector);
     },
   };
-  const entries = (selector: string) =>
-    owners(selector).map((owner) => {
-      const bySelector = learned.get(owner) ?? new Map();
+  /** Adds what was seen to every owner's entry for `selector`, creating it on first sight. */
+  const learn = (selector: string, seen: { tag?: string; child?: string }) => {
+    for (const owner of owners(selector)) {
+      const bySelector = learned.get(owner) ?? new Map<string, Learned>();
       learned.set(owner, bySelector);
-      const entry = bySelector.get(selector) ?? { tags: new Set<string>(), children: new Set<string>() };
-      bySelector.set(selector, entry);
-      return entry;
-    });
+      const entry = bySelector.get(selector) ?? NOTHING;
+      const { tag, child } = seen;
+      bySelector.set(selector, {
+        tags: tag && !entry.tags.has(tag) ? new Set([...entry.tags, tag]) : entry.tags,
+        children: child && !entry.children.has(child) ? new Set([...entry.children, child]) : entry.children,
+      });
+    }
+  };
   return {
     known: (selector) => atStart.get(selector),
     unwatched(selector, tag) {
@@ -75,18 +87,21 @@ export function subjectTagsFor(
       const known = atStart.get(selector);
       // Nothing new to learn: the usual case once the rules have been seen in use, on every matched element.
       if (known && (!CLOSER_AWARE.has(tag) || known.tags.has(tag))) return;
-      for (const entry of entries(selector)) if (CLOSER_AWARE.has(tag)) entry.tags.add(tag);
+      learn(selector, CLOSER_AWARE.has(tag) ? { tag } : {});
     },
     noteOpenChild(selector, tag) {
-      for (const entry of entries(selector)) entry.children.add(tag);
+      learn(selector, { child: tag });
     },
   };
 }
+
+const NOTHING: Learned = { tags: new Set(), children: new Set() };
 
 /** What every owner has seen together; undefined while any owner has not seen the selector yet. */
 function union(seen: Array<Learned | undefined>): Learned | undefined {
   if (seen.some((entry) => entry === undefined)) return undefined;
   const all = seen as Learned[];
+  if (all.length === 1) return all[0];
   return {
     tags: new Set(all.flatMap((entry) => [...entry.tags])),
     children: new Set(all.flatMap((entry) => [...entry.children])),
