@@ -69,7 +69,7 @@ interface ClosePlace {
 }
 
 /** What a watch on an element that is only appended to is shown of its children (see descendant-selectors.ts). */
-export interface ChildrenWatched {
+interface ChildrenWatched {
   /** Children with an implied end whose inside is watched; undefined: all. */
   inside: ReadonlySet<string> | undefined;
   openChild(tag: string): void;
