@@ -22,7 +22,7 @@ export function runWrangler(args: string[], cwd = ROOT): Promise<void> {
   });
 }
 
-/** How long the demo's archive buffer holds events before writing a file (docs/analytics.md#batching). */
+/** How long the demo's archive buffer holds events before writing a file (docs/analytics.md, "Batching"). */
 export const DEMO_ARCHIVE_BUFFER_SECONDS = 10;
 
 export interface DevWorkerOptions {

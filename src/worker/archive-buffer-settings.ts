@@ -1,5 +1,5 @@
 /**
- * The archive buffer's two limits (docs/analytics.md#batching): it writes a partition's file once it holds
+ * The archive buffer's two limits (docs/analytics.md, "Batching"): it writes a partition's file once it holds
  * ARCHIVE_BUFFER_EVENTS events, or once its oldest event has waited ARCHIVE_BUFFER_SECONDS, whichever comes first.
  */
 export interface ArchiveBufferSettings {

@@ -10,7 +10,7 @@ export interface ArchiveBufferStub {
 
 /**
  * Every archive event goes to one buffer object: a single object takes a consumer batch in one small SQLite write,
- * far below what one object can do (docs/analytics.md#batching), and one place to flush from keeps files large.
+ * far below what one object can do (docs/analytics.md, "Batching"), and one place to flush from keeps files large.
  */
 export const ARCHIVE_BUFFER_NAME = "archive";
 

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ArchiveRow } from "../sink/archive-row.ts";
+import { FORGOTTEN_KEEP_MS, FORGOTTEN_PREFIX, forgottenOfKey } from "../sink/forgotten.ts";
 import { type ArchiveBucket, putPartitionFile, rowsByPartition } from "../sink/r2-sink.ts";
 import {
   type ArchiveBufferSettings,
@@ -42,7 +43,7 @@ function chunksOf(rows: readonly ArchiveRow[]): Array<{ count: number; json: str
 }
 
 /**
- * The archive's batching buffer (docs/analytics.md#batching): one Durable Object with SQLite storage between the
+ * The archive's batching buffer (docs/analytics.md, "Batching"): one Durable Object with SQLite storage between the
  * queue consumer and R2, so a Parquet file holds ARCHIVE_BUFFER_EVENTS events or ARCHIVE_BUFFER_SECONDS of them
  * instead of one consumer batch.
  *
@@ -126,10 +127,13 @@ export class ArchiveBuffer extends DurableObject<Env> implements ArchiveBufferSt
       const bucket = this.archive;
       if (!bucket) throw new Error("the archive buffer needs an R2 binding named ARCHIVE");
       const now = Date.now();
-      for (const held of this.#held()) {
-        if (held.events >= settings.maxEvents || held.oldest + settings.maxAgeMs <= now)
-          await this.#flushPartition(bucket, held.partition);
-      }
+      const due = this.#held().filter(
+        (held) => held.events >= settings.maxEvents || held.oldest + settings.maxAgeMs <= now,
+      );
+      if (due.length === 0) return await this.#schedule(settings);
+      // Read for every flush: a listing that fails fails the flush, so an erasure is never skipped.
+      const forgotten = await this.#forgotten(now);
+      for (const held of due) await this.#flushPartition(bucket, held.partition, forgotten);
     } catch (error) {
       logFault("archive_flush_failed", error);
       await this.ctx.storage.setAlarm(Date.now() + Math.min(RETRY_MS, settings.maxAgeMs));
@@ -142,7 +146,7 @@ export class ArchiveBuffer extends DurableObject<Env> implements ArchiveBufferSt
    * Writes the partition's chunks that are stored now (not those appended while a PUT is under way), in files of at
    * most MAX_FILE_ROWS rows, deleting each file's chunks once its PUT has succeeded.
    */
-  async #flushPartition(bucket: ArchiveBucket, partition: string): Promise<void> {
+  async #flushPartition(bucket: ArchiveBucket, partition: string, forgotten: Set<string>): Promise<void> {
     const sql = this.ctx.storage.sql;
     const last = sql
       .exec<{ last: number | null }>("SELECT max(seq) AS last FROM chunks WHERE partition = ?", partition)
@@ -164,10 +168,28 @@ export class ArchiveBuffer extends DurableObject<Env> implements ArchiveBufferSt
         through = chunk.seq;
       }
       if (rows.length === 0) return;
-      await putPartitionFile(bucket, partition, rows);
+      const kept = forgotten.size === 0 ? rows : rows.filter((row) => !forgotten.has(row.visitor));
+      if (kept.length > 0) await putPartitionFile(bucket, partition, kept);
       sql.exec("DELETE FROM chunks WHERE partition = ? AND seq >= ? AND seq <= ?", partition, from, through);
       from = through + 1;
     }
+  }
+
+  /** Visitors `stylist forget` erased (src/sink/forgotten.ts); marks past FORGOTTEN_KEEP_MS are deleted. */
+  async #forgotten(now: number): Promise<Set<string>> {
+    const visitors = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.env.RULES.list({ prefix: FORGOTTEN_PREFIX, ...(cursor ? { cursor } : {}) });
+      for (const { name } of page.keys) {
+        const mark = forgottenOfKey(name);
+        if (!mark) continue;
+        if (mark.at + FORGOTTEN_KEEP_MS < now) await this.env.RULES.delete(name);
+        else visitors.add(mark.visitor);
+      }
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+    return visitors;
   }
 
   /** The next alarm: when the oldest event left reaches the age limit; none when the buffer is empty. */

@@ -10,6 +10,7 @@ import { parquetReadObjects } from "hyparquet";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import type { StylistEvent } from "../../src/core/schema/event.ts";
 import { eventOfArchiveRow } from "../../src/sink/archive-row.ts";
+import { FORGOTTEN_KEEP_MS, FORGOTTEN_PREFIX, forgottenKey } from "../../src/sink/forgotten.ts";
 import type { ArchiveBucket } from "../../src/sink/r2-sink.ts";
 import type { ArchiveBuffer } from "../../src/worker/archive-buffer.ts";
 import { ARCHIVE_BUFFER_NAME } from "../../src/worker/archive-buffer-sink.ts";
@@ -38,6 +39,8 @@ beforeEach(async () => {
   errors = vi.spyOn(console, "error").mockImplementation(() => {});
   for (const object of (await bucket().list({ prefix: "events/" })).objects)
     await bucket().delete(object.key);
+  for (const key of (await env.RULES.list({ prefix: FORGOTTEN_PREFIX })).keys)
+    await env.RULES.delete(key.name);
   await runInDurableObject(buffer(), async (instance, state) => {
     state.storage.sql.exec("DELETE FROM chunks");
     await state.storage.deleteAlarm();
@@ -186,7 +189,7 @@ describe("the archive buffer between the queue consumer and R2", () => {
     expect(written[0]?.events).toHaveLength(COUNT);
     expect(byId(written[0]?.events ?? [])).toEqual(byId(exposures));
     expect(await held()).toEqual({ chunks: 0, events: 0, oldest: null, alarm: null });
-    // The measurement docs/analytics.md#batching quotes: a 10,000-event file's size.
+    // The measurement docs/analytics.md, "Batching" quotes: a 10,000-event file's size.
     console.info(`archive buffer: ${COUNT} events → one file of ${written[0]?.size} bytes`);
   });
 
@@ -256,6 +259,33 @@ describe("the archive buffer between the queue consumer and R2", () => {
     expect(await runDurableObjectAlarm(buffer())).toBe(true);
     const ids = (await files()).flatMap((file) => file.events.map((event) => event.id));
     expect(ids.sort()).toEqual(exposures.map((event) => event.id).sort());
+  });
+
+  it("drops the events of a visitor `stylist forget` marked when it next writes a file, and deletes marks past their week", async () => {
+    const forgotten = "f".repeat(32);
+    const exposures = [
+      ...Array.from({ length: 300 }, (_, i) => exposure(i)),
+      ...Array.from({ length: 20 }, (_, i) => exposure(i, { visitor: forgotten })),
+    ];
+    const conversions = [{ ...conversion(1), visitor: forgotten }];
+    await consumeAll([...exposures, ...conversions]);
+    const now = Date.now();
+    await env.RULES.put(forgottenKey(forgotten, now), "");
+    const stale = forgottenKey("e".repeat(32), now - FORGOTTEN_KEEP_MS - 1);
+    await env.RULES.put(stale, "");
+
+    await age();
+    expect(await runDurableObjectAlarm(buffer())).toBe(true);
+    const written = await files();
+    // The conversion partition held only the forgotten visitor's event: no file at all.
+    expect(written.map((file) => file.key.replace(/part-.*$/, ""))).toEqual([
+      "events/dt=2026-12-03/type=exposure/",
+    ]);
+    expect(byId(written.flatMap((file) => file.events))).toEqual(byId(exposures.slice(0, 300)));
+    expect(await held()).toMatchObject({ events: 0, alarm: null });
+    expect((await env.RULES.list({ prefix: FORGOTTEN_PREFIX })).keys.map((key) => key.name)).toEqual([
+      forgottenKey(forgotten, now),
+    ]);
   });
 
   it("retries the messages when the buffer cannot store them, and when its settings are unusable", async () => {

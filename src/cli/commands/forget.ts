@@ -1,8 +1,10 @@
 import { defineCommand } from "citty";
+import { forgetInBuffer } from "../archive/forget-buffered.ts";
 import { forgetInArchive } from "../archive/maintenance.ts";
 import { archiveOf, chosenSink, refusePipelines, sinkArg } from "../archive/sink-choice.ts";
 import { backendArgs, missingTables, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
+import { readProjectConfig } from "../project.ts";
 
 /** A data subject's request: every event with their visitor id goes, exposures and conversions alike. */
 export default defineCommand({
@@ -26,12 +28,18 @@ export default defineCommand({
     refusePipelines(sink);
     await withBackend(args, async (backend) => {
       if (sink === "r2") {
-        const result = await forgetInArchive(archiveOf(backend), args.visitor);
+        const archive = archiveOf(backend);
+        await forgetInBuffer(backend.rules, args.visitor);
+        const result = await forgetInArchive(archive, args.visitor);
         console.log(
           `deleted ${result.events} event(s) of ${args.visitor} from the r2 archive: ${result.filesRewritten} file(s) rewritten, ${result.filesDeleted} deleted, ${result.filesRead} read (${backend.mode})`,
         );
         console.log(
-          "Events still in the queue when this ran are written within a few minutes (batch wait plus retries): run forget again after 5 minutes to catch them.",
+          !(await readProjectConfig(args.config)).archiveBuffered
+            ? "Events still in the queue when this ran are written within a few minutes (batch wait plus retries): run forget again after 5 minutes to catch them."
+            : backend.mode === "local"
+              ? "Their events still in the archive buffer or the queue are dropped when the buffer next writes a file."
+              : "Their events still in the archive buffer or the queue are dropped when the buffer next writes a file, once the mark reaches it (KV: up to a minute); run forget again after a minute to catch a file written meanwhile.",
         );
       }
       // D1 as well, whatever the sink: it may hold events from before a switch to the archive.
