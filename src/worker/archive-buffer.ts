@@ -61,6 +61,11 @@ export class ArchiveBuffer extends DurableObject<Env> implements ArchiveBufferSt
   /** Where files go; a field so a test can hand the object a failing bucket. */
   archive: ArchiveBucket | undefined;
   #flushing: Promise<unknown> = Promise.resolve();
+  /**
+   * After a failed flush, batches that reach the count leave the retry to the alarm instead of each encoding the
+   * whole backlog again during an R2 outage. In memory only: a restarted object simply tries once more.
+   */
+  #retryAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -90,7 +95,8 @@ export class ArchiveBuffer extends DurableObject<Env> implements ArchiveBufferSt
             chunk.json,
           );
     });
-    if (this.#held().some((held) => held.events >= settings.maxEvents)) await this.#flush(settings);
+    const full = this.#held().some((held) => held.events >= settings.maxEvents);
+    if (full && Date.now() >= this.#retryAt) await this.#flush(settings);
     else if ((await this.ctx.storage.getAlarm()) === null) await this.#schedule(settings);
   }
 
@@ -134,9 +140,11 @@ export class ArchiveBuffer extends DurableObject<Env> implements ArchiveBufferSt
       // Read for every flush: a listing that fails fails the flush, so an erasure is never skipped.
       const forgotten = await this.#forgotten(now);
       for (const held of due) await this.#flushPartition(bucket, held.partition, forgotten);
+      this.#retryAt = 0;
     } catch (error) {
       logFault("archive_flush_failed", error);
-      await this.ctx.storage.setAlarm(Date.now() + Math.min(RETRY_MS, settings.maxAgeMs));
+      this.#retryAt = Date.now() + Math.min(RETRY_MS, settings.maxAgeMs);
+      await this.ctx.storage.setAlarm(this.#retryAt);
       return;
     }
     await this.#schedule(settings);

@@ -13,6 +13,7 @@ import { eventOfArchiveRow } from "../../src/sink/archive-row.ts";
 import { FORGOTTEN_KEEP_MS, FORGOTTEN_PREFIX, forgottenKey } from "../../src/sink/forgotten.ts";
 import type { ArchiveBucket } from "../../src/sink/r2-sink.ts";
 import type { ArchiveBuffer } from "../../src/worker/archive-buffer.ts";
+import { MAX_FILE_ROWS } from "../../src/worker/archive-buffer-settings.ts";
 import { ARCHIVE_BUFFER_NAME } from "../../src/worker/archive-buffer-sink.ts";
 import type { Env } from "../../src/worker/env.ts";
 import worker from "../../src/worker/index.ts";
@@ -217,6 +218,25 @@ describe("the archive buffer between the queue consumer and R2", () => {
     const written = await files();
     expect(written).toHaveLength(1);
     expect(byId(written[0]?.events ?? [])).toEqual(byId(exposures));
+    expect((await held()).events).toBe(0);
+  });
+
+  it("writes a backlog from an R2 outage in files of at most 20,000 rows, trying R2 once per alarm meanwhile", async () => {
+    await runInDurableObject(buffer(), (instance) => {
+      instance.archive = { put: () => Promise.reject(new Error("R2 is down")) } satisfies ArchiveBucket;
+    });
+    const exposures = Array.from({ length: 25_000 }, (_, i) => exposure(i));
+    await consumeAll(exposures);
+    // The batch that reached the count tried and failed; the 15 after it left the retry to the alarm.
+    expect(faultCodes(errors)).toEqual(["archive_flush_failed"]);
+
+    await runInDurableObject(buffer(), (instance) => {
+      instance.archive = env.ARCHIVE;
+    });
+    expect(await runDurableObjectAlarm(buffer())).toBe(true);
+    const written = await files();
+    expect(written.map((file) => file.events.length).sort((a, b) => a - b)).toEqual([5_000, MAX_FILE_ROWS]);
+    expect(byId(written.flatMap((file) => file.events))).toEqual(byId(exposures));
     expect((await held()).events).toBe(0);
   });
 
