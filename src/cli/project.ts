@@ -15,6 +15,8 @@ export interface ProjectConfig {
   archiveBuffered: boolean;
   /** `account_id`, when the config names the account. */
   accountId: string | undefined;
+  /** The `bucket_name` of the r2_buckets entry with binding ARCHIVE, when there is one. */
+  archiveBucket: string | undefined;
 }
 
 /**
@@ -41,6 +43,9 @@ export async function readProjectConfig(configPath: string): Promise<ProjectConf
   if (!kv?.id) throw new CLIError(`${path} has no kv_namespaces entry with binding "RULES"`, EXIT.invalid);
   if (!d1?.database_id)
     throw new CLIError(`${path} has no d1_databases entry with binding "DB"`, EXIT.invalid);
+  const archive = (config.r2_buckets as Array<{ binding: string; bucket_name?: string }>).find(
+    (bucket) => bucket.binding === "ARCHIVE",
+  );
   const origin = config.vars.ORIGIN_URL;
   return {
     configPath: path,
@@ -53,5 +58,6 @@ export async function readProjectConfig(configPath: string): Promise<ProjectConf
       (binding) => binding.name === "ARCHIVE_BUFFER",
     ),
     accountId: config.account_id,
+    archiveBucket: archive?.bucket_name,
   };
 }
