@@ -29,13 +29,14 @@ export default defineCommand({
     await withBackend(args, async (backend) => {
       if (sink === "r2") {
         const archive = archiveOf(backend);
-        await forgetInBuffer(backend.rules, args.visitor);
+        const buffered = (await readProjectConfig(args.config)).archiveBuffered;
+        if (buffered) await forgetInBuffer(backend.rules, args.visitor);
         const result = await forgetInArchive(archive, args.visitor);
         console.log(
           `deleted ${result.events} event(s) of ${args.visitor} from the r2 archive: ${result.filesRewritten} file(s) rewritten, ${result.filesDeleted} deleted, ${result.filesRead} read (${backend.mode})`,
         );
         console.log(
-          !(await readProjectConfig(args.config)).archiveBuffered
+          !buffered
             ? "Events still in the queue when this ran are written within a few minutes (batch wait plus retries): run forget again after 5 minutes to catch them."
             : backend.mode === "local"
               ? "Their events still in the archive buffer or the queue are dropped when the buffer next writes a file."
