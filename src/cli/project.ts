@@ -11,8 +11,12 @@ export interface ProjectConfig {
   originUrl: string | undefined;
   /** The `SINK` var: where the consumer writes events (d1 when unset). */
   sink: string | undefined;
+  /** Whether the archive's batching buffer is bound (ARCHIVE_BUFFER, docs/analytics.md, "Batching"). */
+  archiveBuffered: boolean;
   /** `account_id`, when the config names the account. */
   accountId: string | undefined;
+  /** The `bucket_name` of the r2_buckets entry with binding ARCHIVE, when there is one. */
+  archiveBucket: string | undefined;
 }
 
 /**
@@ -39,6 +43,9 @@ export async function readProjectConfig(configPath: string): Promise<ProjectConf
   if (!kv?.id) throw new CLIError(`${path} has no kv_namespaces entry with binding "RULES"`, EXIT.invalid);
   if (!d1?.database_id)
     throw new CLIError(`${path} has no d1_databases entry with binding "DB"`, EXIT.invalid);
+  const archive = (config.r2_buckets as Array<{ binding: string; bucket_name?: string }>).find(
+    (bucket) => bucket.binding === "ARCHIVE",
+  );
   const origin = config.vars.ORIGIN_URL;
   return {
     configPath: path,
@@ -47,6 +54,10 @@ export async function readProjectConfig(configPath: string): Promise<ProjectConf
     d1DatabaseId: d1.database_id,
     originUrl: typeof origin === "string" ? origin : undefined,
     sink: typeof config.vars.SINK === "string" ? config.vars.SINK : undefined,
+    archiveBuffered: (config.durable_objects.bindings as Array<{ name: string }>).some(
+      (binding) => binding.name === "ARCHIVE_BUFFER",
+    ),
     accountId: config.account_id,
+    archiveBucket: archive?.bucket_name,
   };
 }

@@ -17,6 +17,10 @@ interface Entry {
   chain: boolean;
   /** The parser has ended it at a start tag (a `<div>` after a `<p>`, the next `<li>`): it needs no end tag. */
   ended: boolean;
+  /** A child with an implied end of an element that is only appended to. */
+  child: boolean;
+  /** Such a child whose inside is not watched on this page view (subject-tags.ts). */
+  blind: boolean;
 }
 
 /**
@@ -46,6 +50,10 @@ interface Watch {
   content?: ContentEdit;
   /** Unclosed implied-end elements lol-html has around it, which a start tag inside it may end (implied-ancestors.ts). */
   ancestors: readonly string[];
+  /** Children with an implied end whose inside is watched; undefined: all. */
+  insideWatched: ReadonlySet<string> | undefined;
+  /** Called with a child with an implied end whose end tag is missing, so later page views watch inside it. */
+  openChild: (tag: string) => void;
 }
 
 /**
@@ -60,9 +68,18 @@ interface ClosePlace {
   lost?: string;
 }
 
+/** What a watch on an element that is only appended to is shown of its children (see descendant-selectors.ts). */
+interface ChildrenWatched {
+  /** Children with an implied end whose inside is watched; undefined: all. */
+  inside: ReadonlySet<string> | undefined;
+  openChild(tag: string): void;
+}
+
+const ALL_CHILDREN: ChildrenWatched = { inside: undefined, openChild() {} };
+
 export interface ExtentWatches {
   /** The watch of the element whose handlers run now, created on first use. */
-  watchFor(tag: string, queue: (task: EndTask) => void): Watch;
+  watchFor(tag: string, queue: (task: EndTask) => void, children?: ChildrenWatched): Watch;
   /** The page's nesting is no longer followed from `element` on: every open watch's edits are skipped. */
   abandonAll(at: Pick<RewriterEndTag, "before">, why: string): void;
   /** Called by the finisher after an element's handlers. */
@@ -87,6 +104,11 @@ function closingOf(entries: readonly Entry[], tag: string): { closing: string; l
       return {
         closing,
         lost: `<${entry.tag}> inside <${tag}> has no end tag: where the parser ends it is not followed`,
+      };
+    if (entry.blind)
+      return {
+        closing,
+        lost: `<${entry.tag}> inside <${tag}> has no end tag, and what is inside it was not watched on this page view (it is from the next one on)`,
       };
     if (!entry.ended) closing += `</${entry.tag}>`;
   }
@@ -146,7 +168,7 @@ export function createExtentWatches(): ExtentWatches {
     placeAtClose(watch, why, false, () => {});
   };
   return {
-    watchFor(tag, queue) {
+    watchFor(tag, queue, children = ALL_CHILDREN) {
       if (current) return current;
       clock++;
       const watch: Watch = {
@@ -159,6 +181,8 @@ export function createExtentWatches(): ExtentWatches {
         atClose: [],
         pairedAtEnd: { key: "", entries: [] },
         ancestors: [],
+        insideWatched: children.inside,
+        openChild: children.openChild,
       };
       current = watch;
       active.push(watch);
@@ -288,7 +312,14 @@ export function createExtentWatches(): ExtentWatches {
       const erase = erasingIn(enclosing());
       const entries = tracking.map((watch) => {
         const parent = watch.open.at(-1);
-        const entry: Entry = { tag, chain: implied && (parent === undefined || parent.chain), ended: false };
+        const child = implied && parent === undefined && !watch.tracksAll;
+        const entry: Entry = {
+          tag,
+          chain: implied && (parent === undefined || parent.chain),
+          ended: false,
+          child,
+          blind: child && watch.insideWatched !== undefined && !watch.insideWatched.has(tag),
+        };
         watch.open.push(entry);
         return entry;
       });
@@ -307,6 +338,8 @@ export function createExtentWatches(): ExtentWatches {
           close();
           if (end.name !== tag)
             tracking.forEach((watch, index) => {
+              // A child whose end tag is missing: later page views watch what is inside such children.
+              if (entries[index]?.child) watch.openChild(tag);
               const key = `${clock}:${end.name}`;
               if (watch.pairedAtEnd.key !== key) watch.pairedAtEnd = { key, entries: [] };
               watch.pairedAtEnd.entries.push(entries[index] as Entry);
@@ -322,7 +355,12 @@ export function createExtentWatches(): ExtentWatches {
           // Self-closing in SVG or MathML: it must stay so, or what follows would go inside it.
           if (recording && recorded !== undefined && !VOID.has(tag)) selfClosed(recording, recorded);
         },
-        atDocumentEnd: close,
+        atDocumentEnd() {
+          close();
+          tracking.forEach((watch, index) => {
+            if (entries[index]?.child) watch.openChild(tag);
+          });
+        },
         removesEndTag: erase,
       });
     },

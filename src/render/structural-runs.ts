@@ -1,3 +1,4 @@
+import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import { splitList } from "../core/html/selector.ts";
 import { descendantRunWatches } from "./descendant-runs.ts";
 import { lastCompound, typeOf } from "./descendant-selectors.ts";
@@ -40,7 +41,18 @@ function compounds(part: string): string[] {
  * selector matches is not what the browser's selector matches. For a descendant combinator, the start tags that end
  * an element standing for its ancestor compound (descendant-runs.ts). Empty for other selectors.
  */
-export function runWatchSelectors(selector: string): { tag: string; selector: string }[] {
+export function runWatchSelectors(selector: string): readonly { tag: string; selector: string }[] {
+  const known = built.get(selector);
+  if (known !== undefined) return known;
+  const lists = build(selector);
+  built.set(selector, lists);
+  return lists;
+}
+
+/** The lists already built in this isolate: the same rules' selectors come back on every page view. */
+const built = createBoundedCache<readonly { tag: string; selector: string }[]>(512);
+
+function build(selector: string): { tag: string; selector: string }[] {
   const byTag = new Map<string, string[]>();
   const add = (tag: string, list: string) => byTag.set(tag, [...(byTag.get(tag) ?? []), list]);
   for (const { tag, selector: list } of structuralWatches(selector)) add(tag, list);
