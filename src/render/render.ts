@@ -254,7 +254,8 @@ export function renderPage(
     closedThrough.delete(selector);
     const ends = through !== undefined && closesImplicitly(through, tag, []) ? through : undefined;
     const adopted = adoptable.delete(selector) && ADOPTABLE.has(tag);
-    const misnested = (op: Op) => misnesting(op, tag, { ends, adopted, reopening });
+    const structural = runWatchSelectors(selector).length > 0;
+    const misnested = (op: Op) => misnesting(op, tag, { ends, adopted, reopening, structural });
     showToWatches(element, tag);
     if (!reachable(context, tag)) return;
     subjects.note(selector, tag);
@@ -389,7 +390,9 @@ export function renderPage(
   // to place is skipped.
   let reopening: string | undefined;
   // Also watched for the same pages (by the finisher): a <p> left open in a <span> or <b> at its end tag.
-  const desyncWatched = registered.some(({ selector }) => refusedOnAnyArm.beyondAttributes(selector));
+  const desyncWatched = registered.some(
+    ({ selector }) => refusedOnAnyArm.beyondAttributes(selector) || runWatchSelectors(selector).length > 0,
+  );
   if (desyncWatched)
     rewriter = rewriter.on(FORMATTING_IN_P, {
       element(element) {
@@ -513,7 +516,9 @@ export function renderPage(
 /**
  * Why `op` would put content where the browser does not have its element, on a page whose nesting lol-html reads
  * differently around it (attribute ops are always safe):
- * - `reopening`: a start tag earlier on the page ended a `<p>` through a formatting element the parser reopens;
+ * - `reopening`: earlier on the page, a start tag ended a `<p>` through a formatting element the parser reopens, or a
+ *   `<p>` was left open at a phrasing element's end tag (also refuses attribute ops of selectors on parents,
+ *   ancestors or positions);
  * - `ends`: the element's start tag ends the unclosed `<p>` or item it is in through a phrasing element: content
  *   before it, or its removal, lands inside them; content inside it too if that is a formatting element;
  * - `adopted`: a `<p>` (an item) right inside a formatting element: if it is still open at that element's end tag, the
@@ -522,9 +527,12 @@ export function renderPage(
 function misnesting(
   op: Op,
   tag: string,
-  page: { ends: string | undefined; adopted: boolean; reopening: string | undefined },
+  page: { ends: string | undefined; adopted: boolean; reopening: string | undefined; structural: boolean },
 ): string | undefined {
   const placement = placementOf(op);
+  // After a misnesting, lol-html's parents, ancestors and positions are not the browser's either.
+  if (page.reopening && page.structural && op.op !== "addStyle")
+    return `${op.op} on <${tag}>: ${page.reopening}`;
   if (placement === "attribute" || op.op === "addStyle") return undefined;
   if (page.reopening) return `${op.op} on <${tag}>: ${page.reopening}`;
   if (page.ends && writesBeforeStartTag(op))
