@@ -36,12 +36,13 @@ async function writeArchive(dir: string, events: number): Promise<void> {
           (${T0} + h % ${DAYS * 86_400_000})::BIGINT AS ts, visitor, '/' AS path, 'mobile' AS device,
           NULL::VARCHAR AS country, NULL::VARCHAR AS source, 'hero' AS experiment, variant, 1 AS phase,
           1 AS rules_version, NULL::VARCHAR AS segments, NULL::VARCHAR AS goal, NULL::BIGINT AS value,
-          NULL::VARCHAR AS currency, NULL::VARCHAR AS order_id, NULL::VARCHAR AS reported_by
+          NULL::VARCHAR AS currency, NULL::VARCHAR AS order_id, NULL::VARCHAR AS reported_by,
+          NULL::VARCHAR AS products, NULL::INTEGER AS period
         FROM v),
       purchases AS (
         SELECT 1, uuid()::VARCHAR, 'conversion', (${T0} + h % ${DAYS * 86_400_000} + 3600000)::BIGINT, visitor,
           '/checkout/done', 'mobile', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'purchase',
-          (1000 + (h // 1024) % 20000)::BIGINT, 'GBP', 'O-' || i, 'server'
+          (1000 + (h // 1024) % 20000)::BIGINT, 'GBP', 'O-' || i, 'server', NULL, NULL
         FROM v WHERE (h // 256) % 1000 < CASE WHEN variant = 'control' THEN 50 ELSE 55 END)
       SELECT * FROM exposures UNION ALL SELECT * FROM purchases
     ) TO ${sqlString(join(dir, "events"))} (FORMAT PARQUET, COMPRESSION ZSTD, PER_THREAD_OUTPUT true)`);

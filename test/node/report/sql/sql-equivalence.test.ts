@@ -175,7 +175,7 @@ describe("the report from SQL statistics equals the streamed report", () => {
   beforeAll(async () => {
     const migrations = join(ROOT, "migrations");
     for (const seed of SEEDS) {
-      const events = edgeTraffic({ visitors: VISITORS, seed, ties: true, overCap: true });
+      const events = edgeTraffic({ visitors: VISITORS, seed, ties: true, overCap: true, drift: true });
       traffic.set(seed, events);
       const dir = mkdtempSync(join(tmpdir(), "stylist-sql-equivalence-"));
       dirs.push(dir);
@@ -192,7 +192,7 @@ describe("the report from SQL statistics equals the streamed report", () => {
       sinks.set(seed, db);
       // An NDJSON file in a shuffled order, without same-millisecond crossovers (the line reader keeps the first line).
       const file = join(dir, "events.ndjson");
-      const untied = edgeTraffic({ visitors: VISITORS, seed, ties: false, overCap: true });
+      const untied = edgeTraffic({ visitors: VISITORS, seed, ties: false, overCap: true, drift: true });
       writeFileSync(
         file,
         `${shuffled(untied, seed + 200)
