@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import { ARCHIVE_COLUMNS } from "../../sink/archive-row.ts";
@@ -64,8 +64,14 @@ export function archiveRelation(pathOrGlob: string): string {
   return `(${relationOf(archiveSource(pathOrGlob))})`;
 }
 
-/** DuckDB's working memory; `STYLIST_DUCKDB_MEMORY` (e.g. 4GB) raises it on a machine with more to give. */
-const MEMORY_LIMIT = process.env.STYLIST_DUCKDB_MEMORY ?? "512MB";
+/**
+ * DuckDB's working memory: a quarter of the machine's, between 256 MB and 1 GB; `STYLIST_DUCKDB_MEMORY` (e.g. 4GB)
+ * sets it. At 10 M events 1 GB spilled less than 512 MB did (35 against 45 CPU seconds) with a peak of 1.3 GB
+ * (docs/benchmarks.md); above that the report only spills less, while a small machine keeps room for the rest.
+ */
+const MEMORY_LIMIT =
+  process.env.STYLIST_DUCKDB_MEMORY ??
+  `${Math.min(1024, Math.max(256, Math.floor(totalmem() / 4 / 2 ** 20)))}MB`;
 
 async function connect(): Promise<{
   instance: DuckDBInstance;
@@ -78,8 +84,8 @@ async function connect(): Promise<{
   const instance = await DuckDBInstance.create(":memory:", {
     autoinstall_known_extensions: "false",
     autoload_known_extensions: "false",
-    // Bounded, spilling to disk beyond it: DuckDB's default (80% of RAM) let the report's windows over 10 M events
-    // grow past 9 GB; at 1 M events this limit halved the peak (1,389 → 715 MiB) and was no slower (docs/analytics.md).
+    // Bounded, spilling to disk beyond it: DuckDB's default (80% of RAM) let the report's old windows over 10 M
+    // events grow past 9 GB (docs/analytics.md).
     memory_limit: MEMORY_LIMIT,
     temp_directory: spill,
   });

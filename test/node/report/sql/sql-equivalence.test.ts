@@ -229,7 +229,8 @@ describe("the report from SQL statistics equals the streamed report", () => {
         }
       }
     },
-    SLOW,
+    // Every case twice over, with the copies ranked in SQL: a generous limit for a loaded machine, not a timing.
+    2 * SLOW,
   );
 
   for (const { name, options } of CASES) {
