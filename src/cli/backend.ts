@@ -1,3 +1,4 @@
+import { remoteArchive } from "./archive/remote-archive.ts";
 import { CLIError, EXIT } from "./errors.ts";
 import { readProjectConfig } from "./project.ts";
 import type { Backend } from "./stores/types.ts";
@@ -42,12 +43,14 @@ async function openBackend(flags: BackendFlags): Promise<Backend> {
     throw new CLIError(describeApiError(error), EXIT.invalid);
   }
   const baseUrl = process.env.CLOUDFLARE_API_BASE_URL?.trim();
-  return openRemoteBackend({
+  const backend = openRemoteBackend({
     accountId: account.accountId,
     apiToken: account.credentials.token,
     ...ids,
     ...(baseUrl ? { baseUrl } : {}),
   });
+  const archive = await remoteArchive(project.archiveBucket, account.accountId, process.env);
+  return archive ? { ...backend, archive } : backend;
 }
 
 /** Opens the backend for one command and always closes it, so a failed command leaves no workerd running. */

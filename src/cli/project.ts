@@ -13,6 +13,8 @@ export interface ProjectConfig {
   sink: string | undefined;
   /** `account_id`, when the config names the account. */
   accountId: string | undefined;
+  /** The `bucket_name` of the r2_buckets entry with binding ARCHIVE, when there is one. */
+  archiveBucket: string | undefined;
 }
 
 /**
@@ -39,6 +41,9 @@ export async function readProjectConfig(configPath: string): Promise<ProjectConf
   if (!kv?.id) throw new CLIError(`${path} has no kv_namespaces entry with binding "RULES"`, EXIT.invalid);
   if (!d1?.database_id)
     throw new CLIError(`${path} has no d1_databases entry with binding "DB"`, EXIT.invalid);
+  const archive = (config.r2_buckets as Array<{ binding: string; bucket_name?: string }>).find(
+    (bucket) => bucket.binding === "ARCHIVE",
+  );
   const origin = config.vars.ORIGIN_URL;
   return {
     configPath: path,
@@ -48,5 +53,6 @@ export async function readProjectConfig(configPath: string): Promise<ProjectConf
     originUrl: typeof origin === "string" ? origin : undefined,
     sink: typeof config.vars.SINK === "string" ? config.vars.SINK : undefined,
     accountId: config.account_id,
+    archiveBucket: archive?.bucket_name,
   };
 }

@@ -7,6 +7,7 @@ import { readProjectConfig } from "../project.ts";
 import type { Backend } from "../stores/types.ts";
 import { type ArchiveReader, openArchive } from "./duckdb-archive.ts";
 import { pullArchive } from "./maintenance.ts";
+import { R2_CREDENTIAL_VARS } from "./remote-archive.ts";
 import type { ArchiveStore } from "./store.ts";
 
 /** `--sink` for every command that reads or deletes events; the default is wrangler.toml's SINK var. */
@@ -28,9 +29,9 @@ export async function chosenSink(args: { sink?: string; config: string }): Promi
 /** The archive bucket, or why it cannot be reached from here. */
 export function archiveOf(backend: Backend): ArchiveStore {
   if (backend.archive) return backend.archive;
-  if (backend.mode === "remote")
+  if (backend.mode === "remote" && R2_CREDENTIAL_VARS.some((name) => !process.env[name]?.trim()))
     throw new CLIError(
-      "--sink r2 with --remote is not supported yet: copy the bucket locally (R2's S3 API: rclone or `aws s3 sync`) and pass --events DIR, or query it with any engine (docs/analytics.md)",
+      `--sink r2 with --remote reads the bucket over R2's S3 API: set ${R2_CREDENTIAL_VARS.join(" and ")} (an R2 API token with Object Read & Write on the archive bucket; docs/analytics.md, "Reading the archive remotely")`,
       EXIT.invalid,
     );
   throw new CLIError('wrangler.toml has no r2_buckets entry with binding "ARCHIVE"', EXIT.invalid);

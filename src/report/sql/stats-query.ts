@@ -82,10 +82,6 @@ const STATS_COLUMNS = {
 
 type StatsColumn = keyof typeof STATS_COLUMNS;
 
-function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
 function integerLiteral(value: number, what: string): string {
   if (!Number.isSafeInteger(value)) throw new Error(`${what} must be an integer, not ${value}`);
   return String(value);
@@ -95,11 +91,38 @@ function integerLiteral(value: number, what: string): string {
 function branch(dialect: Dialect, columns: Partial<Record<StatsColumn, string>>, rest: string): string {
   const select = (Object.keys(STATS_COLUMNS) as StatsColumn[]).map((column) => {
     const expression = columns[column];
-    return expression === undefined
-      ? `CAST(NULL AS ${dialect.types[STATS_COLUMNS[column]]}) AS ${column}`
+    const type = dialect.types[STATS_COLUMNS[column]];
+    if (expression === undefined) return `CAST(NULL AS ${type}) AS ${column}`;
+    return dialect.castEveryColumn
+      ? `CAST(${expression} AS ${type}) AS ${column}`
       : `${expression} AS ${column}`;
   });
   return `SELECT ${select.join(", ")}\n${rest}`;
+}
+
+/**
+ * An inner join on `equalities` and `ranges`: all in ON, or — for an engine whose ON takes only equalities between
+ * the two sides — the ranges in WHERE, which for an inner join is the same.
+ */
+function innerJoin(
+  dialect: Dialect,
+  relation: string,
+  equalities: string[],
+  ranges: string[],
+): { join: string; where: string[] } {
+  if (dialect.equiJoinsOnly)
+    return {
+      join:
+        equalities.length === 0
+          ? `CROSS JOIN ${relation}`
+          : `JOIN ${relation} ON ${equalities.join(" AND ")}`,
+      where: ranges,
+    };
+  return { join: `JOIN ${relation} ON ${[...equalities, ...ranges].join(" AND ")}`, where: [] };
+}
+
+function whereOf(conditions: string[]): string {
+  return conditions.length === 0 ? "" : ` WHERE ${conditions.join(" AND ")}`;
 }
 
 /** The breakdown value of a first exposure, as src/report/segment.ts groupKeyOf gives it. */
@@ -121,13 +144,14 @@ function groupExpression(by: Dimension | undefined): string {
 
 /** `source`: a table name or a parenthesised query with the archive's columns. */
 export function statsQuery(
-  dialectName: DialectName,
+  /** An engine's name; a Dialect itself only in tests that vary one hook. */
+  dialectName: DialectName | Dialect,
   source: string,
   options: StatsQueryOptions,
   /** The source already holds each id once (the CLI's archive view): skip that pass. */
   { deduplicated = false }: { deduplicated?: boolean } = {},
 ): string {
-  const d = dialects[dialectName];
+  const d = typeof dialectName === "string" ? dialects[dialectName] : dialectName;
   const double = (x: string) => `CAST(${x} AS ${d.types.double})`;
   const lookback = options.cuped ? integerLiteral(options.cuped.lookbackMs, "the CUPED lookback") : undefined;
   const window =
@@ -137,7 +161,7 @@ export function statsQuery(
   const percentile = capping ? `CAST(${Number(options.capPercentile)} AS ${d.types.double})` : "";
   const header: StatsQueryHeader = { schema: STATS_SCHEMA, ...options };
   const filters = [
-    options.experiment === undefined ? "" : ` AND experiment = ${literal(options.experiment)}`,
+    options.experiment === undefined ? "" : ` AND experiment = ${d.stringLiteral(options.experiment)}`,
     options.phase === undefined ? "" : ` AND phase = ${integerLiteral(options.phase, "--phase")}`,
   ].join("");
   const capped = (expression: string) =>
@@ -149,6 +173,8 @@ export function statsQuery(
     lookback === undefined ? "ts >= first_ts" : `ts >= first_ts - ${lookback}`,
     window === undefined ? "" : ` AND ts <= first_ts + ${window}`,
   ].join("");
+  const conversionsRead = innerJoin(d, "start_at s", [], ["c.ts >= s.start_ts"]);
+  const overCapRead = innerJoin(d, "start_at s", [], ["e.ts >= s.start_ts"]);
   const grouping: Dimension | undefined = options.by ?? (options.periodGroups ? "period" : undefined);
   const byGroup = grouping !== undefined;
   const period = grouping === "period" ? ", period" : "";
@@ -244,7 +270,7 @@ export function statsQuery(
     // The conversions the streaming reader reads: from the earliest exposure (less the CUPED lookback) on.
     `read_conversions AS (
   SELECT c.ts, c.order_id, c.order_rank, CASE WHEN x.visitor IS NULL THEN 0 ELSE 1 END AS exposed
-  FROM ranked_conversions c JOIN start_at s ON c.ts >= s.start_ts LEFT JOIN exposed x ON x.visitor = c.visitor)`,
+  FROM ranked_conversions c ${conversionsRead.join} LEFT JOIN exposed x ON x.visitor = c.visitor${whereOf(conversionsRead.where)})`,
     // Rules 5, 6 and 8: each visitor's conversions per phase and goal, after exposure (in the window) and before.
     `joined AS (
   SELECT experiment, phase, visitor, variant, counted, grp, first_ts, goal, ts, value, currency,
@@ -310,7 +336,7 @@ export function statsQuery(
   } as const;
 
   const branches = [
-    branch(d, { kind: "'query'", options: literal(JSON.stringify(header)) }, ""),
+    branch(d, { kind: "'query'", options: d.stringLiteral(JSON.stringify(header)) }, ""),
     // What was read, as the streaming reader counts it. Joins of one-row aggregates rather than scalar subqueries
     // in the select list or CROSS JOIN, which some SQL parsers refuse.
     branch(
@@ -331,8 +357,8 @@ export function statsQuery(
     SUM(CASE WHEN exposed = 1 AND order_id IS NOT NULL AND order_rank > 1 THEN 1 ELSE 0 END) AS duplicate_orders,
     MAX(ts) AS last_ts
   FROM read_conversions) c,
-  (SELECT COUNT(*) AS values_over_cap FROM conversions_read e JOIN start_at s ON e.ts >= s.start_ts
-  WHERE e.value > ${MAX_VALUE}) o`,
+  (SELECT COUNT(*) AS values_over_cap FROM conversions_read e ${overCapRead.join}
+  ${whereOf([...overCapRead.where, `e.value > ${MAX_VALUE}`]).trimStart()}) o`,
     ),
     // One row per phase: its first and last counted event (exposures, and conversions after exposure in the window).
     branch(
@@ -478,9 +504,10 @@ WHERE v.counted = 1 GROUP BY g.experiment, g.phase, g.variant, v.grp, g.goal`
       ),
     );
   }
+  const union = branches.join("\nUNION ALL\n");
+  const order = "ORDER BY kind, experiment, phase, variant, grp, goal, currency, day";
   return `-- Stylist report statistics (${STATS_SCHEMA}, ${d.name}); run it and pass the rows to \`stylist report --stats FILE\`.
 WITH
 ${ctes.join(",\n")}
-${branches.join("\nUNION ALL\n")}
-ORDER BY kind, experiment, phase, variant, grp, goal, currency, day`;
+${d.orderInSubquery ? `SELECT * FROM (\n${union}\n) stats\n${order}` : `${union}\n${order}`}${d.settings ? `\n${d.settings}` : ""}`;
 }
