@@ -167,7 +167,9 @@ describe("ClickHouse's spelling, construct by construct", () => {
     // Conversions meet visitors on the visitor alone; the window filters the joined rows.
     const windowed = clickhouse({ crossovers: "first-exposure", windowMs: 60_000 });
     expect(windowed).toContain("FROM firsts f JOIN ranked_conversions c ON c.visitor = f.visitor)");
-    expect(windowed).toContain("FROM visits WHERE order_rank = 1 AND ts >= first_ts AND ts <= first_ts + 60000)");
+    expect(windowed).toContain(
+      "FROM visits WHERE order_rank = 1 AND ts >= first_ts AND ts <= first_ts + 60000)",
+    );
   });
 
   it("divides with intDiv and floors to an integer, never with `/` (always Float64 there)", () => {
