@@ -1,5 +1,6 @@
 import { DEMO_BANDIT, DEMO_BROKEN_SPLIT } from "./autopilot-history.ts";
 import type { Demo } from "./run-demo.ts";
+import { DEMO_ARCHIVE_BUFFER_SECONDS } from "./wrangler-process.ts";
 
 const PRODUCT = "/products/skarn-fellrunner-6";
 
@@ -9,6 +10,11 @@ export function tour(demo: Demo): string {
   // simulate fetches from wrangler.toml's ORIGIN_URL unless told otherwise.
   const origin = demo.originUrl === "http://127.0.0.1:8788" ? "" : ` --origin ${demo.originUrl}`;
   const sinkFlag = demo.sink === "r2" ? " --sink r2" : "";
+  // The archive buffer gathers events into files: the demo's writes a file DEMO_ARCHIVE_BUFFER_SECONDS after them.
+  const delay =
+    demo.sink === "r2"
+      ? `the queue and the archive buffer within about ${DEMO_ARCHIVE_BUFFER_SECONDS + 5} seconds`
+      : "the queue within a couple of seconds";
   const where =
     demo.sink === "r2"
       ? "the local R2 archive as Parquet files; `npx stylist report --sink r2` reads them with DuckDB"
@@ -47,7 +53,7 @@ Try this:
  3. A product page: ${proxy}${PRODUCT}
     80% of visitors are in "pdp-delivery-reassurance"; half of them see a delivery line under the basket button.
 
- 4. See what was logged (exposures reach ${where} through the queue within a couple of seconds):
+ 4. See what was logged (exposures reach ${where} through ${delay}):
       npx stylist events${sinkFlag}            npx stylist events${sinkFlag} --json
 
  5. Ask what a visitor would get, with the rewritten HTML as a diff:

@@ -22,6 +22,9 @@ export function runWrangler(args: string[], cwd = ROOT): Promise<void> {
   });
 }
 
+/** How long the demo's archive buffer holds events before writing a file (docs/analytics.md, "Batching"). */
+export const DEMO_ARCHIVE_BUFFER_SECONDS = 10;
+
 export interface DevWorkerOptions {
   port: number;
   originUrl: string;
@@ -76,6 +79,8 @@ export async function startDevWorker(options: DevWorkerOptions): Promise<DevWork
       `RULES_REFRESH_SECONDS:${options.refreshSeconds}`,
       "--show-interactive-dev-session=false",
       ...(options.sink ? ["--var", `SINK:${options.sink}`] : []),
+      // The archive buffer's age limit is 300 s in wrangler.toml; the demo's files come within seconds.
+      ...(options.sink === "r2" ? ["--var", `ARCHIVE_BUFFER_SECONDS:${DEMO_ARCHIVE_BUFFER_SECONDS}`] : []),
       // GET /__scheduled runs the autopilot's Cron Trigger now (docs/autopilot.md).
       "--test-scheduled",
       ...(options.alertsUrl ? ["--var", `AUTOPILOT_WEBHOOK_URL:${options.alertsUrl}`] : []),

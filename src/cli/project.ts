@@ -11,6 +11,8 @@ export interface ProjectConfig {
   originUrl: string | undefined;
   /** The `SINK` var: where the consumer writes events (d1 when unset). */
   sink: string | undefined;
+  /** Whether the archive's batching buffer is bound (ARCHIVE_BUFFER, docs/analytics.md, "Batching"). */
+  archiveBuffered: boolean;
   /** `account_id`, when the config names the account. */
   accountId: string | undefined;
   /** The `bucket_name` of the r2_buckets entry with binding ARCHIVE, when there is one. */
@@ -52,6 +54,9 @@ export async function readProjectConfig(configPath: string): Promise<ProjectConf
     d1DatabaseId: d1.database_id,
     originUrl: typeof origin === "string" ? origin : undefined,
     sink: typeof config.vars.SINK === "string" ? config.vars.SINK : undefined,
+    archiveBuffered: (config.durable_objects.bindings as Array<{ name: string }>).some(
+      (binding) => binding.name === "ARCHIVE_BUFFER",
+    ),
     accountId: config.account_id,
     archiveBucket: archive?.bucket_name,
   };

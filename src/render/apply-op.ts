@@ -38,8 +38,11 @@ function contentWritten(op: Op): { inside: boolean; outsideData: boolean } {
  * take the author's own text, but nothing from the visitor or the catalogue. The selector cannot tell which element
  * it will match, so this is decided here, on the element itself.
  */
-export function refuseRawTextContent(element: RewriterElement, op: Op): void {
-  const tag = element.tagName.toLowerCase();
+export function refuseRawTextContent(
+  element: RewriterElement,
+  op: Op,
+  tag = element.tagName.toLowerCase(),
+): void {
   if (!RAW_TEXT_ELEMENTS.has(tag)) return;
   const { inside, outsideData } = contentWritten(op);
   if (inside && (CODE_ELEMENTS.has(tag) || outsideData)) {
@@ -49,10 +52,16 @@ export function refuseRawTextContent(element: RewriterElement, op: Op): void {
 
 /**
  * Applies one op to one matched element. Placeholder values are encoded for where they land (template.ts); text
- * ops hand raw text to the rewriter with `html: false`, which escapes all of it.
+ * ops hand raw text to the rewriter with `html: false`, which escapes all of it. `tag` is the element's lower-cased
+ * tag name when the caller has it (each read of a streamed element's tagName is a call into the runtime).
  */
-export function applyOp(element: RewriterElement, op: Op, data: RenderData): void {
-  refuseRawTextContent(element, op);
+export function applyOp(
+  element: RewriterElement,
+  op: Op,
+  data: RenderData,
+  tag = element.tagName.toLowerCase(),
+): void {
+  refuseRawTextContent(element, op, tag);
   const html = (source: string) => renderTemplate(source, data.values, "html");
   const text = (source: string) => renderTemplate(source, data.values, "text");
   switch (op.op) {
@@ -81,7 +90,7 @@ export function applyOp(element: RewriterElement, op: Op, data: RenderData): voi
       element.prepend(html(op.html), HTML);
       return;
     case "setAttribute": {
-      const target = { element: element.tagName.toLowerCase(), attribute: op.name };
+      const target = { element: tag, attribute: op.name };
       // lol-html escapes only `"` in attribute values; `&` is escaped here so the browser reads the value literally
       // (a visitor's `&lt;` or an author's `&#106;avascript:` stays text, exactly what validation checked).
       element.setAttribute(op.name, renderTemplate(op.value, data.values, target).replace(/&/g, "&amp;"));

@@ -1,5 +1,7 @@
+import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import { splitList } from "../core/html/selector.ts";
 import { CLOSER_AWARE, IMPLIED_END } from "./html-facts.ts";
+import type { Learned } from "./subject-tags.ts";
 
 /**
  * Children whose end tag the parser may imply at their parent's end tag, in body content: what an element that is
@@ -13,25 +15,58 @@ export const IMPLIED_IN_BODY = [...IMPLIED_END].filter((tag) => tag !== "head");
  * - content edits remove what is inside: every element (`S *`);
  * - end edits (append, insertAfter) on an element whose end the parser may imply (`p`, `li`, `td`…): every element,
  *   for the start tags that end it and the scopes that decide whether they do;
- * - end edits on any other element (`div`, `section`…): its children with an implied end and what is inside them
- *   (`S > li`, `S > li *`…). Only those can still be open at its end tag (a `<p>` without `</p>`, a run of `<li>`s
- *   that lol-html nests inside the first), and what is inside them says whether the parser had already closed them
+ * - end edits on any other element (`div`, `section`…): its children with an implied end (`S > li`…), and what is
+ *   inside them (`S > li *`…). Only those can still be open at its end tag (a `<p>` without `</p>`, a run of `<li>`s
+ *   that lol-html nests inside the first), and what is inside one says whether the parser had already closed it
  *   (a `<div>` after the `<p>`). A `<li>` inside a closed `<ul>` is never open there, so a product page's
  *   description lists cost nothing.
  * When the selector's subject names no tag, both of the last two are registered: the second for any subject, the first
- * for each closer-aware tag put on the subject's compound (`#d` → `p#d *`). One handler takes the whole list, so an
- * element matched twice is still one call. The list is compiled on every request, and its length costs more than the
- * calls it saves (`#d:not(p):not(li)… li` was as slow as the ~90 structural tags it replaced): it is kept short.
+ * for each closer-aware tag put on the subject's compound (`#d` → `p#d *`). Once the selector has been seen in use
+ * (`learned`, subject-tags.ts), the first only for the closer-aware tags its subjects had (each such selector is a root
+ * the rewriter tests against every element of the page), and what is inside children only for the children seen
+ * without their end tag. One handler takes the whole list, so an element matched twice is still one call. The list is
+ * compiled on every request, and its length costs more than the calls it saves (`#d:not(p):not(li)… li` was as slow
+ * as the ~90 structural tags it replaced): it is kept short.
  */
-export function descendantsOf(selector: string, content: boolean): string {
+export function descendantsOf(selector: string, content: boolean, learned?: Learned): string {
+  const seen = learned ? `${[...learned.tags].sort()}/${[...learned.children].sort()}` : "*";
+  const key = `${content ? "c" : "e"}${seen}|${selector}`;
+  const known = built.get(key);
+  if (known !== undefined) return known;
+  const list = build(selector, content, learned);
+  built.set(key, list);
+  return list;
+}
+
+/** Does a part of the selector list have a subject that names no tag (`#d`, `.a > *.b`)? */
+export function hasUntypedSubject(selector: string): boolean {
+  let known = untyped.get(selector);
+  if (known === undefined) {
+    known = splitList(selector).some((part) => typeOf(lastCompound(part).compound) === undefined);
+    untyped.set(selector, known);
+  }
+  return known;
+}
+
+const untyped = createBoundedCache<boolean>(512);
+
+/** The lists already built in this isolate: the same rules' selectors come back on every page view. */
+const built = createBoundedCache<string>(512);
+
+function build(selector: string, content: boolean, learned: Learned | undefined): string {
   return splitList(selector)
     .flatMap((part) => {
       if (content) return [`${part} *`];
       const { prefix, compound } = lastCompound(part);
       const type = typeOf(compound);
-      const children = IMPLIED_IN_BODY.flatMap((tag) => [`${part} > ${tag}`, `${part} > ${tag} *`]);
+      const children = IMPLIED_IN_BODY.flatMap((tag) =>
+        learned?.children.has(tag) === false
+          ? [`${part} > ${tag}`]
+          : [`${part} > ${tag}`, `${part} > ${tag} *`],
+      );
       if (type !== undefined) return CLOSER_AWARE.has(type) ? [`${part} *`] : children;
-      return [...children, ...[...CLOSER_AWARE].map((tag) => `${prefix}${withType(compound, tag)} *`)];
+      const typed = [...CLOSER_AWARE].filter((tag) => learned?.tags.has(tag) ?? true);
+      return [...children, ...typed.map((tag) => `${prefix}${withType(compound, tag)} *`)];
     })
     .join(", ");
 }

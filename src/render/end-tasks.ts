@@ -37,13 +37,15 @@ export function createEndTasks(): EndTasks {
   let tag = "";
   let inserted: Insertion[] = [];
   const recording = (end: RewriterEndTag, removes: boolean): RewriterEndTag => {
-    const key = `${clock}:${end.name}`;
+    // Read once: each read of a streamed end tag's name is a call into the runtime.
+    const name = end.name;
+    const key = `${clock}:${name}`;
     if (key !== tag) {
       tag = key;
       inserted = [];
     } else if (removes) for (const [where, html] of inserted) end[where](html, HTML);
     return {
-      name: end.name,
+      name,
       before(html) {
         inserted.push(["before", html]);
         return end.before(html, HTML);

@@ -21,6 +21,10 @@ interface Entry {
   chain: boolean;
   /** The parser has ended it at a start tag (a `<div>` after a `<p>`, the next `<li>`): it needs no end tag. */
   ended: boolean;
+  /** A child with an implied end of an element that is only appended to. */
+  child: boolean;
+  /** Such a child whose inside is not watched on this page view (subject-tags.ts). */
+  blind: boolean;
 }
 
 /**
@@ -46,6 +50,10 @@ interface Watch {
   atClose: Array<(place: ClosePlace) => void>;
   /** Entries the end tag being handled also ended, innermost first (lol-html runs their handlers first). */
   pairedAtEnd: { key: string; entries: Entry[] };
+  /** Children with an implied end whose inside is watched; undefined: all. */
+  insideWatched: ReadonlySet<string> | undefined;
+  /** Called with a child with an implied end whose end tag is missing, so later page views watch inside it. */
+  openChild: (tag: string) => void;
 }
 
 /**
@@ -60,9 +68,18 @@ interface ClosePlace {
   lost?: string;
 }
 
+/** What a watch on an element that is only appended to is shown of its children (see descendant-selectors.ts). */
+interface ChildrenWatched {
+  /** Children with an implied end whose inside is watched; undefined: all. */
+  inside: ReadonlySet<string> | undefined;
+  openChild(tag: string): void;
+}
+
+const ALL_CHILDREN: ChildrenWatched = { inside: undefined, openChild() {} };
+
 export interface ExtentWatches {
   /** The watch of the element whose handlers run now, created on first use. */
-  watchFor(tag: string, queue: (task: EndTask) => void): Watch;
+  watchFor(tag: string, queue: (task: EndTask) => void, children?: ChildrenWatched): Watch;
   /** Called by the finisher after an element's handlers. */
   elementDone(): void;
   /** Is the content streaming now being removed by a watch? Ops on elements there are moot. */
@@ -85,6 +102,11 @@ function closingOf(entries: readonly Entry[], tag: string): { closing: string; l
       return {
         closing,
         lost: `<${entry.tag}> inside <${tag}> has no end tag: where the parser ends it is not followed`,
+      };
+    if (entry.blind)
+      return {
+        closing,
+        lost: `<${entry.tag}> inside <${tag}> has no end tag, and what is inside it was not watched on this page view (it is from the next one on)`,
       };
     if (!entry.ended) closing += `</${entry.tag}>`;
   }
@@ -138,7 +160,7 @@ export function createExtentWatches(): ExtentWatches {
   };
   const leave = (watch: Watch) => active.splice(active.lastIndexOf(watch), 1);
   return {
-    watchFor(tag, queue) {
+    watchFor(tag, queue, children = ALL_CHILDREN) {
       if (current) return current;
       clock++;
       const watch: Watch = {
@@ -150,6 +172,8 @@ export function createExtentWatches(): ExtentWatches {
         removedTags: false,
         atClose: [],
         pairedAtEnd: { key: "", entries: [] },
+        insideWatched: children.inside,
+        openChild: children.openChild,
       };
       current = watch;
       active.push(watch);
@@ -235,10 +259,18 @@ export function createExtentWatches(): ExtentWatches {
       const erase = erasingIn(enclosing());
       const entries = tracking.map((watch) => {
         const parent = watch.open.at(-1);
-        const entry: Entry = { tag, chain: implied && (parent === undefined || parent.chain), ended: false };
+        const child = implied && parent === undefined && !watch.tracksAll;
+        const entry: Entry = {
+          tag,
+          chain: implied && (parent === undefined || parent.chain),
+          ended: false,
+          child,
+          blind: child && watch.insideWatched !== undefined && !watch.insideWatched.has(tag),
+        };
         watch.open.push(entry);
         return entry;
       });
+
       if (erase) element.removeAndKeepContent();
       const close = () => {
         tracking.forEach((watch, index) => {
@@ -252,6 +284,8 @@ export function createExtentWatches(): ExtentWatches {
           close();
           if (end.name !== tag)
             tracking.forEach((watch, index) => {
+              // A child whose end tag is missing: later page views watch what is inside such children.
+              if (entries[index]?.child) watch.openChild(tag);
               const key = `${clock}:${end.name}`;
               if (watch.pairedAtEnd.key !== key) watch.pairedAtEnd = { key, entries: [] };
               watch.pairedAtEnd.entries.push(entries[index] as Entry);
@@ -262,7 +296,12 @@ export function createExtentWatches(): ExtentWatches {
           if (erase && (another || (end.name === tag && owner.ended))) writeBack(end);
         },
         withoutEndTag: close,
-        atDocumentEnd: close,
+        atDocumentEnd() {
+          close();
+          tracking.forEach((watch, index) => {
+            if (entries[index]?.child) watch.openChild(tag);
+          });
+        },
         removesEndTag: erase,
       });
     },

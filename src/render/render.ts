@@ -31,6 +31,7 @@ import type {
   StreamedElement,
 } from "./rewriter-types.ts";
 import { runWatchSelectors } from "./structural-runs.ts";
+import { type SubjectTags, subjectTagsFor } from "./subject-tags.ts";
 
 /** What the streamed page really contained, known once the last byte has passed through. */
 export interface RenderOutcome {
@@ -91,17 +92,19 @@ export function renderPage(
   let ascii = false;
   const html = (content: string) => (ascii ? asciiHtml(content) : content);
   const styles = createStylePlacement(decisions, html);
-  const refusedOnAnyArm = refusalsByArm(decisions);
+  const subjects = subjectTagsFor(plan, (decision) => (decisions[decision] as Decision).compiled);
+  const refusedOnAnyArm = refusalsByArm(decisions, subjects);
   const atDocumentEnd: Array<(end: RewriterDocumentEnd) => void> = [];
 
   function applyAt(
     element: StreamedElement,
+    selector: string,
     tag: string,
     index: number,
     op: Op,
     parent: ImpliedParent | undefined,
   ) {
-    const why = refusal(op, tag);
+    const why = refusal(op, tag) ?? unwatchedSubject(subjects, selector, op, tag);
     if (why) return fault(index, new OpSkipped(why));
     if (writesBeforeStartTag(op)) {
       // The parser closes the parent here; closing it first changes nothing else and keeps what is put here out of it.
@@ -110,7 +113,7 @@ export function renderPage(
       if (closing) element.before(closing, HTML);
     }
     // The stepwise and end paths below do not go through applyOp: the raw-text refusal is made here for them too.
-    refuseRawTextContent(element, op);
+    refuseRawTextContent(element, op, tag);
     const placement = placementOf(op);
     if (placement === "end" && VOID.has(tag)) {
       const content = insertedHtml(op, data);
@@ -118,8 +121,8 @@ export function renderPage(
       return;
     }
     if (placement === "end" || (placement === "extent" && CLOSER_AWARE.has(tag)))
-      return applyStepwise(tag, index, op, placement);
-    applyOp(ascii ? asciiElement(element, op) : element, op, data);
+      return applyStepwise(selector, tag, index, op, placement);
+    applyOp(ascii ? asciiElement(element, op) : element, op, data, tag);
     if (placement !== "extent") return;
     // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
     // been more than the browser's element: not counted, and logged.
@@ -158,10 +161,13 @@ export function renderPage(
   }
 
   /** Content and end edits of an element whose end tag HTML may imply: see extent-watch.ts. */
-  function applyStepwise(tag: string, index: number, op: Op, placement: string) {
+  function applyStepwise(selector: string, tag: string, index: number, op: Op, placement: string) {
     const content = insertedHtml(op, data);
     if (content === undefined && op.op !== "remove") return;
-    const watch = watches.watchFor(tag, endTasks.queue);
+    const watch = watches.watchFor(tag, endTasks.queue, {
+      inside: extents.get(selector)?.openChildrenWatched,
+      openChild: (child) => subjects.noteOpenChild(selector, child),
+    });
     const inserted = html(content ?? "");
     if (placement === "end") {
       const after = placesAfter(op);
@@ -202,6 +208,7 @@ export function renderPage(
     impliedParents.delete(selector);
     showToWatches(element, tag);
     if (!reachable(context, tag)) return;
+    subjects.note(selector, tag);
     for (const { decision: index, op } of actions) {
       if (!op) {
         // Only the exposure watches count: they are the same in every arm, so the arms are counted alike.
@@ -211,7 +218,7 @@ export function renderPage(
       }
       if (faulted[index] || op.op === "addStyle" || watches.erasing()) continue;
       try {
-        applyAt(element, tag, index, op, parent);
+        applyAt(element, selector, tag, index, op, parent);
       } catch (error) {
         fault(index, error);
       }
@@ -222,7 +229,15 @@ export function renderPage(
   const endSelectors = contextTags(plan.map(({ selector }) => selector));
   const registered: Array<{ selector: string; actions: SelectorPlan["actions"]; content: boolean }> = [];
   // Extent selectors and what their watches must see inside them: all shown to the finisher.
-  const extents = new Map<string, { actions: SelectorPlan["actions"]; inside: string }>();
+  const extents = new Map<
+    string,
+    {
+      actions: SelectorPlan["actions"];
+      inside: string;
+      /** The implied-end children whose inside is watched; undefined: all of them. */
+      openChildrenWatched: ReadonlySet<string> | undefined;
+    }
+  >();
   const refuseSelector = (selector: string, actions: SelectorPlan["actions"], error: unknown) => {
     for (const { decision } of actions)
       fault(decision, new Error(`selector ${JSON.stringify(selector)}: ${message(error)}`));
@@ -241,7 +256,11 @@ export function renderPage(
     // What an extent op's watch needs to see inside the element: it is shown those elements by the finisher (or by
     // an op handler that runs first), see showToWatches.
     registered.push({ selector, actions, content });
-    extents.set(selector, { actions, inside: descendantsOf(selector, content) });
+    extents.set(selector, {
+      actions,
+      inside: descendantsOf(selector, content, subjects.known(selector)),
+      openChildrenWatched: content ? undefined : subjects.known(selector)?.children,
+    });
   }
   // Registered before the op handlers, on subsets of their selectors: which implied-end element lol-html has as the
   // parent of an element that an op (in any arm) writes before, read by the op handler that runs next.
@@ -393,7 +412,7 @@ function createStylePlacement(decisions: readonly Decision[], html: (content: st
  * Per decision, whether an exposure watch on `selector` matched an element that some arm's op on the same selector
  * would be refused on: then no arm is counted on this page, not only the arm whose op was skipped.
  */
-function refusalsByArm(decisions: readonly Decision[]) {
+function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
   const opsBySelector = decisions.map((decision) => {
     const bySelector = new Map<string, Op[]>();
     for (const variant of decision.compiled.experiment.variants)
@@ -403,16 +422,27 @@ function refusalsByArm(decisions: readonly Decision[]) {
       }
     return bySelector;
   });
-  const refused = (op: Op, tag: string, parent: ImpliedParent | undefined) =>
+  const refused = (op: Op, selector: string, tag: string, parent: ImpliedParent | undefined) =>
     refusal(op, tag) !== undefined ||
+    unwatchedSubject(subjects, selector, op, tag) !== undefined ||
     (writesBeforeStartTag(op) && closingBefore(parent, tag).ambiguous !== undefined);
   return Object.assign(
     (index: number, selector: string, tag: string, parent: ImpliedParent | undefined) =>
-      (opsBySelector[index]?.get(selector) ?? []).some((op) => refused(op, tag, parent)),
+      (opsBySelector[index]?.get(selector) ?? []).some((op) => refused(op, selector, tag, parent)),
     {
       /** Does an op on `selector`, in some arm, write before its element's start tag? */
       writesBefore: (selector: string) =>
         opsBySelector.some((bySelector) => (bySelector.get(selector) ?? []).some(writesBeforeStartTag)),
     },
   );
+}
+
+/**
+ * Why an end op is skipped on an element whose subject's closer-aware tag this page view does not watch inside (see
+ * subject-tags.ts); undefined when it is watched.
+ */
+function unwatchedSubject(subjects: SubjectTags, selector: string, op: Op, tag: string): string | undefined {
+  if (op.op === "addStyle" || placementOf(op) !== "end" || !subjects.unwatched(selector, tag))
+    return undefined;
+  return `${op.op} on <${tag}>: ${JSON.stringify(selector)} matched only other elements on earlier page views, so what is inside this <${tag}> (where the parser may end it) was not watched; it is applied from the next page view on`;
 }

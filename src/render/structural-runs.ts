@@ -1,3 +1,4 @@
+import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import { splitList } from "../core/html/selector.ts";
 import { lastCompound, typeOf } from "./descendant-selectors.ts";
 import { CLOSER_AWARE, closesImplicitly } from "./html-facts.ts";
@@ -30,7 +31,18 @@ function compounds(part: string): string[] {
  * there `ul > li` misses all but the first and `p:first-of-type` matches every one: wherever such a run is, what the
  * selector matches is not what the browser's selector matches. Empty for other selectors.
  */
-export function runWatchSelectors(selector: string): { tag: string; selector: string }[] {
+export function runWatchSelectors(selector: string): readonly { tag: string; selector: string }[] {
+  const known = built.get(selector);
+  if (known !== undefined) return known;
+  const lists = build(selector);
+  built.set(selector, lists);
+  return lists;
+}
+
+/** The lists already built in this isolate: the same rules' selectors come back on every page view. */
+const built = createBoundedCache<readonly { tag: string; selector: string }[]>(512);
+
+function build(selector: string): { tag: string; selector: string }[] {
   if (!isStructural(selector)) return [];
   const subjects = [
     ...new Set(

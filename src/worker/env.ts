@@ -35,6 +35,15 @@ export interface Env {
   DB: D1Database;
   /** The R2 bucket of the Parquet archive; needed only with SINK = "r2". */
   ARCHIVE?: R2Bucket;
+  /**
+   * The archive's batching buffer, a Durable Object (src/worker/archive-buffer.ts). Bound, SINK = "r2" writes files
+   * of ARCHIVE_BUFFER_EVENTS events or ARCHIVE_BUFFER_SECONDS; unbound, one file per partition per consumer batch.
+   */
+  ARCHIVE_BUFFER?: DurableObjectNamespace;
+  /** Events a partition's buffer holds before it is written as one file (default 10000). */
+  ARCHIVE_BUFFER_EVENTS?: string;
+  /** Seconds the oldest buffered event waits at most before its partition is written (default 300). */
+  ARCHIVE_BUFFER_SECONDS?: string;
   /** A Cloudflare Pipelines stream binding; needed only with SINK = "pipelines". */
   PIPELINE?: { send(records: Array<Record<string, unknown>>): Promise<void> };
 }

@@ -1,4 +1,7 @@
 import { app } from "./app.ts";
+
+export { ArchiveBuffer } from "./archive-buffer.ts";
+
 import { consumeEvents } from "./consumer.ts";
 import type { Env } from "./env.ts";
 import { neverSharedWithCookies } from "./response-headers.ts";

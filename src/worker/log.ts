@@ -18,6 +18,7 @@ export type FaultCode =
   | "event_invalid"
   | "sink_write_failed"
   | "sink_misconfigured"
+  | "archive_flush_failed"
   | "autopilot_failed"
   | "autopilot_alert_failed";
 

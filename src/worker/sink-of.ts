@@ -2,6 +2,8 @@ import { d1Sink } from "../sink/d1-sink.ts";
 import { pipelinesSink } from "../sink/pipelines-sink.ts";
 import { r2Sink } from "../sink/r2-sink.ts";
 import { type EventSink, sinkNameOf } from "../sink/sink.ts";
+import { archiveBufferSettingsOf } from "./archive-buffer-settings.ts";
+import { bufferedArchiveSink } from "./archive-buffer-sink.ts";
 import type { Env } from "./env.ts";
 import { logFault } from "./log.ts";
 
@@ -14,7 +16,10 @@ export function sinkOf(env: Env): EventSink {
   const name = sinkNameOf(env.SINK);
   if (name === "r2") {
     if (!env.ARCHIVE) throw new Error('SINK = "r2" needs an R2 binding named ARCHIVE in wrangler.toml');
-    return r2Sink(env.ARCHIVE);
+    // Without the buffer's binding (a config from before it), each consumer batch is written as it comes.
+    if (!env.ARCHIVE_BUFFER) return r2Sink(env.ARCHIVE);
+    archiveBufferSettingsOf(env); // a bad setting is a misconfiguration here, before anything is sent
+    return bufferedArchiveSink(env.ARCHIVE_BUFFER);
   }
   if (name === "pipelines") {
     const stream = env.PIPELINE;

@@ -61,6 +61,10 @@ beforeAll(async () => {
       "[[r2_buckets]]",
       'binding = "ARCHIVE"',
       'bucket_name = "shop-archive"',
+      // The archive buffer is bound, so forget also leaves its mark in KV for the buffer.
+      "[[durable_objects.bindings]]",
+      'name = "ARCHIVE_BUFFER"',
+      'class_name = "ArchiveBuffer"',
     ].join("\n"),
   );
 });
@@ -125,6 +129,12 @@ describe("stylist --sink r2 --remote over R2's S3 API", () => {
       const forget = await runCli(["forget", visitor, ...remote()], env());
       expect(forget.code, forget.stderr).toBe(0);
       expect(forget.stdout).toMatch(/from the r2 archive: \d+ file\(s\) rewritten/);
+      expect(forget.stdout).toMatch(
+        /once the mark reaches it \(KV: up to a minute\); run forget again after a minute/,
+      );
+      expect([...api.kv.keys()].filter((key) => key.endsWith(visitor))).toEqual([
+        expect.stringMatching(new RegExp(`^archive-forget:\\d+:${visitor}$`)),
+      ]);
       expect(await archivedVisitors()).not.toContain(visitor);
       expect(api.queries.map((query) => query.sql)).toContain("DELETE FROM events WHERE visitor = ?");
       expect(r2.requests.filter((request) => request.status === 403)).toEqual([]);

@@ -137,4 +137,22 @@ describe("the demo with the R2 archive sink", () => {
     },
     SLOW,
   );
+
+  it(
+    "forgets a visitor whose events are still in the archive buffer: they never reach a file",
+    async () => {
+      const late = await freshVisitor("/products/skarn-fellrunner-6");
+      const forget = await runCli(["forget", late, "--sink", "r2", ...local()]);
+      expect(forget.code, forget.stderr).toBe(0);
+      expect(forget.stdout).toMatch(/dropped when the buffer next writes a file/);
+      // A later visitor's events in the archive mean the buffer has written what it held when forget ran.
+      const later = await freshVisitor();
+      const listed = await eventually(async () => {
+        const events = await archived();
+        return events.some((event) => event.visitor === later) ? events : undefined;
+      }, 120_000);
+      expect(listed.some((event) => event.visitor === late)).toBe(false);
+    },
+    SLOW,
+  );
 });

@@ -40,6 +40,46 @@ export async function renderArm(
   });
   const rules = compileRules({ version: 1, experiments: [experiment], killed: [] });
   const decisions = decide(syntheticContext({ visitorId: "0".repeat(32), now: 0 }), rules);
+  return renderDecided(createRewriter, page, decisions, contentType);
+}
+
+/**
+ * Page views of one experiment with `ops` (id "exp", split 50/50) under the same compiled rules, as an isolate serves
+ * them between two rule refreshes: what the renderer learns on one page view holds on the next.
+ */
+export function samePageViews(createRewriter: RewriterFactory, ops: unknown[]) {
+  const experiment = ExperimentSchema.parse({
+    id: "exp",
+    hypothesis: "A change to this page lifts progression to product pages for every visitor",
+    status: "running",
+    pages: ["/**"],
+    variants: [
+      { id: "control", weight: 50 },
+      { id: "variant", weight: 50, ops: ops as Op[] },
+    ],
+    metrics: { primary: "purchase" },
+  });
+  const rules = compileRules({ version: 1, experiments: [experiment], killed: [] });
+  const decisionsIn = (arm: "control" | "variant") => {
+    for (let id = 0; ; id++) {
+      const decisions = decide(
+        syntheticContext({ visitorId: id.toString(16).padStart(32, "0"), now: 0 }),
+        rules,
+      );
+      if (decisions[0]?.variant.id === arm) return decisions;
+    }
+  };
+  const arms = { control: decisionsIn("control"), variant: decisionsIn("variant") };
+  return (page: string, arm: "control" | "variant" = "variant") =>
+    renderDecided(createRewriter, page, arms[arm]);
+}
+
+async function renderDecided(
+  createRewriter: RewriterFactory,
+  page: string | Uint8Array,
+  decisions: ReturnType<typeof decide>,
+  contentType = "text/html; charset=utf-8",
+): Promise<Rendered> {
   const faults: string[] = [];
   const rendered = renderPage(
     new Response(page as BodyInit, { headers: { "content-type": contentType } }),

@@ -55,6 +55,8 @@ function conversion(ts: number): StylistEvent {
 }
 
 async function consume(bodies: readonly unknown[], overrides: Partial<Env> = {}, attempt = 1) {
+  // ARCHIVE_BUFFER unbound: the unbuffered path, a file per partition per batch (archive-buffer.test.ts covers the buffer).
+  overrides = { ARCHIVE_BUFFER: undefined, ...overrides };
   const batch = createMessageBatch(
     "stylist-events",
     bodies.map((body, i) => ({ id: `m-${attempt}-${i}`, timestamp: new Date(), attempts: attempt, body })),

@@ -3,7 +3,7 @@ import { type DefaultTreeAdapterMap, parse, parseFragment, serialize } from "par
 import { describe, expect, it } from "vitest";
 import { decodeHtml } from "../../src/cli/verify/decode.ts";
 import { LEGACY, legacyPage, page } from "../support/page-generator.ts";
-import { renderArm } from "../support/render-harness.ts";
+import { renderArm, samePageViews } from "../support/render-harness.ts";
 
 type ParentNode = DefaultTreeAdapterMap["parentNode"];
 type Element = DefaultTreeAdapterMap["element"];
@@ -148,6 +148,28 @@ describe("generated pages with optional end tags, implied closes, templates and 
         if (element) apply(element);
         expect(serialize(parse(rendered.html))).toBe(serialize(expected));
         expect(rendered.outcome.matched[0]).toBe(element !== undefined);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("later page views under the same rules, which watch only what earlier pages needed", () => {
+  // The first page view under new rules watches everything (the property above checks it against the browser's DOM);
+  // a later one, after another page, serves the same or skips the op, leaving the page as it was, uncounted.
+  it("serve what the first page view serves, or the origin's page without counting the visitor", async () => {
+    await fc.assert(
+      fc.asyncProperty(page, page, fc.nat(OPS.length - 1), async (earlier, later, pick) => {
+        const op = OPS[pick]?.op(target(parse(later.html)));
+        const first = await renderArm(rewriter, later.html, [op], "variant");
+        const view = samePageViews(rewriter, [op]);
+        await view(earlier.html);
+        for (const _ of [1, 2]) {
+          const rendered = await view(later.html);
+          if (rendered.outcome.faulted[0] && !first.outcome.faulted[0])
+            expect(serialize(parse(rendered.html))).toBe(serialize(parse(later.html)));
+          else expect(rendered.html).toBe(first.html);
+        }
       }),
       RUNS,
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { counted, renderArm } from "../support/render-harness.ts";
+import { counted, renderArm, samePageViews } from "../support/render-harness.ts";
 
 /**
  * Each class of page that lol-html reads differently from a browser, through workerd's real HTMLRewriter: the variant
@@ -436,6 +436,67 @@ describe("appending to an element whose last children's end tags are implied", (
       expect.stringMatching(/^exp: append on <section>: <b> inside <section> has no end tag/),
     ]);
     expect(counted(outcome)).toBe(false);
+  });
+});
+
+describe("appending to a subject named without a tag, on later page views under the same rules", () => {
+  const APPEND = [{ op: "append", selector: ".t", html: "<i>A</i>" }];
+  const SECTION = "<section class=t><p>a</p></section>";
+  // A <p> the parser ends at the <div>: placing the append right needs every element inside it watched.
+  const PARAGRAPH = "<p class=t>a<div>b</div>";
+
+  it("keeps placing appends where the parser has the subject's end once it has been seen", async () => {
+    const view = samePageViews(rewriter, APPEND);
+    for (const _ of [1, 2]) {
+      const { html, outcome, faults } = await view(SECTION);
+      expect(html).toBe("<section class=t><p>a</p><i>A</i></section>");
+      expect(faults).toEqual([]);
+      expect(counted(outcome)).toBe(true);
+    }
+  });
+
+  it("skips the append, in every arm, the first time the subject is a <p> after only other elements, then places it", async () => {
+    const view = samePageViews(rewriter, APPEND);
+    expect(counted((await view(SECTION)).outcome)).toBe(true);
+    const skipped = await view(PARAGRAPH);
+    expect(skipped.html).toBe(PARAGRAPH);
+    expect(skipped.faults).toEqual([
+      expect.stringMatching(/^exp: append on <p>: ".t" matched only other elements on earlier page views/),
+    ]);
+    expect(counted(skipped.outcome)).toBe(false);
+    const placed = await view(PARAGRAPH);
+    expect(placed.html).toBe("<p class=t>a<i>A</i><div>b</div>");
+    expect(placed.faults).toEqual([]);
+    expect(counted(placed.outcome)).toBe(true);
+  });
+
+  it("skips the append the first time a child's end tag is missing after only closed children, then places it", async () => {
+    const view = samePageViews(rewriter, APPEND);
+    expect(counted((await view(SECTION)).outcome)).toBe(true);
+    const page = "<section class=t><p>a<b>x</b></section>";
+    const skipped = await view(page);
+    expect(skipped.html).toBe(page);
+    expect(skipped.faults).toEqual([
+      expect.stringMatching(
+        /^exp: append on <section>: <p> inside <section> has no end tag, and what is inside it was not watched/,
+      ),
+    ]);
+    expect(counted(skipped.outcome)).toBe(false);
+    const placed = await view(page);
+    expect(placed.html).toBe("<section class=t><p>a<b>x</b></p><i>A</i></section>");
+    expect(counted(placed.outcome)).toBe(true);
+  });
+
+  it("counts the control arm by the same rule, and learns the subject's tag from it too", async () => {
+    const view = samePageViews(rewriter, APPEND);
+    await view(SECTION, "control");
+    const control = await view(PARAGRAPH, "control");
+    expect(control.html).toBe(PARAGRAPH);
+    expect(control.outcome.matched[0]).toBe(true);
+    expect(counted(control.outcome)).toBe(false);
+    const variant = await view(PARAGRAPH);
+    expect(variant.html).toBe("<p class=t>a<i>A</i><div>b</div>");
+    expect(counted(variant.outcome)).toBe(true);
   });
 });
 

@@ -6,10 +6,12 @@ import {
   type ErasureEngine,
   erasureStatements,
 } from "../archive/erasure-sql.ts";
+import { forgetInBuffer } from "../archive/forget-buffered.ts";
 import { forgetInArchive } from "../archive/maintenance.ts";
 import { archiveOf, chosenSink, sinkArg } from "../archive/sink-choice.ts";
 import { backendArgs, missingTables, withBackend } from "../backend.ts";
 import { CLIError, EXIT } from "../errors.ts";
+import { readProjectConfig } from "../project.ts";
 
 /** A data subject's request: every event with their visitor id goes, exposures and conversions alike. */
 export default defineCommand({
@@ -60,12 +62,19 @@ export default defineCommand({
     }
     await withBackend(args, async (backend) => {
       if (sink === "r2") {
-        const result = await forgetInArchive(archiveOf(backend), args.visitor);
+        const archive = archiveOf(backend);
+        const buffered = (await readProjectConfig(args.config)).archiveBuffered;
+        if (buffered) await forgetInBuffer(backend.rules, args.visitor);
+        const result = await forgetInArchive(archive, args.visitor);
         console.log(
           `deleted ${result.events} event(s) of ${args.visitor} from the r2 archive: ${result.filesRewritten} file(s) rewritten, ${result.filesDeleted} deleted, ${result.filesRead} read (${backend.mode})`,
         );
         console.log(
-          "Events still in the queue when this ran are written within a few minutes (batch wait plus retries): run forget again after 5 minutes to catch them.",
+          !buffered
+            ? "Events still in the queue when this ran are written within a few minutes (batch wait plus retries): run forget again after 5 minutes to catch them."
+            : backend.mode === "local"
+              ? "Their events still in the archive buffer or the queue are dropped when the buffer next writes a file."
+              : "Their events still in the archive buffer or the queue are dropped when the buffer next writes a file, once the mark reaches it (KV: up to a minute); run forget again after a minute to catch a file written meanwhile.",
         );
       }
       // D1 as well, whatever the sink: it may hold events from before a switch to the archive.

@@ -28,6 +28,24 @@ describe("the elements a watch on an edited element is shown (descendantsOf)", (
     expect(parts(descendantsOf("*.c", false))).toContain("td.c *");
   });
 
+  it("puts on a subject named without a tag only the closer-aware tags it was seen with, once it has been seen", () => {
+    const seen = (tags: string[]) => ({ tags: new Set(tags), children: new Set(IMPLIED_IN_BODY) });
+    const children = IMPLIED_IN_BODY.flatMap((tag) => [`#d > ${tag}`, `#d > ${tag} *`]);
+    expect(parts(descendantsOf("#d", false, seen(["p"])))).toEqual([...children, "p#d *"]);
+    expect(parts(descendantsOf("#d", false, seen([])))).toEqual(children);
+    expect(parts(descendantsOf("#d", false))).toContain("h2#d *");
+    expect(descendantsOf("#d", true, seen([]))).toBe("#d *");
+  });
+
+  it("watches inside an appended-to element's children only those seen without their end tag, once it has been seen", () => {
+    const seen = { tags: new Set<string>(), children: new Set(["li"]) };
+    expect(parts(descendantsOf("section#d", false, seen))).toEqual(
+      IMPLIED_IN_BODY.flatMap((tag) =>
+        tag === "li" ? ["section#d > li", "section#d > li *"] : [`section#d > ${tag}`],
+      ),
+    );
+  });
+
   it("builds selectors the rewriter accepts", () => {
     for (const selector of [
       "#description",

@@ -1,0 +1,109 @@
+import type { CompiledExperiment } from "../core/decide/compile.ts";
+import type { SelectorPlan } from "../core/page-view/edit-plan.ts";
+import { hasUntypedSubject } from "./descendant-selectors.ts";
+import { CLOSER_AWARE } from "./html-facts.ts";
+
+/**
+ * What a selector's subjects turned out to be on earlier page views under the same compiled rules, so an end edit
+ * (append, insertAfter) watches inside them only what those pages needed. Watching is paid per page view in
+ * selectors the rewriter compiles and tests against every element:
+ * - `tags`: the closer-aware tags (`p`, `li`, headings…) the subjects had. A subject named without a tag (`#d`,
+ *   `.promo`) could be any of 19, each needing its own `p#d *`-style selector, a root tested against every element
+ *   of the page;
+ * - `children`: the tags of implied-end children (`p`, `li`, `dd`…) that were still open at the subject's end tag.
+ *   Every such child is watched (`S > p`) and its end tag seen; what is inside it (`S > p *`) only matters when its
+ *   own end tag is missing, and is watched only for the tags seen so.
+ * A page view where a subject turns out to need more skips the edit (nothing is written, nobody counted: in every arm
+ * for a tag, in the variant for a child, like any child left open in a way the watch cannot follow) and learns it for
+ * the next one. Kept on the compiled experiment, so new rules start from watching everything.
+ */
+export interface Learned {
+  tags: ReadonlySet<string>;
+  children: ReadonlySet<string>;
+}
+
+/** Each entry's sets are replaced, never changed, so a page view's snapshot stays as it was when read. */
+const learned = new WeakMap<CompiledExperiment, Map<string, Learned>>();
+
+export interface SubjectTags {
+  /** What `selector`'s subjects needed, as known when the page view began; undefined: not yet seen. */
+  known(selector: string): Learned | undefined;
+  /**
+   * Is `tag` a closer-aware tag that the watches of this page view might not follow inside a subject of `selector`
+   * (one that names no tag, seen before only with other tags)?
+   */
+  unwatched(selector: string, tag: string): boolean;
+  /** Notes an element `selector` matched, for the page views after this one. */
+  note(selector: string, tag: string): void;
+  /** Notes a child of `selector`'s subject whose end tag was missing, for the page views after this one. */
+  noteOpenChild(selector: string, tag: string): void;
+}
+
+export function subjectTagsFor(
+  plan: readonly SelectorPlan[],
+  experimentOf: (decision: number) => CompiledExperiment,
+): SubjectTags {
+  const actionsOf = new Map(plan.map(({ selector, actions }) => [selector, actions]));
+  const ownersOf = new Map<string, CompiledExperiment[]>();
+  const owners = (selector: string) => {
+    let found = ownersOf.get(selector);
+    if (!found) {
+      found = [...new Set((actionsOf.get(selector) ?? []).map(({ decision }) => experimentOf(decision)))];
+      ownersOf.set(selector, found);
+    }
+    return found;
+  };
+  // Read on first use in this page view (most selectors never need it), and fixed from then on.
+  const seenAtStart = new Map<string, Learned | undefined>();
+  const atStart = {
+    get(selector: string): Learned | undefined {
+      if (!seenAtStart.has(selector))
+        seenAtStart.set(selector, union(owners(selector).map((owner) => learned.get(owner)?.get(selector))));
+      return seenAtStart.get(selector);
+    },
+  };
+  /** Adds what was seen to every owner's entry for `selector`, creating it on first sight. */
+  const learn = (selector: string, seen: { tag?: string; child?: string }) => {
+    for (const owner of owners(selector)) {
+      const bySelector = learned.get(owner) ?? new Map<string, Learned>();
+      learned.set(owner, bySelector);
+      const entry = bySelector.get(selector) ?? NOTHING;
+      const { tag, child } = seen;
+      bySelector.set(selector, {
+        tags: tag && !entry.tags.has(tag) ? new Set([...entry.tags, tag]) : entry.tags,
+        children: child && !entry.children.has(child) ? new Set([...entry.children, child]) : entry.children,
+      });
+    }
+  };
+  return {
+    known: (selector) => atStart.get(selector),
+    unwatched(selector, tag) {
+      const known = atStart.get(selector);
+      return (
+        known !== undefined && CLOSER_AWARE.has(tag) && !known.tags.has(tag) && hasUntypedSubject(selector)
+      );
+    },
+    note(selector, tag) {
+      const known = atStart.get(selector);
+      // Nothing new to learn: the usual case once the rules have been seen in use, on every matched element.
+      if (known && (!CLOSER_AWARE.has(tag) || known.tags.has(tag))) return;
+      learn(selector, CLOSER_AWARE.has(tag) ? { tag } : {});
+    },
+    noteOpenChild(selector, tag) {
+      learn(selector, { child: tag });
+    },
+  };
+}
+
+const NOTHING: Learned = { tags: new Set(), children: new Set() };
+
+/** What every owner has seen together; undefined while any owner has not seen the selector yet. */
+function union(seen: Array<Learned | undefined>): Learned | undefined {
+  if (seen.some((entry) => entry === undefined)) return undefined;
+  const all = seen as Learned[];
+  if (all.length === 1) return all[0];
+  return {
+    tags: new Set(all.flatMap((entry) => [...entry.tags])),
+    children: new Set(all.flatMap((entry) => [...entry.children])),
+  };
+}
