@@ -1,8 +1,8 @@
 /**
  * `npm run bench:report`: the report over a generated Parquet archive, computed in SQL by DuckDB (the default for
  * archive files) and streamed through Node (`--compute stream`), each as a fresh `stylist report` process timed with
- * /usr/bin/time (wall seconds and peak resident set, DuckDB included). Not a test: it prints figures for
- * docs/analytics.md, with the machine's load average, because a shared machine's load moves them.
+ * /usr/bin/time (wall seconds, CPU seconds and peak resident set, DuckDB included). Not a test: it prints figures for
+ * docs/benchmarks.md and docs/analytics.md, with the load average, because a shared machine's load moves the wall time.
  *
  *   npm run bench:report                       # 1,000,000 and 10,000,000 events
  *   npm run bench:report -- 1000000            # sizes in events (~1.05 a visitor)
@@ -36,12 +36,13 @@ async function writeArchive(dir: string, events: number): Promise<void> {
           (${T0} + h % ${DAYS * 86_400_000})::BIGINT AS ts, visitor, '/' AS path, 'mobile' AS device,
           NULL::VARCHAR AS country, NULL::VARCHAR AS source, 'hero' AS experiment, variant, 1 AS phase,
           1 AS rules_version, NULL::VARCHAR AS segments, NULL::VARCHAR AS goal, NULL::BIGINT AS value,
-          NULL::VARCHAR AS currency, NULL::VARCHAR AS order_id, NULL::VARCHAR AS reported_by
+          NULL::VARCHAR AS currency, NULL::VARCHAR AS order_id, NULL::VARCHAR AS reported_by,
+          NULL::VARCHAR AS products, NULL::INTEGER AS period
         FROM v),
       purchases AS (
         SELECT 1, uuid()::VARCHAR, 'conversion', (${T0} + h % ${DAYS * 86_400_000} + 3600000)::BIGINT, visitor,
           '/checkout/done', 'mobile', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'purchase',
-          (1000 + (h // 1024) % 20000)::BIGINT, 'GBP', 'O-' || i, 'server'
+          (1000 + (h // 1024) % 20000)::BIGINT, 'GBP', 'O-' || i, 'server', NULL, NULL
         FROM v WHERE (h // 256) % 1000 < CASE WHEN variant = 'control' THEN 50 ELSE 55 END)
       SELECT * FROM exposures UNION ALL SELECT * FROM purchases
     ) TO ${sqlString(join(dir, "events"))} (FORMAT PARQUET, COMPRESSION ZSTD, PER_THREAD_OUTPUT true)`);
@@ -52,6 +53,8 @@ async function writeArchive(dir: string, events: number): Promise<void> {
 
 interface Run {
   seconds: number;
+  /** User and system CPU seconds: what a loaded machine moves far less than the wall time. */
+  cpuSeconds: number;
   peakMiB: number;
   visitors: number;
 }
@@ -61,7 +64,7 @@ function timeReport(glob: string, extra: string[]): Run {
     "/usr/bin/time",
     [
       "-f",
-      "BENCH %e %M",
+      "BENCH %e %M %U %S",
       process.execPath,
       BIN,
       "report",
@@ -76,10 +79,15 @@ function timeReport(glob: string, extra: string[]): Run {
   );
   const line = result.stderr.split("\n").find((text) => text.startsWith("BENCH "));
   if (result.status !== 0 || !line) throw new Error(`stylist report failed: ${result.stderr.slice(-2000)}`);
-  const [, seconds, kib] = line.split(" ");
+  const [, seconds, kib, user, system] = line.split(" ");
   const report = JSON.parse(result.stdout) as { experiments: { arms: { visitors: number }[] }[] };
   const visitors = report.experiments.flatMap((e) => e.arms).reduce((sum, arm) => sum + arm.visitors, 0);
-  return { seconds: Number(seconds), peakMiB: Math.round(Number(kib) / 1024), visitors };
+  return {
+    seconds: Number(seconds),
+    cpuSeconds: Math.round((Number(user) + Number(system)) * 10) / 10,
+    peakMiB: Math.round(Number(kib) / 1024),
+    visitors,
+  };
 }
 
 const sizes = (process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["1000000", "10000000"]).map(
@@ -94,8 +102,8 @@ console.log(
     .map((n) => n.toFixed(1))
     .join(" ")}`,
 );
-console.log("| events | visitors | path | wall s | peak RSS MiB | load (1 min) |");
-console.log("| ---: | ---: | --- | ---: | ---: | ---: |");
+console.log("| events | visitors | path | wall s | CPU s | peak RSS MiB | load (1 min) |");
+console.log("| ---: | ---: | --- | ---: | ---: | ---: | ---: |");
 for (const events of sizes) {
   const dir = mkdtempSync(join(tmpdir(), "stylist-bench-report-"));
   try {
@@ -104,14 +112,14 @@ for (const events of sizes) {
     const glob = join(dir, "events", "*.parquet");
     const sql = timeReport(glob, []);
     console.log(
-      `| ${events.toLocaleString("en")} | ${sql.visitors.toLocaleString("en")} | SQL (DuckDB), ${size} Parquet | ${sql.seconds} | ${sql.peakMiB} | ${loadavg()[0]?.toFixed(1)} |`,
+      `| ${events.toLocaleString("en")} | ${sql.visitors.toLocaleString("en")} | SQL (DuckDB), ${size} Parquet | ${sql.seconds} | ${sql.cpuSeconds} | ${sql.peakMiB} | ${loadavg()[0]?.toFixed(1)} |`,
     );
     if (events <= streamMax) {
       const stream = timeReport(glob, ["--compute", "stream"]);
       if (stream.visitors !== sql.visitors)
         throw new Error(`visitors differ: ${stream.visitors} vs ${sql.visitors}`);
       console.log(
-        `| ${events.toLocaleString("en")} | ${stream.visitors.toLocaleString("en")} | streamed through Node | ${stream.seconds} | ${stream.peakMiB} | ${loadavg()[0]?.toFixed(1)} |`,
+        `| ${events.toLocaleString("en")} | ${stream.visitors.toLocaleString("en")} | streamed through Node | ${stream.seconds} | ${stream.cpuSeconds} | ${stream.peakMiB} | ${loadavg()[0]?.toFixed(1)} |`,
       );
     }
   } finally {

@@ -71,7 +71,7 @@ describe("stylist report --sql and --stats", { timeout: 300_000 }, () => {
       const printed = await runCli(["report", "--sql", dialect, "--table", "shop.events", "--window", "7d"]);
       expect(printed.code).toBe(0);
       expect(printed.stdout).toContain("FROM shop.events");
-      expect(printed.stdout).toContain("c.ts <= f.first_ts + 604800000");
+      expect(printed.stdout).toContain("ts <= first_ts + 604800000");
       expect(printed.stdout).toContain('"windowMs":604800000');
     }
   });

@@ -9,6 +9,11 @@ export interface EdgeTrafficOptions {
   ties?: boolean;
   /** Conversions whose value is above the schema's cap (a reader skips and counts them). */
   overCap?: boolean;
+  /**
+   * Exposures of one visitor in one arm that disagree on the breakdown fields (another device, country, source,
+   * audiences or allocation period), later or — out of order — earlier than the first: the first still decides.
+   */
+  drift?: boolean;
 }
 
 /**
@@ -18,7 +23,9 @@ export interface EdgeTrafficOptions {
  * audiences), conversions before exposure (CUPED lookback and older), exactly at exposure, exactly at and just past a
  * 2-hour window, days later; orders reported twice by the browser and once by the backend (in either order, with
  * other values), the same order under two visitors, an order reported before exposure and again after; conversions
- * without a value and with a zero value; two currencies; conversions of never-exposed visitors.
+ * without a value and with a zero value; two currencies; conversions of never-exposed visitors; with `ties`, arms
+ * whose first visitors arrive in the same millisecond; with `drift`, a visitor's breakdown fields changing between
+ * exposures.
  */
 export function edgeTraffic(options: EdgeTrafficOptions): StylistEvent[] {
   const next = random(options.seed);
@@ -47,6 +54,14 @@ export function edgeTraffic(options: EdgeTrafficOptions): StylistEvent[] {
       reports.push(conversion(`${name}-other`, minute + 2, { orderId, value: 1, reportedBy: "browser" }));
     return reports;
   };
+  if (options.ties) {
+    // The first visitors of two arms arrive in the same millisecond, before anyone else: their ids order the arms.
+    for (const experiment of ["hero", "usp"])
+      for (const variant of ["promise", "control"])
+        events.push(
+          exposure(`first-${experiment}-${variant}-${options.seed}`, variant, -100, { experiment }),
+        );
+  }
   for (let v = 0; v < options.visitors; v++) {
     const name = `e${options.seed}-${v}`;
     const start = Math.floor(next() * 4 * 24 * 60);
@@ -79,6 +94,17 @@ export function edgeTraffic(options: EdgeTrafficOptions): StylistEvent[] {
       // A crossover: another arm later, or (out of order) a minute before the first.
       const other = pick(arms.filter((arm) => arm !== variant));
       events.push(exposure(name, other, start + pick([-1, 2, 60]), fields));
+    }
+    if (options.drift && chance(0.12)) {
+      const moved = {
+        ...fields,
+        device: pick(["mobile", "desktop", "tablet"] as const),
+        period: pick([1, 2, 3]),
+        ...(chance(0.5) ? { country: pick(["GB", "FR", "DE"]) } : {}),
+        ...(chance(0.5) ? { source: pick(["google", "newsletter", "partner"]) } : {}),
+        segments: chance(0.3) ? [] : [pick(["keen-runner", "returning", "bargain"])],
+      };
+      events.push(exposure(name, variant, start + pick([-2, 3, 90]), moved));
     }
     if (options.ties && chance(0.03)) {
       const other = pick(arms.filter((arm) => arm !== variant));

@@ -1,5 +1,5 @@
-import { existsSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import { ARCHIVE_COLUMNS } from "../../sink/archive-row.ts";
@@ -64,19 +64,36 @@ export function archiveRelation(pathOrGlob: string): string {
   return `(${relationOf(archiveSource(pathOrGlob))})`;
 }
 
-/** DuckDB's working memory; `STYLIST_DUCKDB_MEMORY` (e.g. 4GB) raises it on a machine with more to give. */
-const MEMORY_LIMIT = process.env.STYLIST_DUCKDB_MEMORY ?? "512MB";
+/**
+ * DuckDB's working memory: a quarter of the machine's, between 256 MB and 1 GB; `STYLIST_DUCKDB_MEMORY` (e.g. 4GB)
+ * sets it. At 10 M events 1 GB spilled less than 512 MB did (35 against 45 CPU seconds) with a peak of 1.3 GB
+ * (docs/benchmarks.md); above that the report only spills less, while a small machine keeps room for the rest.
+ */
+const MEMORY_LIMIT =
+  process.env.STYLIST_DUCKDB_MEMORY ??
+  `${Math.min(1024, Math.max(256, Math.floor(totalmem() / 4 / 2 ** 20)))}MB`;
 
-async function connect(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+async function connect(): Promise<{
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+  cleanUp(): void;
+}> {
+  // One spill directory a process: two reports at once must not share DuckDB's temporary files, and a run that
+  // is killed leaves its files in a directory the next run does not reuse.
+  const spill = mkdtempSync(join(tmpdir(), "stylist-duckdb-"));
   const instance = await DuckDBInstance.create(":memory:", {
     autoinstall_known_extensions: "false",
     autoload_known_extensions: "false",
-    // Bounded, spilling to disk beyond it: DuckDB's default (80% of RAM) let the report's windows over 10 M events
-    // grow past 9 GB; at 1 M events this limit halved the peak (1,389 → 715 MiB) and was no slower (docs/analytics.md).
+    // Bounded, spilling to disk beyond it: DuckDB's default (80% of RAM) let the report's old windows over 10 M
+    // events grow past 9 GB (docs/analytics.md).
     memory_limit: MEMORY_LIMIT,
-    temp_directory: join(tmpdir(), "stylist-duckdb"),
+    temp_directory: spill,
   });
-  return { instance, connection: await instance.connect() };
+  return {
+    instance,
+    connection: await instance.connect(),
+    cleanUp: () => rmSync(spill, { recursive: true, force: true }),
+  };
 }
 
 /** What DuckDB says when a glob matches nothing or a file is unreadable, as the CLI's one-line error. */
@@ -88,19 +105,32 @@ function explained(error: unknown, sources: readonly string[]): never {
 }
 
 export async function openArchive(sources: readonly string[]): Promise<ArchiveReader> {
-  const { instance, connection } = await connect();
+  const { instance, connection, cleanUp } = await connect();
   const relations = sources.map((source) => relationOf(archiveSource(source)));
   try {
     // archive_rows: every stored row, copies included (checks that need no de-duplication read it, for less work).
     await connection.run(`CREATE VIEW archive_rows AS ${relations.join(" UNION ALL BY NAME ")}`);
-    await connection.run(`CREATE VIEW archive AS
-      SELECT * FROM archive_rows
-      QUALIFY row_number() OVER (PARTITION BY id ORDER BY ts, visitor) = 1`);
-    // A view is lazy: touch it once so a glob matching nothing fails here, with one clear line.
-    await connection.run("SELECT count(*) FROM archive LIMIT 1");
+    // The ids stored more than once (a redelivered batch), found in one pass that groups 64-bit hashes of the ids:
+    // strings would make a table of every id. A hash two ids share only sends both to the ranking below, which
+    // compares the ids themselves. Only those rows are ranked to keep the earliest copy: a window over every event
+    // would sort the whole archive, on every query that reads the view. Building the table reads every file, so a
+    // glob matching nothing fails here, in one line.
+    await connection.run(`CREATE TEMP TABLE archive_copies AS
+      SELECT hash(id) AS id_hash FROM archive_rows GROUP BY id_hash HAVING count(*) > 1`);
+    const copies = await connection.runAndReadAll("SELECT count(*) AS n FROM archive_copies");
+    await connection.run(
+      copies.getRowObjectsJS()[0]?.n === 0n
+        ? "CREATE VIEW archive AS SELECT * FROM archive_rows"
+        : `CREATE VIEW archive AS
+      SELECT r.* FROM archive_rows r ANTI JOIN archive_copies c ON hash(r.id) = c.id_hash
+      UNION ALL
+      SELECT * FROM (SELECT r.* FROM archive_rows r SEMI JOIN archive_copies c ON hash(r.id) = c.id_hash
+        QUALIFY row_number() OVER (PARTITION BY r.id ORDER BY r.ts, r.visitor) = 1)`,
+    );
   } catch (error) {
     connection.closeSync();
     instance.closeSync();
+    cleanUp();
     explained(error, sources);
   }
   return {
@@ -115,18 +145,20 @@ export async function openArchive(sources: readonly string[]): Promise<ArchiveRe
     close() {
       connection.closeSync();
       instance.closeSync();
+      cleanUp();
     },
   };
 }
 
 /** A fresh DuckDB for rewriting Parquet files (compaction, forget); closed by the caller. */
 export async function openDuckDB(): Promise<{ connection: DuckDBConnection; close(): void }> {
-  const { instance, connection } = await connect();
+  const { instance, connection, cleanUp } = await connect();
   return {
     connection,
     close() {
       connection.closeSync();
       instance.closeSync();
+      cleanUp();
     },
   };
 }

@@ -126,7 +126,7 @@ function whereOf(conditions: string[]): string {
 }
 
 /** The breakdown value of a first exposure, as src/report/segment.ts groupKeyOf gives it. */
-function groupExpression(by: Dimension | undefined, text: string): string {
+function groupExpression(by: Dimension | undefined): string {
   switch (by) {
     case "device":
       return "device";
@@ -135,7 +135,8 @@ function groupExpression(by: Dimension | undefined, text: string): string {
     case "source":
       return "COALESCE(source, '(none)')";
     case "period":
-      return `CAST(COALESCE(period, 1) AS ${text})`;
+      // A number until each visitor's group is known (see asGroup), then text like the others.
+      return "COALESCE(period, 1)";
     default:
       return "''";
   }
@@ -167,59 +168,114 @@ export function statsQuery(
     capping
       ? `CASE WHEN cp.cap IS NOT NULL AND ${expression} > cp.cap THEN cp.cap ELSE ${expression} END`
       : expression;
-  const post = "c.ts >= f.first_ts";
+  const post = "ts >= first_ts";
   const joinRange = [
-    lookback === undefined ? "c.ts >= f.first_ts" : `c.ts >= f.first_ts - ${lookback}`,
-    ...(window === undefined ? [] : [`c.ts <= f.first_ts + ${window}`]),
-  ];
+    lookback === undefined ? "ts >= first_ts" : `ts >= first_ts - ${lookback}`,
+    window === undefined ? "" : ` AND ts <= first_ts + ${window}`,
+  ].join("");
   const conversionsRead = innerJoin(d, "start_at s", [], ["c.ts >= s.start_ts"]);
-  const conversionsJoined = innerJoin(d, "counted_conversions c", ["c.visitor = f.visitor"], joinRange);
   const overCapRead = innerJoin(d, "start_at s", [], ["e.ts >= s.start_ts"]);
   const grouping: Dimension | undefined = options.by ?? (options.periodGroups ? "period" : undefined);
   const byGroup = grouping !== undefined;
   const period = grouping === "period" ? ", period" : "";
 
+  const bySegment = options.by === "segment";
+  const groupWanted = grouping !== undefined && grouping !== "segment";
+  /** The columns a first exposure fixes besides the arm: its breakdown group or its audiences. */
+  const fixed = [...(bySegment ? ["segments"] : []), ...(groupWanted ? ["grp"] : [])];
+  /** A period is compared as the number it is, and made the group's text once a visitor has one. */
+  const asGroup = (grp: string) => (grouping === "period" ? `CAST(${grp} AS ${d.types.text})` : grp);
+  /** Every exposure's values of `column` agree (all NULL counts as agreeing). */
+  const agree = (column: string) =>
+    `((MIN(${column}) = MAX(${column}) AND COUNT(${column}) = COUNT(*)) OR COUNT(${column}) = 0)`;
+
+  // Without a known single copy of each id, the earliest copy (ts, visitor) of each, as the archive view keeps it.
+  // With one (the CLI's archive view), exposures and conversions read the source directly, so no engine keeps a
+  // copy of every event between the reads.
+  const events = deduplicated ? source : "events_once";
+  // Written out at each use rather than as a CTE: an engine materialises a CTE read twice, every exposure of it.
+  const exposures = `(SELECT experiment, phase, visitor, variant, ts, id${bySegment ? ", segments" : ""}${
+    groupWanted ? `, ${groupExpression(grouping)} AS grp` : ""
+  }
+  FROM ${events} WHERE type = 'exposure'${filters})`;
   const ctes = [
-    // Each event id once: the sinks deliver at least once. The earliest copy, as the archive view keeps it.
-    `events_once AS (
+    ...(deduplicated
+      ? []
+      : [
+          `events_once AS (
   SELECT id, type, ts, visitor, experiment, variant, phase, device, country, source, segments, goal, value, currency,
     order_id, reported_by${period}
-  FROM ${
-    deduplicated
-      ? `${source} e`
-      : `(SELECT e.*, ROW_NUMBER() OVER (PARTITION BY id ORDER BY ts, visitor) AS copy_rank FROM ${source} e) copies
-  WHERE copy_rank = 1`
-  })`,
-    `exposures_read AS (SELECT * FROM events_once WHERE type = 'exposure'${filters})`,
+  FROM (SELECT e.*, ROW_NUMBER() OVER (PARTITION BY id ORDER BY ts, visitor) AS copy_rank FROM ${source} e) copies
+  WHERE copy_rank = 1)`,
+        ]),
+    // Rules 2 and 3: the earliest exposure (ts, then id) fixes arm, time and group; two arms make a crossover. One
+    // GROUP BY per visitor and phase, which every engine runs in parallel, instead of a window sorting every exposure.
+    // Most visitors' exposures all agree (one arm, one group): theirs are settled by MIN. Only the others — and the
+    // visitors who may be their arm's first, whose id orders the arms — look up their first exposure again.
+    // The input counts and the phase's time span come from here too.
+    `visitor_exposures AS (
+  SELECT experiment, phase, visitor, MIN(ts) AS first_ts, MAX(ts) AS last_ts, COUNT(*) AS exposures,
+    MIN(variant) AS variant,${fixed.map((column) => ` MIN(${column}) AS ${column},`).join("")}
+    CASE WHEN MIN(variant) <> MAX(variant) THEN 1 ELSE 0 END AS crossover,
+    CASE WHEN ${["variant", ...fixed].map(agree).join(" AND ")} THEN 1 ELSE 0 END AS settled
+  FROM ${exposures} x GROUP BY experiment, phase, visitor)`,
+    `candidates AS (
+  SELECT experiment, phase, visitor, first_ts FROM visitor_exposures WHERE settled = 0
+  UNION ALL
+  SELECT v.experiment, v.phase, v.visitor, v.first_ts
+  FROM visitor_exposures v JOIN (SELECT experiment, phase, variant, MIN(first_ts) AS first_ts FROM visitor_exposures
+    WHERE settled = 1 GROUP BY experiment, phase, variant) s
+  ON s.experiment = v.experiment AND s.phase = v.phase AND s.variant = v.variant AND s.first_ts = v.first_ts
+  WHERE v.settled = 1)`,
+    `first_rows AS (
+  SELECT experiment, phase, visitor, variant, ts, id${fixed.map((column) => `, ${column}`).join("")} FROM (
+    SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.experiment, x.phase, x.visitor ORDER BY x.id) AS exposure_rank
+    FROM ${exposures} x JOIN candidates c
+    ON c.experiment = x.experiment AND c.phase = x.phase AND c.visitor = x.visitor AND c.first_ts = x.ts) ranked
+  WHERE exposure_rank = 1)`,
+    `firsts AS (
+  SELECT v.experiment, v.phase, v.visitor, CASE WHEN v.settled = 1 THEN v.variant ELSE r.variant END AS variant,
+    v.first_ts, v.last_ts, v.exposures,
+    ${bySegment ? "CASE WHEN v.settled = 1 THEN v.segments ELSE r.segments END" : `CAST(NULL AS ${d.types.text})`} AS segments,
+    v.crossover, ${exclude ? "1 - v.crossover" : "1"} AS counted,
+    ${groupWanted ? asGroup("CASE WHEN v.settled = 1 THEN v.grp ELSE r.grp END") : "''"} AS grp
+  FROM visitor_exposures v LEFT JOIN first_rows r
+  ON r.experiment = v.experiment AND r.phase = v.phase AND r.visitor = v.visitor)`,
+    // Every count over visitors, in one pass over them: per arm, group and day of first exposure. What reads
+    // visitors after this reads these few rows.
+    `arm_days AS (
+  SELECT experiment, phase, variant, grp, ${d.day("first_ts")} AS day, SUM(counted) AS visitors,
+    SUM(crossover) AS crossovers, SUM(exposures) AS exposures, MIN(first_ts) AS first_ts, MAX(last_ts) AS last_ts
+  FROM firsts GROUP BY experiment, phase, variant, grp, ${d.day("first_ts")})`,
+    `conversions_read AS (
+  SELECT id, ts, visitor, goal, value, currency, order_id, reported_by FROM ${events} WHERE type = 'conversion')`,
     // A value above the event schema's cap is a unit or test-data mistake: skipped and counted, as the readers do.
-    `conversions_valid AS (SELECT * FROM events_once WHERE type = 'conversion' AND (value IS NULL OR value <= ${MAX_VALUE}))`,
-    // Rule 4: an order counts once, from its winning report: the shop backend's if any, else the earliest.
+    `conversions_valid AS (SELECT * FROM conversions_read WHERE value IS NULL OR value <= ${MAX_VALUE})`,
+    // Rule 4: an order counts once, from its winning report: the shop backend's if any, else the earliest. Only
+    // conversions with an order id are ranked (a NULL order id would make one partition of all the others).
     `ranked_conversions AS (
   SELECT c.*, ROW_NUMBER() OVER (PARTITION BY goal, order_id
     ORDER BY CASE WHEN reported_by = 'server' THEN 0 ELSE 1 END, ts, id) AS order_rank
-  FROM conversions_valid c)`,
-    `counted_conversions AS (SELECT * FROM ranked_conversions WHERE order_id IS NULL OR order_rank = 1)`,
-    // Rules 2 and 3: the earliest exposure (ts, then id) fixes arm, time and group; two arms make a crossover.
-    `ranked_exposures AS (
-  SELECT x.*, ROW_NUMBER() OVER (PARTITION BY experiment, phase, visitor ORDER BY ts, id) AS exposure_rank,
-    CASE WHEN MIN(variant) OVER (PARTITION BY experiment, phase, visitor)
-      <> MAX(variant) OVER (PARTITION BY experiment, phase, visitor) THEN 1 ELSE 0 END AS crossover
-  FROM exposures_read x)`,
-    `firsts AS (
-  SELECT experiment, phase, visitor, variant, ts AS first_ts, id AS first_id, segments, crossover,
-    ${exclude ? "1 - crossover" : "1"} AS counted, ${groupExpression(grouping, d.types.text)} AS grp
-  FROM ranked_exposures WHERE exposure_rank = 1)`,
-    `exposed AS (SELECT DISTINCT visitor FROM firsts)`,
-    `start_at AS (SELECT MIN(ts)${lookback === undefined ? "" : ` - ${lookback}`} AS start_ts FROM exposures_read)`,
+  FROM conversions_valid c WHERE order_id IS NOT NULL
+  UNION ALL
+  SELECT c.*, 1 AS order_rank FROM conversions_valid c WHERE order_id IS NULL)`,
+    // Each conversion report of an exposed visitor, once for each phase they were exposed in: the one join of
+    // conversions with visitors.
+    `visits AS (
+  SELECT f.experiment, f.phase, f.visitor, f.variant, f.counted, f.grp, f.first_ts, c.goal, c.ts, c.value,
+    c.currency, c.order_rank
+  FROM firsts f JOIN ranked_conversions c ON c.visitor = f.visitor)`,
+    `exposed AS (SELECT DISTINCT visitor FROM visits)`,
+    `start_at AS (SELECT MIN(first_ts)${lookback === undefined ? "" : ` - ${lookback}`} AS start_ts FROM arm_days)`,
     // The conversions the streaming reader reads: from the earliest exposure (less the CUPED lookback) on.
     `read_conversions AS (
   SELECT c.ts, c.order_id, c.order_rank, CASE WHEN x.visitor IS NULL THEN 0 ELSE 1 END AS exposed
   FROM ranked_conversions c ${conversionsRead.join} LEFT JOIN exposed x ON x.visitor = c.visitor${whereOf(conversionsRead.where)})`,
     // Rules 5, 6 and 8: each visitor's conversions per phase and goal, after exposure (in the window) and before.
     `joined AS (
-  SELECT f.experiment, f.phase, f.visitor, f.variant, f.counted, f.grp, f.first_ts, c.goal, c.ts, c.value,
-    c.currency, CASE WHEN ${post} THEN 1 ELSE 0 END AS post
-  FROM firsts f ${conversionsJoined.join}${whereOf(conversionsJoined.where)})`,
+  SELECT experiment, phase, visitor, variant, counted, grp, first_ts, goal, ts, value, currency,
+    CASE WHEN ${post} THEN 1 ELSE 0 END AS post
+  FROM visits WHERE order_rank = 1 AND ${joinRange})`,
     `attributed AS (
   SELECT experiment, phase, visitor, variant, counted, grp, goal,
     SUM(post) AS orders,
@@ -255,7 +311,7 @@ export function statsQuery(
   SELECT a.*, ${double(capped("a.revenue"))} AS rev, ${double(capped("a.pre_revenue"))} AS pre_rev
   FROM attributed a${capping ? " LEFT JOIN caps cp ON cp.experiment = a.experiment AND cp.phase = a.phase AND cp.goal = a.goal" : ""})`,
   );
-  if (options.by === "segment") {
+  if (bySegment) {
     ctes.push(
       `visitor_groups AS (
   ${d.segmentRows("firsts")}
@@ -263,8 +319,6 @@ export function statsQuery(
   SELECT experiment, phase, visitor, variant, counted, '(none)' AS grp FROM firsts
   WHERE segments IS NULL OR segments = '[]')`,
     );
-  } else if (byGroup) {
-    ctes.push(`visitor_groups AS (SELECT experiment, phase, visitor, variant, counted, grp FROM firsts)`);
   }
 
   const goalSums = {
@@ -297,13 +351,14 @@ export function statsQuery(
         first_ts: "x.first_ts",
         last_ts: "CASE WHEN c.last_ts IS NULL OR x.last_ts >= c.last_ts THEN x.last_ts ELSE c.last_ts END",
       },
-      `FROM (SELECT COUNT(*) AS exposures, MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM exposures_read) x,
+      `FROM (SELECT COALESCE(SUM(exposures), 0) AS exposures, MIN(first_ts) AS first_ts, MAX(last_ts) AS last_ts
+    FROM arm_days) x,
   (SELECT COUNT(*) AS conversions, SUM(1 - exposed) AS unattributed,
     SUM(CASE WHEN exposed = 1 AND order_id IS NOT NULL AND order_rank > 1 THEN 1 ELSE 0 END) AS duplicate_orders,
     MAX(ts) AS last_ts
   FROM read_conversions) c,
-  (SELECT COUNT(*) AS values_over_cap FROM events_once e ${overCapRead.join}
-  ${whereOf([...overCapRead.where, "e.type = 'conversion'", `e.value > ${MAX_VALUE}`]).trimStart()}) o`,
+  (SELECT COUNT(*) AS values_over_cap FROM conversions_read e ${overCapRead.join}
+  ${whereOf([...overCapRead.where, `e.value > ${MAX_VALUE}`]).trimStart()}) o`,
     ),
     // One row per phase: its first and last counted event (exposures, and conversions after exposure in the window).
     branch(
@@ -312,14 +367,13 @@ export function statsQuery(
         kind: "'phase'",
         experiment: "experiment",
         phase: "phase",
-        first_ts: "MIN(ts)",
-        last_ts: "MAX(ts)",
+        first_ts: "MIN(low)",
+        last_ts: "MAX(high)",
         crossovers: "SUM(crossover)",
       },
-      `FROM (SELECT experiment, phase, ts, 0 AS crossover FROM exposures_read
-  UNION ALL SELECT experiment, phase, first_conversion, 0 FROM attributed WHERE first_conversion IS NOT NULL
-  UNION ALL SELECT experiment, phase, last_conversion, 0 FROM attributed WHERE last_conversion IS NOT NULL
-  UNION ALL SELECT experiment, phase, first_ts, crossover FROM firsts) t
+      `FROM (SELECT experiment, phase, first_ts AS low, last_ts AS high, crossovers AS crossover FROM arm_days
+  UNION ALL SELECT experiment, phase, first_conversion, last_conversion, 0 FROM attributed
+  WHERE first_conversion IS NOT NULL) t
 GROUP BY experiment, phase`,
     ),
     // The arms, in the order their first visitor arrived (ts, then id), as the streaming pass meets them.
@@ -334,11 +388,15 @@ GROUP BY experiment, phase`,
         visitors: "visitors",
         crossovers: "crossovers",
       },
-      `FROM (SELECT experiment, phase, variant, SUM(counted) AS visitors, SUM(crossover) AS crossovers,
-    MIN(first_ts) AS first_ts, MIN(CASE WHEN arm_rank = 1 THEN first_id END) AS first_id
-  FROM (SELECT f.*, ROW_NUMBER() OVER (PARTITION BY experiment, phase, variant ORDER BY first_ts, first_id) AS arm_rank
-    FROM firsts f) ranked
-  GROUP BY experiment, phase, variant) arms`,
+      // Each arm's earliest first exposure (ts, then id): the visitors first exposed at that time are candidates,
+      // so their first exposures, ids included, are in first_rows.
+      `FROM (SELECT a.experiment, a.phase, a.variant, a.visitors, a.crossovers, a.first_ts, MIN(r.id) AS first_id
+  FROM (SELECT experiment, phase, variant, SUM(visitors) AS visitors, SUM(crossovers) AS crossovers,
+      MIN(first_ts) AS first_ts
+    FROM arm_days GROUP BY experiment, phase, variant) a
+  JOIN first_rows r ON r.experiment = a.experiment AND r.phase = a.phase AND r.variant = a.variant
+    AND r.ts = a.first_ts
+  GROUP BY a.experiment, a.phase, a.variant, a.visitors, a.crossovers, a.first_ts) arms`,
     ),
     // The goals seen in each phase (after exposure or in the CUPED lookback), whether any carried a value.
     branch(
@@ -374,10 +432,10 @@ GROUP BY experiment, phase, goal, currency`,
         experiment: "experiment",
         phase: "phase",
         variant: "variant",
-        day: d.day("first_ts"),
-        visitors: "COUNT(*)",
+        day: "day",
+        visitors: "SUM(visitors)",
       },
-      `FROM firsts WHERE counted = 1 GROUP BY experiment, phase, variant, ${d.day("first_ts")}`,
+      "FROM arm_days GROUP BY experiment, phase, variant, day HAVING SUM(visitors) > 0",
     ),
     branch(
       d,
@@ -421,9 +479,11 @@ GROUP BY c.experiment, c.phase, c.goal`,
           phase: "phase",
           variant: "variant",
           grp: "grp",
-          visitors: "COUNT(*)",
+          visitors: bySegment ? "COUNT(*)" : "SUM(visitors)",
         },
-        "FROM visitor_groups WHERE counted = 1 GROUP BY experiment, phase, variant, grp",
+        bySegment
+          ? "FROM visitor_groups WHERE counted = 1 GROUP BY experiment, phase, variant, grp"
+          : "FROM arm_days GROUP BY experiment, phase, variant, grp HAVING SUM(visitors) > 0",
       ),
       branch(
         d,
@@ -432,12 +492,15 @@ GROUP BY c.experiment, c.phase, c.goal`,
           experiment: "g.experiment",
           phase: "g.phase",
           variant: "g.variant",
-          grp: "v.grp",
+          grp: bySegment ? "v.grp" : "g.grp",
           goal: "g.goal",
           ...goalSums,
         },
-        `FROM visitor_groups v JOIN visitor_goals g ON g.experiment = v.experiment AND g.phase = v.phase AND g.visitor = v.visitor
-WHERE v.counted = 1 GROUP BY g.experiment, g.phase, g.variant, v.grp, g.goal`,
+        // A visitor is in one group, which their goal rows carry; only audiences (several a visitor) need the join.
+        bySegment
+          ? `FROM visitor_groups v JOIN visitor_goals g ON g.experiment = v.experiment AND g.phase = v.phase AND g.visitor = v.visitor
+WHERE v.counted = 1 GROUP BY g.experiment, g.phase, g.variant, v.grp, g.goal`
+          : "FROM visitor_goals g WHERE g.counted = 1 GROUP BY g.experiment, g.phase, g.variant, g.grp, g.goal",
       ),
     );
   }

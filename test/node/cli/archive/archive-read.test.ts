@@ -104,6 +104,33 @@ describe("reading the archive with DuckDB", () => {
   );
 
   it(
+    "keeps the earliest copy (ts, then visitor) of an id stored twice with different contents, and every other event",
+    async () => {
+      const [first, second] = events.filter((event) => event.type === "exposure");
+      if (!first || !second) throw new Error("the generated traffic has exposures");
+      // Copies that disagree (a replayed batch after a clock fix): the earlier one is the event.
+      const later = { ...first, ts: first.ts + 60_000, visitor: second.visitor };
+      const file = join(dir, "copies.ndjson");
+      writeFileSync(file, `${[later, ...events, later].map((e) => JSON.stringify(e)).join("\n")}\n`);
+      const archive = await openArchive([file]);
+      try {
+        const kept = await archive.query<{ ts: bigint; visitor: string; n: bigint }>(
+          "SELECT min(ts) AS ts, min(visitor) AS visitor, count(*) AS n FROM archive WHERE id = $1",
+          [first.id],
+        );
+        expect(kept).toEqual([{ ts: BigInt(first.ts), visitor: first.visitor, n: 1n }]);
+        const counted = await archive.query<{ n: bigint; ids: bigint }>(
+          "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM archive",
+        );
+        expect(counted).toEqual([{ n: BigInt(events.length), ids: BigInt(events.length) }]);
+      } finally {
+        archive.close();
+      }
+    },
+    SLOW,
+  );
+
+  it(
     "filters by experiment and phase as the D1 reader does",
     async () => {
       const archive = await openArchive([join(dir, "parquet")]);

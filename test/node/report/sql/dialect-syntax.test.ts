@@ -139,7 +139,7 @@ describe("ClickHouse's spelling, construct by construct", () => {
       expect(sql).toMatch(
         /\nSETTINGS join_use_nulls = 1, prefer_column_name_to_alias = 1, aggregate_functions_null_for_empty = 1$/,
       );
-      expect(sql).toContain("start_at AS (SELECT MIN(ts)");
+      expect(sql).toContain("start_at AS (SELECT MIN(first_ts)");
       expect(sql).toContain("x.visitor IS NULL");
     }
   });
@@ -164,8 +164,11 @@ describe("ClickHouse's spelling, construct by construct", () => {
           expect(condition.trim(), on[0]).toMatch(/^[a-z]+\.[a-z_]+ = [a-z]+\.[a-z_]+$/);
       expect(sql).toContain("CROSS JOIN start_at s");
     }
-    expect(clickhouse({ crossovers: "first-exposure", windowMs: 60_000 })).toContain(
-      "JOIN counted_conversions c ON c.visitor = f.visitor WHERE c.ts >= f.first_ts AND c.ts <= f.first_ts + 60000",
+    // Conversions meet visitors on the visitor alone; the window filters the joined rows.
+    const windowed = clickhouse({ crossovers: "first-exposure", windowMs: 60_000 });
+    expect(windowed).toContain("FROM firsts f JOIN ranked_conversions c ON c.visitor = f.visitor)");
+    expect(windowed).toContain(
+      "FROM visits WHERE order_rank = 1 AND ts >= first_ts AND ts <= first_ts + 60000)",
     );
   });
 
