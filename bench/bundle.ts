@@ -10,9 +10,28 @@ export type WorkerScript = "passthrough" | "floor" | "bare-ops" | "stylist" | "g
  * Bundles one benchmark worker the way `wrangler deploy` does (esbuild, ESM, es2024, the workerd/worker/browser
  * conditions, NODE_ENV=production, minified when wrangler.toml says so), so workerd runs what a deployment would.
  */
+/**
+ * workerd's built-in modules (`cloudflare:workers`, which the archive buffer's Durable Object class extends) stay
+ * imports, as wrangler leaves them; for Node, which has none, `stub` puts a bare `DurableObject` class in their place.
+ */
+function cloudflareModules(stub: boolean): Plugin {
+  return {
+    name: "cloudflare-modules",
+    setup(plugin) {
+      plugin.onResolve({ filter: /^cloudflare:/ }, (args) =>
+        stub ? { path: args.path, namespace: "cloudflare-stub" } : { path: args.path, external: true },
+      );
+      plugin.onLoad({ filter: /.*/, namespace: "cloudflare-stub" }, () => ({
+        contents: "export class DurableObject { constructor(ctx, env) { this.ctx = ctx; this.env = env; } }",
+        loader: "js",
+      }));
+    },
+  };
+}
+
 export async function bundleWorker(
   name: WorkerScript,
-  options: { minify?: boolean; plugins?: Plugin[] } = {},
+  options: { minify?: boolean; plugins?: Plugin[]; forNode?: boolean } = {},
 ): Promise<string> {
   const result = await build({
     entryPoints: [`${WORKERS}${name}.js`],
@@ -25,7 +44,7 @@ export async function bundleWorker(
     define: { "process.env.NODE_ENV": '"production"' },
     minify: options.minify ?? minify(),
     logLevel: "silent",
-    plugins: options.plugins ?? [],
+    plugins: [...(options.plugins ?? []), cloudflareModules(options.forNode === true)],
   });
   const [output] = result.outputFiles;
   if (!output) throw new Error(`esbuild produced nothing for ${name}`);

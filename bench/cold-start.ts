@@ -48,12 +48,12 @@ interface Row {
 }
 
 const bundles: [string, string, string][] = [
-  ["passthrough", "pass-through worker", await bundleWorker("passthrough")],
-  ["stylist", "Stylist as built (`import * as z`)", await bundleWorker("stylist")],
+  ["passthrough", "pass-through worker", await bundleWorker("passthrough", { forNode: true })],
+  ["stylist", "Stylist as built (`import * as z`)", await bundleWorker("stylist", { forNode: true })],
   [
     "stylist-named-zod",
     "Stylist with `import { z }` (before issue 15)",
-    await bundleWorker("stylist", { plugins: [namedZodImport] }),
+    await bundleWorker("stylist", { plugins: [namedZodImport], forNode: true }),
   ],
 ];
 const dir = mkdtempSync(join(tmpdir(), "stylist-cold-"));
