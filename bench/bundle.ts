@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 import { minify } from "./wrangler-config.ts";
 
 const WORKERS = fileURLToPath(new URL("./workers/", import.meta.url));
@@ -10,6 +10,15 @@ export type WorkerScript = "passthrough" | "floor" | "bare-ops" | "stylist" | "g
  * Bundles one benchmark worker the way `wrangler deploy` does (esbuild, ESM, es2024, the workerd/worker/browser
  * conditions, NODE_ENV=production, minified when wrangler.toml says so), so workerd runs what a deployment would.
  */
+/** esbuild settings as `wrangler deploy` uses them for a worker. */
+export const DEPLOYED_BUILD = {
+  format: "esm",
+  target: "es2024",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["browser", "module", "main"],
+  define: { "process.env.NODE_ENV": '"production"' },
+} as const satisfies BuildOptions;
+
 /**
  * workerd's built-in modules (`cloudflare:workers`, which the archive buffer's Durable Object class extends) stay
  * imports, as wrangler leaves them; for Node, which has none, `stub` puts a bare `DurableObject` class in their place.
@@ -37,11 +46,7 @@ export async function bundleWorker(
     entryPoints: [`${WORKERS}${name}.js`],
     bundle: true,
     write: false,
-    format: "esm",
-    target: "es2024",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
-    define: { "process.env.NODE_ENV": '"production"' },
+    ...DEPLOYED_BUILD,
     minify: options.minify ?? minify(),
     logLevel: "silent",
     plugins: [...(options.plugins ?? []), cloudflareModules(options.forNode === true)],

@@ -13,6 +13,7 @@ import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { findProduct } from "../demo/storefront/catalogue/index.ts";
 import { productPage } from "../demo/storefront/pages/product.ts";
+import { DEPLOYED_BUILD } from "./bundle.ts";
 import { childPid, cpuSeconds } from "./cpu.ts";
 import { productExperiments } from "./rules-fixture.ts";
 import { compatibilityDate } from "./wrangler-config.ts";
@@ -70,11 +71,7 @@ const scripts = await Promise.all(
       stdin: { contents: ENTRY, resolveDir: dir, loader: "ts" },
       bundle: true,
       write: false,
-      format: "esm",
-      target: "es2024",
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["browser", "module", "main"],
-      define: { "process.env.NODE_ENV": '"production"' },
+      ...DEPLOYED_BUILD,
       minify: true,
       logLevel: "silent",
     });

@@ -82,7 +82,8 @@ const ok = (result: unknown, extra: Json = {}) =>
 const error = (status: number, code: number, message: string, headers: Record<string, string> = {}) =>
   json(status, { success: false, errors: [{ code, message }], messages: [], result: null }, headers);
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
+/** The whole request body (the fakes of R2's S3 API and of the REST API both read it before answering). */
+export function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
