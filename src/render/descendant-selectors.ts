@@ -1,13 +1,20 @@
 import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import { splitList } from "../core/html/selector.ts";
 import { CLOSER_AWARE, IMPLIED_END } from "./html-facts.ts";
-import type { Learned } from "./subject-tags.ts";
 
 /**
  * Children whose end tag the parser may imply at their parent's end tag, in body content: what an element that is
  * only appended to must see inside itself, so its end ops land after them (`head` is never inside such an element).
  */
 export const IMPLIED_IN_BODY = [...IMPLIED_END].filter((tag) => tag !== "head");
+
+/** What earlier page views found a subject needed watched inside it (subject-tags.ts); absent: everything. */
+export interface WatchedInside {
+  /** The closer-aware tags the subjects had. */
+  tags: ReadonlySet<string>;
+  /** The implied-end children seen without their end tag. */
+  children: ReadonlySet<string>;
+}
 
 /**
  * The elements inside what `selector` matches that an edit of its extent must see, as one selector list. Each match
@@ -28,7 +35,7 @@ export const IMPLIED_IN_BODY = [...IMPLIED_END].filter((tag) => tag !== "head");
  * compiled on every request, and its length costs more than the calls it saves (`#d:not(p):not(li)… li` was as slow
  * as the ~90 structural tags it replaced): it is kept short.
  */
-export function descendantsOf(selector: string, content: boolean, learned?: Learned): string {
+export function descendantsOf(selector: string, content: boolean, learned?: WatchedInside): string {
   const seen = learned ? `${[...learned.tags].sort()}/${[...learned.children].sort()}` : "*";
   const key = `${content ? "c" : "e"}${seen}|${selector}`;
   const known = built.get(key);
@@ -53,7 +60,7 @@ const untyped = createBoundedCache<boolean>(512);
 /** The lists already built in this isolate: the same rules' selectors come back on every page view. */
 const built = createBoundedCache<string>(512);
 
-function build(selector: string, content: boolean, learned: Learned | undefined): string {
+function build(selector: string, content: boolean, learned: WatchedInside | undefined): string {
   return splitList(selector)
     .flatMap((part) => {
       if (content) return [`${part} *`];

@@ -1,6 +1,6 @@
 import type { CompiledExperiment } from "../core/decide/compile.ts";
 import type { SelectorPlan } from "../core/page-view/edit-plan.ts";
-import { hasUntypedSubject } from "./descendant-selectors.ts";
+import { hasUntypedSubject, type WatchedInside } from "./descendant-selectors.ts";
 import { CLOSER_AWARE } from "./html-facts.ts";
 
 /**
@@ -17,10 +17,7 @@ import { CLOSER_AWARE } from "./html-facts.ts";
  * for a tag, in the variant for a child, like any child left open in a way the watch cannot follow) and learns it for
  * the next one. Kept on the compiled experiment, so new rules start from watching everything.
  */
-export interface Learned {
-  tags: ReadonlySet<string>;
-  children: ReadonlySet<string>;
-}
+type Learned = WatchedInside;
 
 /** Each entry's sets are replaced, never changed, so a page view's snapshot stays as it was when read. */
 const learned = new WeakMap<CompiledExperiment, Map<string, Learned>>();
