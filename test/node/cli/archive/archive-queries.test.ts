@@ -2,11 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { archiveEvents, countsArchiveOrder } from "../../../../src/cli/archive/archive-events.ts";
-import { openArchive, openDuckDB } from "../../../../src/cli/archive/duckdb-archive.ts";
-import { aggregate } from "../../../../src/report/aggregate.ts";
-import { goalOf } from "../../../../src/report/sums.ts";
+import { openDuckDB } from "../../../../src/cli/archive/duckdb-archive.ts";
 import { generatedTraffic, writeArchive } from "../../../support/archive-events.ts";
+import { aggregatedPurchases, queriedPurchases } from "../../../support/arm-purchases.ts";
 import { ROOT } from "../../../support/run-cli.ts";
 
 /**
@@ -54,36 +52,9 @@ describe("the documented DuckDB queries", () => {
       } finally {
         duck.close();
       }
-      const archive = await openArchive([dir]);
-      try {
-        const result = await aggregate(archiveEvents(archive), { countsOrder: countsArchiveOrder });
-        const expected = result.segments.flatMap((segment) =>
-          [...segment.arms].map(([variant, arm]) => ({
-            experiment: segment.experiment,
-            phase: segment.phase,
-            variant,
-            visitors: arm.visitors,
-            converters: goalOf(arm, "purchase").converters,
-            revenue: goalOf(arm, "purchase").revenue,
-          })),
-        );
-        const got = rows.map((row) => ({
-          experiment: row.experiment,
-          phase: row.phase,
-          variant: row.variant,
-          visitors: Number(row.visitors),
-          converters: Number(row.converters),
-          revenue: Math.round(Number(row.revenue_per_visitor) * 100 * Number(row.visitors)),
-        }));
-        const key = (row: { experiment: unknown; phase: unknown; variant: unknown }) =>
-          `${row.experiment}/${row.phase}/${row.variant}`;
-        expect(got.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
-          expected.sort((a, b) => key(a).localeCompare(key(b))),
-        );
-        expect(expected.some((row) => row.revenue > 0)).toBe(true);
-      } finally {
-        archive.close();
-      }
+      const expected = await aggregatedPurchases(dir);
+      expect(queriedPurchases(rows, "converters")).toEqual(expected);
+      expect(expected.some((row) => row.revenue > 0)).toBe(true);
     },
     SLOW,
   );

@@ -2,11 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { archiveEvents, countsArchiveOrder } from "../../../../src/cli/archive/archive-events.ts";
-import { archiveRelation, openArchive, openDuckDB } from "../../../../src/cli/archive/duckdb-archive.ts";
-import { aggregate } from "../../../../src/report/aggregate.ts";
-import { goalOf } from "../../../../src/report/sums.ts";
+import { archiveRelation, openDuckDB } from "../../../../src/cli/archive/duckdb-archive.ts";
 import { generatedTraffic, writeArchive } from "../../../support/archive-events.ts";
+import { aggregatedPurchases, queriedPurchases } from "../../../support/arm-purchases.ts";
 import { ROOT } from "../../../support/run-cli.ts";
 import { type Engine, grammarsOf, nodeSqlParserErrors, syntaxErrors } from "../../../support/sql-grammars.ts";
 
@@ -86,38 +84,9 @@ describe("the documented example queries of the other engines", () => {
       } finally {
         duck.close();
       }
-      const archive = await openArchive([dir]);
-      try {
-        const result = await aggregate(archiveEvents(archive), { countsOrder: countsArchiveOrder });
-        const key = (row: { experiment: unknown; phase: unknown; variant: unknown }) =>
-          `${row.experiment}/${row.phase}/${row.variant}`;
-        const expected = result.segments
-          .flatMap((segment) =>
-            [...segment.arms].map(([variant, arm]) => ({
-              experiment: segment.experiment,
-              phase: segment.phase,
-              variant,
-              visitors: arm.visitors,
-              converters: goalOf(arm, "purchase").converters,
-              revenue: goalOf(arm, "purchase").revenue,
-            })),
-          )
-          .sort((a, b) => key(a).localeCompare(key(b)));
-        const got = rows
-          .map((row) => ({
-            experiment: row.experiment,
-            phase: row.phase,
-            variant: row.variant,
-            visitors: Number(row.visitors),
-            converters: Number(row.funnel_purchase),
-            revenue: Math.round(Number(row.revenue_per_visitor) * 100 * Number(row.visitors)),
-          }))
-          .sort((a, b) => key(a).localeCompare(key(b)));
-        expect(got).toEqual(expected);
-        expect(expected.some((row) => row.revenue > 0)).toBe(true);
-      } finally {
-        archive.close();
-      }
+      const expected = await aggregatedPurchases(dir);
+      expect(queriedPurchases(rows, "funnel_purchase")).toEqual(expected);
+      expect(expected.some((row) => row.revenue > 0)).toBe(true);
     },
     SLOW,
   );
