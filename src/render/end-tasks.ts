@@ -5,9 +5,14 @@ import type { RewriterDocumentEnd, RewriterEndTag, StreamedElement } from "./rew
  * matched an element queues its tasks here and the last handler registered (the renderer's finisher) hands them to
  * the element in one `onEndTag`.
  */
+/** An end tag as handed to each element it ends: `key` is the same for all of them and differs from any other's. */
+export interface HandledEndTag extends RewriterEndTag {
+  readonly key: string;
+}
+
 export interface EndTask {
   /** The element's end tag as lol-html pairs it; `end.name` differs from the element's when the end was implied. */
-  atEnd(end: RewriterEndTag): void;
+  atEnd(end: HandledEndTag): void;
   /** The element has no end tag (void, or self-closing in SVG/MathML). */
   withoutEndTag(element: StreamedElement): void;
   /** The document ended before the element's end tag: it ran to the end of the document. */
@@ -19,8 +24,8 @@ export interface EndTask {
 export interface EndTasks {
   /** Queues a task for the element whose handlers are running now. */
   queue(task: EndTask): void;
-  /** Hands the queued tasks to `element`; called once per element, after its other handlers. */
-  attach(element: StreamedElement, extra?: EndTask): void;
+  /** Hands the queued tasks to `element` (a `<tag>`); called once per element, after its other handlers. */
+  attach(element: StreamedElement, tag: string, extra?: EndTask): void;
   /** Runs the tasks of elements that never saw their end tag. */
   finishDocument(end: RewriterDocumentEnd): void;
 }
@@ -33,19 +38,26 @@ export function createEndTasks(): EndTasks {
   const open = new Set<EndTask>();
   // One end tag can end several elements; lol-html runs their handlers innermost first, and the handler of a removed
   // element drops what the handlers before it inserted at that tag. What was inserted is noted per tag and put back.
+  // The runtime hands each handler a new object, so the same end tag is known by its name, no start tag since, and
+  // no element of that name ended yet (it is the last one the end tag ends: `</span></span>` are two end tags).
   let clock = 0;
   let tag = "";
+  let serial = 0;
+  let ownEnded = false;
   let inserted: Insertion[] = [];
-  const recording = (end: RewriterEndTag, removes: boolean): RewriterEndTag => {
+  const recording = (end: RewriterEndTag, removes: boolean): HandledEndTag => {
     // Read once: each read of a streamed end tag's name is a call into the runtime.
     const name = end.name;
     const key = `${clock}:${name}`;
-    if (key !== tag) {
+    if (key !== tag || ownEnded) {
       tag = key;
+      serial++;
+      ownEnded = false;
       inserted = [];
     } else if (removes) for (const [where, html] of inserted) end[where](html, HTML);
     return {
       name,
+      key: String(serial),
       before(html) {
         inserted.push(["before", html]);
         return end.before(html, HTML);
@@ -60,7 +72,7 @@ export function createEndTasks(): EndTasks {
     queue: (task) => {
       queued.push(task);
     },
-    attach(element, extra) {
+    attach(element, own, extra) {
       clock++;
       const tasks = extra ? [...queued, extra] : queued;
       queued = [];
@@ -73,6 +85,7 @@ export function createEndTasks(): EndTasks {
             open.delete(task);
             task.atEnd(noted);
           }
+          if (noted.name === own) ownEnded = true;
         });
       } catch {
         for (const task of tasks) task.withoutEndTag(element);

@@ -1,5 +1,5 @@
 import { type ContentEdit, placeContent, recordRemoved, selfClosed } from "./content-edit.ts";
-import type { EndTask } from "./end-tasks.ts";
+import type { EndTask, HandledEndTag } from "./end-tasks.ts";
 import { CLOSER_AWARE, closesImplicitly, IMPLIED_END, VOID } from "./html-facts.ts";
 import { FORMATTING, parserEndsAtEndTag, startTagHtml } from "./parser-agreement.ts";
 import type { RewriterEndTag, StreamedElement } from "./rewriter-types.ts";
@@ -147,11 +147,10 @@ export function createExtentWatches(): ExtentWatches {
   const active: Watch[] = [];
   let current: Watch | undefined;
   // Several removed elements can be paired with one end tag: it is written back once.
-  let clock = 0;
   let writtenBack = "";
-  const writeBack = (end: RewriterEndTag) => {
-    if (writtenBack === `${clock}:${end.name}`) return;
-    writtenBack = `${clock}:${end.name}`;
+  const writeBack = (end: HandledEndTag) => {
+    if (writtenBack === end.key) return;
+    writtenBack = end.key;
     end.after(`</${end.name}>`, HTML);
   };
   const erasingIn = (watch: Watch | undefined) => watch?.erasing === true && !watch.ended;
@@ -170,7 +169,6 @@ export function createExtentWatches(): ExtentWatches {
   return {
     watchFor(tag, queue, children = ALL_CHILDREN) {
       if (current) return current;
-      clock++;
       const watch: Watch = {
         tag,
         tracksAll: CLOSER_AWARE.has(tag),
@@ -192,7 +190,7 @@ export function createExtentWatches(): ExtentWatches {
           if (!watch.ended) {
             // The parser ends the element here too: at its own end tag, or at an ancestor's. Children whose end tag
             // it implies are closed first, so what is put at the element's end is not put inside them.
-            const paired = watch.pairedAtEnd.key === `${clock}:${end.name}` ? watch.pairedAtEnd.entries : [];
+            const paired = watch.pairedAtEnd.key === end.key ? watch.pairedAtEnd.entries : [];
             const open = [...paired]
               .reverse()
               .filter((entry) => !entry.ended)
@@ -252,7 +250,6 @@ export function createExtentWatches(): ExtentWatches {
     },
     starts(element, tag) {
       if (active.length === 0) return;
-      clock++;
       for (const watch of active) {
         if (watch.ended || watch === current) continue;
         const tags = watch.open.map((entry) => entry.tag);
@@ -340,8 +337,7 @@ export function createExtentWatches(): ExtentWatches {
             tracking.forEach((watch, index) => {
               // A child whose end tag is missing: later page views watch what is inside such children.
               if (entries[index]?.child) watch.openChild(tag);
-              const key = `${clock}:${end.name}`;
-              if (watch.pairedAtEnd.key !== key) watch.pairedAtEnd = { key, entries: [] };
+              if (watch.pairedAtEnd.key !== end.key) watch.pairedAtEnd = { key: end.key, entries: [] };
               watch.pairedAtEnd.entries.push(entries[index] as Entry);
             });
           // An end tag lol-html pairs with this removed element belongs to another one: written back unless that
@@ -365,7 +361,6 @@ export function createExtentWatches(): ExtentWatches {
       });
     },
     removable(chunk, comment = false) {
-      clock++;
       const watch = active.at(-1);
       if (chunk.removed || !erasingIn(watch)) return;
       if (watch?.content) recordRemoved(watch.content, comment ? `<!--${chunk.text}-->` : chunk.text);

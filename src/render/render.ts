@@ -16,6 +16,7 @@ import { createContentEdit } from "./content-edit.ts";
 import { descendantsOf } from "./descendant-selectors.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches } from "./extent-watch.ts";
+import { clonesMatter } from "./formatting-clones.ts";
 import { closesImplicitly, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
 import {
   ADOPTABLE,
@@ -33,6 +34,7 @@ import {
   writesBeforeStartTag,
 } from "./implied-parent.ts";
 import { placementOf, refusal } from "./op-placement.ts";
+import { FORMATTING } from "./parser-agreement.ts";
 import { contextTags, createPageContext, enterElement, reachable } from "./page-context.ts";
 import type {
   RewriterDocumentEnd,
@@ -244,6 +246,36 @@ export function renderPage(
     watches.starts(element, tag);
   }
 
+  /** The selector's experiments are counted in no arm on this page, and their ops are skipped from here on. */
+  function refuseEverywhere(actions: SelectorPlan["actions"], why: string) {
+    for (const { decision, op } of actions) {
+      refused[decision] = true;
+      if (op) fault(decision, new OpSkipped(why));
+    }
+  }
+
+  /**
+   * A formatting element matched by its parents, ancestors or position: if the parser clones it (formatting-clones.ts),
+   * the clone carries what an attribute op gave it where the browser's selector may not match, or match where
+   * lol-html did not. Known at its end: ended by another element's end tag (reconstructed around what follows), or
+   * with a `<p>` or item left open right inside it (adopted out of it, with a clone inside).
+   */
+  function cloneCheck(selector: string, actions: SelectorPlan["actions"], tag: string): EndTask {
+    return {
+      atEnd(end) {
+        if (end.name === tag && end.key !== adoptedAt) return;
+        refuseEverywhere(
+          actions,
+          `selector ${JSON.stringify(selector)} depends on parents, ancestors or positions, and the page leaves <${tag}> ${end.name === tag ? "open around a block at its end tag" : `open at </${end.name}>`}: the browser clones it elsewhere with its attributes, where the selector does not match as it does here`,
+        );
+      },
+      withoutEndTag() {},
+      atDocumentEnd() {},
+    };
+  }
+  /** The end tag (its key) at which a `<p>` or item right inside a formatting element was still open. */
+  let adoptedAt = "";
+
   function onMatch(element: StreamedElement, selector: string, actions: SelectorPlan["actions"]) {
     const tag = element.tagName.toLowerCase();
     const parent = impliedParents.get(selector);
@@ -259,6 +291,7 @@ export function renderPage(
     showToWatches(element, tag);
     if (!reachable(context, tag)) return;
     subjects.note(selector, tag);
+    if (clonable.has(selector) && FORMATTING.has(tag)) endTasks.queue(cloneCheck(selector, actions, tag));
     // Content put at the element's start before a content edit of it is replaced by that edit, as in the DOM.
     const replaced = actions.findLastIndex(({ op }) => op !== undefined && placementOf(op) === "extent");
     for (const [at, { decision: index, op }] of actions.entries()) {
@@ -296,6 +329,8 @@ export function renderPage(
       openChildrenWatched: ReadonlySet<string> | undefined;
     }
   >();
+  // Selectors whose formatting-element subjects are followed to their end, in every arm (cloneCheck).
+  const clonable = new Set(plan.flatMap(({ selector }) => (clonesMatter(selector) ? [selector] : [])));
   const refuseSelector = (selector: string, actions: SelectorPlan["actions"], error: unknown) => {
     for (const { decision } of actions)
       fault(decision, new Error(`selector ${JSON.stringify(selector)}: ${message(error)}`));
@@ -390,9 +425,11 @@ export function renderPage(
   // to place is skipped.
   let reopening: string | undefined;
   // Also watched for the same pages (by the finisher): a <p> left open in a <span> or <b> at its end tag.
-  const desyncWatched = registered.some(
-    ({ selector }) => refusedOnAnyArm.beyondAttributes(selector) || runWatchSelectors(selector).length > 0,
-  );
+  const desyncWatched =
+    clonable.size > 0 ||
+    registered.some(
+      ({ selector }) => refusedOnAnyArm.beyondAttributes(selector) || runWatchSelectors(selector).length > 0,
+    );
   if (desyncWatched)
     rewriter = rewriter.on(FORMATTING_IN_P, {
       element(element) {
@@ -438,6 +475,7 @@ export function renderPage(
     } catch (error) {
       refuseSelector(selector, actions, error);
       extents.delete(selector);
+      clonable.delete(selector);
     }
   }
   // Registered last, so it runs after every other handler of an element: it hands over their end-tag work and only
@@ -451,6 +489,7 @@ export function renderPage(
       if (desyncWatched && (tag === "p" || tag === "li"))
         endTasks.queue({
           atEnd(end) {
+            if (FORMATTING.has(end.name)) adoptedAt = end.key;
             if (reopening || !PHRASING_END.has(end.name)) return;
             reopening = `a <${tag}> inside a <${end.name}> is still open at </${end.name}>, which the browser ignores or moves the <${tag}> out at: it nests what follows differently`;
             watches.abandonAll(end, reopening);
@@ -463,6 +502,7 @@ export function renderPage(
       const leave = enterElement(context, tag);
       endTasks.attach(
         element,
+        tag,
         leave ? { atEnd: leave, withoutEndTag: leave, atDocumentEnd: () => {} } : undefined,
       );
       watches.elementDone();
@@ -473,6 +513,7 @@ export function renderPage(
       ...endSelectors,
       ...[...extents].flatMap(([selector, { inside }]) => [selector, inside]),
       ...(desyncWatched ? [BLOCK_IN_PHRASING] : []),
+      ...clonable,
     ].join(", ");
   try {
     rewriter = rewriter.on(finisherSelectors(), finisher);
