@@ -34,8 +34,8 @@ import {
   writesBeforeStartTag,
 } from "./implied-parent.ts";
 import { placementOf, refusal } from "./op-placement.ts";
-import { FORMATTING } from "./parser-agreement.ts";
 import { contextTags, createPageContext, enterElement, reachable } from "./page-context.ts";
+import { FORMATTING } from "./parser-agreement.ts";
 import type {
   RewriterDocumentEnd,
   RewriterFactory,
