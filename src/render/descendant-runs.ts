@@ -1,5 +1,6 @@
 import { lastCompound, typeOf, withType } from "./descendant-selectors.ts";
 import { CLOSER_AWARE, closesImplicitly } from "./html-facts.ts";
+import { PARAGRAPH_RUNS } from "./implied-parent.ts";
 
 /** Every start tag that can end an implied-end element right inside it in the parser (html-facts.ts). */
 const CLOSERS =
@@ -57,7 +58,9 @@ export function descendantRunWatches(part: string): Array<{ tag: string; selecto
       const closers = CLOSERS.filter((closer) => closesImplicitly(tag, closer, []));
       // An item's end is implied from inside a paragraph left open in it too (`<li><p>a<li>`).
       const inParagraph = closers.every((closer) => closesImplicitly(tag, closer, ["p"]));
-      for (const at of inParagraph && tag !== "p" ? [direct, `${direct}p > `] : [direct]) {
+      for (const at of inParagraph && tag !== "p"
+        ? [direct, ...PARAGRAPH_RUNS.map((run) => `${direct}${run}`)]
+        : [direct]) {
         // A compound without a tag is tried against each closer by name where they are few (`li.card > li`, zero
         // calls on a page that closes its items), and against any child where they are many (a `<p>`'s forty).
         const tried = type !== undefined || closers.length <= 6 ? closers : ["*"];

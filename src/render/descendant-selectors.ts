@@ -66,11 +66,14 @@ function build(selector: string, content: boolean, learned: WatchedInside | unde
       if (content) return [`${part} *`];
       const { prefix, compound } = lastCompound(part);
       const type = typeOf(compound);
-      const children = IMPLIED_IN_BODY.flatMap((tag) =>
-        learned?.children.has(tag) === false
-          ? [`${part} > ${tag}`]
-          : [`${part} > ${tag}`, `${part} > ${tag} *`],
-      );
+      // Every child: one left open whose end tag is required (`<div><span><p>a</div>`) holds what would be put at the
+      // end, and what is inside it is not known (the end op is skipped).
+      const children = [
+        `${part} > *`,
+        ...IMPLIED_IN_BODY.flatMap((tag) =>
+          learned?.children.has(tag) === false ? [] : [`${part} > ${tag} *`],
+        ),
+      ];
       if (type !== undefined) return CLOSER_AWARE.has(type) ? [`${part} *`] : children;
       const typed = [...CLOSER_AWARE].filter((tag) => learned?.tags.has(tag) ?? true);
       return [...children, ...typed.map((tag) => `${prefix}${withType(compound, tag)} *`)];

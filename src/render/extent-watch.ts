@@ -296,15 +296,10 @@ export function createExtentWatches(): ExtentWatches {
     },
     descendant(element, tag, queue) {
       if (active.length === 0) return;
-      // A watch on an element that is only appended to is shown its children with an implied end and what is inside
-      // them (descendant-selectors.ts), so with nothing open inside it, an implied-end element is one of its children.
+      // A watch on an element that is only appended to is shown its children and what is inside those with an
+      // implied end (descendant-selectors.ts), so with nothing open inside it, an element is one of its children.
       const implied = IMPLIED_END.has(tag);
-      const tracking = active.filter(
-        (watch) =>
-          watch !== current &&
-          !watch.ended &&
-          (implied || watch.tracksAll || watch.erasing || watch.open.length > 0),
-      );
+      const tracking = active.filter((watch) => watch !== current && !watch.ended);
       if (tracking.length === 0) return;
       const erase = erasingIn(enclosing());
       const entries = tracking.map((watch) => {

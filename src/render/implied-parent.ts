@@ -35,6 +35,12 @@ export interface ImpliedParent {
 const ITEMS = ["li", "dt", "dd"];
 
 /**
+ * Paragraphs left open in an item, as lol-html nests them (`<li><p>a<p>b<li>`: the second item is at `li > p > p >`):
+ * a new item ends them all and the item. Followed up to three deep; a longer run is not watched.
+ */
+export const PARAGRAPH_RUNS = ["p > ", "p > p > ", "p > p > p > "] as const;
+
+/**
  * Selector lists matching what `selector` matches when lol-html has it directly inside an implied-end element
  * (`#a .b` → `li#a > .b, #a li > .b`), with what each says of that parent; later lists add to earlier ones (a first
  * child of a `<p>`, a `<p>` inside an item). Each list is a subset of `selector`, so the op's own handler runs on the
@@ -63,8 +69,8 @@ export function impliedParentSelectors(selector: string): { mark: ImpliedParent;
         const type = typeOf(compound);
         if ((type !== undefined && !closesImplicitly(grand, type, ["p"])) || prefix.trimEnd().endsWith(">"))
           return [];
-        // A run of paragraphs left open in the item nests them too (`<li><p>a<p>b<li>`): one more is looked at.
-        return [`${prefix}${grand} > p > ${compound}`, `${prefix}${grand} > p > p > ${compound}`];
+        // A run of paragraphs left open in the item nests them too (`<li><p>a<p>b<li>`).
+        return PARAGRAPH_RUNS.map((run) => `${prefix}${grand} > ${run}${compound}`);
       }),
     );
   return lists;

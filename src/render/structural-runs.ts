@@ -4,6 +4,7 @@ import { descendantRunWatches } from "./descendant-runs.ts";
 import { lastCompound, typeOf } from "./descendant-selectors.ts";
 import { CLOSER_AWARE, closesImplicitly } from "./html-facts.ts";
 import { ADOPTABLE } from "./implied-ancestors.ts";
+import { PARAGRAPH_RUNS } from "./implied-parent.ts";
 import { FORMATTING } from "./parser-agreement.ts";
 
 /** The `tag` of the watch for a `<p>` or item right inside a formatting element, which the parser may move out. */
@@ -84,7 +85,7 @@ function structuralWatches(selector: string): { tag: string; selector: string }[
             selector: parts
               .flatMap((compound) =>
                 ITEMS.has(tag)
-                  ? [`${tag} > ${compound}`, `${tag} > p > ${compound}`]
+                  ? [`${tag} > ${compound}`, ...PARAGRAPH_RUNS.map((run) => `${tag} > ${run}${compound}`)]
                   : // A `<p>` is ended by a block start tag inside a phrasing element in it too (`<p><b><div>`).
                     [`${tag}${tag === "p" ? " " : " > "}${compound}`],
               )

@@ -10,6 +10,13 @@ type Node =
   | { kind: "comment" }
   | { kind: "element"; tag: string; close: boolean; children: Node[]; target?: boolean };
 
+/**
+ * Formatting elements are always closed: one left open at its parent's end tag (`<div><b>a</div>`) is reopened by the
+ * parser around every later run of text on the page, inserted text included, which the renderer does not follow
+ * (docs/architecture.md, "What is still refused or not followed").
+ */
+const FORMATTING = new Set(["b", "a", "em"]);
+
 /** The element trees of pages whose text is drawn from `texts`. */
 function treesOf(texts: readonly string[]): fc.Arbitrary<Node> {
   const leaf: fc.Arbitrary<Node> = fc.oneof(
@@ -33,8 +40,18 @@ function treesOf(texts: readonly string[]): fc.Arbitrary<Node> {
         .record({
           tag: fc.constantFrom("div", "section", "span", "b", "h2"),
           children: fc.array(tie("node"), { maxLength: 3 }),
+          // An end tag forgotten (invalid, and common): most elements are closed. Not a formatting element's (FORMATTING).
+          close: fc.oneof(
+            { weight: 4, arbitrary: fc.constant(true) },
+            { weight: 1, arbitrary: fc.constant(false) },
+          ),
         })
-        .map(({ tag, children }) => ({ kind: "element" as const, tag, close: true, children })),
+        .map(({ tag, children, close }) => ({
+          kind: "element" as const,
+          tag,
+          close: close || FORMATTING.has(tag),
+          children,
+        })),
       fc
         .record({
           tag: fc.constantFrom("p", "dd", "td"),
@@ -80,11 +97,12 @@ function treesOf(texts: readonly string[]): fc.Arbitrary<Node> {
           before: fc.array(leaf, { maxLength: 1 }),
           block: fc.constantFrom("p", "div", "ul"),
           inner: fc.array(leaf, { maxLength: 2 }),
+          close: fc.boolean(),
         })
-        .map(({ tag, before, block, inner }) => ({
+        .map(({ tag, before, block, inner, close }) => ({
           kind: "element" as const,
           tag,
-          close: true,
+          close: close || FORMATTING.has(tag),
           children: [
             ...before,
             block === "ul"

@@ -18,7 +18,7 @@ describe("the selectors that tell an element's implied-end parent (impliedParent
   it("watches a <li> under a <li>, and under a <p> inside a list item", () => {
     const found = lists("li.t");
     expect(found.li).toBe("li > li.t");
-    expect(found["p<li"]).toBe("li > p > li.t, li > p > p > li.t");
+    expect(found["p<li"]).toBe("li > p > li.t, li > p > p > li.t, li > p > p > p > li.t");
     expect(found.td).toBeUndefined();
   });
 
