@@ -14,8 +14,9 @@ import { asciiElement, asciiHtml } from "./ascii-output.ts";
 import { transformInPageEncoding } from "./charset-transform.ts";
 import { createContentEdit } from "./content-edit.ts";
 import { descendantsOf } from "./descendant-selectors.ts";
+import { type Action, dryElement, dryTask, withDryRuns } from "./dry-run.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
-import { createExtentWatches } from "./extent-watch.ts";
+import { createExtentWatches, type ExtentWatches } from "./extent-watch.ts";
 import { clonesMatter } from "./formatting-clones.ts";
 import { closesImplicitly, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
 import {
@@ -64,6 +65,26 @@ class OpSkipped extends Error {
   override name = "OpSkipped";
 }
 
+/**
+ * Where an op's edits go: into the page (`real`), or nowhere (`dry`: another arm's op, run so that its skips refuse
+ * this arm too). Each has its own watches, so a dry edit never shares what a real one removes or writes.
+ */
+interface Side {
+  watches: ExtentWatches;
+  fault(index: number, error: unknown): void;
+  /** Has the decision already been skipped (real) or refused (dry)? */
+  done(index: number): boolean;
+  queue(task: EndTask): void;
+  /** The content edit to make once the element's handlers have all run (stepwiseContent). */
+  pending?: {
+    index: number;
+    op: string;
+    html: string | undefined;
+    takes: boolean;
+    watch: ReturnType<ExtentWatches["watchFor"]>;
+  };
+}
+
 const HTML = { html: true } as const;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -80,7 +101,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 export function renderPage(
   response: Response,
   decisions: readonly Decision[],
-  plan: readonly SelectorPlan[],
+  edits: readonly SelectorPlan[],
   data: RenderData,
   createRewriter: RewriterFactory,
   onFault: (error: unknown, decision: Decision) => void,
@@ -101,6 +122,19 @@ export function renderPage(
   const context = createPageContext();
   const endTasks = createEndTasks();
   const watches = createExtentWatches();
+  // Other arms' content and end edits, run dry in this one: their late skips refuse this arm too (dry-run.ts).
+  const plan = withDryRuns(edits, decisions);
+  const real: Side = { watches, fault, done: (index) => faulted[index] === true, queue: endTasks.queue };
+  const dry: Side | undefined = plan.some(({ actions }) => actions.some((action) => action.dry))
+    ? {
+        watches: createExtentWatches(),
+        fault: (index) => {
+          refused[index] = true;
+        },
+        done: (index) => refused[index] === true,
+        queue: (task) => endTasks.queue(dryTask(task)),
+      }
+    : undefined;
   let ascii = false;
   const html = (content: string) => (ascii ? asciiHtml(content) : content);
   const styles = createStylePlacement(decisions, html);
@@ -116,7 +150,9 @@ export function renderPage(
     op: Op,
     parent: ImpliedParent | undefined,
     ancestors: string[],
+    side: Side,
   ) {
+    const fault = side.fault;
     const why = refusal(op, tag) ?? unwatchedSubject(subjects, selector, op, tag);
     if (why) return fault(index, new OpSkipped(why));
     if (writesBeforeStartTag(op)) {
@@ -134,12 +170,12 @@ export function renderPage(
       return;
     }
     if (placement === "end" || (placement === "extent" && !VOID.has(tag)))
-      return applyStepwise(selector, tag, index, op, placement, ancestors);
+      return applyStepwise(selector, tag, index, op, placement, ancestors, side);
     applyOp(ascii ? asciiElement(element, op) : element, op, data, tag);
     if (placement !== "extent") return;
     // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
     // been more than the browser's element: not counted, and logged.
-    endTasks.queue({
+    side.queue({
       atEnd(end) {
         if (end.name !== tag && !ENDS_WITH_DOCUMENT.has(tag))
           fault(
@@ -154,21 +190,13 @@ export function renderPage(
 
   /** End-op closures that put content inside the element (append): a later content op replaces it. */
   const putInside = new WeakSet<object>();
-  let pendingContent:
-    | {
-        index: number;
-        op: string;
-        html: string | undefined;
-        takes: boolean;
-        watch: ReturnType<typeof watches.watchFor>;
-      }
-    | undefined;
 
   /** The last content op on this element, made first: if the rewriter refuses it, nothing of the element is removed. */
-  function stepwiseContent(element: StreamedElement) {
-    const pending = pendingContent;
-    pendingContent = undefined;
-    if (!pending || faulted[pending.index]) return;
+  function stepwiseContent(element: StreamedElement, side: Side) {
+    const pending = side.pending;
+    side.pending = undefined;
+    const fault = side.fault;
+    if (!pending || side.done(pending.index)) return;
     try {
       // Nothing is removed from an element the rewriter refuses to write at (a fault it raises here costs the op).
       if (pending.takes) element.before("", HTML);
@@ -199,10 +227,12 @@ export function renderPage(
     op: Op,
     placement: string,
     ancestors: string[],
+    side: Side,
   ) {
+    const { fault, done } = side;
     const content = insertedHtml(op, data);
     if (content === undefined && op.op !== "remove") return;
-    const watch = watches.watchFor(tag, endTasks.queue, {
+    const watch = side.watches.watchFor(tag, side.queue, {
       inside: extents.get(selector)?.openChildrenWatched,
       openChild: (child) => subjects.noteOpenChild(selector, child),
     });
@@ -211,7 +241,7 @@ export function renderPage(
     if (placement === "end") {
       const after = placesAfter(op);
       const close = (place: Parameters<(typeof watch.atClose)[number]>[0]) => {
-        if (faulted[index]) return;
+        if (done(index)) return;
         if (place.lost) fault(index, new OpSkipped(`${op.op} on <${tag}>: ${place.lost}`));
         else if (!after) place.before(inserted);
         else if (place.after) place.after(inserted);
@@ -226,7 +256,7 @@ export function renderPage(
     // was to put after the element stays).
     const kept = watch.atClose.filter((close) => !putInside.has(close));
     watch.atClose.splice(0, watch.atClose.length, ...kept);
-    pendingContent = {
+    side.pending = {
       index,
       op: op.op,
       html: content === undefined ? undefined : inserted,
@@ -244,13 +274,14 @@ export function renderPage(
     if (started) return;
     started = true;
     watches.starts(element, tag);
+    dry?.watches.starts(dryElement(element), tag);
   }
 
   /** The selector's experiments are counted in no arm on this page, and their ops are skipped from here on. */
-  function refuseEverywhere(actions: SelectorPlan["actions"], why: string) {
-    for (const { decision, op } of actions) {
+  function refuseEverywhere(actions: Action[], why: string) {
+    for (const { decision, op, dry } of actions) {
       refused[decision] = true;
-      if (op) fault(decision, new OpSkipped(why));
+      if (op && !dry) fault(decision, new OpSkipped(why));
     }
   }
 
@@ -260,7 +291,7 @@ export function renderPage(
    * lol-html did not. Known at its end: ended by another element's end tag (reconstructed around what follows), or
    * with a `<p>` or item left open right inside it (adopted out of it, with a clone inside).
    */
-  function cloneCheck(selector: string, actions: SelectorPlan["actions"], tag: string): EndTask {
+  function cloneCheck(selector: string, actions: Action[], tag: string): EndTask {
     return {
       atEnd(end) {
         if (end.name === tag && end.key !== adoptedAt) return;
@@ -276,7 +307,7 @@ export function renderPage(
   /** The end tag (its key) at which a `<p>` or item right inside a formatting element was still open. */
   let adoptedAt = "";
 
-  function onMatch(element: StreamedElement, selector: string, actions: SelectorPlan["actions"]) {
+  function onMatch(element: StreamedElement, selector: string, actions: Action[]) {
     const tag = element.tagName.toLowerCase();
     const parent = impliedParents.get(selector);
     impliedParents.delete(selector);
@@ -293,32 +324,36 @@ export function renderPage(
     subjects.note(selector, tag);
     if (clonable.has(selector) && FORMATTING.has(tag)) endTasks.queue(cloneCheck(selector, actions, tag));
     // Content put at the element's start before a content edit of it is replaced by that edit, as in the DOM.
-    const replaced = actions.findLastIndex(({ op }) => op !== undefined && placementOf(op) === "extent");
-    for (const [at, { decision: index, op }] of actions.entries()) {
+    const replaced = actions.findLastIndex(
+      (action) => !action.dry && action.op !== undefined && placementOf(action.op) === "extent",
+    );
+    for (const [at, { decision: index, op, dry: isDry }] of actions.entries()) {
+      const side = isDry && dry ? dry : real;
       if (!op) {
         // Only the exposure watches count: they are the same in every arm, so the arms are counted alike.
         matched[index] = true;
         if (refusedOnAnyArm(index, selector, tag, parent, misnested)) refused[index] = true;
         continue;
       }
-      if (faulted[index] || op.op === "addStyle" || watches.erasing()) continue;
+      if (side.done(index) || op.op === "addStyle" || side.watches.erasing()) continue;
       if (at < replaced && placementOf(op) === "start" && !writesBeforeStartTag(op)) continue;
       try {
         const why = misnested(op);
         if (why) {
-          fault(index, new OpSkipped(why));
+          side.fault(index, new OpSkipped(why));
           continue;
         }
-        applyAt(element, selector, tag, index, op, parent, ancestors);
+        const target = side === real ? element : dryElement(element);
+        applyAt(target, selector, tag, index, op, parent, ancestors, side);
       } catch (error) {
-        fault(index, error);
+        side.fault(index, error);
       }
     }
   }
 
   let rewriter: RewriterLike = createRewriter();
   const endSelectors = contextTags(plan.map(({ selector }) => selector));
-  const registered: Array<{ selector: string; actions: SelectorPlan["actions"]; content: boolean }> = [];
+  const registered: Array<{ selector: string; actions: Action[]; content: boolean }> = [];
   // Extent selectors and what their watches must see inside them: all shown to the finisher.
   const extents = new Map<
     string,
@@ -347,8 +382,12 @@ export function renderPage(
       continue;
     }
     // What an extent op's watch needs to see inside the element: it is shown those elements by the finisher (or by
-    // an op handler that runs first), see showToWatches.
-    registered.push({ selector, actions, content });
+    // an op handler that runs first), see showToWatches. Text is removed only by a real edit: a dry one needs none.
+    registered.push({
+      selector,
+      actions,
+      content: actions.some(({ op, dry }) => !dry && op && placementOf(op) === "extent"),
+    });
     extents.set(selector, {
       actions,
       inside: descendantsOf(selector, content, subjects.known(selector)),
@@ -437,6 +476,7 @@ export function renderPage(
         if (reopening || !closesImplicitly("p", tag, []) || !reachable(context, tag)) return;
         reopening = `a <${tag}> at or before it on the page ends a <p> through a formatting element, which the browser reopens around later content`;
         watches.abandonAll(element, reopening);
+        dry?.watches.abandonAll(dryElement(element), reopening);
       },
     });
   // Also before the op handlers: a structural selector on a page with an unclosed run of its elements is matched
@@ -449,9 +489,9 @@ export function renderPage(
             const tag = element.tagName.toLowerCase();
             const misread = parent === ADOPTED ? ADOPTABLE.has(tag) : closesImplicitly(parent, tag, []);
             if (!misread || !reachable(context, tag)) return;
-            for (const { decision, op } of actions) {
+            for (const { decision, op, dry } of actions) {
               refused[decision] = true;
-              if (op)
+              if (op && !dry)
                 fault(
                   decision,
                   new OpSkipped(
@@ -486,6 +526,7 @@ export function renderPage(
       showToWatches(element, tag);
       started = false;
       watches.descendant(element, tag, endTasks.queue);
+      if (dry) dry.watches.descendant(dryElement(element), tag, dry.queue);
       if (desyncWatched && (tag === "p" || tag === "li"))
         endTasks.queue({
           atEnd(end) {
@@ -493,11 +534,13 @@ export function renderPage(
             if (reopening || !PHRASING_END.has(end.name)) return;
             reopening = `a <${tag}> inside a <${end.name}> is still open at </${end.name}>, which the browser ignores or moves the <${tag}> out at: it nests what follows differently`;
             watches.abandonAll(end, reopening);
+            dry?.watches.abandonAll(dryElement(element), reopening);
           },
           withoutEndTag() {},
           atDocumentEnd() {},
         });
-      stepwiseContent(element);
+      stepwiseContent(element, real);
+      if (dry) stepwiseContent(dryElement(element), dry);
       if (context.inert === 0 && context.foreign === 0) styles.at(element, tag, endTasks.queue);
       const leave = enterElement(context, tag);
       endTasks.attach(
@@ -506,6 +549,7 @@ export function renderPage(
         leave ? { atEnd: leave, withoutEndTag: leave, atDocumentEnd: () => {} } : undefined,
       );
       watches.elementDone();
+      dry?.watches.elementDone();
     },
   };
   const finisherSelectors = () =>

@@ -26,8 +26,11 @@ export async function renderArm(
   ops: unknown[],
   arm: "control" | "variant" = "variant",
   contentType = "text/html; charset=utf-8",
+  /** More of the experiment's fields (`target`…). */
+  fields: Record<string, unknown> = {},
 ): Promise<Rendered> {
   const experiment = ExperimentSchema.parse({
+    ...fields,
     id: "exp",
     hypothesis: "A change to this page lifts progression to product pages for every visitor",
     status: "running",

@@ -3,7 +3,7 @@ import { type DefaultTreeAdapterMap, parse, parseFragment, serialize } from "par
 import { describe, expect, it } from "vitest";
 import { decodeHtml } from "../../src/cli/verify/decode.ts";
 import { LEGACY, legacyPage, page } from "../support/page-generator.ts";
-import { renderArm, samePageViews } from "../support/render-harness.ts";
+import { counted, renderArm, samePageViews } from "../support/render-harness.ts";
 
 type ParentNode = DefaultTreeAdapterMap["parentNode"];
 type Element = DefaultTreeAdapterMap["element"];
@@ -148,6 +148,28 @@ describe("generated pages with optional end tags, implied closes, templates and 
         if (element) apply(element);
         expect(serialize(parse(rendered.html))).toBe(serialize(expected));
         expect(rendered.outcome.matched[0]).toBe(element !== undefined);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("the control arm is counted by the same rule as the variant", () => {
+  // A skip decided only after the element's start tag (a content edit written back at its end, an append whose
+  // element has one left open inside, a watch abandoned on a misnested page) must refuse the control arm on the same
+  // pages: else the arms are counted by different rules, the exposure counts are biased and the split looks off.
+  it("counts the control arm's visitor exactly when it would count the variant's", async () => {
+    await fc.assert(
+      fc.asyncProperty(page, fc.nat(OPS.length - 1), async ({ html }, pick) => {
+        const op = OPS[pick]?.op(target(parse(html)));
+        const variant = await renderArm(rewriter, html, [op], "variant");
+        const control = await renderArm(rewriter, html, [op], "control");
+        expect(control.html).toBe(html);
+        expect(control.faults).toEqual([]);
+        expect({ control: counted(control.outcome), faults: variant.faults }).toEqual({
+          control: counted(variant.outcome),
+          faults: variant.faults,
+        });
       }),
       RUNS,
     );

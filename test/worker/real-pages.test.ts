@@ -716,3 +716,76 @@ describe("formatting elements the browser clones, matched by parents, ancestors 
     },
   );
 });
+
+describe("skips decided after the element's start tag, counted by the same rule in every arm", () => {
+  // The control arm runs the variant's content and end edits dry (writing nothing): a skip the variant decides at the
+  // element's end, or while its content streams, refuses the control arm on the same page.
+  it.each([
+    [
+      "a content edit written back at the element's end (an end tag the browser ignores)",
+      "<section><span class=t><div>x</span>more</section>",
+      { op: "setText", selector: ".t", value: "N" },
+      /^exp: setText: the browser does not end <span> at <\/span>/,
+    ],
+    [
+      "a content edit abandoned on a page found misnested inside it",
+      "<div class=t><p><b>a<div>b</div></b></div>",
+      { op: "setText", selector: ".t", value: "N" },
+      /^exp: setText: a <div> at or before it on the page ends a <p> through a formatting element/,
+    ],
+    [
+      "a content edit abandoned at a start tag that may end the unclosed <p> around the element",
+      "<p><span class=t>a<ul><li>b</ul>",
+      { op: "setText", selector: ".t", value: "N" },
+      /^exp: setText: <ul> inside it may end the unclosed <p> around <span>/,
+    ],
+    [
+      "an append whose element has a <span> left open inside (its end tag required)",
+      "<div class=t><span><p>a</div>b",
+      { op: "append", selector: ".t", html: "<i>A</i>" },
+      /^exp: append on <div>: <.*> inside <div> has no end tag/,
+    ],
+    [
+      "an insertAfter whose element has a formatting element left open inside",
+      "<section class=t><p>a<b>x</section>",
+      { op: "insertAfter", selector: ".t", html: "<i>A</i>" },
+      /^exp: insertAfter on <section>: <b> inside <section> has no end tag/,
+    ],
+  ])(
+    "%s: the variant is skipped and the control arm is not counted either",
+    async (_name, page, op, fault) => {
+      const skipped = await variant(page, [op]);
+      expect(serialize(parse(skipped.html))).toBe(serialize(parse(page)));
+      expect(skipped.faults).toEqual([expect.stringMatching(fault)]);
+      expect(counted(skipped.outcome)).toBe(false);
+      const control = await renderArm(rewriter, page, [op], "control");
+      expect(control.html).toBe(page);
+      expect(control.faults).toEqual([]);
+      expect(control.outcome.matched[0]).toBe(true);
+      expect(counted(control.outcome)).toBe(false);
+    },
+  );
+
+  it("counts both arms where the edit lands (the dry run in the control arm finds nothing to skip)", async () => {
+    const page = "<div class=t><span>a</span><p>b</div>c";
+    const op = { op: "append", selector: ".t", html: "<i>A</i>" };
+    const placed = await variant(page, [op]);
+    expect(placed.html).toBe("<div class=t><span>a</span><p>b</p><i>A</i></div>c");
+    expect(counted(placed.outcome)).toBe(true);
+    const control = await renderArm(rewriter, page, [op], "control");
+    expect(control.html).toBe(page);
+    expect(counted(control.outcome)).toBe(true);
+  });
+
+  it("refuses the control arm of an experiment whose edit is on another element than its target", async () => {
+    const page = "<h1 class=hero>Hi</h1><div><span class=t><p>x</span>more</div>";
+    const experiment = { target: ".hero" };
+    const op = { op: "setText", selector: ".t", value: "N" };
+    const control = await renderArm(rewriter, page, [op], "control", undefined, experiment);
+    expect(control.html).toBe(page);
+    expect(control.outcome.matched[0]).toBe(true);
+    expect(counted(control.outcome)).toBe(false);
+    const skipped = await renderArm(rewriter, page, [op], "variant", undefined, experiment);
+    expect(counted(skipped.outcome)).toBe(false);
+  });
+});
