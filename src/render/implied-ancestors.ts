@@ -11,10 +11,10 @@ const partsFitting = (selector: string, fits: (tag: string) => boolean) =>
 
 /**
  * Implied-end elements that a start tag can end from deep inside, through the phrasing elements between: a block ends
- * a `<p>` (`<p><b><ul>`), an item the next item (`<li><span><li>`), (dt, dd and cells are left out: rare there, and each costs a selector per request). The parser then ends every
- * element open inside it too, where lol-html keeps them open to their own end tags.
+ * a `<p>` (`<p><b><ul>`), an item the next item (`<li><span><li>`), a term or cell the next one. The parser then
+ * ends every element open inside it too, where lol-html keeps them open to their own end tags.
  */
-const ENDED_FROM_INSIDE = ["p", "li"] as const;
+const ENDED_FROM_INSIDE = ["p", "li", "dt", "dd", "td", "th"] as const;
 
 /**
  * Per implied-end tag, the selector list matching what `selector` matches when lol-html has it inside such an element
@@ -48,18 +48,20 @@ const FORMATTING = [
 ];
 
 /**
- * Per `<p>` and `<li>`, the selector list matching what `selector` matches right inside a `<span>` right inside one
- * (`.t` → `p > span > .t`), for the subjects that can end it. If the element's start tag ends that `<p>` (a `<ul>`, a
+ * Per `<p>` and `<li>`, the selector list matching what `selector` matches inside a `<span>` right inside one
+ * (`.t` → `p > span .t`, `li > span > .t`), for the subjects that can end it. If the element's start tag ends that `<p>` (a `<ul>`, a
  * `<div>`), the parser ends the `<span>` with it, where lol-html keeps both open around the element: content put
  * before it lands inside them, and removing its start tag leaves what follows inside them. (Through a formatting
- * element, FORMATTING_IN_P stops all content placement from there on.) Only one level is looked at.
+ * element, FORMATTING_IN_P stops all content placement from there on.)
  */
 export function closedThroughSelectors(selector: string): Array<{ tag: string; selector: string }> {
   return ["p", "li"].flatMap((tag) => {
     const parts = partsFitting(selector, (type) => closesImplicitly(tag, type, []));
-    return parts.length === 0
-      ? []
-      : [{ tag, selector: parts.map((part) => `${tag} > span > ${part}`).join(", ") }];
+    // A block ends a <p> through the phrasing elements between (`<p><span><label><ul>`): at any depth in a `<span>`
+    // of it (not in any element of it: after `<p>a<div>`, all that follows would be refused). An item, only right
+    // inside a `<span>` (a `<ul>` between keeps it open: nested lists are not refused).
+    const through = tag === "p" ? "p > span " : "li > span > ";
+    return parts.length === 0 ? [] : [{ tag, selector: parts.map((part) => `${through}${part}`).join(", ") }];
   });
 }
 

@@ -789,3 +789,40 @@ describe("skips decided after the element's start tag, counted by the same rule 
     expect(counted(skipped.outcome)).toBe(false);
   });
 });
+
+describe("deeper shapes: followed, or refused in every arm", () => {
+  it.each([
+    [
+      "content before a list that ends a <p> through two phrasing elements",
+      "<p>a<span><label><ul class=t><li>b</ul>",
+      { op: "insertBefore", selector: ".t", html: "<i>B</i>" },
+    ],
+    [
+      "a content edit inside a definition the next <dd> ends",
+      "<dl><dt>a<dd><span class=t>b<dd>c</dl>",
+      { op: "setText", selector: ".t", value: "N" },
+    ],
+    [
+      "an append inside a cell the next <td> ends",
+      "<table><tr><td><span class=t>b<td>c</table>",
+      { op: "append", selector: ".t", html: "<i>A</i>" },
+    ],
+  ])("%s is skipped, named, and counted in no arm", async (_name, page, op) => {
+    const skipped = await variant(page, [op]);
+    expect(serialize(parse(skipped.html))).toBe(serialize(parse(page)));
+    expect(skipped.faults).toEqual([expect.stringMatching(/^exp: /)]);
+    expect(counted(skipped.outcome)).toBe(false);
+    const control = await renderArm(rewriter, page, [op], "control");
+    expect(control.html).toBe(page);
+    expect(counted(control.outcome)).toBe(false);
+  });
+
+  it("still edits a nested list's items: a <ul> between keeps the outer item open", async () => {
+    const page = "<ul><li>a<ul><li class=t>b</ul></ul>";
+    const { html, outcome } = await variant(page, [
+      { op: "insertBefore", selector: ".t", html: "<li>B</li>" },
+    ]);
+    expect(html).toBe("<ul><li>a<ul><li>B</li><li class=t>b</ul></ul>");
+    expect(counted(outcome)).toBe(true);
+  });
+});

@@ -144,7 +144,9 @@ describe("handler calls per page (a machine-independent proxy for the rewriter's
   // tag), so a child left open whose end tag is required (`<div class=x><span><p>a</div>`) is seen at the section's
   // end and the append skipped rather than put inside it. The sections' 7 children with no implied end cost an
   // element and an end-tag call each (64 → 78 calls: 48 element, 8 text, 22 end tag), and 51 selectors fewer are
-  // compiled (204 on the first page view, 93 on a later one).
+  // compiled (204 on the first page view, 93 on a later one). The `dt S`, `dd S`, `td S`, `th S` ancestors of the 7
+  // elements edited stepwise (a term or cell a start tag inside the element may end, as for `p S`/`li S`) add 28:
+  // 232 and 121.
   it("the bench's product page with its 10 experiments in the variant arm costs at most 78 JS calls", async () => {
     const { calls, html, outcome, faults, decisions } = await renderProductPage("variant");
     expect(decisions).toHaveLength(10);
@@ -153,7 +155,7 @@ describe("handler calls per page (a machine-independent proxy for the rewriter's
     expect(outcome.matched.every(Boolean)).toBe(true);
     expect(html).toContain('<button class="read-more" type="button">Read more</button></section>');
     expect(calls.element + calls.text + calls.endTag).toBeLessThanOrEqual(78);
-    expect(calls.selectors).toBeLessThanOrEqual(204);
+    expect(calls.selectors).toBeLessThanOrEqual(232);
   });
 
   it("a later page view under the same rules watches the appended-to sections only as the sections they were", async () => {
@@ -164,7 +166,7 @@ describe("handler calls per page (a machine-independent proxy for the rewriter's
     expect(outcome.faulted.some(Boolean)).toBe(false);
     expect(html).toBe(first.html);
     expect(calls.element + calls.text + calls.endTag).toBeLessThanOrEqual(78);
-    expect(calls.selectors).toBeLessThanOrEqual(93);
+    expect(calls.selectors).toBeLessThanOrEqual(121);
   });
 
   // 32 until render-correct: the control arm had no watches, so a skip the variant decides at an element's end (an
