@@ -3,7 +3,7 @@ import { CLOSER_AWARE, closesImplicitly } from "./html-facts.ts";
 import { PARAGRAPH_RUNS } from "./implied-parent.ts";
 
 /** Every start tag that can end an implied-end element right inside it in the parser (html-facts.ts). */
-const CLOSERS =
+export const CLOSERS =
   "address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer header hgroup main menu nav ol p search section summary ul h1 h2 h3 h4 h5 h6 pre listing form plaintext table hr xmp li dd dt option optgroup tr tbody thead tfoot td th rb rt rtc rp".split(
     " ",
   );

@@ -1,8 +1,8 @@
 import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import { splitList } from "../core/html/selector.ts";
-import { descendantRunWatches } from "./descendant-runs.ts";
+import { CLOSERS, descendantRunWatches } from "./descendant-runs.ts";
 import { lastCompound, typeOf } from "./descendant-selectors.ts";
-import { CLOSER_AWARE, closesImplicitly } from "./html-facts.ts";
+import { CLOSER_AWARE, closesImplicitly, SPECIAL } from "./html-facts.ts";
 import { ADOPTABLE } from "./implied-ancestors.ts";
 import { PARAGRAPH_RUNS } from "./implied-parent.ts";
 import { FORMATTING } from "./parser-agreement.ts";
@@ -12,6 +12,15 @@ export const ADOPTED = "formatting";
 
 /** Items a `<p>` is often left open in: a new item ends the `<p>` and the item. */
 const ITEMS = new Set(["li", "dt", "dd"]);
+
+/** Can a compound match an element a `<p>` holds (not a block, which ends it)? */
+const misparented = (compound: string) => {
+  const type = typeOf(compound);
+  return type === undefined || !SPECIAL.has(type);
+};
+
+/** The start tags that end a `<p>`. */
+const P_CLOSERS = CLOSERS.filter((closer) => closesImplicitly("p", closer, []));
 
 /** Pseudo-classes that count siblings: lol-html counts them among its nesting, not the parser's. */
 const SIBLING_PSEUDO = /:(?:first-child|first-of-type|nth-child\([^)]*\)|nth-of-type\([^)]*\))/g;
@@ -72,6 +81,11 @@ function structuralWatches(selector: string): { tag: string; selector: string }[
     ),
   ];
   const runs = [...CLOSER_AWARE].flatMap((tag) => {
+    // After a block ends an unclosed <p>, all that lol-html keeps in the <p> after it has other parents and positions
+    // in the browser (`<p><div></div><span class=t>`: the <span> is the body's third child), not only the block: where
+    // a compound can be such an element (phrasing, or no tag named), every block in a <p> refuses the selector.
+    if (tag === "p" && subjects.some(misparented))
+      return [{ tag, selector: P_CLOSERS.map((closer) => `p ${closer}`).join(", ") }];
     const parts = subjects.filter((compound) => {
       const type = typeOf(compound);
       return type === undefined || closesImplicitly(tag, type, []);

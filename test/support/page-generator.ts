@@ -7,8 +7,34 @@ import fc from "fast-check";
  */
 type Node =
   | { kind: "text"; text: string }
-  | { kind: "comment" }
-  | { kind: "element"; tag: string; close: boolean; children: Node[]; target?: boolean };
+  | { kind: "comment"; text?: string }
+  /** Markup as written: character references. */
+  | { kind: "raw"; html: string }
+  | {
+      kind: "element";
+      tag: string;
+      close: boolean;
+      children: Node[];
+      target?: boolean;
+      /** In a table of its own already: not wrapped in one (WRAPPER). */
+      bare?: boolean;
+      /** Attributes as written, before the target's class. */
+      attributes?: string;
+    };
+
+/** Attributes real pages carry: ids, quoted and unquoted values, character references, `>` inside a value. */
+const ATTRIBUTES = [
+  "",
+  "",
+  ' id="main"',
+  " data-x=1",
+  ' title="a > b"',
+  ' data-note="x &amp; y &quot;q&quot;"',
+  " hidden",
+];
+
+/** Elements that are never the target: what an op puts in or beside them, the parser moves (tables, select). */
+const NOT_TARGETS = new Set(["template", "table", "tbody", "tr", "select"]);
 
 /**
  * Formatting elements are always closed: one left open at its parent's end tag (`<div><b>a</div>`) is reopened by the
@@ -21,8 +47,60 @@ const FORMATTING = new Set(["b", "a", "em"]);
 function treesOf(texts: readonly string[]): fc.Arbitrary<Node> {
   const leaf: fc.Arbitrary<Node> = fc.oneof(
     fc.constantFrom(...texts).map((value) => ({ kind: "text" as const, text: value })),
-    fc.constant({ kind: "comment" as const }),
+    fc.constantFrom(" c ", "", " <p>x</p> ").map((text) => ({ kind: "comment" as const, text })),
+    fc
+      .constantFrom("&nbsp;", "&lt;b&gt;", "&copy; 2024", "&#x2F;", "a&amp;b")
+      .map((html) => ({ kind: "raw" as const, html })),
   );
+
+  /** A table, with optional end tags for cells and rows and an optional explicit `<tbody>`. */
+  const cell = fc
+    .record({
+      tag: fc.constantFrom("td", "th"),
+      close: fc.boolean(),
+      children: fc.array(leaf, { maxLength: 2 }),
+    })
+    .map((item) => ({ kind: "element" as const, bare: true, ...item }));
+  const table = fc
+    .record({
+      body: fc.boolean(),
+      rows: fc.array(
+        fc.record({ close: fc.boolean(), cells: fc.array(cell, { minLength: 1, maxLength: 3 }) }),
+        { minLength: 1, maxLength: 3 },
+      ),
+    })
+    .map(({ body, rows }) => {
+      const trs = rows.map(({ close, cells }) => ({
+        kind: "element" as const,
+        tag: "tr",
+        close,
+        children: cells as Node[],
+      }));
+      return {
+        kind: "element" as const,
+        tag: "table",
+        close: true,
+        children: body ? [{ kind: "element" as const, tag: "tbody", close: true, children: trs }] : trs,
+      };
+    });
+
+  /** A `<select>` with options whose end tags may be left out. */
+  const select = fc
+    .array(fc.record({ close: fc.boolean(), text: fc.constantFrom(...texts) }), {
+      minLength: 1,
+      maxLength: 3,
+    })
+    .map((options) => ({
+      kind: "element" as const,
+      tag: "select",
+      close: true,
+      children: options.map(({ close, text }) => ({
+        kind: "element" as const,
+        tag: "option",
+        close,
+        children: [{ kind: "text" as const, text }],
+      })),
+    }));
 
   /** What a list item holds: text, or a paragraph whose end tag may be left out too. */
   const itemChild: fc.Arbitrary<Node> = fc.oneof(
@@ -38,7 +116,7 @@ function treesOf(texts: readonly string[]): fc.Arbitrary<Node> {
       leaf,
       fc
         .record({
-          tag: fc.constantFrom("div", "section", "span", "b", "h2"),
+          tag: fc.constantFrom("div", "section", "span", "b", "h2", "h1", "h3"),
           children: fc.array(tie("node"), { maxLength: 3 }),
           // An end tag forgotten (invalid, and common): most elements are closed. Not a formatting element's (FORMATTING).
           close: fc.oneof(
@@ -88,6 +166,8 @@ function treesOf(texts: readonly string[]): fc.Arbitrary<Node> {
       fc
         .array(tie("node"), { maxLength: 2 })
         .map((children) => ({ kind: "element" as const, tag: "template", close: true, children })),
+      table,
+      select,
       // Invalid HTML real pages have: an inline element holding a block left open (`<span><p>a</span>more`, where
       // the parser ignores `</span>`; `<b><p>a</b>`, where it moves the <p> out of the <b>), and a formatting
       // element left open around a block (`<p><b>a<ul>…`, reopened by the parser around later text).
@@ -130,10 +210,11 @@ function serialize(nodes: Node[], targetClass = "t"): string {
   return nodes
     .map((item) => {
       if (item.kind === "text") return item.text.replace("&", "&amp;");
-      if (item.kind === "comment") return "<!-- c -->";
-      const attributes = item.target ? ` class="${targetClass}"` : "";
+      if (item.kind === "comment") return `<!--${item.text ?? " c "}-->`;
+      if (item.kind === "raw") return item.html;
+      const attributes = `${item.attributes ?? ""}${item.target ? ` class="${targetClass}"` : ""}`;
       const inner = `<${item.tag}${attributes}>${serialize(item.children, targetClass)}${item.close ? `</${item.tag}>` : ""}`;
-      const wrapper = WRAPPER[item.tag];
+      const wrapper = item.bare ? undefined : WRAPPER[item.tag];
       return wrapper ? `${wrapper[0]}${inner}${wrapper[1]}` : inner;
     })
     .join("");
@@ -163,11 +244,16 @@ function pagesOf(texts: readonly string[], head: string, targetClass = "t"): fc.
       closeHead: fc.boolean(),
       closeBody: fc.boolean(),
       svg: fc.boolean(),
+      attributes: fc.array(fc.nat(ATTRIBUTES.length - 1), { maxLength: 24 }),
     })
-    .map(({ body, pick, closeHead, closeBody, svg }) => {
+    .map(({ body, pick, closeHead, closeBody, svg, attributes }) => {
       const copy = structuredClone(body);
-      const candidates = elements(copy, false, []).filter(
-        ({ node: item }) => item.kind === "element" && item.tag !== "template",
+      const all = elements(copy, false, []);
+      all.forEach(({ node: item }, index) => {
+        if (item.kind === "element") item.attributes = ATTRIBUTES[attributes[index] ?? 0];
+      });
+      const candidates = all.filter(
+        ({ node: item }) => item.kind === "element" && !NOT_TARGETS.has(item.tag),
       );
       const chosen = candidates.length > 0 ? candidates[pick % candidates.length] : undefined;
       if (chosen && chosen.node.kind === "element") chosen.node.target = true;

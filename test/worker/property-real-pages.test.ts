@@ -43,7 +43,15 @@ const fragment = (context: Element, html: string) =>
  * of the table (a rule author puts a cell there).
  */
 const beside = (element: Element | undefined, name: string) =>
-  element?.tagName === "td" ? `<td>${name}</td>` : `<i>${name}</i>`;
+  element?.tagName === "td" || element?.tagName === "th"
+    ? `<td>${name}</td>`
+    : element?.tagName === "option"
+      ? `<option>${name}</option>`
+      : `<i>${name}</i>`;
+
+/** Content put inside the target: text alone in an option, where the parser drops tags. */
+const inside = (element: Element | undefined, html: string) =>
+  element?.tagName === "option" ? html.replace(/<[^>]*>/g, "") : html;
 
 const siblings = (element: Element) => {
   const parent = element.parentNode as Element;
@@ -62,21 +70,21 @@ const OPS: Array<{
     },
   },
   {
-    op: () => ({ op: "setHtml", selector: ".t", html: "<em>N</em>" }),
+    op: (element) => ({ op: "setHtml", selector: ".t", html: inside(element, "<em>N</em>") }),
     apply: (element) => {
-      element.childNodes = fragment(element, "<em>N</em>");
+      element.childNodes = fragment(element, inside(element, "<em>N</em>"));
     },
   },
   {
-    op: () => ({ op: "append", selector: ".t", html: "<i>A</i>" }),
+    op: (element) => ({ op: "append", selector: ".t", html: inside(element, "<i>A</i>") }),
     apply: (element) => {
-      element.childNodes.push(...fragment(element, "<i>A</i>"));
+      element.childNodes.push(...fragment(element, inside(element, "<i>A</i>")));
     },
   },
   {
-    op: () => ({ op: "prepend", selector: ".t", html: "<i>P</i>" }),
+    op: (element) => ({ op: "prepend", selector: ".t", html: inside(element, "<i>P</i>") }),
     apply: (element) => {
-      element.childNodes.unshift(...fragment(element, "<i>P</i>"));
+      element.childNodes.unshift(...fragment(element, inside(element, "<i>P</i>")));
     },
   },
   {
@@ -117,7 +125,10 @@ const OPS: Array<{
   {
     op: () => ({ op: "setAttribute", selector: ".t", name: "data-x", value: "v" }),
     apply: (element) => {
-      element.attrs.push({ name: "data-x", value: "v" });
+      // An attribute the element has keeps its place and takes the value.
+      const known = element.attrs.find(({ name }) => name === "data-x");
+      if (known) known.value = "v";
+      else element.attrs.push({ name: "data-x", value: "v" });
     },
   },
 ];

@@ -512,6 +512,7 @@ describe("selectors that depend on parents or positions, on a page with an unclo
     ["li li", "<ul><li><p>a<li>b</ul>"],
     ["li li", "<ul><li><p>a<p>b<li>c</ul>"],
     ["ul > li", "<ul><li><p>a<p>b<p>c<li class=t>d</ul>"],
+    [".t:nth-child(2)", "<p><div></div><span class=t>b</span>"],
     ["p span", "<p>a<div><span>b</span></div>"],
     ["p span", "<p><b>a<div><span>b</span></div></b>"],
     ["section p .t", "<section><p>a<ul><li class=t>b</ul></section>"],
