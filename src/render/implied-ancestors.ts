@@ -14,7 +14,7 @@ const partsFitting = (selector: string, fits: (tag: string) => boolean) =>
  * a `<p>` (`<p><b><ul>`), an item the next item (`<li><span><li>`), (dt, dd and cells are left out: rare there, and each costs a selector per request). The parser then ends every
  * element open inside it too, where lol-html keeps them open to their own end tags.
  */
-const ENDED_FROM_INSIDE = ["p", "li"] as const;
+export const ENDED_FROM_INSIDE = ["p", "li"] as const;
 
 /**
  * Per implied-end tag, the selector list matching what `selector` matches when lol-html has it inside such an element

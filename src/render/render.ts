@@ -200,11 +200,27 @@ export function renderPage(
   ) {
     const content = insertedHtml(op, data);
     if (content === undefined && op.op !== "remove") return;
+    const around = subjects.watchesAround(selector);
+    const endsAround = () => subjects.noteEndsAround(selector);
     const watch = watches.watchFor(tag, endTasks.queue, {
       inside: extents.get(selector)?.openChildrenWatched,
       openChild: (child) => subjects.noteOpenChild(selector, child),
+      ancestorsWatched: around,
+      endsAround,
     });
-    watch.ancestors = ancestors;
+    // Another selector's ops on the same element share its watch: what is around the element is known if either
+    // watched it, and both learn what a start tag inside it may end.
+    if (around) {
+      watch.ancestors = ancestors;
+      watch.ancestorsWatched = true;
+    }
+    if (watch.endsAround !== endsAround) {
+      const earlier = watch.endsAround;
+      watch.endsAround = () => {
+        earlier();
+        endsAround();
+      };
+    }
     const inserted = html(content ?? "");
     if (placement === "end") {
       const after = placesAfter(op);
@@ -343,7 +359,9 @@ export function renderPage(
   // Also before the op handlers: the unclosed implied-end elements lol-html has around an element whose extent an op
   // edits, which a start tag inside the element may end, and the element with them (extent-watch.ts).
   const impliedAncestors = new Map<string, string[]>();
-  for (const selector of extents.keys())
+  for (const selector of extents.keys()) {
+    // Only where earlier page views saw a start tag inside a subject that may end them (subject-tags.ts).
+    if (!subjects.watchesAround(selector)) continue;
     for (const { tag, selector: around } of impliedAncestorSelectors(selector))
       try {
         rewriter = rewriter.on(around, {
@@ -354,6 +372,7 @@ export function renderPage(
       } catch {
         // The op's own selector is refused too, and faulted below.
       }
+  }
   // Also before the op handlers, for selectors some arm puts content at or removes: an element whose start tag ends
   // the unclosed <p> or <li> it is in through a phrasing element lol-html keeps open (implied-ancestors.ts).
   const closedThrough = new Map<string, string>();
