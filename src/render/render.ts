@@ -1,3 +1,4 @@
+import type { CompiledExperiment } from "../core/decide/compile.ts";
 import type { Decision } from "../core/decide/decide.ts";
 import type { SelectorPlan } from "../core/page-view/edit-plan.ts";
 import type { RenderData } from "../core/page-view/render-data.ts";
@@ -598,15 +599,7 @@ function createStylePlacement(decisions: readonly Decision[], html: (content: st
  * would be refused on: then no arm is counted on this page, not only the arm whose op was skipped.
  */
 function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
-  const opsBySelector = decisions.map((decision) => {
-    const bySelector = new Map<string, Op[]>();
-    for (const variant of decision.compiled.experiment.variants)
-      for (const op of variant.ops) {
-        const selector = opSelector(op);
-        if (selector) bySelector.set(selector, [...(bySelector.get(selector) ?? []), op]);
-      }
-    return bySelector;
-  });
+  const opsBySelector = decisions.map(({ compiled }) => opsOf(compiled));
   const refused = (
     op: Op,
     selector: string,
@@ -618,6 +611,21 @@ function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
     unwatchedSubject(subjects, selector, op, tag) !== undefined ||
     (writesBeforeStartTag(op) && closingBefore(parent, tag).ambiguous !== undefined) ||
     misnested(op) !== undefined;
+  /** Per selector, what its ops in any arm do: asked for each registration of the page view, so kept per view. */
+  const kinds = new Map<string, { beyondAttributes: boolean; atStart: boolean; writesBefore: boolean }>();
+  const kindOf = (selector: string) => {
+    let kind = kinds.get(selector);
+    if (!kind) {
+      const ops = opsBySelector.flatMap((bySelector) => bySelector.get(selector) ?? []);
+      kind = {
+        beyondAttributes: ops.some((op) => op.op !== "addStyle" && placementOf(op) !== "attribute"),
+        atStart: ops.some((op) => placementOf(op) === "start"),
+        writesBefore: ops.some(writesBeforeStartTag),
+      };
+      kinds.set(selector, kind);
+    }
+    return kind;
+  };
   return Object.assign(
     (
       index: number,
@@ -630,22 +638,29 @@ function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
       (opsBySelector[index]?.get(selector) ?? []).some((op) => refused(op, selector, tag, parent, misnested)),
     {
       /** Does an op on `selector`, in some arm, do more than change attributes? */
-      beyondAttributes: (selector: string) =>
-        opsBySelector.some((bySelector) =>
-          (bySelector.get(selector) ?? []).some(
-            (op) => op.op !== "addStyle" && placementOf(op) !== "attribute",
-          ),
-        ),
+      beyondAttributes: (selector: string) => kindOf(selector).beyondAttributes,
       /** Does an op on `selector`, in some arm, put content at its element's start tag? */
-      atStart: (selector: string) =>
-        opsBySelector.some((bySelector) =>
-          (bySelector.get(selector) ?? []).some((op) => placementOf(op) === "start"),
-        ),
+      atStart: (selector: string) => kindOf(selector).atStart,
       /** Does an op on `selector`, in some arm, write before its element's start tag? */
-      writesBefore: (selector: string) =>
-        opsBySelector.some((bySelector) => (bySelector.get(selector) ?? []).some(writesBeforeStartTag)),
+      writesBefore: (selector: string) => kindOf(selector).writesBefore,
     },
   );
+}
+
+/** Every arm's ops of an experiment by selector: the same for every page view while an isolate keeps its rules. */
+const opsByExperiment = new WeakMap<CompiledExperiment, Map<string, Op[]>>();
+function opsOf(compiled: CompiledExperiment): Map<string, Op[]> {
+  let bySelector = opsByExperiment.get(compiled);
+  if (!bySelector) {
+    bySelector = new Map<string, Op[]>();
+    for (const variant of compiled.experiment.variants)
+      for (const op of variant.ops) {
+        const selector = opSelector(op);
+        if (selector) bySelector.set(selector, [...(bySelector.get(selector) ?? []), op]);
+      }
+    opsByExperiment.set(compiled, bySelector);
+  }
+  return bySelector;
 }
 
 /**
