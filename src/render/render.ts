@@ -250,14 +250,13 @@ export function renderPage(
     };
   }
 
-  // One JS call per element inside a watched one. Its start tag is shown to the watches in whichever of its handlers
-  // runs first: an op handler (so a start tag that ends a watched element is seen before an op on it runs) or the
-  // finisher. The finisher is registered for every element a watch follows (descendantsOf) and so always runs after;
-  // only there are end tasks queued, so none is queued for an element whose end tag nobody takes.
-  let started = false;
+  // One JS call per element inside a watched one. Its start tag is shown to the watches by each of its handlers: an op
+  // handler (so a start tag that ends a watched element is seen before an op on it runs) and the finisher, which is
+  // registered for every element a watch follows (descendantsOf) and so always runs after; only there are end tasks
+  // queued, so none is queued for an element whose end tag nobody takes. Showing a start tag twice changes nothing
+  // (what it ends is ended once). A flag for "already shown" cannot be kept: an element matched by an op selector the
+  // finisher does not take never clears it, and the next element would not be shown.
   function showToWatches(element: StreamedElement, tag: string) {
-    if (started) return;
-    started = true;
     watches.starts(element, tag);
   }
 
@@ -466,7 +465,6 @@ export function renderPage(
     element(element: StreamedElement) {
       const tag = element.tagName.toLowerCase();
       showToWatches(element, tag);
-      started = false;
       watches.descendant(element, tag, endTasks.queue);
       if (desyncWatched && (tag === "p" || tag === "li"))
         endTasks.queue({

@@ -710,3 +710,17 @@ describe("a start tag inside an edited element that may end an unclosed <p> or <
     expect(counted(placed.outcome)).toBe(true);
   });
 });
+
+describe("an element matched by an op selector the finisher does not take, right before a watched start tag", () => {
+  // The watches were once shown each element by its first handler only, with a flag the finisher cleared: after an
+  // element only an attribute op matched, the flag stayed set and the next start tag was not shown.
+  it("does not hide that start tag from the watches: an <li> ending the item around an appended-to <div>", async () => {
+    const page = "<ul><li><div class=t><span class=x>s</span><li>b</div></ul>";
+    const append = { op: "append", selector: ".t", html: "<i>A</i>" };
+    const alone = await variant(page, [append]);
+    const beside = await variant(page, [append, { op: "addClass", selector: ".x", value: "y" }]);
+    expect(beside.faults).toEqual(alone.faults);
+    expect(alone.faults).toEqual([expect.stringMatching(/may end the unclosed <li> around <div>/)]);
+    expect(beside.html).toBe(page.replace("class=x", 'class="x y"'));
+  });
+});
