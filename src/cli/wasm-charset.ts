@@ -1,3 +1,4 @@
+import { TextDecoder } from "@exodus/bytes/encoding.js";
 import type {
   ContentOptions,
   ElementHandlers,
@@ -16,6 +17,7 @@ import { legacyEncoder } from "./legacy-encoder.ts";
  * again. Strings crossing the handles are translated as workerd's engine translates them: what the renderer reads
  * (attribute values, text, comments) is decoded from the page's encoding; what it writes is encoded into it, with a
  * character reference where the encoding has no bytes for a character, and text escaped first as the engine does.
+ * Both directions follow the WHATWG Encoding Standard, as encoding_rs in workerd does (not Node's ICU decoders).
  */
 export interface PageCharset {
   /** The page's bytes as the engine reads them. */
@@ -117,7 +119,10 @@ function createPageCharset(encoding: string): PageCharset {
         } else if (byte < 0x80) bytes.push(byte);
         else if (byte === 0xc2 || byte === 0xc3) pending = byte;
         // Every string the engine is handed went through `inward`: nothing else can come out.
-        else throw new Error(`the rewriter wrote a character outside U+0000–U+00FF (byte 0x${byte.toString(16)})`);
+        else
+          throw new Error(
+            `the rewriter wrote a character outside U+0000–U+00FF (byte 0x${byte.toString(16)})`,
+          );
       }
       return Uint8Array.from(bytes);
     },

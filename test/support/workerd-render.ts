@@ -9,7 +9,7 @@ const COMPATIBILITY_DATE = "2026-11-01";
 const ENTRY = fileURLToPath(new URL("../worker/render-ops-worker.ts", import.meta.url));
 
 export interface WorkerdRenderer {
-  render(page: Uint8Array, contentType: string, ops: Op[]): Promise<RenderedOps>;
+  render(page: Uint8Array, contentType: string, ops: Op[], chunkBytes?: number): Promise<RenderedOps>;
   stop(): Promise<void>;
 }
 
@@ -37,14 +37,21 @@ export async function startWorkerdRenderer(): Promise<WorkerdRenderer> {
   );
   await mf.ready;
   return {
-    async render(page, contentType, ops) {
+    async render(page, contentType, ops, chunkBytes = 0) {
       const response = await mf.dispatchFetch("http://render.test/", {
         method: "POST",
-        headers: { "x-page-content-type": contentType, "x-ops": encodeURIComponent(JSON.stringify(ops)) },
+        headers: {
+          "x-page-content-type": contentType,
+          "x-ops": encodeURIComponent(JSON.stringify(ops)),
+          "x-chunk-bytes": String(chunkBytes),
+        },
         body: page,
       });
       const bytes = new Uint8Array(await response.arrayBuffer());
-      const outcome = JSON.parse(decodeURIComponent(response.headers.get("x-outcome") ?? "{}")) as Omit<RenderedOps, "bytes">;
+      const outcome = JSON.parse(decodeURIComponent(response.headers.get("x-outcome") ?? "{}")) as Omit<
+        RenderedOps,
+        "bytes"
+      >;
       return { bytes, ...outcome };
     },
     stop: () => mf.dispose(),

@@ -8,7 +8,8 @@ export default {
     const contentType = request.headers.get("x-page-content-type") ?? "text/html";
     const ops = JSON.parse(decodeURIComponent(request.headers.get("x-ops") ?? "[]")) as Op[];
     const page = new Uint8Array(await request.arrayBuffer());
-    const rendered = await renderOps(page, contentType, ops, () => new HTMLRewriter());
+    const chunkBytes = Number(request.headers.get("x-chunk-bytes") ?? "0");
+    const rendered = await renderOps(page, contentType, ops, () => new HTMLRewriter(), chunkBytes);
     return new Response(rendered.bytes.slice().buffer, {
       headers: {
         "x-outcome": encodeURIComponent(
