@@ -30,7 +30,9 @@ export function legacyEncoder(encoding: string): Encode {
 function createEncoder(encoding: string): Encode {
   // Both throw for a character the encoding lacks ("fatal", the only mode they offer): each such one is written as
   // a reference instead, the rest of the text encoded in runs.
-  const strict = MULTI_BYTE.has(encoding) ? createMultibyteEncoder(encoding) : createSinglebyteEncoder(encoding);
+  const strict = MULTI_BYTE.has(encoding)
+    ? createMultibyteEncoder(encoding)
+    : createSinglebyteEncoder(encoding);
   return (text) => {
     // workerd hands the rewriter UTF-8: a lone surrogate is already U+FFFD there.
     const wellFormed = text.replace(LONE_SURROGATE, "\ufffd");

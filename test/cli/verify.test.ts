@@ -72,6 +72,14 @@ beforeAll(async () => {
           [{ op: "setText", selector: ".lab-outro", value: "Plain HTML keeps edits" }],
         ),
         experiment("missing-page", ["/lab/nowhere"], [{ op: "remove", selector: "p" }]),
+        experiment(
+          "legacy",
+          ["/lab/legacy"],
+          [
+            { op: "setText", selector: "#shop", value: "Livraison express à £4.95, dès demain." },
+            { op: "addClass", selector: "#delivery", value: "promo" },
+          ],
+        ),
       ],
     }),
   );
@@ -109,6 +117,8 @@ describe("stylist verify (parse check) against a local origin", { timeout: 180_0
       "pdp",
       "--experiment",
       "missing-page",
+      "--experiment",
+      "legacy",
     ]);
     code = result.code;
     report = JSON.parse(result.stdout) as VerifyReport;
@@ -131,6 +141,17 @@ describe("stylist verify (parse check) against a local origin", { timeout: 180_0
       [`${join(rules, "home.json")}: experiments[0].variants[1].ops[2]`, "landed"],
     ]);
     expect(change).toMatchObject({ byteIdentical: false, exposureLogged: true, unexplained: [], ok: true });
+  });
+
+  it("renders the windows-1252 page (charset only in <meta>) as the worker does: its ops land, text intact", () => {
+    const legacy = pageOf(report, "legacy");
+    expect(legacy.encoding).toBe("windows-1252");
+    expect(legacy.arms[1]?.ops.map((op) => [op.op, op.status, op.problems])).toEqual([
+      ["setText", "landed", []],
+      ["addClass", "landed", []],
+    ]);
+    expect(legacy.arms[1]).toMatchObject({ unexplained: [], faults: [], exposureLogged: true, ok: true });
+    expect(legacy.arms[0]).toMatchObject({ byteIdentical: true, ok: true });
   });
 
   it("verifies a wildcard pattern on the --page example it matches", () => {
