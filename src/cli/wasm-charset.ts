@@ -6,7 +6,7 @@ import type {
   RewriterEndTag,
   StreamedElement,
 } from "../render/rewriter-types.ts";
-import { legacyEncoder } from "./legacy-encoder.ts";
+import { type LegacyEncoder, legacyEncoder } from "./legacy-encoder.ts";
 
 /**
  * How the WebAssembly lol-html, which reads every page as UTF-8, renders a page in a legacy encoding byte for byte as
@@ -24,6 +24,8 @@ export interface PageCharset {
   input(chunk: Uint8Array): Uint8Array;
   /** The engine's output back as the page's bytes; holds a character split between two chunks. */
   output(chunk: Uint8Array): Uint8Array;
+  /** The selector matching, in the engine's reading of the page, what it matches in workerd's. */
+  selector(selector: string): string;
   handlers(handlers: ElementHandlers): ElementHandlers;
   documentEnd(end: RewriterDocumentEnd): RewriterDocumentEnd;
 }
@@ -49,7 +51,8 @@ const HTML = { html: true } as const;
 const escapeText = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 function createPageCharset(encoding: string): PageCharset {
-  const encode = legacyEncoder(encoding);
+  const encoder = legacyEncoder(encoding);
+  const encode = (text: string) => encoder.encode(text);
   const decoder = new TextDecoder(encoding);
   /** The engine's string for text in the page's encoding: one character per byte. */
   const inward = (text: string) => Buffer.from(encode(text)).toString("latin1");
@@ -95,6 +98,7 @@ function createPageCharset(encoding: string): PageCharset {
 
   let pending: number | undefined;
   return {
+    selector: (selector) => selectorInEncoding(selector, encoder),
     input(chunk) {
       let high = 0;
       for (const byte of chunk) if (byte >= 0x80) high++;
@@ -162,4 +166,54 @@ function createPageCharset(encoding: string): PageCharset {
     },
     documentEnd: (end) => ({ append: writer((value, options) => end.append(value, options)) }),
   };
+}
+
+/**
+ * workerd's engine encodes the strings of a selector (attribute values: lol-html accepts non-ASCII nowhere else) in the
+ * page's encoding and compares bytes. Here each non-ASCII character of a quoted string, written or escaped (`\20ac`),
+ * becomes the characters standing for its bytes; an ASCII byte among them (a Shift_JIS trail byte `\`) is escaped. A
+ * string with a character the encoding lacks matches nothing in workerd: that character is kept, and since the engine
+ * here only ever sees U+0000–U+00FF, it matches nothing either.
+ */
+export function selectorInEncoding(selector: string, encoder: LegacyEncoder): string {
+  const inEncoding = (char: string) =>
+    [...(encoder.encodeChar(char) ?? [])]
+      .map((byte) => {
+        const ascii = String.fromCharCode(byte);
+        return byte >= 0x80 ? ascii : /["'\\]/.test(ascii) ? `\\${ascii}` : ascii;
+      })
+      .join("") || char;
+  let out = "";
+  let quote: string | undefined;
+  for (let at = 0; at < selector.length; ) {
+    const char = String.fromCodePoint(selector.codePointAt(at) as number);
+    if (quote === undefined) {
+      if (char === '"' || char === "'") quote = char;
+      // An escape outside a string (`\"`) opens nothing: copied with what it escapes.
+      const escaped = char === "\\" ? String.fromCodePoint(selector.codePointAt(at + 1) ?? 0x20) : "";
+      out += char + escaped;
+      at += char.length + escaped.length;
+    } else if (char === "\\") {
+      const hex = /^[0-9a-fA-F]{1,6}(?:\r\n|[ \t\n\f\r])?/.exec(selector.slice(at + 1));
+      const next = selector.codePointAt(at + 1);
+      if (hex) {
+        const code = Number.parseInt(hex[0].trim(), 16);
+        const valid = code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff);
+        out += valid && code >= 0x80 ? inEncoding(String.fromCodePoint(code)) : `\\${hex[0]}`;
+        at += 1 + hex[0].length;
+      } else if (next !== undefined && next >= 0x80) {
+        const escaped = String.fromCodePoint(next);
+        out += inEncoding(escaped);
+        at += 1 + escaped.length;
+      } else {
+        out += selector.slice(at, at + 2);
+        at += 2;
+      }
+    } else {
+      if (char === quote) quote = undefined;
+      out += (char.codePointAt(0) as number) >= 0x80 ? inEncoding(char) : char;
+      at += char.length;
+    }
+  }
+  return out;
 }

@@ -57,7 +57,7 @@ function createWasmRewriter(registrations: Registration[] = []): RewriterLike {
           for (const registration of registrations) {
             if ("selector" in registration) {
               const handlers = charset ? charset.handlers(registration.handlers) : registration.handlers;
-              rewriter.on(registration.selector, {
+              rewriter.on(charset ? charset.selector(registration.selector) : registration.selector, {
                 element: (element) => handlers.element(element as unknown as StreamedElement),
                 ...(handlers.text ? { text: handlers.text } : {}),
                 ...(handlers.comments ? { comments: handlers.comments } : {}),
