@@ -198,7 +198,7 @@ describe("stylist verify (parse check) against a local origin", { timeout: 180_0
 
 describe("stylist verify --browser: the page's own scripts", () => {
   (hasBrowser ? it : it.skip)(
-    "catches a change that the page's island reverts while hydrating, and the hydration error, while a change outside the island stays",
+    "catches a change that the page's island reverts while hydrating, and the hydration error, while a change outside the island or on the windows-1252 page stays",
     { timeout: 180_000 },
     async () => {
       const screenshots = join(dir, "shots.html");
@@ -213,6 +213,8 @@ describe("stylist verify --browser: the page's own scripts", () => {
         "island",
         "--experiment",
         "outside-island",
+        "--experiment",
+        "legacy",
       ]);
       expect(result.code, result.stderr).toBe(1);
       const report = JSON.parse(result.stdout) as VerifyReport;
@@ -243,8 +245,14 @@ describe("stylist verify --browser: the page's own scripts", () => {
       expect(outside.arms[1]?.browser).toMatchObject({ checked: 1, reverted: [], hydrationErrors: [] });
       expect(outside.arms[1]?.browser?.layoutShift).toBeGreaterThanOrEqual(0);
 
+      // The windows-1252 page as Chromium reads it: the inserted text and class are in its DOM.
+      const legacy = pageOf(report, "legacy");
+      expect(legacy.ok).toBe(true);
+      expect(legacy.arms[1]?.browser).toMatchObject({ reverted: [], hydrationErrors: [] });
+      expect(legacy.arms[1]?.browser?.checked).toBeGreaterThanOrEqual(2);
+
       const html = readFileSync(screenshots, "utf8");
-      expect(html.match(/<img /g)).toHaveLength(4);
+      expect(html.match(/<img /g)).toHaveLength(6);
       expect(html).toContain("change(s) reverted by the page&#39;s scripts");
       expect(html).not.toMatch(/<script/i);
     },
