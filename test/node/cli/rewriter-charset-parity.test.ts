@@ -31,7 +31,7 @@ const LATIN_BODY = (charsetMeta: string) =>
     `<html><head>${charsetMeta}<title>Shop</title></head><body>`,
     '<h1 class="t caf\xe9" title="\xa3 5">Old \xe9</h1>',
     '<p class="t">Caf\xe9 \xa35 \xa4</p><ul><li class="s">one<li class="s">two</ul>',
-    '<b class="r"><p>kept caf\xe9</b><!-- caf\xe9 --></body></html>',
+    '<b class="r"><p>kept caf\xe9<!-- caf\xe9 --></b></body></html>',
   );
 // Shift_JIS: ア 83 41, 表 95 5C and ソ 83 5C (trail byte 0x5C, the backslash), ー 81 5B.
 const SJIS_TEXT = [0x83, 0x41, 0x95, 0x5c, 0x83, 0x5c, 0x81, 0x5b];
