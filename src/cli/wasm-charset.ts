@@ -39,7 +39,13 @@ const REFUSED = new Set(["utf-16le", "utf-16be", "iso-2022-jp", "replacement"]);
  */
 export function pageCharset(label: string | undefined): PageCharset | undefined {
   if (label === undefined) return undefined;
-  const encoding = new TextDecoder(label.trim()).encoding;
+  let encoding: string;
+  try {
+    encoding = new TextDecoder(label.trim()).encoding;
+  } catch {
+    // workerd's words, so a fault reads the same in verify as in the worker's logs.
+    throw new TypeError("Parser error: Unknown character encoding has been provided.");
+  }
   if (encoding === "utf-8") return undefined;
   if (REFUSED.has(encoding)) throw new TypeError(`the rewriter cannot read pages encoded in ${encoding}`);
   return createPageCharset(encoding);

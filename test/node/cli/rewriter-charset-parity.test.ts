@@ -156,6 +156,28 @@ describe("the WebAssembly rewriter renders legacy-charset pages byte for byte as
   });
 });
 
+describe("pages the worker's rewriter cannot read are served untouched by both, with the same fault", () => {
+  it.each([
+    ["an unknown charset in the header", LATIN_BODY(""), "text/html; charset=x-no-such-charset"],
+    [
+      "UTF-16 named by its BOM",
+      Uint8Array.from([0xff, 0xfe, ...Buffer.from('<h1 class="t">x</h1>', "utf16le")]),
+      "text/html",
+    ],
+    [
+      "UTF-16 named in the header",
+      Uint8Array.from(Buffer.from('<h1 class="t">x</h1>', "utf16le")),
+      "text/html; charset=utf-16le",
+    ],
+  ])("%s", async (_name, page, contentType) => {
+    const ops: Op[] = [{ op: "setText", selector: "h1.t", value: "£" }];
+    const worker = await workerd.render(page, contentType, ops);
+    expect(Buffer.from(worker.bytes).equals(Buffer.from(page))).toBe(true);
+    expect(worker.faulted).toBe(true);
+    expectSameRender(worker, await renderOps(page, contentType, ops, wasmRewriterFactory));
+  });
+});
+
 describe("selectors with non-ASCII attribute values match what workerd's engine matches", () => {
   const SELECTORS = [
     '[title="£ 5"]',
