@@ -11,7 +11,8 @@ import {
   styleElement,
   takesElement,
 } from "./apply-op.ts";
-import { asciiElement, asciiHtml } from "./ascii-output.ts";
+import { asciiElement, asciiHtml, styleEscapedElement, styleEscapedHtml } from "./ascii-output.ts";
+import { isUtf8Label } from "./charset-sniff.ts";
 import { transformInPageEncoding } from "./charset-transform.ts";
 import { createContentEdit } from "./content-edit.ts";
 import { descendantsOf } from "./descendant-selectors.ts";
@@ -101,7 +102,9 @@ export function renderPage(
   const endTasks = createEndTasks();
   const watches = createExtentWatches();
   let ascii = false;
-  const html = (content: string) => (ascii ? asciiHtml(content) : content);
+  let legacy = false;
+  const html = (content: string) =>
+    ascii ? asciiHtml(content) : legacy ? styleEscapedHtml(content) : content;
   const styles = createStylePlacement(decisions, html);
   const subjects = subjectTagsFor(plan, (decision) => (decisions[decision] as Decision).compiled);
   const refusedOnAnyArm = refusalsByArm(decisions, subjects);
@@ -134,7 +137,12 @@ export function renderPage(
     }
     if (placement === "end" || (placement === "extent" && !VOID.has(tag)))
       return applyStepwise(selector, tag, index, op, placement, ancestors);
-    applyOp(ascii ? asciiElement(element, op) : element, op, data, tag);
+    applyOp(
+      ascii ? asciiElement(element, op) : legacy ? styleEscapedElement(element) : element,
+      op,
+      data,
+      tag,
+    );
     if (placement !== "extent") return;
     // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
     // been more than the browser's element: not counted, and logged.
@@ -519,6 +527,7 @@ export function renderPage(
     response,
     (input, encoding) => {
       ascii = encoding.undeclared;
+      legacy = !isUtf8Label(encoding.label);
       return rewriter.transform(input);
     },
     (why) => {

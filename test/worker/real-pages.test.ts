@@ -265,6 +265,22 @@ describe("pages not in UTF-8", () => {
     ]);
   });
 
+  it("writes a character the declared encoding lacks as a CSS escape inside an inserted <style>, a reference outside", async () => {
+    const { bytes: out } = await variant(
+      LATIN,
+      [
+        { op: "addStyle", css: "p::after{content:'£ ア'}" },
+        { op: "append", selector: "p", html: "<style>p{quotes:'ア'}</style>ア" },
+      ],
+      "text/html",
+    );
+    const served = new TextDecoder("windows-1252").decode(out);
+    // CSS never decodes &#12450;: the escape \30a2 is the only spelling that shows ア in a windows-1252 page's CSS.
+    expect(served).toContain("content:'\\a3  \\30a2 '");
+    expect(served).toContain("<style>p{quotes:'\\30a2 '}</style>&#12450;");
+    expect(served).not.toMatch(/<style>[^<]*&#/);
+  });
+
   it("writes inserted text as character references on an undeclared page and keeps its bytes", async () => {
     const page = bytes("<p class=caf", [0xc3, 0xa9], ">x</p>");
     const { bytes: out } = await variant(
