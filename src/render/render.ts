@@ -312,13 +312,15 @@ export function renderPage(
   /**
    * A formatting element matched by its parents, ancestors or position: if the parser clones it (formatting-clones.ts),
    * the clone carries what an attribute op gave it where the browser's selector may not match, or match where
-   * lol-html did not. Known at its end: ended by another element's end tag (reconstructed around what follows), or
-   * with a `<p>` or item left open right inside it (adopted out of it, with a clone inside).
+   * lol-html did not. Known at its end: ended by another element's end tag (reconstructed around what follows), with a
+   * `<p>` or item left open right inside it (adopted out of it, with a clone inside), or on a page whose nesting
+   * lol-html no longer follows (`<b class=t><em><p></em></b>`: the `<p>` the `</em>` left open is adopted at `</b>`).
    */
   function cloneCheck(selector: string, actions: Action[], tag: string): EndTask {
     return {
       atEnd(end) {
-        if (end.name === tag && end.key !== adoptedAt) return;
+        // After a desynchronising misnesting inside it (reopening), lol-html's end is not the parser's either.
+        if (end.name === tag && end.key !== adoptedAt && !reopening) return;
         refuseEverywhere(
           actions,
           `selector ${JSON.stringify(selector)} depends on parents, ancestors or positions, and the page leaves <${tag}> ${end.name === tag ? "open around a block at its end tag" : `open at </${end.name}>`}: the browser clones it elsewhere with its attributes, where the selector does not match as it does here`,

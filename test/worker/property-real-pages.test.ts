@@ -201,6 +201,9 @@ describe("later page views under the same rules, which watch only what earlier p
           const rendered = await view(later.html);
           if (rendered.outcome.faulted[0] && !first.outcome.faulted[0])
             expect(serialize(parse(rendered.html))).toBe(serialize(parse(later.html)));
+          // Both skipped: one may have written back what it removed (attributes quoted), the other removed nothing.
+          else if (rendered.outcome.faulted[0])
+            expect(serialize(parse(rendered.html))).toBe(serialize(parse(first.html)));
           else expect(rendered.html).toBe(first.html);
         }
       }),

@@ -709,6 +709,11 @@ describe("formatting elements the browser clones, matched by parents, ancestors 
     [".t:nth-child(2)", "<div><ul><li>a</ul><em class=t><p>b</em></div>", "a subject named without a tag"],
     ["p .t", "<p><b class=t>a</p>b", "reconstructed around text after the <p>"],
     ["div > b", "<div><b>a<p>b</div>c", "ended by its parent's end tag"],
+    [
+      ".t:nth-child(2)",
+      "<i></i><b class=t><em><p>a</em></b>c",
+      "adopted at </b> after </em> left the <p> open",
+    ],
   ])("%s (%s) is counted in no arm", async (selector, page) => {
     const op = { op: "addClass", selector, value: "x" };
     const { outcome, faults } = await variant(page, [op]);
