@@ -12,7 +12,7 @@ import type { StreamedElement } from "./rewriter-types.ts";
 export type Action = SelectorPlan["actions"][number] & { dry?: true };
 
 /** Ops whose skip can be decided only after the element's start tag: at its end, or while its content streams. */
-export function skippedLate(op: Op): boolean {
+function skippedLate(op: Op): boolean {
   if (op.op === "addStyle") return false;
   const placement = placementOf(op);
   return placement === "end" || placement === "extent";
