@@ -323,7 +323,7 @@ export function renderPage(
         if (end.name === tag && end.key !== adoptedAt && !reopening) return;
         refuseEverywhere(
           actions,
-          `selector ${JSON.stringify(selector)} depends on parents, ancestors or positions, and the page leaves <${tag}> ${end.name === tag ? "open around a block at its end tag" : `open at </${end.name}>`}: the browser clones it elsewhere with its attributes, where the selector does not match as it does here`,
+          `selector ${JSON.stringify(selector)} depends on parents, ancestors or positions, and the browser clones it elsewhere (<${tag}> left open at </${end.name}>)`,
         );
       },
       withoutEndTag() {},
