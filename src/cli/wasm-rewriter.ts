@@ -1,4 +1,5 @@
 import { HTMLRewriter as WasmRewriter } from "html-rewriter-wasm";
+import { headerCharset } from "../render/charset-sniff.ts";
 import type {
   ElementHandlers,
   RewriterDocumentEnd,
@@ -6,6 +7,7 @@ import type {
   RewriterLike,
   StreamedElement,
 } from "../render/rewriter-types.ts";
+import { pageCharset } from "./wasm-charset.ts";
 
 type Registration =
   | { selector: string; handlers: ElementHandlers }
@@ -31,7 +33,9 @@ export function engineSelectorProblem(selector: string): string | undefined {
  * The HTMLRewriter API over html-rewriter-wasm (lol-html, the engine inside workerd, compiled to WebAssembly), so
  * `stylist simulate` runs the worker's own render code in Node. It streams: each origin chunk is written as it
  * arrives and the rewritten bytes are passed on at once. Like workerd's, `on()` throws for a selector lol-html
- * cannot parse. The engine reads every page as UTF-8, whatever its charset.
+ * cannot parse. The engine itself reads every page as UTF-8; a page whose Content-Type names another charset (the
+ * worker's render code names the one a browser would read it in) goes through wasm-charset.ts, so it comes out byte
+ * for byte as workerd's HTMLRewriter writes it. Like workerd's, `transform` throws for a charset it cannot read.
  */
 function createWasmRewriter(registrations: Registration[] = []): RewriterLike {
   return {
@@ -42,25 +46,31 @@ function createWasmRewriter(registrations: Registration[] = []): RewriterLike {
     },
     onDocument: (handlers) => createWasmRewriter([...registrations, { document: handlers }]),
     transform(response) {
+      const charset = pageCharset(headerCharset(response.headers.get("content-type")));
       const source = response.body;
       let rewriter: WasmRewriter | undefined;
       const body = new ReadableStream<Uint8Array>({
         async start(controller) {
-          rewriter = new WasmRewriter((chunk) => controller.enqueue(chunk.slice()));
+          rewriter = new WasmRewriter((chunk) =>
+            controller.enqueue(charset ? charset.output(chunk) : chunk.slice()),
+          );
           for (const registration of registrations) {
             if ("selector" in registration) {
-              const { handlers } = registration;
-              rewriter.on(registration.selector, {
+              const handlers = charset ? charset.handlers(registration.handlers) : registration.handlers;
+              rewriter.on(charset ? charset.selector(registration.selector) : registration.selector, {
                 element: (element) => handlers.element(element as unknown as StreamedElement),
                 ...(handlers.text ? { text: handlers.text } : {}),
                 ...(handlers.comments ? { comments: handlers.comments } : {}),
               });
-            } else rewriter.onDocument({ end: (end) => registration.document.end(end) });
+            } else
+              rewriter.onDocument({
+                end: (end) => registration.document.end(charset ? charset.documentEnd(end) : end),
+              });
           }
           try {
             if (source)
               for await (const chunk of source as unknown as AsyncIterable<Uint8Array>)
-                await rewriter.write(chunk);
+                await rewriter.write(charset ? charset.input(chunk) : chunk);
             await rewriter.end();
             controller.close();
           } catch (error) {

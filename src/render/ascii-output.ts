@@ -11,13 +11,26 @@ const NON_ASCII = /[\u0080-\u{10ffff}]/gu;
 const reference = (char: string) => `&#${char.codePointAt(0)};`;
 const cssEscape = (char: string) => `\\${(char.codePointAt(0) as number).toString(16)} `;
 
-export function asciiHtml(html: string): string {
-  return html
-    .split(/(<style\b[^>]*>[\s\S]*?<\/style\s*>)/i)
-    .map((part, index) =>
-      index % 2 === 1 ? part.replace(NON_ASCII, cssEscape) : part.replace(NON_ASCII, reference),
-    )
+const STYLE_BLOCK = /(<style\b[^>]*>[\s\S]*?<\/style\s*>)/i;
+
+/** HTML whose `<style>` blocks use CSS escapes and whose other parts `outside` rewrites. */
+const withStyleEscapes = (html: string, outside: (part: string) => string) =>
+  html
+    .split(STYLE_BLOCK)
+    .map((part, index) => (index % 2 === 1 ? part.replace(NON_ASCII, cssEscape) : outside(part)))
     .join("");
+
+export function asciiHtml(html: string): string {
+  return withStyleEscapes(html, (part) => part.replace(NON_ASCII, reference));
+}
+
+/**
+ * For a page in a declared legacy encoding: the rewriter encodes inserted HTML itself and writes a character the
+ * encoding lacks as a character reference, which CSS does not decode (`content:'&#12450;'` shows those characters
+ * literally). Inside `<style>` non-ASCII is therefore written as CSS escapes, which read the same in any encoding.
+ */
+export function styleEscapedHtml(html: string): string {
+  return withStyleEscapes(html, (part) => part);
 }
 
 /** Text as ASCII HTML: what the rewriter's own text escaping (`&`, `<`, `>`) would do, then references. */
@@ -30,6 +43,29 @@ function asciiText(text: string): string {
 }
 
 const HTML = { html: true } as const;
+
+/** An element whose inserted HTML has its `<style>` blocks CSS-escaped (styleEscapedHtml); all else passes through. */
+export function styleEscapedElement(element: RewriterElement): RewriterElement {
+  const content =
+    (method: "setInnerContent" | "replace" | "before" | "after" | "prepend" | "append") =>
+    (value: string, options?: ContentOptions) =>
+      element[method](options?.html ? styleEscapedHtml(value) : value, options);
+  return {
+    get tagName() {
+      return element.tagName;
+    },
+    getAttribute: (name) => element.getAttribute(name),
+    setAttribute: (name, value) => element.setAttribute(name, value),
+    removeAttribute: (name) => element.removeAttribute(name),
+    setInnerContent: content("setInnerContent"),
+    replace: content("replace"),
+    before: content("before"),
+    after: content("after"),
+    prepend: content("prepend"),
+    append: content("append"),
+    remove: () => element.remove(),
+  };
+}
 
 /**
  * An element whose inserted content and op-written attribute values go out as ASCII. Attributes an op only

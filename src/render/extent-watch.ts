@@ -1,6 +1,7 @@
 import { type ContentEdit, placeContent, recordRemoved, selfClosed } from "./content-edit.ts";
 import type { EndTask } from "./end-tasks.ts";
 import { CLOSER_AWARE, closesImplicitly, IMPLIED_END, VOID } from "./html-facts.ts";
+import { ENDED_FROM_INSIDE } from "./implied-ancestors.ts";
 import { FORMATTING, parserEndsAtEndTag, startTagHtml } from "./parser-agreement.ts";
 import type { RewriterEndTag, StreamedElement } from "./rewriter-types.ts";
 
@@ -50,6 +51,10 @@ interface Watch {
   content?: ContentEdit;
   /** Unclosed implied-end elements lol-html has around it, which a start tag inside it may end (implied-ancestors.ts). */
   ancestors: readonly string[];
+  /** Are those elements watched on this page view (subject-tags.ts)? If not, `ancestors` is empty but unknown. */
+  ancestorsWatched: boolean;
+  /** Called with a start tag inside it that may end such an element, so later page views watch them. */
+  endsAround: () => void;
   /** Children with an implied end whose inside is watched; undefined: all. */
   insideWatched: ReadonlySet<string> | undefined;
   /** Called with a child with an implied end whose end tag is missing, so later page views watch inside it. */
@@ -73,9 +78,17 @@ interface ChildrenWatched {
   /** Children with an implied end whose inside is watched; undefined: all. */
   inside: ReadonlySet<string> | undefined;
   openChild(tag: string): void;
+  /** Are the unclosed `<p>`/`<li>` elements around it watched (impliedAncestorSelectors)? */
+  ancestorsWatched: boolean;
+  endsAround(): void;
 }
 
-const ALL_CHILDREN: ChildrenWatched = { inside: undefined, openChild() {} };
+const ALL_CHILDREN: ChildrenWatched = {
+  inside: undefined,
+  openChild() {},
+  ancestorsWatched: true,
+  endsAround() {},
+};
 
 export interface ExtentWatches {
   /** The watch of the element whose handlers run now, created on first use. */
@@ -113,6 +126,24 @@ function closingOf(entries: readonly Entry[], tag: string): { closing: string; l
     if (!entry.ended) closing += `</${entry.tag}>`;
   }
   return { closing };
+}
+
+/**
+ * Which unclosed `<p>`/`<li>` around the watched element the start tag `tag` inside it may end in the parser, with
+ * `tags` open in between (lol-html's nesting). Where the element's own start tag ends such an element (a `<section>`
+ * a `<p>`), it is not inside one in the browser. When those around it are not watched on this page view, any it may
+ * end counts: the edit is skipped and they are watched from the next page view on.
+ */
+function endsAround(watch: Watch, tag: string, tags: readonly string[]): string | undefined {
+  let path: string[] | undefined;
+  for (const ancestor of ENDED_FROM_INSIDE) {
+    if (closesImplicitly(ancestor, watch.tag, [])) continue;
+    path ??= [watch.tag, ...tags.filter((_, index) => !watch.open[index]?.ended)];
+    if (!closesImplicitly(ancestor, tag, path)) continue;
+    watch.endsAround();
+    if (!watch.ancestorsWatched || watch.ancestors.includes(ancestor)) return ancestor;
+  }
+  return undefined;
 }
 
 /**
@@ -181,6 +212,8 @@ export function createExtentWatches(): ExtentWatches {
         atClose: [],
         pairedAtEnd: { key: "", entries: [] },
         ancestors: [],
+        ancestorsWatched: children.ancestorsWatched,
+        endsAround: children.endsAround,
         insideWatched: children.inside,
         openChild: children.openChild,
       };
@@ -274,19 +307,16 @@ export function createExtentWatches(): ExtentWatches {
           });
           continue;
         }
-        const around = watch.ancestors.find((ancestor) =>
-          closesImplicitly(ancestor, tag, [
-            watch.tag,
-            ...tags.filter((_, index) => !watch.open[index]?.ended),
-          ]),
-        );
+        const around = endsAround(watch, tag, tags);
         if (around) {
           // The parser ends the element here if the <p> (the item…) around it is still open there, which is not
           // followed: what the edit removed is put back, and nothing is put at its end.
           abandon(
             watch,
             element,
-            `<${tag}> inside it may end the unclosed <${around}> around <${watch.tag}>, and it with it, in the browser`,
+            watch.ancestorsWatched
+              ? `<${tag}> inside it may end the unclosed <${around}> around <${watch.tag}>, and it with it, in the browser`
+              : `<${tag}> inside it may end an unclosed <${around}> around <${watch.tag}>, which was not watched on this page view (it is from the next one on)`,
           );
           continue;
         }

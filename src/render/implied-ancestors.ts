@@ -1,3 +1,4 @@
+import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import { splitList } from "../core/html/selector.ts";
 import { lastCompound, typeOf } from "./descendant-selectors.ts";
 import { closesImplicitly } from "./html-facts.ts";
@@ -14,19 +15,37 @@ const partsFitting = (selector: string, fits: (tag: string) => boolean) =>
  * a `<p>` (`<p><b><ul>`), an item the next item (`<li><span><li>`), (dt, dd and cells are left out: rare there, and each costs a selector per request). The parser then ends every
  * element open inside it too, where lol-html keeps them open to their own end tags.
  */
-const ENDED_FROM_INSIDE = ["p", "li"] as const;
+export const ENDED_FROM_INSIDE = ["p", "li"] as const;
 
 /**
  * Per implied-end tag, the selector list matching what `selector` matches when lol-html has it inside such an element
  * (`.t` → `p .t`): registered before the op handlers, so a content or end edit knows which unclosed elements around
  * its element a later start tag may end, and the element with them.
  */
-export function impliedAncestorSelectors(selector: string): Array<{ tag: string; selector: string }> {
-  const parts = splitList(selector);
-  return ENDED_FROM_INSIDE.map((tag) => ({
-    tag,
-    selector: parts.map((part) => `${tag} ${part}`).join(", "),
-  }));
+export function impliedAncestorSelectors(selector: string): ReadonlyArray<{ tag: string; selector: string }> {
+  return remembered(ancestorLists, selector, () => {
+    const parts = splitList(selector);
+    return ENDED_FROM_INSIDE.map((tag) => ({
+      tag,
+      selector: parts.map((part) => `${tag} ${part}`).join(", "),
+    }));
+  });
+}
+
+/**
+ * The lists below are rebuilt from the same rules' selectors on every page view (splitting and parsing each), so
+ * they are kept per isolate, bounded.
+ */
+const ancestorLists = createBoundedCache<ReadonlyArray<{ tag: string; selector: string }>>(512);
+const closedThroughLists = createBoundedCache<ReadonlyArray<{ tag: string; selector: string }>>(512);
+const adoptableLists = createBoundedCache<string>(512);
+
+function remembered<V>(cache: ReturnType<typeof createBoundedCache<V>>, key: string, build: () => V): V {
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const value = build();
+  cache.set(key, value);
+  return value;
 }
 
 /** Formatting elements, which the parser reopens around later content after ending them (parser-agreement.ts). */
@@ -54,13 +73,15 @@ const FORMATTING = [
  * before it lands inside them, and removing its start tag leaves what follows inside them. (Through a formatting
  * element, FORMATTING_IN_P stops all content placement from there on.) Only one level is looked at.
  */
-export function closedThroughSelectors(selector: string): Array<{ tag: string; selector: string }> {
-  return ["p", "li"].flatMap((tag) => {
-    const parts = partsFitting(selector, (type) => closesImplicitly(tag, type, []));
-    return parts.length === 0
-      ? []
-      : [{ tag, selector: parts.map((part) => `${tag} > span > ${part}`).join(", ") }];
-  });
+export function closedThroughSelectors(selector: string): ReadonlyArray<{ tag: string; selector: string }> {
+  return remembered(closedThroughLists, selector, () =>
+    ["p", "li"].flatMap((tag) => {
+      const parts = partsFitting(selector, (type) => closesImplicitly(tag, type, []));
+      return parts.length === 0
+        ? []
+        : [{ tag, selector: parts.map((part) => `${tag} > span > ${part}`).join(", ") }];
+    }),
+  );
 }
 
 /**
@@ -76,8 +97,10 @@ export const ADOPTABLE = new Set(["p", "li", "dt", "dd"]);
 
 /** What `selector` matches right inside a formatting element, for the subjects that can be ADOPTABLE; or "". */
 export function adoptableSelectors(selector: string): string {
-  const parts = partsFitting(selector, (type) => ADOPTABLE.has(type));
-  return FORMATTING.flatMap((element) => parts.map((part) => `${element} > ${part}`)).join(", ");
+  return remembered(adoptableLists, selector, () => {
+    const parts = partsFitting(selector, (type) => ADOPTABLE.has(type));
+    return FORMATTING.flatMap((element) => parts.map((part) => `${element} > ${part}`)).join(", ");
+  });
 }
 
 /**

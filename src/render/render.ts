@@ -1,3 +1,4 @@
+import type { CompiledExperiment } from "../core/decide/compile.ts";
 import type { Decision } from "../core/decide/decide.ts";
 import type { SelectorPlan } from "../core/page-view/edit-plan.ts";
 import type { RenderData } from "../core/page-view/render-data.ts";
@@ -10,7 +11,8 @@ import {
   styleElement,
   takesElement,
 } from "./apply-op.ts";
-import { asciiElement, asciiHtml } from "./ascii-output.ts";
+import { asciiElement, asciiHtml, styleEscapedElement, styleEscapedHtml } from "./ascii-output.ts";
+import { isUtf8Label } from "./charset-sniff.ts";
 import { transformInPageEncoding } from "./charset-transform.ts";
 import { createContentEdit } from "./content-edit.ts";
 import { descendantsOf } from "./descendant-selectors.ts";
@@ -100,7 +102,9 @@ export function renderPage(
   const endTasks = createEndTasks();
   const watches = createExtentWatches();
   let ascii = false;
-  const html = (content: string) => (ascii ? asciiHtml(content) : content);
+  let legacy = false;
+  const html = (content: string) =>
+    ascii ? asciiHtml(content) : legacy ? styleEscapedHtml(content) : content;
   const styles = createStylePlacement(decisions, html);
   const subjects = subjectTagsFor(plan, (decision) => (decisions[decision] as Decision).compiled);
   const refusedOnAnyArm = refusalsByArm(decisions, subjects);
@@ -133,7 +137,12 @@ export function renderPage(
     }
     if (placement === "end" || (placement === "extent" && !VOID.has(tag)))
       return applyStepwise(selector, tag, index, op, placement, ancestors);
-    applyOp(ascii ? asciiElement(element, op) : element, op, data, tag);
+    applyOp(
+      ascii ? asciiElement(element, op) : legacy ? styleEscapedElement(element) : element,
+      op,
+      data,
+      tag,
+    );
     if (placement !== "extent") return;
     // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
     // been more than the browser's element: not counted, and logged.
@@ -200,11 +209,27 @@ export function renderPage(
   ) {
     const content = insertedHtml(op, data);
     if (content === undefined && op.op !== "remove") return;
+    const around = subjects.watchesAround(selector);
+    const endsAround = () => subjects.noteEndsAround(selector);
     const watch = watches.watchFor(tag, endTasks.queue, {
       inside: extents.get(selector)?.openChildrenWatched,
       openChild: (child) => subjects.noteOpenChild(selector, child),
+      ancestorsWatched: around,
+      endsAround,
     });
-    watch.ancestors = ancestors;
+    // Another selector's ops on the same element share its watch: what is around the element is known if either
+    // watched it, and both learn what a start tag inside it may end.
+    if (around) {
+      watch.ancestors = ancestors;
+      watch.ancestorsWatched = true;
+    }
+    if (watch.endsAround !== endsAround) {
+      const earlier = watch.endsAround;
+      watch.endsAround = () => {
+        earlier();
+        endsAround();
+      };
+    }
     const inserted = html(content ?? "");
     if (placement === "end") {
       const after = placesAfter(op);
@@ -233,14 +258,13 @@ export function renderPage(
     };
   }
 
-  // One JS call per element inside a watched one. Its start tag is shown to the watches in whichever of its handlers
-  // runs first: an op handler (so a start tag that ends a watched element is seen before an op on it runs) or the
-  // finisher. The finisher is registered for every element a watch follows (descendantsOf) and so always runs after;
-  // only there are end tasks queued, so none is queued for an element whose end tag nobody takes.
-  let started = false;
+  // One JS call per element inside a watched one. Its start tag is shown to the watches by each of its handlers: an op
+  // handler (so a start tag that ends a watched element is seen before an op on it runs) and the finisher, which is
+  // registered for every element a watch follows (descendantsOf) and so always runs after; only there are end tasks
+  // queued, so none is queued for an element whose end tag nobody takes. Showing a start tag twice changes nothing
+  // (what it ends is ended once). A flag for "already shown" cannot be kept: an element matched by an op selector the
+  // finisher does not take never clears it, and the next element would not be shown.
   function showToWatches(element: StreamedElement, tag: string) {
-    if (started) return;
-    started = true;
     watches.starts(element, tag);
   }
 
@@ -343,7 +367,9 @@ export function renderPage(
   // Also before the op handlers: the unclosed implied-end elements lol-html has around an element whose extent an op
   // edits, which a start tag inside the element may end, and the element with them (extent-watch.ts).
   const impliedAncestors = new Map<string, string[]>();
-  for (const selector of extents.keys())
+  for (const selector of extents.keys()) {
+    // Only where earlier page views saw a start tag inside a subject that may end them (subject-tags.ts).
+    if (!subjects.watchesAround(selector)) continue;
     for (const { tag, selector: around } of impliedAncestorSelectors(selector))
       try {
         rewriter = rewriter.on(around, {
@@ -354,6 +380,7 @@ export function renderPage(
       } catch {
         // The op's own selector is refused too, and faulted below.
       }
+  }
   // Also before the op handlers, for selectors some arm puts content at or removes: an element whose start tag ends
   // the unclosed <p> or <li> it is in through a phrasing element lol-html keeps open (implied-ancestors.ts).
   const closedThrough = new Map<string, string>();
@@ -446,7 +473,6 @@ export function renderPage(
     element(element: StreamedElement) {
       const tag = element.tagName.toLowerCase();
       showToWatches(element, tag);
-      started = false;
       watches.descendant(element, tag, endTasks.queue);
       if (desyncWatched && (tag === "p" || tag === "li"))
         endTasks.queue({
@@ -501,6 +527,7 @@ export function renderPage(
     response,
     (input, encoding) => {
       ascii = encoding.undeclared;
+      legacy = !isUtf8Label(encoding.label);
       return rewriter.transform(input);
     },
     (why) => {
@@ -579,15 +606,7 @@ function createStylePlacement(decisions: readonly Decision[], html: (content: st
  * would be refused on: then no arm is counted on this page, not only the arm whose op was skipped.
  */
 function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
-  const opsBySelector = decisions.map((decision) => {
-    const bySelector = new Map<string, Op[]>();
-    for (const variant of decision.compiled.experiment.variants)
-      for (const op of variant.ops) {
-        const selector = opSelector(op);
-        if (selector) bySelector.set(selector, [...(bySelector.get(selector) ?? []), op]);
-      }
-    return bySelector;
-  });
+  const opsBySelector = decisions.map(({ compiled }) => opsOf(compiled));
   const refused = (
     op: Op,
     selector: string,
@@ -599,6 +618,21 @@ function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
     unwatchedSubject(subjects, selector, op, tag) !== undefined ||
     (writesBeforeStartTag(op) && closingBefore(parent, tag).ambiguous !== undefined) ||
     misnested(op) !== undefined;
+  /** Per selector, what its ops in any arm do: asked for each registration of the page view, so kept per view. */
+  const kinds = new Map<string, { beyondAttributes: boolean; atStart: boolean; writesBefore: boolean }>();
+  const kindOf = (selector: string) => {
+    let kind = kinds.get(selector);
+    if (!kind) {
+      const ops = opsBySelector.flatMap((bySelector) => bySelector.get(selector) ?? []);
+      kind = {
+        beyondAttributes: ops.some((op) => op.op !== "addStyle" && placementOf(op) !== "attribute"),
+        atStart: ops.some((op) => placementOf(op) === "start"),
+        writesBefore: ops.some(writesBeforeStartTag),
+      };
+      kinds.set(selector, kind);
+    }
+    return kind;
+  };
   return Object.assign(
     (
       index: number,
@@ -611,22 +645,29 @@ function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
       (opsBySelector[index]?.get(selector) ?? []).some((op) => refused(op, selector, tag, parent, misnested)),
     {
       /** Does an op on `selector`, in some arm, do more than change attributes? */
-      beyondAttributes: (selector: string) =>
-        opsBySelector.some((bySelector) =>
-          (bySelector.get(selector) ?? []).some(
-            (op) => op.op !== "addStyle" && placementOf(op) !== "attribute",
-          ),
-        ),
+      beyondAttributes: (selector: string) => kindOf(selector).beyondAttributes,
       /** Does an op on `selector`, in some arm, put content at its element's start tag? */
-      atStart: (selector: string) =>
-        opsBySelector.some((bySelector) =>
-          (bySelector.get(selector) ?? []).some((op) => placementOf(op) === "start"),
-        ),
+      atStart: (selector: string) => kindOf(selector).atStart,
       /** Does an op on `selector`, in some arm, write before its element's start tag? */
-      writesBefore: (selector: string) =>
-        opsBySelector.some((bySelector) => (bySelector.get(selector) ?? []).some(writesBeforeStartTag)),
+      writesBefore: (selector: string) => kindOf(selector).writesBefore,
     },
   );
+}
+
+/** Every arm's ops of an experiment by selector: the same for every page view while an isolate keeps its rules. */
+const opsByExperiment = new WeakMap<CompiledExperiment, Map<string, Op[]>>();
+function opsOf(compiled: CompiledExperiment): Map<string, Op[]> {
+  let bySelector = opsByExperiment.get(compiled);
+  if (!bySelector) {
+    bySelector = new Map<string, Op[]>();
+    for (const variant of compiled.experiment.variants)
+      for (const op of variant.ops) {
+        const selector = opSelector(op);
+        if (selector) bySelector.set(selector, [...(bySelector.get(selector) ?? []), op]);
+      }
+    opsByExperiment.set(compiled, bySelector);
+  }
+  return bySelector;
 }
 
 /**

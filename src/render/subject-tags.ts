@@ -17,7 +17,9 @@ import { CLOSER_AWARE } from "./html-facts.ts";
  * for a tag, in the variant for a child, like any child left open in a way the watch cannot follow) and learns it for
  * the next one. Kept on the compiled experiment, so new rules start from watching everything.
  */
-type Learned = WatchedInside;
+interface Learned extends WatchedInside {
+  endsAround: boolean;
+}
 
 /** Each entry's sets are replaced, never changed, so a page view's snapshot stays as it was when read. */
 const learned = new WeakMap<CompiledExperiment, Map<string, Learned>>();
@@ -34,6 +36,10 @@ export interface SubjectTags {
   note(selector: string, tag: string): void;
   /** Notes a child of `selector`'s subject whose end tag was missing, for the page views after this one. */
   noteOpenChild(selector: string, tag: string): void;
+  /** Does this page view watch the unclosed `<p>`/`<li>` elements around `selector`'s subjects? */
+  watchesAround(selector: string): boolean;
+  /** Notes a start tag inside a subject that may end an unclosed `<p>`/`<li>` around it. */
+  noteEndsAround(selector: string): void;
 }
 
 export function subjectTagsFor(
@@ -60,15 +66,16 @@ export function subjectTagsFor(
     },
   };
   /** Adds what was seen to every owner's entry for `selector`, creating it on first sight. */
-  const learn = (selector: string, seen: { tag?: string; child?: string }) => {
+  const learn = (selector: string, seen: { tag?: string; child?: string; endsAround?: boolean }) => {
     for (const owner of owners(selector)) {
       const bySelector = learned.get(owner) ?? new Map<string, Learned>();
       learned.set(owner, bySelector);
       const entry = bySelector.get(selector) ?? NOTHING;
-      const { tag, child } = seen;
+      const { tag, child, endsAround } = seen;
       bySelector.set(selector, {
         tags: tag && !entry.tags.has(tag) ? new Set([...entry.tags, tag]) : entry.tags,
         children: child && !entry.children.has(child) ? new Set([...entry.children, child]) : entry.children,
+        endsAround: entry.endsAround || endsAround === true,
       });
     }
   };
@@ -89,10 +96,18 @@ export function subjectTagsFor(
     noteOpenChild(selector, tag) {
       learn(selector, { child: tag });
     },
+    watchesAround(selector) {
+      const known = atStart.get(selector);
+      return known === undefined || known.endsAround;
+    },
+    noteEndsAround(selector) {
+      if (owners(selector).every((owner) => learned.get(owner)?.get(selector)?.endsAround)) return;
+      learn(selector, { endsAround: true });
+    },
   };
 }
 
-const NOTHING: Learned = { tags: new Set(), children: new Set() };
+const NOTHING: Learned = { tags: new Set(), children: new Set(), endsAround: false };
 
 /** What every owner has seen together; undefined while any owner has not seen the selector yet. */
 function union(seen: Array<Learned | undefined>): Learned | undefined {
@@ -102,5 +117,6 @@ function union(seen: Array<Learned | undefined>): Learned | undefined {
   return {
     tags: new Set(all.flatMap((entry) => [...entry.tags])),
     children: new Set(all.flatMap((entry) => [...entry.children])),
+    endsAround: all.some((entry) => entry.endsAround),
   };
 }

@@ -19,6 +19,18 @@ const PAGE = Buffer.concat([
   Buffer.from("code</p></body></html>"),
 ]);
 
+/** UTF-16 (little-endian, with its BOM): the worker's rewriter cannot read it and serves it untouched. */
+const UTF16_PAGE = Buffer.concat([
+  Buffer.from([0xff, 0xfe]),
+  Buffer.from('<html><body><h1 class="t">x</h1></body></html>', "utf16le"),
+]);
+/** No charset anywhere: the worker reads it as windows-1252 and writes what it inserts as character references. */
+const UNDECLARED_PAGE = Buffer.concat([
+  Buffer.from('<html><body><h1 class="t">x</h1><p>Caf'),
+  Buffer.from([0xe9]),
+  Buffer.from("</p></body></html>"),
+]);
+
 describe("simulate reads the origin page in its own encoding", { timeout: 120_000 }, () => {
   let dir: string;
   let origin: Server;
@@ -46,14 +58,48 @@ describe("simulate reads the origin page in its own encoding", { timeout: 120_00
       }),
     );
     originPort = await freePort();
-    origin = createServer((_request, response) => {
-      response.writeHead(200, { "content-type": "text/html" }).end(PAGE);
+    origin = createServer((request, response) => {
+      const page =
+        request.url === "/utf16" ? UTF16_PAGE : request.url === "/undeclared" ? UNDECLARED_PAGE : PAGE;
+      response.writeHead(200, { "content-type": "text/html" }).end(page);
     });
     await new Promise<void>((resolve) => origin.listen(originPort, "127.0.0.1", resolve));
   });
   afterAll(() => {
     origin?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  const simulate = async (path: string) => {
+    const result = await runCli([
+      "simulate",
+      "--url",
+      `http://127.0.0.1:9${path}`,
+      "--origin",
+      `http://127.0.0.1:${originPort}`,
+      "--dir",
+      join(dir, "rules"),
+      "--visitor",
+      "0123456789abcdef0123456789abcdef",
+      "--secret",
+      SECRET,
+      "--json",
+      "--full",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    return (JSON.parse(result.stdout) as { page: { html: string; faults: string[] } }).page;
+  };
+
+  it("shows an undeclared page with the inserted text as the worker writes it: character references", async () => {
+    const page = await simulate("/undeclared");
+    expect(page.faults).toEqual([]);
+    expect(page.html).toContain('<h1 class="t">&#163; d&#233;livrance</h1><p>Café</p>');
+  });
+
+  it("serves a UTF-16 page untouched and says why, as the worker does", async () => {
+    const page = await simulate("/utf16");
+    expect(page.html).toContain('<h1 class="t">x</h1>');
+    expect(page.faults.join("\n")).toContain("utf-16le");
   });
 
   it("shows a meta-declared windows-1252 page's text and the inserted text as a browser reads them", async () => {

@@ -72,6 +72,14 @@ beforeAll(async () => {
           [{ op: "setText", selector: ".lab-outro", value: "Plain HTML keeps edits" }],
         ),
         experiment("missing-page", ["/lab/nowhere"], [{ op: "remove", selector: "p" }]),
+        experiment(
+          "legacy",
+          ["/lab/legacy"],
+          [
+            { op: "setText", selector: "#shop", value: "Livraison express à £4.95, dès demain." },
+            { op: "addClass", selector: "#delivery", value: "promo" },
+          ],
+        ),
       ],
     }),
   );
@@ -109,6 +117,8 @@ describe("stylist verify (parse check) against a local origin", { timeout: 180_0
       "pdp",
       "--experiment",
       "missing-page",
+      "--experiment",
+      "legacy",
     ]);
     code = result.code;
     report = JSON.parse(result.stdout) as VerifyReport;
@@ -131,6 +141,17 @@ describe("stylist verify (parse check) against a local origin", { timeout: 180_0
       [`${join(rules, "home.json")}: experiments[0].variants[1].ops[2]`, "landed"],
     ]);
     expect(change).toMatchObject({ byteIdentical: false, exposureLogged: true, unexplained: [], ok: true });
+  });
+
+  it("renders the windows-1252 page (charset only in <meta>) as the worker does: its ops land, text intact", () => {
+    const legacy = pageOf(report, "legacy");
+    expect(legacy.encoding).toBe("windows-1252");
+    expect(legacy.arms[1]?.ops.map((op) => [op.op, op.status, op.problems])).toEqual([
+      ["setText", "landed", []],
+      ["addClass", "landed", []],
+    ]);
+    expect(legacy.arms[1]).toMatchObject({ unexplained: [], faults: [], exposureLogged: true, ok: true });
+    expect(legacy.arms[0]).toMatchObject({ byteIdentical: true, ok: true });
   });
 
   it("verifies a wildcard pattern on the --page example it matches", () => {
@@ -177,7 +198,7 @@ describe("stylist verify (parse check) against a local origin", { timeout: 180_0
 
 describe("stylist verify --browser: the page's own scripts", () => {
   (hasBrowser ? it : it.skip)(
-    "catches a change that the page's island reverts while hydrating, and the hydration error, while a change outside the island stays",
+    "catches a change that the page's island reverts while hydrating, and the hydration error, while a change outside the island or on the windows-1252 page stays",
     { timeout: 180_000 },
     async () => {
       const screenshots = join(dir, "shots.html");
@@ -192,6 +213,8 @@ describe("stylist verify --browser: the page's own scripts", () => {
         "island",
         "--experiment",
         "outside-island",
+        "--experiment",
+        "legacy",
       ]);
       expect(result.code, result.stderr).toBe(1);
       const report = JSON.parse(result.stdout) as VerifyReport;
@@ -222,8 +245,14 @@ describe("stylist verify --browser: the page's own scripts", () => {
       expect(outside.arms[1]?.browser).toMatchObject({ checked: 1, reverted: [], hydrationErrors: [] });
       expect(outside.arms[1]?.browser?.layoutShift).toBeGreaterThanOrEqual(0);
 
+      // The windows-1252 page as Chromium reads it: the inserted text and class are in its DOM.
+      const legacy = pageOf(report, "legacy");
+      expect(legacy.ok).toBe(true);
+      expect(legacy.arms[1]?.browser).toMatchObject({ reverted: [], hydrationErrors: [] });
+      expect(legacy.arms[1]?.browser?.checked).toBeGreaterThanOrEqual(2);
+
       const html = readFileSync(screenshots, "utf8");
-      expect(html.match(/<img /g)).toHaveLength(4);
+      expect(html.match(/<img /g)).toHaveLength(6);
       expect(html).toContain("change(s) reverted by the page&#39;s scripts");
       expect(html).not.toMatch(/<script/i);
     },

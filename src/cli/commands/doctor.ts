@@ -30,6 +30,8 @@ async function readDeploymentConfig(configPath: string): Promise<DeploymentConfi
       consumers?: Array<{ queue: string; dead_letter_queue?: string }>;
     };
     r2_buckets: Array<{ binding: string; bucket_name?: string }>;
+    durable_objects: { bindings: Array<{ name: string; class_name?: string }> };
+    migrations: Array<Record<string, unknown>>;
     triggers: { crons?: string[] };
     routes?: unknown;
     route?: unknown;
@@ -57,6 +59,13 @@ async function readDeploymentConfig(configPath: string): Promise<DeploymentConfi
       binding: bucket.binding,
       bucket_name: bucket.bucket_name,
     })),
+    durable_objects: {
+      bindings: config.durable_objects.bindings.map((entry) => ({
+        name: entry.name,
+        class_name: entry.class_name,
+      })),
+    },
+    migrations: config.migrations,
     triggers: { crons: config.triggers.crons },
     routes: config.routes as DeploymentConfig["routes"],
     route: config.route as DeploymentConfig["route"],

@@ -29,7 +29,6 @@ import type { Gate } from "../../core/visitor/gate.ts";
 import { VISITOR_COOKIE } from "../../core/visitor/identity.ts";
 import { PROFILE_COOKIE } from "../../core/visitor/profile-cookie.ts";
 import { readTable } from "../../recommend/read-table.ts";
-import { headerCharset, type PageEncoding, sniffEncoding } from "../../render/charset-sniff.ts";
 import { renderPage } from "../../render/render.ts";
 import { readActive } from "../../rules/versions.ts";
 import { type BackendFlags, backendArgs, withBackend } from "../backend.ts";
@@ -76,17 +75,6 @@ const GATE_NOTES: Record<Gate, string> = {
 
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
-/** Would the worker's rewriter read a page in this encoding (lol-html refuses UTF-16 and labels it does not know)? */
-function readableOnTheEdge(encoding: PageEncoding): boolean {
-  if ("refused" in encoding) return false;
-  try {
-    new TextDecoder(encoding.label);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The origin's page through the worker's own render code, as the plan says to rewrite it. */
 async function renderForVisitor(
   originUrl: string,
@@ -103,18 +91,15 @@ async function renderForVisitor(
       );
     },
   );
-  // Read in the page's own encoding (BOM, header, <meta>), as a browser and the worker do. The WebAssembly engine
-  // reads every page as UTF-8, where the worker's is told the page's encoding: it is handed the page in UTF-8, so
-  // what simulate shows is what a browser shows of the worker's output. A page the worker cannot read (UTF-16) is
-  // handed over as it is, and refused as on the edge.
+  // The page's bytes go to the render code as they came, as on the edge: it finds their encoding (BOM, header,
+  // <meta>) and the WebAssembly engine writes in it byte for byte as the worker's does (wasm-charset.ts). Both pages
+  // are shown as a browser reads them.
   const bytes = new Uint8Array(await response.arrayBuffer());
   const contentType = response.headers.get("content-type");
   const { text: original } = decodeHtml(bytes, contentType);
-  const unreadable = !readableOnTheEdge(sniffEncoding(bytes, headerCharset(contentType)));
   const headers = new Headers(response.headers);
   headers.delete("content-length");
-  if (!unreadable) headers.set("content-type", "text/html; charset=utf-8");
-  const body = NULL_BODY.has(response.status) ? null : unreadable ? bytes : original;
+  const body = NULL_BODY.has(response.status) ? null : bytes;
   const input = new Response(body, { status: response.status, headers });
   const faults: string[] = [];
   const rendered = renderPage(
@@ -126,7 +111,7 @@ async function renderForVisitor(
     (error, decision) => faults.push(`${decision.compiled.experiment.id}: ${(error as Error).message}`),
   );
   const served = new Uint8Array(await rendered.response.arrayBuffer());
-  const html = unreadable ? decodeHtml(served, contentType).text : new TextDecoder().decode(served);
+  const html = decodeHtml(served, contentType).text;
   const hydration = hydrationWarnings(original, plan.decisions);
   return { status: response.status, original, html, outcome: await rendered.outcome, faults, hydration };
 }

@@ -1,4 +1,9 @@
-import { AUTOPILOT_CRON, isPlaceholderId } from "../init/wrangler-config.ts";
+import {
+  ARCHIVE_BUFFER,
+  AUTOPILOT_CRON,
+  createsArchiveBuffer,
+  isPlaceholderId,
+} from "../init/wrangler-config.ts";
 import { type Finding, fail, ok, warn } from "./finding.ts";
 
 /** The parts of a wrangler config (as wrangler itself reads it) that Stylist depends on. */
@@ -17,6 +22,10 @@ export interface DeploymentConfig {
     consumers?: Array<{ queue: string; dead_letter_queue?: string | undefined }> | undefined;
   };
   r2_buckets: Array<{ binding: string; bucket_name?: string | undefined }>;
+  durable_objects?:
+    | { bindings?: Array<{ name: string; class_name?: string | undefined }> | undefined }
+    | undefined;
+  migrations?: Array<Record<string, unknown>> | undefined;
   triggers: { crons?: string[] | undefined };
   routes?: Array<string | { pattern: string; custom_domain?: boolean | undefined }> | undefined;
   route?: string | { pattern: string } | undefined;
@@ -32,6 +41,49 @@ const hostOfRoute = (route: string | { pattern: string }) =>
 export function workerHosts(config: DeploymentConfig): string[] {
   const routes = [...(config.routes ?? []), ...(config.route ? [config.route] : [])];
   return routes.map(hostOfRoute).filter(Boolean);
+}
+
+/** The archive's batching Durable Object: bound to Stylist's class, created by a migration, and there for SINK = "r2". */
+function archiveBufferChecks(config: DeploymentConfig, sink: string): Finding[] {
+  const check = `binding:${ARCHIVE_BUFFER.binding}`;
+  const binding = config.durable_objects?.bindings?.find((entry) => entry.name === ARCHIVE_BUFFER.binding);
+  if (!binding) {
+    return sink === "r2"
+      ? [
+          warn(
+            check,
+            `no Durable Object bound as ${ARCHIVE_BUFFER.binding}: every consumer batch (up to 100 events) becomes its own small Parquet file, which engines read slowly`,
+            "npx stylist init (adds the binding and its migration); docs/analytics.md, Batching",
+          ),
+        ]
+      : [];
+  }
+  if (binding.class_name !== ARCHIVE_BUFFER.className) {
+    return [
+      fail(
+        check,
+        `${ARCHIVE_BUFFER.binding} is bound to class ${binding.class_name ?? "(none)"}, not Stylist's ${ARCHIVE_BUFFER.className}`,
+        `class_name = "${ARCHIVE_BUFFER.className}" in its [[durable_objects.bindings]]`,
+      ),
+    ];
+  }
+  if (!(config.migrations ?? []).some(createsArchiveBuffer)) {
+    return [
+      fail(
+        check,
+        `no [[migrations]] entry creates ${ARCHIVE_BUFFER.className}: wrangler deploy refuses the binding`,
+        `[[migrations]] tag = "${ARCHIVE_BUFFER.migrationTag}", new_sqlite_classes = ["${ARCHIVE_BUFFER.className}"] (npx stylist init adds it)`,
+      ),
+    ];
+  }
+  return [
+    ok(
+      check,
+      sink === "r2"
+        ? `${ARCHIVE_BUFFER.binding} → ${ARCHIVE_BUFFER.className}: archive files are batched`
+        : `${ARCHIVE_BUFFER.binding} → ${ARCHIVE_BUFFER.className} (used only when SINK = "r2")`,
+    ),
+  ];
 }
 
 /** Bindings, their ids, the queue and its dead-letter queue, the cron, and the vars that change behaviour. */
@@ -109,6 +161,7 @@ export function configChecks(config: DeploymentConfig, options: { remote: boolea
       fail("binding:ARCHIVE", 'SINK = "r2" but no R2 bucket is bound as ARCHIVE', "npx stylist init"),
     );
   } else if (archive) findings.push(ok("binding:ARCHIVE", `ARCHIVE → R2 bucket ${archive.bucket_name}`));
+  findings.push(...archiveBufferChecks(config, sink));
 
   if (!(config.triggers.crons ?? []).length) {
     findings.push(

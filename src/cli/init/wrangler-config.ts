@@ -20,6 +20,13 @@ export const RESOURCE_NAMES = {
   bucket: "stylist-archive",
 } as const;
 
+/** The Durable Object that batches archive events (src/worker/archive-buffer.ts), as wrangler.toml names it. */
+export const ARCHIVE_BUFFER = {
+  binding: "ARCHIVE_BUFFER",
+  className: "ArchiveBuffer",
+  migrationTag: "archive-buffer-v1",
+} as const;
+
 /** wrangler.toml's placeholder for an id nobody has created yet; `--remote` replaces it, remote mode refuses it. */
 const PLACEHOLDER_KV_ID = "00000000000000000000000000000000";
 const PLACEHOLDER_D1_ID = "00000000-0000-0000-0000-000000000000";
@@ -185,7 +192,45 @@ function mergeRequirements(config: Table, inputs: ConfigInputs) {
     config.r2_buckets = [...buckets, { binding: "ARCHIVE", bucket_name: RESOURCE_NAMES.bucket }];
     changes.push(`[[r2_buckets]] ARCHIVE (${RESOURCE_NAMES.bucket}, used when SINK = "r2")`);
   }
+  mergeArchiveBuffer(config, changes);
   return { changes, warnings };
+}
+
+/**
+ * The archive's batching buffer: a Durable Object binding and the migration that creates its SQLite-backed class.
+ * Without the migration `wrangler deploy` refuses the binding, so the two are added (and checked) separately.
+ */
+function mergeArchiveBuffer(config: Table, changes: string[]) {
+  const durableObjects = isTable(config.durable_objects) ? config.durable_objects : {};
+  const bindings = tablesIn(durableObjects, "bindings");
+  if (!bindings.some((entry) => entry.name === ARCHIVE_BUFFER.binding)) {
+    durableObjects.bindings = [
+      ...bindings,
+      { name: ARCHIVE_BUFFER.binding, class_name: ARCHIVE_BUFFER.className },
+    ];
+    config.durable_objects = durableObjects;
+    changes.push(
+      `[[durable_objects.bindings]] ${ARCHIVE_BUFFER.binding} (${ARCHIVE_BUFFER.className}: batches the archive into large files when SINK = "r2")`,
+    );
+  }
+  const migrations = tablesIn(config, "migrations");
+  if (!migrations.some(createsArchiveBuffer)) {
+    config.migrations = [
+      ...migrations,
+      { tag: ARCHIVE_BUFFER.migrationTag, new_sqlite_classes: [ARCHIVE_BUFFER.className] },
+    ];
+    changes.push(
+      `[[migrations]] ${ARCHIVE_BUFFER.migrationTag}: new_sqlite_classes = ["${ARCHIVE_BUFFER.className}"]`,
+    );
+  }
+}
+
+/** Whether a `[[migrations]]` entry creates the buffer's class (SQLite-backed or, from an older config, KV-backed). */
+export function createsArchiveBuffer(migration: Table): boolean {
+  return ["new_sqlite_classes", "new_classes"].some((key) => {
+    const classes = migration[key];
+    return Array.isArray(classes) && classes.includes(ARCHIVE_BUFFER.className);
+  });
 }
 
 // The parser returns null-prototype tables and Date objects; compare what they say, not how they are built.

@@ -1,3 +1,4 @@
+import { TextDecoder } from "@exodus/bytes/encoding.js";
 import { browserEncoding, headerCharset } from "../../render/charset-sniff.ts";
 
 /**
@@ -5,6 +6,7 @@ import { browserEncoding, headerCharset } from "../../render/charset-sniff.ts";
  * byte-order mark wins, then the Content-Type charset (one the browser does not know is ignored), then a `<meta>` in
  * the first 1024 bytes, else windows-1252. The origin page and the served page are each decoded this way, so a
  * re-encoded byte shows as a changed character. Returns the WHATWG name of the encoding (`latin1` → windows-1252).
+ * The decoders are the WHATWG standard's, as browsers' are (Node's own are ICU's, which differ in Big5 and EUC-KR).
  */
 export function sniffEncoding(bytes: Uint8Array, contentType: string | null): string {
   const header = headerCharset(contentType);

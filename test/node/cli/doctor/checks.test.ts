@@ -61,6 +61,59 @@ describe("doctor: the config", () => {
     expect(statusOf(noCron, "cron")?.status).toBe("warn");
   });
 
+  it("the archive buffer: bound to Stylist's class with its migration, warned about only when the archive is the sink", () => {
+    const withBuffer = (bindings: Array<{ name: string; class_name?: string }>, migrations = [{}]) => {
+      const config = complete();
+      config.vars.SINK = "r2";
+      config.r2_buckets = [{ binding: "ARCHIVE", bucket_name: "stylist-archive" }];
+      config.durable_objects = { bindings };
+      config.migrations = migrations;
+      return config;
+    };
+    const created = [{ tag: "archive-buffer-v1", new_sqlite_classes: ["ArchiveBuffer"] }];
+    expect(
+      statusOf(
+        withBuffer([{ name: "ARCHIVE_BUFFER", class_name: "ArchiveBuffer" }], created),
+        "binding:ARCHIVE_BUFFER",
+      )?.status,
+    ).toBe("ok");
+    // An older config that created the class as a KV-backed object still deploys.
+    expect(
+      statusOf(
+        withBuffer(
+          [{ name: "ARCHIVE_BUFFER", class_name: "ArchiveBuffer" }],
+          [{ tag: "v1", new_classes: ["ArchiveBuffer"] }],
+        ),
+        "binding:ARCHIVE_BUFFER",
+      )?.status,
+    ).toBe("ok");
+    expect(statusOf(withBuffer([]), "binding:ARCHIVE_BUFFER")).toMatchObject({
+      status: "warn",
+      message: expect.stringContaining("small Parquet file"),
+      fix: expect.stringContaining("stylist init"),
+    });
+    expect(
+      statusOf(
+        withBuffer([{ name: "ARCHIVE_BUFFER", class_name: "ArchiveBuffer" }], [{ tag: "x" }]),
+        "binding:ARCHIVE_BUFFER",
+      ),
+    ).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining("wrangler deploy refuses"),
+    });
+    expect(
+      statusOf(
+        withBuffer([{ name: "ARCHIVE_BUFFER", class_name: "Other" }], created),
+        "binding:ARCHIVE_BUFFER",
+      ),
+    ).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining("class Other"),
+    });
+    // The D1 sink never reads the buffer: its absence is not a finding.
+    expect(statusOf(complete(), "binding:ARCHIVE_BUFFER")).toBeUndefined();
+  });
+
   it("the worker's hosts come from routes and custom domains, whatever their form", () => {
     expect(workerHosts(complete())).toEqual(["shop.test", "www.shop.test"]);
     expect(workerHosts({ ...complete(), routes: undefined, route: "https://Shop.Test:443/*" })).toEqual([

@@ -56,7 +56,29 @@ describe("wrangler.toml: what init writes", () => {
         consumers: [{ queue: "stylist-events", dead_letter_queue: "stylist-events-dlq" }],
       },
       r2_buckets: [{ binding: "ARCHIVE", bucket_name: "stylist-archive" }],
+      durable_objects: { bindings: [{ name: "ARCHIVE_BUFFER", class_name: "ArchiveBuffer" }] },
+      migrations: [{ tag: "archive-buffer-v1", new_sqlite_classes: ["ArchiveBuffer"] }],
     });
+  });
+
+  it("the archive buffer's binding and migration join the user's own Durable Objects and migrations", () => {
+    const text = `name = "shop"\n\n[[durable_objects.bindings]]\nname = "CARTS"\nclass_name = "Cart"\n\n[[migrations]]\ntag = "v1"\nnew_classes = ["Cart"]\n`;
+    const plan = planWranglerConfig(text, inputs);
+    const config = plain(plan.text);
+    expect(config.durable_objects.bindings).toEqual([
+      { name: "CARTS", class_name: "Cart" },
+      { name: "ARCHIVE_BUFFER", class_name: "ArchiveBuffer" },
+    ]);
+    expect(config.migrations).toEqual([
+      { tag: "v1", new_classes: ["Cart"] },
+      { tag: "archive-buffer-v1", new_sqlite_classes: ["ArchiveBuffer"] },
+    ]);
+    expect(planWranglerConfig(plan.text, inputs).changes).toEqual([]);
+    // A config that already creates the class (under any tag) gains no second migration.
+    const created = `name = "shop"\n[[migrations]]\ntag = "mine"\nnew_sqlite_classes = ["ArchiveBuffer"]\n`;
+    expect(plain(planWranglerConfig(created, inputs).text).migrations).toEqual([
+      { tag: "mine", new_sqlite_classes: ["ArchiveBuffer"] },
+    ]);
   });
 
   it("a second run changes nothing and says so", () => {
