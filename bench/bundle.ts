@@ -55,3 +55,19 @@ export async function bundleWorker(
   if (!output) throw new Error(`esbuild produced nothing for ${name}`);
   return output.text;
 }
+
+/** Bundles `contents` (an entry module's source) as a deployed worker, resolving its imports from `resolveDir`. */
+export async function bundleSource(contents: string, resolveDir: string, minified = true): Promise<string> {
+  const result = await build({
+    stdin: { contents, resolveDir, loader: "js" },
+    bundle: true,
+    write: false,
+    ...DEPLOYED_BUILD,
+    minify: minified,
+    logLevel: "silent",
+    plugins: [cloudflareModules(false)],
+  });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error(`esbuild produced nothing for ${resolveDir}`);
+  return output.text;
+}

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 let ticksPerSecond: number | undefined;
 
@@ -44,4 +44,20 @@ export function childPid(name: string): number | undefined {
     // ps unavailable: CPU figures are simply left out.
   }
   return undefined;
+}
+
+/**
+ * The same from the scheduler's own accounting (/proc/<pid>/task/<tid>/schedstat, nanoseconds, every thread): the
+ * clock-tick counters above move in 10 ms steps, too coarse for turns of a few hundred requests.
+ */
+export function schedCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    let nanos = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      nanos += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    return nanos / 1e9;
+  } catch {
+    return cpuSeconds(pid);
+  }
 }

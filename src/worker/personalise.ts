@@ -6,6 +6,7 @@ import {
   NOTHING_RENDERED,
   planResponse,
   type ResponsePlan,
+  reusePlan,
   settledExposures,
 } from "../core/page-view/plan-response.ts";
 import type { RenderData } from "../core/page-view/render-data.ts";
@@ -152,7 +153,7 @@ export function keepWhileStreaming(
 
 /** A kept rendering for this visitor's arms: no origin fetch, no rewrite; exposures logged as the first render found. */
 export function personaliseFromCache(input: PageViewLog, page: CachedPage, url: URL): Response {
-  sendEvents(input, planResponse(input.decisions, url, input.rules), page.outcome);
+  sendEvents(input, reusePlan(input.decisions, url, input.rules), page.outcome);
   const response = new Response(page.body, { status: 200, headers: page.headers });
   const age = page.originAge + Math.max(0, Math.floor((input.context.now - page.keptAt) / 1000));
   response.headers.set("age", String(age));

@@ -43,6 +43,16 @@ export function planResponse(decisions: Decision[], url: URL, rules: CompiledRul
 }
 
 /**
+ * The plan of a kept rendering served again (the worker's page cache): the decisions and refused redirects planResponse
+ * gives, with no selector plan, since nothing is rendered; grouping every op by selector on each cache hit was waste.
+ */
+export function reusePlan(decisions: Decision[], url: URL, rules: CompiledRules): ResponsePlan {
+  if (decisions.length === 0) return { kind: "untouched" };
+  const refused = decisions.map((decision) => redirectOf(decision, url, rules) === "refused");
+  return { kind: "render", decisions, edits: [], refused };
+}
+
+/**
  * The decisions a plan logs and their outcome: a redirect's exposed decisions all count as rendered; a render's
  * outcome comes from the rewriter, with refused redirects counted as faults; an untouched page logs no exposure.
  */
