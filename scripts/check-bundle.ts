@@ -13,7 +13,10 @@ import { gzipSync } from "node:zlib";
 // and recommendations at the edge (the table loader, `related`/`forYou`: ~3 KiB gzip) took 315/108 to 338/116.
 // Headroom of about 6% above that: room for ordinary growth, far less than one library imported whole (zod's
 // locales alone were 354 KiB raw, 66 KiB gzip). The next step down is the autopilot in a Worker of its own.
-const BUDGET = { rawKiB: 360, gzipKiB: 123 };
+// Real pages (issue 13) then took 338/116 to 357.5/123.0: the renderer's watches for implied end tags, misnested
+// HTML, formatting clones, the control arm's dry runs, charset handling and the archive buffer's Durable Object.
+// The same ~3% headroom above that; measure `npm run bench:cold` before raising it again.
+const BUDGET = { rawKiB: 368, gzipKiB: 127 };
 const file = process.argv[2] ?? ".tmp/dist/index.js";
 const code = readFileSync(file);
 const rawKiB = code.byteLength / 1024;
