@@ -44,27 +44,39 @@ function asciiText(text: string): string {
 
 const HTML = { html: true } as const;
 
-/** An element whose inserted HTML has its `<style>` blocks CSS-escaped (styleEscapedHtml); all else passes through. */
-export function styleEscapedElement(element: RewriterElement): RewriterElement {
-  const content =
-    (method: "setInnerContent" | "replace" | "before" | "after" | "prepend" | "append") =>
-    (value: string, options?: ContentOptions) =>
-      element[method](options?.html ? styleEscapedHtml(value) : value, options);
+type ContentMethod = "setInnerContent" | "replace" | "before" | "after" | "prepend" | "append";
+
+/** `element` with what goes into its content methods, and the attribute values written, rewritten first. */
+function rewritingElement(
+  element: RewriterElement,
+  content: (value: string, options?: ContentOptions) => [string, ContentOptions | undefined],
+  attribute: (value: string) => string = (value) => value,
+): RewriterElement {
+  const write = (method: ContentMethod) => (value: string, options?: ContentOptions) =>
+    element[method](...content(value, options));
   return {
     get tagName() {
       return element.tagName;
     },
     getAttribute: (name) => element.getAttribute(name),
-    setAttribute: (name, value) => element.setAttribute(name, value),
+    setAttribute: (name, value) => element.setAttribute(name, attribute(value)),
     removeAttribute: (name) => element.removeAttribute(name),
-    setInnerContent: content("setInnerContent"),
-    replace: content("replace"),
-    before: content("before"),
-    after: content("after"),
-    prepend: content("prepend"),
-    append: content("append"),
+    setInnerContent: write("setInnerContent"),
+    replace: write("replace"),
+    before: write("before"),
+    after: write("after"),
+    prepend: write("prepend"),
+    append: write("append"),
     remove: () => element.remove(),
   };
+}
+
+/** An element whose inserted HTML has its `<style>` blocks CSS-escaped (styleEscapedHtml); all else passes through. */
+export function styleEscapedElement(element: RewriterElement): RewriterElement {
+  return rewritingElement(element, (value, options) => [
+    options?.html ? styleEscapedHtml(value) : value,
+    options,
+  ]);
 }
 
 /**
@@ -72,24 +84,9 @@ export function styleEscapedElement(element: RewriterElement): RewriterElement {
  * extends (`addClass`) keep their other characters as the page sent them: the rewriter re-encodes those unchanged.
  */
 export function asciiElement(element: RewriterElement, op: Op): RewriterElement {
-  const content =
-    (method: "setInnerContent" | "replace" | "before" | "after" | "prepend" | "append") =>
-    (value: string, options?: ContentOptions) =>
-      element[method](options?.html ? asciiHtml(value) : asciiText(value), HTML);
-  return {
-    get tagName() {
-      return element.tagName;
-    },
-    getAttribute: (name) => element.getAttribute(name),
-    setAttribute: (name, value) =>
-      element.setAttribute(name, op.op === "setAttribute" ? value.replace(NON_ASCII, reference) : value),
-    removeAttribute: (name) => element.removeAttribute(name),
-    setInnerContent: content("setInnerContent"),
-    replace: content("replace"),
-    before: content("before"),
-    after: content("after"),
-    prepend: content("prepend"),
-    append: content("append"),
-    remove: () => element.remove(),
-  };
+  return rewritingElement(
+    element,
+    (value, options) => [options?.html ? asciiHtml(value) : asciiText(value), HTML],
+    (value) => (op.op === "setAttribute" ? value.replace(NON_ASCII, reference) : value),
+  );
 }

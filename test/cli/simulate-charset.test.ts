@@ -87,7 +87,7 @@ describe("simulate reads the origin page in its own encoding", { timeout: 120_00
       "--full",
     ]);
     expect(result.code, result.stderr).toBe(0);
-    return (JSON.parse(result.stdout) as { page: { html: string; faults: string[] } }).page;
+    return (JSON.parse(result.stdout) as { page: { html: string; diff: string[]; faults: string[] } }).page;
   };
 
   it("shows an undeclared page with the inserted text as the worker writes it: character references", async () => {
@@ -103,25 +103,7 @@ describe("simulate reads the origin page in its own encoding", { timeout: 120_00
   });
 
   it("shows a meta-declared windows-1252 page's text and the inserted text as a browser reads them", async () => {
-    const result = await runCli([
-      "simulate",
-      "--url",
-      "http://127.0.0.1:9/",
-      "--origin",
-      `http://127.0.0.1:${originPort}`,
-      "--dir",
-      join(dir, "rules"),
-      "--visitor",
-      "0123456789abcdef0123456789abcdef",
-      "--secret",
-      SECRET,
-      "--json",
-      "--full",
-    ]);
-    expect(result.code, result.stderr).toBe(0);
-    const { page } = JSON.parse(result.stdout) as {
-      page: { html: string; diff: string[]; faults: string[] };
-    };
+    const page = await simulate("/");
     expect(page.faults).toEqual([]);
     expect(page.html).toContain('<h1 class="t">£ délivrance</h1>');
     expect(page.html).toContain("<p>Café £5</p>");

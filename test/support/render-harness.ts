@@ -17,6 +17,32 @@ export interface Rendered {
 }
 
 /**
+ * The decisions of one visitor put in arm `arm` of one experiment (id "exp") whose variants, in order, have the ops
+ * given (`{ control: [], variant: ops }`), with more of the experiment's fields (`target`…) if given.
+ */
+export function decisionsIn(
+  arm: string,
+  variants: Record<string, unknown[]>,
+  fields: Record<string, unknown> = {},
+) {
+  const experiment = ExperimentSchema.parse({
+    ...fields,
+    id: "exp",
+    hypothesis: "A change to this page lifts progression to product pages for every visitor",
+    status: "running",
+    pages: ["/**"],
+    variants: Object.entries(variants).map(([id, ops]) => ({
+      id,
+      weight: id === arm ? 100 : 0,
+      ops: ops as Op[],
+    })),
+    metrics: { primary: "purchase" },
+  });
+  const rules = compileRules({ version: 1, experiments: [experiment], killed: [] });
+  return decide(syntheticContext({ visitorId: "0".repeat(32), now: 0 }), rules);
+}
+
+/**
  * Renders `page` through renderPage for one visitor in arm `arm` ("control" or "variant") of one experiment with
  * `ops` (experiment id "exp"), with the given rewriter, as the worker does.
  */
@@ -29,20 +55,7 @@ export async function renderArm(
   /** More of the experiment's fields (`target`…). */
   fields: Record<string, unknown> = {},
 ): Promise<Rendered> {
-  const experiment = ExperimentSchema.parse({
-    ...fields,
-    id: "exp",
-    hypothesis: "A change to this page lifts progression to product pages for every visitor",
-    status: "running",
-    pages: ["/**"],
-    variants: [
-      { id: "control", weight: arm === "control" ? 100 : 0 },
-      { id: "variant", weight: arm === "variant" ? 100 : 0, ops: ops as Op[] },
-    ],
-    metrics: { primary: "purchase" },
-  });
-  const rules = compileRules({ version: 1, experiments: [experiment], killed: [] });
-  const decisions = decide(syntheticContext({ visitorId: "0".repeat(32), now: 0 }), rules);
+  const decisions = decisionsIn(arm, { control: [], variant: ops }, fields);
   return renderDecided(createRewriter, page, decisions, contentType);
 }
 

@@ -1,25 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { compileRules } from "../../../src/core/decide/compile.ts";
-import { decide } from "../../../src/core/decide/decide.ts";
 import { planEdits } from "../../../src/core/page-view/edit-plan.ts";
-import { ExperimentSchema } from "../../../src/core/schema/experiment.ts";
-import { syntheticContext } from "../../../src/core/visitor/context.ts";
 import { withDryRuns } from "../../../src/render/dry-run.ts";
-
-/** The decisions of one visitor put in `arm` of an experiment whose variants have `ops`. */
-function decisionsIn(arm: string, variants: Record<string, unknown[]>, fields: Record<string, unknown> = {}) {
-  const experiment = ExperimentSchema.parse({
-    ...fields,
-    id: "exp",
-    hypothesis: "A change to this page lifts progression to product pages for every visitor",
-    status: "running",
-    pages: ["/**"],
-    variants: Object.entries(variants).map(([id, ops]) => ({ id, weight: id === arm ? 100 : 0, ops })),
-    metrics: { primary: "purchase" },
-  });
-  const rules = compileRules({ version: 1, experiments: [experiment], killed: [] });
-  return decide(syntheticContext({ visitorId: "0".repeat(32), now: 0 }), rules);
-}
+import { decisionsIn } from "../../support/render-harness.ts";
 
 const dryOps = (arm: string, variants: Record<string, unknown[]>, fields?: Record<string, unknown>) => {
   const decisions = decisionsIn(arm, variants, fields);
