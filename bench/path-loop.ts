@@ -26,6 +26,7 @@ import { childPid, schedCpuSeconds as cpuSeconds } from "./cpu.ts";
 import { profileWorker } from "./inspector-profile.ts";
 import { startOrigin } from "./origin.ts";
 import { productExperiments, type RuleSetName, ruleSets } from "./rules-fixture.ts";
+import { treesOf } from "./source.ts";
 import { compatibilityDate } from "./wrangler-config.ts";
 
 /** The real worker, with EVENTS counted and dropped; the wrapped env is made once per env, as configOf expects. */
@@ -65,12 +66,7 @@ const PATHS: Record<string, PathCase> = {
 const CONNECTIONS = 8;
 
 const [rounds = "7", requests = "400", ...specs] = process.argv.slice(2);
-const trees = specs.map((spec) => {
-  const [name = "", dir = ""] = spec.split("=");
-  return { name, dir };
-});
-if (trees.length === 0)
-  throw new Error("usage: node bench/path-loop.ts [rounds] [requests] name=/path/to/tree ...");
+const trees = treesOf(specs, "node bench/path-loop.ts [rounds] [requests] name=/path/to/tree ...");
 const picked = (process.env.PATHS ?? "untargeted,rules-0,control,page-cache").split(",").map((p) => p.trim());
 for (const name of picked) if (!PATHS[name]) throw new Error(`unknown path ${name}: ${Object.keys(PATHS)}`);
 const ruleSetNames = [...new Set(picked.map((name) => (PATHS[name] as PathCase).ruleSet))];

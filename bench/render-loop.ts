@@ -9,15 +9,16 @@
  * A tree is a checkout of this repository (e.g. `git worktree add --detach /tmp/base main` with node_modules linked):
  * the worker is bundled from its src/, so two commits are compared in one runtime. Writes nothing.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { findProduct } from "../demo/storefront/catalogue/index.ts";
 import { productPage } from "../demo/storefront/pages/product.ts";
 import { DEPLOYED_BUILD } from "./bundle.ts";
-import { childPid, cpuSeconds } from "./cpu.ts";
+import { childPid, schedCpuSeconds } from "./cpu.ts";
 import { productExperiments } from "./rules-fixture.ts";
+import { treesOf } from "./source.ts";
 import { compatibilityDate } from "./wrangler-config.ts";
 
 const ENTRY = `
@@ -57,22 +58,6 @@ export default {
 };
 `;
 
-/**
- * workerd's CPU seconds in nanoseconds, summed over its threads from /proc/<pid>/task/<tid>/schedstat: /proc's stat
- * counts in clock ticks (10 ms), too coarse for rounds of a few hundred milliseconds. Falls back to the ticks.
- */
-function cpuPrecise(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    let ns = 0;
-    for (const task of readdirSync(`/proc/${pid}/task`))
-      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
-    return ns / 1e9;
-  } catch {
-    return cpuSeconds(pid) ?? Number.NaN;
-  }
-}
-
 /** Trees from before src/core was grouped into concept folders (6bbafb5, before real-pages) import the flat paths. */
 const entryFor = (dir: string) =>
   existsSync(join(dir, "src/core/decide"))
@@ -80,12 +65,7 @@ const entryFor = (dir: string) =>
     : ENTRY.replace(/\.\/src\/core\/(?:decide|page-view|visitor)\//g, "./src/core/");
 
 const [rounds = "9", renders = "150", ...specs] = process.argv.slice(2);
-const trees = specs.map((spec) => {
-  const [name = "", dir = ""] = spec.split("=");
-  return { name, dir };
-});
-if (trees.length === 0)
-  throw new Error("usage: node bench/render-loop.ts [rounds] [renders] name=/path/to/tree ...");
+const trees = treesOf(specs, "node bench/render-loop.ts [rounds] [renders] name=/path/to/tree ...");
 const arm = process.env.ARM === "control" ? "control" : "variant";
 const product = findProduct("skarn-ridgeline-ultra");
 if (!product) throw new Error("the bench's product is missing from the catalogue");
@@ -130,9 +110,9 @@ try {
   for (let round = 0; round < Number(rounds); round++)
     for (let turn = 0; turn < trees.length; turn++) {
       const at = (turn + round) % trees.length;
-      const before = cpuPrecise(pid);
+      const before = schedCpuSeconds(pid) ?? Number.NaN;
       await run(urls[at] as string, renders);
-      perRender[at]?.push(((cpuPrecise(pid) - before) * 1000) / Number(renders));
+      perRender[at]?.push((((schedCpuSeconds(pid) ?? Number.NaN) - before) * 1000) / Number(renders));
     }
   const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
   const median = (values: number[]) => sorted(values)[Math.floor(values.length / 2)] ?? 0;

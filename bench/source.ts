@@ -21,3 +21,19 @@ export function describeSource(): SourceState {
     .map((line) => line.slice(3));
   return { commit: git("rev-parse", "--short", "HEAD") || "unknown", uncommitted };
 }
+
+/** A source tree to compare, from a `name=/path/to/tree` argument of the loop benchmarks. */
+export interface Tree {
+  name: string;
+  dir: string;
+}
+
+/** The trees named on the command line; none is an error carrying the script's usage line. */
+export function treesOf(specs: string[], usage: string): Tree[] {
+  const trees = specs.map((spec) => {
+    const [name = "", dir = ""] = spec.split("=");
+    return { name, dir };
+  });
+  if (trees.length === 0) throw new Error(`usage: ${usage}`);
+  return trees;
+}
