@@ -5,11 +5,12 @@
  * Trees take turns round by round, so load on a shared machine falls on each alike; the median per tree is printed.
  *
  *   node bench/render-loop.ts [rounds] [renders] name=/path/to/tree ...   (ARM=control for the control arm)
+ *   PROFILE=1 node bench/render-loop.ts 1 2000 main=.   (a V8 profile of the first tree, unminified, top functions)
  *
  * A tree is a checkout of this repository (e.g. `git worktree add --detach /tmp/base main` with node_modules linked):
  * the worker is bundled from its src/, so two commits are compared in one runtime. Writes nothing.
  */
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
@@ -17,6 +18,7 @@ import { findProduct } from "../demo/storefront/catalogue/index.ts";
 import { productPage } from "../demo/storefront/pages/product.ts";
 import { DEPLOYED_BUILD } from "./bundle.ts";
 import { childPid, schedCpuSeconds } from "./cpu.ts";
+import { profileWorker } from "./inspector-profile.ts";
 import { productExperiments } from "./rules-fixture.ts";
 import { treesOf } from "./source.ts";
 import { compatibilityDate } from "./wrangler-config.ts";
@@ -67,6 +69,8 @@ const entryFor = (dir: string) =>
 const [rounds = "9", renders = "150", ...specs] = process.argv.slice(2);
 const trees = treesOf(specs, "node bench/render-loop.ts [rounds] [renders] name=/path/to/tree ...");
 const arm = process.env.ARM === "control" ? "control" : "variant";
+const profiling = process.env.PROFILE === "1";
+const INSPECTOR_PORT = 9330;
 const product = findProduct("skarn-ridgeline-ultra");
 if (!product) throw new Error("the bench's product is missing from the catalogue");
 const scripts = await Promise.all(
@@ -76,7 +80,7 @@ const scripts = await Promise.all(
       bundle: true,
       write: false,
       ...DEPLOYED_BUILD,
-      minify: true,
+      minify: !profiling,
       logLevel: "silent",
     });
     return result.outputFiles[0]?.text ?? "";
@@ -86,6 +90,7 @@ const mf = new Miniflare(
   convertV4MiniflareOptions({
     host: "127.0.0.1",
     port: 0,
+    ...(profiling ? { inspectorPort: INSPECTOR_PORT } : {}),
     workers: trees.map(({ name }, i) => ({
       name,
       modules: true,
@@ -106,6 +111,14 @@ try {
     await response.text();
   };
   for (const url of urls) await run(url, "20");
+  if (profiling) {
+    const { profile, top } = await profileWorker(INSPECTOR_PORT, trees[0]?.name ?? "", () =>
+      run(urls[0] as string, renders),
+    );
+    writeFileSync(`/tmp/render-${arm}.cpuprofile`, JSON.stringify(profile));
+    console.log(`${trees[0]?.name} (${arm}), ${renders} renders; self time:\n${top.join("\n")}`);
+    process.exit(0);
+  }
   const perRender: number[][] = trees.map(() => []);
   for (let round = 0; round < Number(rounds); round++)
     for (let turn = 0; turn < trees.length; turn++) {
