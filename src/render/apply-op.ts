@@ -9,8 +9,26 @@ import type { RewriterElement } from "./rewriter-types.ts";
 const HTML = { html: true } as const;
 const TEXT = { html: false } as const;
 
-function classList(element: RewriterElement): string[] {
-  return (element.getAttribute("class") ?? "").split(/\s+/).filter((name) => name !== "");
+const WHITESPACE = /\s+/;
+const SPACE = /\s/;
+/** A class attribute written as names separated by single spaces, as most are: its class list joins back to it. */
+const SINGLE_SPACED = /^\S+(?: \S+)*$/;
+
+function classList(value: string): string[] {
+  return value.split(WHITESPACE).filter((name) => name !== "");
+}
+
+/** Is `name` (a class name: no whitespace, see the schema) one of the whitespace-separated names in `value`? */
+function hasClass(value: string, name: string): boolean {
+  for (let at = value.indexOf(name); at >= 0; at = value.indexOf(name, at + 1)) {
+    const end = at + name.length;
+    if (
+      (at === 0 || SPACE.test(value.charAt(at - 1))) &&
+      (end === value.length || SPACE.test(value.charAt(end)))
+    )
+      return true;
+  }
+  return false;
 }
 
 /** Ops that write inside the element they match, and whether what they write comes from outside the rule. */
@@ -93,22 +111,30 @@ export function applyOp(
       const target = { element: tag, attribute: op.name };
       // lol-html escapes only `"` in attribute values; `&` is escaped here so the browser reads the value literally
       // (a visitor's `&lt;` or an author's `&#106;avascript:` stays text, exactly what validation checked).
-      element.setAttribute(op.name, renderTemplate(op.value, data.values, target).replace(/&/g, "&amp;"));
+      const value = renderTemplate(op.value, data.values, target);
+      element.setAttribute(op.name, value.includes("&") ? value.replace(/&/g, "&amp;") : value);
       return;
     }
     case "removeAttribute":
       element.removeAttribute(op.name);
       return;
     case "addClass": {
-      const classes = classList(element);
-      if (!classes.includes(op.value)) element.setAttribute("class", [...classes, op.value].join(" "));
+      const value = element.getAttribute("class") ?? "";
+      if (hasClass(value, op.value)) return;
+      // The names are written back separated by single spaces: as they are, when they already are.
+      const names = value === "" || SINGLE_SPACED.test(value) ? value : classList(value).join(" ");
+      element.setAttribute("class", names === "" ? op.value : `${names} ${op.value}`);
       return;
     }
     case "removeClass": {
-      const classes = classList(element);
-      if (classes.includes(op.value)) {
-        element.setAttribute("class", classes.filter((name) => name !== op.value).join(" "));
-      }
+      const value = element.getAttribute("class") ?? "";
+      if (hasClass(value, op.value))
+        element.setAttribute(
+          "class",
+          classList(value)
+            .filter((name) => name !== op.value)
+            .join(" "),
+        );
       return;
     }
     case "addStyle":
@@ -143,8 +169,16 @@ function placeList(element: RewriterElement, position: string, list: string): vo
  */
 export function insertedHtml(op: Op, data: RenderData): string | undefined {
   switch (op.op) {
-    case "setText":
-      return escapeHtml(renderTemplate(op.value, data.values, "text"));
+    case "setText": {
+      if (hasPlaceholders(op.value)) return escapeHtml(renderTemplate(op.value, data.values, "text"));
+      // The same for every visitor: escaped once per op while the isolate keeps its rules.
+      let escaped = escapedText.get(op);
+      if (escaped === undefined) {
+        escaped = escapeHtml(op.value);
+        escapedText.set(op, escaped);
+      }
+      return escaped;
+    }
     case "setHtml":
     case "replace":
     case "append":
@@ -163,6 +197,8 @@ export function insertedHtml(op: Op, data: RenderData): string | undefined {
       return undefined;
   }
 }
+
+const escapedText = new WeakMap<Op, string>();
 
 const LIST_KINDS: Record<ProductListOp["op"], string> = {
   recentlyViewed: "recently-viewed",

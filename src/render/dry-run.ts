@@ -58,35 +58,50 @@ export function withDryRuns(
 
 const nothing = () => undefined;
 
+/**
+ * The element as a dry run sees it: read as it is, written nowhere. A class, so a wrapper is one small object (the
+ * control arm makes one per element handler call).
+ */
+class DryElement implements StreamedElement {
+  readonly #element: StreamedElement;
+  constructor(element: StreamedElement) {
+    this.#element = element;
+  }
+  get tagName() {
+    return this.#element.tagName;
+  }
+  get attributes() {
+    return this.#element.attributes;
+  }
+  getAttribute(name: string) {
+    return this.#element.getAttribute(name);
+  }
+  setAttribute() {}
+  removeAttribute() {}
+  setInnerContent() {}
+  replace() {}
+  remove() {}
+  before() {}
+  after() {}
+  prepend() {}
+  append() {}
+  removeAndKeepContent() {}
+  onEndTag() {}
+}
+
 /** The element as a dry run sees it: read as it is, written nowhere. */
 export function dryElement(element: StreamedElement): StreamedElement {
-  return {
-    get tagName() {
-      return element.tagName;
-    },
-    get attributes() {
-      return element.attributes;
-    },
-    getAttribute: (name) => element.getAttribute(name),
-    setAttribute: nothing,
-    removeAttribute: nothing,
-    setInnerContent: nothing,
-    replace: nothing,
-    remove: nothing,
-    before: nothing,
-    after: nothing,
-    prepend: nothing,
-    append: nothing,
-    removeAndKeepContent: nothing,
-    onEndTag: nothing,
-  };
+  return element instanceof DryElement ? element : new DryElement(element);
 }
+
+/** What a dry run's end task is shown at the document's end: it writes nothing there. */
+const DRY_DOCUMENT_END = { append: nothing };
 
 /** A dry run's end task: it sees the end tag and writes nothing at it (nor has it written back). */
 export function dryTask(task: EndTask): EndTask {
   return {
     atEnd: (end) => task.atEnd({ name: end.name, key: end.key, before: nothing, after: nothing }),
     withoutEndTag: (element) => task.withoutEndTag(dryElement(element)),
-    atDocumentEnd: () => task.atDocumentEnd({ append: nothing }),
+    atDocumentEnd: () => task.atDocumentEnd(DRY_DOCUMENT_END),
   };
 }

@@ -33,40 +33,62 @@ export interface EndTasks {
 type Insertion = ["before" | "after", string];
 const HTML = { html: true } as const;
 
+/** What one element handed over at its start tag, waiting for its end tag (one per element with tasks). */
+interface Group {
+  tasks: EndTask[];
+  removes: boolean;
+  done: boolean;
+}
+
+/** The end tag as one element's tasks see it: what they write at it is noted, to be put back (see createEndTasks). */
+class NotedEndTag implements HandledEndTag {
+  readonly name: string;
+  readonly key: string;
+  private readonly end: RewriterEndTag;
+  private readonly inserted: Insertion[];
+  constructor(end: RewriterEndTag, name: string, key: string, inserted: Insertion[]) {
+    this.end = end;
+    this.name = name;
+    this.key = key;
+    this.inserted = inserted;
+  }
+  before(html: string) {
+    this.inserted.push(["before", html]);
+    return this.end.before(html, HTML);
+  }
+  after(html: string) {
+    this.inserted.push(["after", html]);
+    return this.end.after(html, HTML);
+  }
+}
+
 export function createEndTasks(): EndTasks {
   let queued: EndTask[] = [];
-  const open = new Set<EndTask>();
+  // Groups handed to elements whose end tag has not come yet, in start-tag order. End tags come mostly innermost
+  // first, so ended groups are dropped from the top: what is left at the document's end is what never ended.
+  const open: Group[] = [];
   // One end tag can end several elements; lol-html runs their handlers innermost first, and the handler of a removed
   // element drops what the handlers before it inserted at that tag. What was inserted is noted per tag and put back.
   // The runtime hands each handler a new object, so the same end tag is known by its name, no start tag since, and
   // no element of that name ended yet (it is the last one the end tag ends: `</span></span>` are two end tags).
   let clock = 0;
-  let tag = "";
+  let tagClock = -1;
+  let tagName = "";
+  let key = "";
   let serial = 0;
   let ownEnded = false;
   let inserted: Insertion[] = [];
   const recording = (end: RewriterEndTag, removes: boolean): HandledEndTag => {
     // Read once: each read of a streamed end tag's name is a call into the runtime.
     const name = end.name;
-    const key = `${clock}:${name}`;
-    if (key !== tag || ownEnded) {
-      tag = key;
-      serial++;
+    if (tagClock !== clock || tagName !== name || ownEnded) {
+      tagClock = clock;
+      tagName = name;
+      key = String(++serial);
       ownEnded = false;
       inserted = [];
     } else if (removes) for (const [where, html] of inserted) end[where](html, HTML);
-    return {
-      name,
-      key: String(serial),
-      before(html) {
-        inserted.push(["before", html]);
-        return end.before(html, HTML);
-      },
-      after(html) {
-        inserted.push(["after", html]);
-        return end.after(html, HTML);
-      },
-    };
+    return new NotedEndTag(end, name, key, inserted);
   };
   return {
     queue: (task) => {
@@ -74,28 +96,30 @@ export function createEndTasks(): EndTasks {
     },
     attach(element, own, extra) {
       clock++;
-      const tasks = extra ? [...queued, extra] : queued;
+      if (extra) queued.push(extra);
+      else if (queued.length === 0) return;
+      const tasks = queued;
       queued = [];
-      if (tasks.length === 0) return;
-      const removes = tasks.some((task) => task.removesEndTag);
+      let removes = false;
+      for (const task of tasks) if (task.removesEndTag) removes = true;
+      const group: Group = { tasks, removes, done: false };
       try {
         element.onEndTag((end) => {
-          const noted = recording(end, removes);
-          for (const task of tasks) {
-            open.delete(task);
-            task.atEnd(noted);
-          }
+          const noted = recording(end, group.removes);
+          group.done = true;
+          for (const task of tasks) task.atEnd(noted);
           if (noted.name === own) ownEnded = true;
+          while (open.length > 0 && (open[open.length - 1] as Group).done) open.pop();
         });
       } catch {
         for (const task of tasks) task.withoutEndTag(element);
         return;
       }
-      for (const task of tasks) open.add(task);
+      open.push(group);
     },
     finishDocument(end) {
-      for (const task of open) task.atDocumentEnd(end);
-      open.clear();
+      for (const group of open) if (!group.done) for (const task of group.tasks) task.atDocumentEnd(end);
+      open.length = 0;
     },
   };
 }

@@ -3,7 +3,7 @@ import type { EndTask, HandledEndTag } from "./end-tasks.ts";
 import { CLOSER_AWARE, closesImplicitly, IMPLIED_END, VOID } from "./html-facts.ts";
 import { ENDED_FROM_INSIDE } from "./implied-ancestors.ts";
 import { FORMATTING, parserEndsAtEndTag, startTagHtml } from "./parser-agreement.ts";
-import type { RewriterEndTag, StreamedElement } from "./rewriter-types.ts";
+import type { RewriterDocumentEnd, RewriterEndTag, StreamedElement } from "./rewriter-types.ts";
 
 const HTML = { html: true } as const;
 
@@ -174,6 +174,82 @@ function placeAtClose(
   put(before, after);
 }
 
+/** What the watches of one page share with the end task of each watch. */
+interface WatchesShared {
+  leave(watch: Watch): void;
+  writeBack(end: HandledEndTag): void;
+}
+
+/**
+ * A watch's end work, queued for its element's end tag. A class, not an object literal: `removesEndTag` must be read
+ * live (a content edit made after the task was queued may remove the tags), and a getter in a literal is slow to make.
+ */
+class WatchEnd implements EndTask {
+  readonly #watch: Watch;
+  readonly #shared: WatchesShared;
+  constructor(watch: Watch, shared: WatchesShared) {
+    this.#watch = watch;
+    this.#shared = shared;
+  }
+  atEnd(end: HandledEndTag) {
+    const watch = this.#watch;
+    const tag = watch.tag;
+    this.#shared.leave(watch);
+    if (!watch.ended) {
+      // The parser ends the element here too: at its own end tag, or at an ancestor's. Children whose end tag
+      // it implies are closed first, so what is put at the element's end is not put inside them.
+      const paired = watch.pairedAtEnd.key === end.key ? watch.pairedAtEnd.entries : [];
+      const open = [...paired]
+        .reverse()
+        .filter((entry) => !entry.ended)
+        .map((entry) => entry.tag);
+      const above = end.name === tag ? open : [tag, ...open];
+      if (watch.content) placeContent(watch.content, above, end.name, (html) => end.before(html, HTML));
+      const closed = closingOf(paired, tag);
+      const { closing } = closed;
+      // Formatting elements left open are `lost` above; a block open in a phrasing element is adopted out of
+      // it or keeps it open (`<b><p>a</b>`), a table or select keeps the end tag from ending anything.
+      const lost =
+        closed.lost ??
+        (parserEndsAtEndTag(
+          end.name,
+          above.filter((open) => !FORMATTING.has(open)),
+        )
+          ? undefined
+          : `the browser does not end <${tag}> at </${end.name}> as the rewriter does (<${open.join("><")}> open inside)`);
+      if (end.name === tag)
+        placeAtClose(watch, lost, true, (before, after) => {
+          if (closing + before) end.before(closing + before, HTML);
+          if (after) end.after(after, HTML);
+        });
+      else
+        placeAtClose(watch, lost, !FORMATTING.has(tag), (before, after) => {
+          const content = closing + before + (after ? `</${tag}>${after}` : "");
+          if (content) end.before(content, HTML);
+        });
+    }
+    if (watch.removedTags && (watch.ended || end.name !== tag)) this.#shared.writeBack(end);
+  }
+  withoutEndTag() {
+    this.#shared.leave(this.#watch);
+  }
+  atDocumentEnd(end: RewriterDocumentEnd) {
+    const watch = this.#watch;
+    const tag = watch.tag;
+    this.#shared.leave(watch);
+    if (watch.ended) return;
+    if (watch.content) placeContent(watch.content, [], undefined, (html) => end.append(html, HTML));
+    // What is still open inside ran to the end of the document with it.
+    const { closing, lost } = closingOf([...watch.open].reverse(), tag);
+    placeAtClose(watch, lost, false, (before) => {
+      if (before) end.append(closing + before, HTML);
+    });
+  }
+  get removesEndTag() {
+    return this.#watch.removedTags;
+  }
+}
+
 export function createExtentWatches(): ExtentWatches {
   const active: Watch[] = [];
   let current: Watch | undefined;
@@ -191,6 +267,7 @@ export function createExtentWatches(): ExtentWatches {
     return last === current ? active.at(-2) : last;
   };
   const leave = (watch: Watch) => active.splice(active.lastIndexOf(watch), 1);
+  const shared: WatchesShared = { leave, writeBack };
   /** The element's end is no longer known to be where the parser has it: its edits are skipped from `element` on. */
   const abandon = (watch: Watch, element: Pick<RewriterEndTag, "before">, why: string) => {
     watch.ended = true;
@@ -217,61 +294,7 @@ export function createExtentWatches(): ExtentWatches {
       };
       current = watch;
       active.push(watch);
-      queue({
-        atEnd(end) {
-          leave(watch);
-          if (!watch.ended) {
-            // The parser ends the element here too: at its own end tag, or at an ancestor's. Children whose end tag
-            // it implies are closed first, so what is put at the element's end is not put inside them.
-            const paired = watch.pairedAtEnd.key === end.key ? watch.pairedAtEnd.entries : [];
-            const open = [...paired]
-              .reverse()
-              .filter((entry) => !entry.ended)
-              .map((entry) => entry.tag);
-            const above = end.name === tag ? open : [tag, ...open];
-            if (watch.content) placeContent(watch.content, above, end.name, (html) => end.before(html, HTML));
-            const closed = closingOf(paired, tag);
-            const { closing } = closed;
-            // Formatting elements left open are `lost` above; a block open in a phrasing element is adopted out of
-            // it or keeps it open (`<b><p>a</b>`), a table or select keeps the end tag from ending anything.
-            const lost =
-              closed.lost ??
-              (parserEndsAtEndTag(
-                end.name,
-                above.filter((open) => !FORMATTING.has(open)),
-              )
-                ? undefined
-                : `the browser does not end <${tag}> at </${end.name}> as the rewriter does (<${open.join("><")}> open inside)`);
-            if (end.name === tag)
-              placeAtClose(watch, lost, true, (before, after) => {
-                if (closing + before) end.before(closing + before, HTML);
-                if (after) end.after(after, HTML);
-              });
-            else
-              placeAtClose(watch, lost, !FORMATTING.has(tag), (before, after) => {
-                const content = closing + before + (after ? `</${tag}>${after}` : "");
-                if (content) end.before(content, HTML);
-              });
-          }
-          if (watch.removedTags && (watch.ended || end.name !== tag)) writeBack(end);
-        },
-        withoutEndTag() {
-          leave(watch);
-        },
-        atDocumentEnd(end) {
-          leave(watch);
-          if (watch.ended) return;
-          if (watch.content) placeContent(watch.content, [], undefined, (html) => end.append(html, HTML));
-          // What is still open inside ran to the end of the document with it.
-          const { closing, lost } = closingOf([...watch.open].reverse(), tag);
-          placeAtClose(watch, lost, false, (before) => {
-            if (before) end.append(closing + before, HTML);
-          });
-        },
-        get removesEndTag() {
-          return watch.removedTags;
-        },
-      });
+      queue(new WatchEnd(watch, shared));
       return watch;
     },
     elementDone() {

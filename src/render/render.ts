@@ -88,6 +88,8 @@ interface Side {
 }
 
 const HTML = { html: true } as const;
+/** No tags: shared, never written to. */
+const NONE: string[] = [];
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -296,9 +298,9 @@ export function renderPage(
   // queued, so none is queued for an element whose end tag nobody takes. Showing a start tag twice changes nothing
   // (what it ends is ended once). A flag for "already shown" cannot be kept: an element matched by an op selector the
   // finisher does not take never clears it, and the next element would not be shown.
-  function showToWatches(element: StreamedElement, tag: string) {
+  function showToWatches(element: StreamedElement, tag: string, shadow: StreamedElement | undefined) {
     watches.starts(element, tag);
-    dry?.watches.starts(dryElement(element), tag);
+    if (dry && shadow) dry.watches.starts(shadow, tag);
   }
 
   /** The selector's experiments are counted in no arm on this page, and their ops are skipped from here on. */
@@ -333,43 +335,74 @@ export function renderPage(
   /** The end tag (its key) at which a `<p>` or item right inside a formatting element was still open. */
   let adoptedAt = "";
 
-  function onMatch(element: StreamedElement, selector: string, actions: Action[]) {
-    const tag = element.tagName.toLowerCase();
-    const parent = impliedParents.get(selector);
-    impliedParents.delete(selector);
-    const ancestors = impliedAncestors.get(selector) ?? [];
-    impliedAncestors.delete(selector);
-    const through = closedThrough.get(selector);
-    closedThrough.delete(selector);
-    const ends = through !== undefined && closesImplicitly(through, tag, []) ? through : undefined;
-    const adopted = adoptable.delete(selector) && ADOPTABLE.has(tag);
-    const structural = runWatchSelectors(selector).length > 0;
-    const misnested = (op: Op) => misnesting(op, tag, { ends, adopted, reopening, structural });
-    showToWatches(element, tag);
-    if (!reachable(context, tag)) return;
-    subjects.note(selector, tag);
-    if (clonable.has(selector) && FORMATTING.has(tag)) endTasks.queue(cloneCheck(selector, actions, tag));
+  /**
+   * The handler of an op selector. What depends only on the selector and its actions is worked out once per page
+   * view, here, not at each element it matches.
+   */
+  function onMatchFor(selector: string, actions: Action[]) {
     // Content put at the element's start before a content edit of it is replaced by that edit, as in the DOM.
     const replaced = actions.findLastIndex(
       (action) => !action.dry && action.op !== undefined && placementOf(action.op) === "extent",
     );
-    for (const [at, { decision: index, op, dry: isDry }] of actions.entries()) {
+    const structural = runWatchSelectors(selector).length > 0;
+    const checksClones = clonable.has(selector);
+    return (element: StreamedElement) =>
+      onMatch(element, selector, actions, replaced, structural, checksClones);
+  }
+
+  function onMatch(
+    element: StreamedElement,
+    selector: string,
+    actions: Action[],
+    replaced: number,
+    structural: boolean,
+    checksClones: boolean,
+  ) {
+    const tag = element.tagName.toLowerCase();
+    // Set by the handlers registered before this one, for this element only.
+    let parent: ImpliedParent | undefined;
+    if (impliedParents.size > 0) {
+      parent = impliedParents.get(selector);
+      impliedParents.delete(selector);
+    }
+    let ancestors: string[] = NONE;
+    if (impliedAncestors.size > 0) {
+      ancestors = impliedAncestors.get(selector) ?? NONE;
+      impliedAncestors.delete(selector);
+    }
+    let ends: string | undefined;
+    if (closedThrough.size > 0) {
+      const through = closedThrough.get(selector);
+      closedThrough.delete(selector);
+      if (through !== undefined && closesImplicitly(through, tag, NONE)) ends = through;
+    }
+    const adopted = adoptable.size > 0 && adoptable.delete(selector) && ADOPTABLE.has(tag);
+    const shadow = dry ? dryElement(element) : undefined;
+    showToWatches(element, tag, shadow);
+    if (!reachable(context, tag)) return;
+    subjects.note(selector, tag);
+    if (checksClones && FORMATTING.has(tag)) endTasks.queue(cloneCheck(selector, actions, tag));
+    const page = { ends, adopted, reopening, structural };
+    let misnested: ((op: Op) => string | undefined) | undefined;
+    for (let at = 0; at < actions.length; at++) {
+      const { decision: index, op, dry: isDry } = actions[at] as Action;
       const side = isDry && dry ? dry : real;
       if (!op) {
         // Only the exposure watches count: they are the same in every arm, so the arms are counted alike.
         matched[index] = true;
+        misnested ??= (op: Op) => misnesting(op, tag, page);
         if (refusedOnAnyArm(index, selector, tag, parent, misnested)) refused[index] = true;
         continue;
       }
       if (side.done(index) || op.op === "addStyle" || side.watches.erasing()) continue;
       if (at < replaced && placementOf(op) === "start" && !writesBeforeStartTag(op)) continue;
       try {
-        const why = misnested(op);
+        const why = misnesting(op, tag, page);
         if (why) {
           side.fault(index, new OpSkipped(why));
           continue;
         }
-        const target = side === real ? element : dryElement(element);
+        const target = side === real ? element : (shadow as StreamedElement);
         applyAt(target, selector, tag, index, op, parent, ancestors, side);
       } catch (error) {
         side.fault(index, error);
@@ -536,7 +569,7 @@ export function renderPage(
   for (const { selector, actions, content } of registered) {
     try {
       rewriter = rewriter.on(selector, {
-        element: (element) => onMatch(element, selector, actions),
+        element: onMatchFor(selector, actions),
         ...(content
           ? { text: watches.removable, comments: (comment) => watches.removable(comment, true) }
           : {}),
@@ -552,9 +585,11 @@ export function renderPage(
   const finisher = {
     element(element: StreamedElement) {
       const tag = element.tagName.toLowerCase();
-      showToWatches(element, tag);
+      // One read-only wrapper per element for the dry side, made only when a dry run is on the page.
+      const shadow = dry ? dryElement(element) : undefined;
+      showToWatches(element, tag, shadow);
       watches.descendant(element, tag, endTasks.queue);
-      if (dry) dry.watches.descendant(dryElement(element), tag, dry.queue);
+      if (dry && shadow) dry.watches.descendant(shadow, tag, dry.queue);
       if (desyncWatched && (tag === "p" || tag === "li"))
         endTasks.queue({
           atEnd(end) {
@@ -562,13 +597,13 @@ export function renderPage(
             if (reopening || !PHRASING_END.has(end.name)) return;
             reopening = `a <${tag}> inside a <${end.name}> is still open at </${end.name}>, which the browser ignores or moves the <${tag}> out at: it nests what follows differently`;
             watches.abandonAll(end, reopening);
-            dry?.watches.abandonAll(dryElement(element), reopening);
+            if (dry && shadow) dry.watches.abandonAll(shadow, reopening);
           },
           withoutEndTag() {},
           atDocumentEnd() {},
         });
       stepwiseContent(element, real);
-      if (dry) stepwiseContent(dryElement(element), dry);
+      if (dry && shadow) stepwiseContent(shadow, dry);
       if (context.inert === 0 && context.foreign === 0) styles.at(element, tag, endTasks.queue);
       const leave = enterElement(context, tag);
       endTasks.attach(
