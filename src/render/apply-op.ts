@@ -80,38 +80,37 @@ export function applyOp(
   tag = element.tagName.toLowerCase(),
 ): void {
   refuseRawTextContent(element, op, tag);
-  const html = (source: string) => renderTemplate(source, data.values, "html");
-  const text = (source: string) => renderTemplate(source, data.values, "text");
+  const values = data.values;
   switch (op.op) {
     case "setText":
-      element.setInnerContent(text(op.value), TEXT);
+      element.setInnerContent(renderTemplate(op.value, values, "text"), TEXT);
       return;
     case "setHtml":
-      element.setInnerContent(html(op.html), HTML);
+      element.setInnerContent(renderTemplate(op.html, values, "html"), HTML);
       return;
     case "replace":
-      element.replace(html(op.html), HTML);
+      element.replace(renderTemplate(op.html, values, "html"), HTML);
       return;
     case "remove":
       element.remove();
       return;
     case "insertBefore":
-      element.before(html(op.html), HTML);
+      element.before(renderTemplate(op.html, values, "html"), HTML);
       return;
     case "insertAfter":
-      element.after(html(op.html), HTML);
+      element.after(renderTemplate(op.html, values, "html"), HTML);
       return;
     case "append":
-      element.append(html(op.html), HTML);
+      element.append(renderTemplate(op.html, values, "html"), HTML);
       return;
     case "prepend":
-      element.prepend(html(op.html), HTML);
+      element.prepend(renderTemplate(op.html, values, "html"), HTML);
       return;
     case "setAttribute": {
       const target = { element: tag, attribute: op.name };
       // lol-html escapes only `"` in attribute values; `&` is escaped here so the browser reads the value literally
       // (a visitor's `&lt;` or an author's `&#106;avascript:` stays text, exactly what validation checked).
-      const value = renderTemplate(op.value, data.values, target);
+      const value = renderTemplate(op.value, values, target);
       element.setAttribute(op.name, value.includes("&") ? value.replace(/&/g, "&amp;") : value);
       return;
     }

@@ -1,7 +1,7 @@
 import type { Decision } from "../core/decide/decision.ts";
 import type { SelectorPlan } from "../core/page-view/edit-plan.ts";
 import { type Op, opSelector } from "../core/schema/ops.ts";
-import type { EndTask } from "./end-tasks.ts";
+import type { EndTask, HandledEndTag } from "./end-tasks.ts";
 import { placementOf } from "./op-placement.ts";
 import type { StreamedElement } from "./rewriter-types.ts";
 
@@ -97,11 +97,38 @@ export function dryElement(element: StreamedElement): StreamedElement {
 /** What a dry run's end task is shown at the document's end: it writes nothing there. */
 const DRY_DOCUMENT_END = { append: nothing };
 
-/** A dry run's end task: it sees the end tag and writes nothing at it (nor has it written back). */
+/** The end tag as a dry run's task sees it: named and keyed as it is, written nowhere. */
+class DryEndTag implements HandledEndTag {
+  readonly name: string;
+  readonly key: string;
+  constructor(end: HandledEndTag) {
+    this.name = end.name;
+    this.key = end.key;
+  }
+  before() {}
+  after() {}
+}
+
+/**
+ * A dry run's end task: it sees the end tag and writes nothing at it (nor has it written back: `removesEndTag` is
+ * never set). A class, so queuing one allocates one small object.
+ */
+class DryTask implements EndTask {
+  readonly #task: EndTask;
+  constructor(task: EndTask) {
+    this.#task = task;
+  }
+  atEnd(end: HandledEndTag) {
+    this.#task.atEnd(new DryEndTag(end));
+  }
+  withoutEndTag(element: StreamedElement) {
+    this.#task.withoutEndTag(dryElement(element));
+  }
+  atDocumentEnd() {
+    this.#task.atDocumentEnd(DRY_DOCUMENT_END);
+  }
+}
+
 export function dryTask(task: EndTask): EndTask {
-  return {
-    atEnd: (end) => task.atEnd({ name: end.name, key: end.key, before: nothing, after: nothing }),
-    withoutEndTag: (element) => task.withoutEndTag(dryElement(element)),
-    atDocumentEnd: () => task.atDocumentEnd(DRY_DOCUMENT_END),
-  };
+  return new DryTask(task);
 }

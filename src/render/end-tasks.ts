@@ -90,6 +90,22 @@ export function createEndTasks(): EndTasks {
     } else if (removes) for (const [where, html] of inserted) end[where](html, HTML);
     return new NotedEndTag(end, name, key, inserted);
   };
+  /** Apart from attach (called for every element) so that only an element with tasks makes a closure. */
+  const handOver = (element: StreamedElement, own: string, group: Group) => {
+    try {
+      element.onEndTag((end) => {
+        const noted = recording(end, group.removes);
+        group.done = true;
+        for (const task of group.tasks) task.atEnd(noted);
+        if (noted.name === own) ownEnded = true;
+        while (open.length > 0 && (open[open.length - 1] as Group).done) open.pop();
+      });
+    } catch {
+      for (const task of group.tasks) task.withoutEndTag(element);
+      return;
+    }
+    open.push(group);
+  };
   return {
     queue: (task) => {
       queued.push(task);
@@ -102,20 +118,7 @@ export function createEndTasks(): EndTasks {
       queued = [];
       let removes = false;
       for (const task of tasks) if (task.removesEndTag) removes = true;
-      const group: Group = { tasks, removes, done: false };
-      try {
-        element.onEndTag((end) => {
-          const noted = recording(end, group.removes);
-          group.done = true;
-          for (const task of tasks) task.atEnd(noted);
-          if (noted.name === own) ownEnded = true;
-          while (open.length > 0 && (open[open.length - 1] as Group).done) open.pop();
-        });
-      } catch {
-        for (const task of tasks) task.withoutEndTag(element);
-        return;
-      }
-      open.push(group);
+      handOver(element, own, { tasks, removes, done: false });
     },
     finishDocument(end) {
       for (const group of open) if (!group.done) for (const task of group.tasks) task.atDocumentEnd(end);

@@ -6,6 +6,8 @@ import { FORMATTING, parserEndsAtEndTag, startTagHtml } from "./parser-agreement
 import type { RewriterDocumentEnd, RewriterEndTag, StreamedElement } from "./rewriter-types.ts";
 
 const HTML = { html: true } as const;
+/** No tags open: shared, never written to. */
+const NONE: readonly string[] = [];
 
 /**
  * An element open inside a watched one, as lol-html nests it. A chain element has an end tag the parser may imply
@@ -53,6 +55,8 @@ interface Watch {
   ancestors: readonly string[];
   /** Are those elements watched on this page view (subject-tags.ts)? If not, `ancestors` is empty but unknown. */
   ancestorsWatched: boolean;
+  /** The implied-end elements (ENDED_FROM_INSIDE) it can be inside: not those its own start tag ends. */
+  insideOf: readonly string[];
   /** Called with a start tag inside it that may end such an element, so later page views watch them. */
   endsAround: () => void;
   /** Children with an implied end whose inside is watched; undefined: all. */
@@ -136,14 +140,52 @@ function closingOf(entries: readonly Entry[], tag: string): { closing: string; l
  */
 function endsAround(watch: Watch, tag: string, tags: readonly string[]): string | undefined {
   let path: string[] | undefined;
-  for (const ancestor of ENDED_FROM_INSIDE) {
-    if (closesImplicitly(ancestor, watch.tag, [])) continue;
-    path ??= [watch.tag, ...tags.filter((_, index) => !watch.open[index]?.ended)];
+  for (const ancestor of watch.insideOf) {
+    path ??= pathInside(watch, tags);
     if (!closesImplicitly(ancestor, tag, path)) continue;
     watch.endsAround();
     if (!watch.ancestorsWatched || watch.ancestors.includes(ancestor)) return ancestor;
   }
   return undefined;
+}
+
+/** The implied-end elements a `<tag>` can be inside: its start tag ends the others. Kept per tag. */
+const insideOfByTag = new Map<string, readonly string[]>();
+function insideOf(tag: string): readonly string[] {
+  let inside = insideOfByTag.get(tag);
+  if (inside === undefined) {
+    inside = ENDED_FROM_INSIDE.filter((ancestor) => !closesImplicitly(ancestor, tag, NONE));
+    // Tag names come from pages: the cache is bounded.
+    if (insideOfByTag.size < 256) insideOfByTag.set(tag, inside);
+  }
+  return inside;
+}
+
+/** The watched element and what is still open inside it in the parser (`tags` are lol-html's, outermost first). */
+function pathInside(watch: Watch, tags: readonly string[]): string[] {
+  const path = [watch.tag];
+  for (let index = 0; index < tags.length; index++)
+    if (!watch.open[index]?.ended) path.push(tags[index] as string);
+  return path;
+}
+
+/** A start tag ends the watched element in the parser: what belongs at its end is written before that start tag. */
+function endAtStartTag(watch: Watch, element: StreamedElement) {
+  watch.ended = true;
+  // Everything still open inside it is ended with it; the content goes after what the parser closes.
+  const { closing, lost } = closingOf([...watch.open].reverse(), watch.tag);
+  if (watch.content)
+    placeContent(
+      watch.content,
+      watch.open.filter((entry) => !entry.ended).map((entry) => entry.tag),
+      undefined,
+      (html) => element.before(html, HTML),
+    );
+  // The parser closes it only once it reads this start tag: content for after it follows an explicit end tag.
+  placeAtClose(watch, lost, true, (before, after) => {
+    const content = closing + before + (after ? `</${watch.tag}>${after}` : "");
+    if (content) element.before(content, HTML);
+  });
 }
 
 /**
@@ -250,6 +292,78 @@ class WatchEnd implements EndTask {
   }
 }
 
+/** An element open inside watched elements, queued for its end tag: it leaves their `open` lists there. */
+class OpenInside implements EndTask {
+  readonly #tag: string;
+  readonly #tracking: readonly Watch[];
+  /** Its entry in each of `tracking`'s open lists. */
+  readonly #entries: readonly Entry[];
+  /** The innermost watch it is inside. */
+  readonly #owner: Watch;
+  /** Its tags were removed: the owner's content edit was erasing there. */
+  readonly removesEndTag: boolean;
+  /** The owner's content edit, which noted its start tag (at `#recorded`) as removed. */
+  readonly #recording: ContentEdit | undefined;
+  readonly #recorded: number | undefined;
+  readonly #shared: WatchesShared;
+  constructor(
+    tag: string,
+    tracking: readonly Watch[],
+    entries: readonly Entry[],
+    owner: Watch,
+    erase: boolean,
+    recording: ContentEdit | undefined,
+    recorded: number | undefined,
+    shared: WatchesShared,
+  ) {
+    this.#tag = tag;
+    this.#tracking = tracking;
+    this.#entries = entries;
+    this.#owner = owner;
+    this.removesEndTag = erase;
+    this.#recording = recording;
+    this.#recorded = recorded;
+    this.#shared = shared;
+  }
+  #close() {
+    const entries = this.#entries;
+    this.#tracking.forEach((watch, index) => {
+      const at = watch.open.lastIndexOf(entries[index] as Entry);
+      if (at >= 0) watch.open.splice(at, 1);
+    });
+  }
+  atEnd(end: HandledEndTag) {
+    this.#close();
+    const tag = this.#tag;
+    const entries = this.#entries;
+    if (end.name !== tag)
+      this.#tracking.forEach((watch, index) => {
+        // A child whose end tag is missing: later page views watch what is inside such children.
+        if (entries[index]?.child) watch.openChild(tag);
+        if (watch.pairedAtEnd.key !== end.key) watch.pairedAtEnd = { key: end.key, entries: [] };
+        watch.pairedAtEnd.entries.push(entries[index] as Entry);
+      });
+    // An end tag lol-html pairs with this removed element belongs to another one: written back unless that
+    // one is a removed element still open inside the watched element (its own handler comes next).
+    const another = end.name !== tag && !this.#owner.open.some((entry) => entry.tag === end.name);
+    if (this.removesEndTag && (another || (end.name === tag && this.#owner.ended)))
+      this.#shared.writeBack(end);
+    else if (end.name === tag && this.#recording) recordRemoved(this.#recording, `</${tag}>`);
+  }
+  withoutEndTag() {
+    this.#close();
+    // Self-closing in SVG or MathML: it must stay so, or what follows would go inside it.
+    if (this.#recording && this.#recorded !== undefined && !VOID.has(this.#tag))
+      selfClosed(this.#recording, this.#recorded);
+  }
+  atDocumentEnd() {
+    this.#close();
+    this.#tracking.forEach((watch, index) => {
+      if (this.#entries[index]?.child) watch.openChild(this.#tag);
+    });
+  }
+}
+
 export function createExtentWatches(): ExtentWatches {
   const active: Watch[] = [];
   let current: Watch | undefined;
@@ -280,6 +394,7 @@ export function createExtentWatches(): ExtentWatches {
       const watch: Watch = {
         tag,
         tracksAll: CLOSER_AWARE.has(tag),
+        insideOf: insideOf(tag),
         open: [],
         ended: false,
         erasing: false,
@@ -308,23 +423,9 @@ export function createExtentWatches(): ExtentWatches {
       if (active.length === 0) return;
       for (const watch of active) {
         if (watch.ended || watch === current) continue;
-        const tags = watch.open.map((entry) => entry.tag);
+        const tags = watch.open.length === 0 ? NONE : watch.open.map((entry) => entry.tag);
         if (closesImplicitly(watch.tag, tag, tags)) {
-          watch.ended = true;
-          // Everything still open inside it is ended with it; the content goes after what the parser closes.
-          const { closing, lost } = closingOf([...watch.open].reverse(), watch.tag);
-          if (watch.content)
-            placeContent(
-              watch.content,
-              watch.open.filter((entry) => !entry.ended).map((entry) => entry.tag),
-              undefined,
-              (html) => element.before(html, HTML),
-            );
-          // The parser closes it only once it reads this start tag: content for after it follows an explicit end tag.
-          placeAtClose(watch, lost, true, (before, after) => {
-            const content = closing + before + (after ? `</${watch.tag}>${after}` : "");
-            if (content) element.before(content, HTML);
-          });
+          endAtStartTag(watch, element);
           continue;
         }
         const around = endsAround(watch, tag, tags);
@@ -340,22 +441,32 @@ export function createExtentWatches(): ExtentWatches {
           );
           continue;
         }
-        const ends = watch.open.findIndex(
-          (entry, index) =>
-            entry.chain && !entry.ended && closesImplicitly(entry.tag, tag, tags.slice(index + 1)),
-        );
-        if (ends >= 0) for (const entry of watch.open.slice(ends)) entry.ended = true;
+        // The outermost chain element open inside it that this start tag ends, and everything inside that.
+        for (let index = 0; index < watch.open.length; index++) {
+          const entry = watch.open[index] as Entry;
+          if (!entry.chain || entry.ended || !closesImplicitly(entry.tag, tag, tags.slice(index + 1)))
+            continue;
+          for (let inner = index; inner < watch.open.length; inner++)
+            (watch.open[inner] as Entry).ended = true;
+          break;
+        }
       }
     },
     descendant(element, tag, queue) {
       if (active.length === 0) return;
+      let tracking: Watch[] | undefined;
+      for (const watch of active)
+        if (watch !== current && !watch.ended) {
+          tracking ??= [];
+          tracking.push(watch);
+        }
+      if (tracking === undefined) return;
       // A watch on an element that is only appended to is shown its children and what is inside those with an
       // implied end (descendant-selectors.ts), so with nothing open inside it, an element is one of its children.
       const implied = IMPLIED_END.has(tag);
-      const tracking = active.filter((watch) => watch !== current && !watch.ended);
-      if (tracking.length === 0) return;
       const erase = erasingIn(enclosing());
-      const entries = tracking.map((watch) => {
+      const entries: Entry[] = [];
+      for (const watch of tracking) {
         const parent = watch.open.at(-1);
         const child = implied && parent === undefined && !watch.tracksAll;
         const entry: Entry = {
@@ -366,51 +477,18 @@ export function createExtentWatches(): ExtentWatches {
           blind: child && watch.insideWatched !== undefined && !watch.insideWatched.has(tag),
         };
         watch.open.push(entry);
-        return entry;
-      });
+        entries.push(entry);
+      }
       const owner = enclosing() as Watch;
       const recording = erase ? owner?.content : undefined;
       const recorded = recording && recordRemoved(recording, startTagHtml(tag, element.attributes));
       if (erase) element.removeAndKeepContent();
-      const close = () => {
-        tracking.forEach((watch, index) => {
-          const at = watch.open.lastIndexOf(entries[index] as Entry);
-          if (at >= 0) watch.open.splice(at, 1);
-        });
-      };
-      queue({
-        atEnd(end) {
-          close();
-          if (end.name !== tag)
-            tracking.forEach((watch, index) => {
-              // A child whose end tag is missing: later page views watch what is inside such children.
-              if (entries[index]?.child) watch.openChild(tag);
-              if (watch.pairedAtEnd.key !== end.key) watch.pairedAtEnd = { key: end.key, entries: [] };
-              watch.pairedAtEnd.entries.push(entries[index] as Entry);
-            });
-          // An end tag lol-html pairs with this removed element belongs to another one: written back unless that
-          // one is a removed element still open inside the watched element (its own handler comes next).
-          const another = end.name !== tag && !owner.open.some((entry) => entry.tag === end.name);
-          if (erase && (another || (end.name === tag && owner.ended))) writeBack(end);
-          else if (end.name === tag && recording) recordRemoved(recording, `</${tag}>`);
-        },
-        withoutEndTag() {
-          close();
-          // Self-closing in SVG or MathML: it must stay so, or what follows would go inside it.
-          if (recording && recorded !== undefined && !VOID.has(tag)) selfClosed(recording, recorded);
-        },
-        atDocumentEnd() {
-          close();
-          tracking.forEach((watch, index) => {
-            if (entries[index]?.child) watch.openChild(tag);
-          });
-        },
-        removesEndTag: erase,
-      });
+      queue(new OpenInside(tag, tracking, entries, owner, erase, recording, recorded, shared));
     },
     removable(chunk, comment = false) {
       const watch = active.at(-1);
-      if (chunk.removed || !erasingIn(watch)) return;
+      // Whether a watch is erasing is known here; `removed` is a call into the runtime, made only then.
+      if (!erasingIn(watch) || chunk.removed) return;
       if (watch?.content) recordRemoved(watch.content, comment ? `<!--${chunk.text}-->` : chunk.text);
       chunk.remove();
     },

@@ -186,39 +186,34 @@ export function renderPage(
     if (placement !== "extent") return;
     // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
     // been more than the browser's element: not counted, and logged.
-    side.queue({
-      atEnd(end) {
-        if (end.name !== tag && !ENDS_WITH_DOCUMENT.has(tag))
-          fault(
-            index,
-            new OpSkipped(`<${tag}> was ended by </${end.name}>: the ${op.op} may have reached past it`),
-          );
-      },
-      withoutEndTag() {},
-      atDocumentEnd() {},
-    });
+    side.queue(endedAsStarted(tag, index, op, fault));
   }
 
   /** End-op closures that put content inside the element (append): a later content op replaces it. */
   const putInside = new WeakSet<object>();
 
   /** The last content op on this element, made first: if the rewriter refuses it, nothing of the element is removed. */
-  function stepwiseContent(element: StreamedElement, side: Side) {
+  function stepwiseContent(element: StreamedElement, tag: string, side: Side) {
     const pending = side.pending;
+    if (!pending) return;
     side.pending = undefined;
-    const fault = side.fault;
-    if (!pending || side.done(pending.index)) return;
+    if (!side.done(pending.index)) startContentEdit(element, tag, pending, side.fault);
+  }
+
+  /** Made once per content edit, apart from stepwiseContent (called for every element) so that has no closure. */
+  function startContentEdit(
+    element: StreamedElement,
+    tag: string,
+    pending: NonNullable<Side["pending"]>,
+    fault: Side["fault"],
+  ) {
     try {
       // Nothing is removed from an element the rewriter refuses to write at (a fault it raises here costs the op).
       if (pending.takes) element.before("", HTML);
       else element.prepend("", HTML);
       // The new content is written where the element ends, once the parser is known to end it there too.
-      pending.watch.content = createContentEdit(
-        element,
-        element.tagName.toLowerCase(),
-        pending.html ?? "",
-        pending.takes,
-        (why) => fault(pending.index, new OpSkipped(`${pending.op}: ${why}`)),
+      pending.watch.content = createContentEdit(element, tag, pending.html ?? "", pending.takes, (why) =>
+        fault(pending.index, new OpSkipped(`${pending.op}: ${why}`)),
       );
       if (pending.takes) {
         element.removeAndKeepContent();
@@ -390,7 +385,7 @@ export function renderPage(
       if (!op) {
         // Only the exposure watches count: they are the same in every arm, so the arms are counted alike.
         matched[index] = true;
-        misnested ??= (op: Op) => misnesting(op, tag, page);
+        misnested ??= misnestingOf(tag, page);
         if (refusedOnAnyArm(index, selector, tag, parent, misnested)) refused[index] = true;
         continue;
       }
@@ -580,6 +575,20 @@ export function renderPage(
       clonable.delete(selector);
     }
   }
+  /** A `<p>` or item: left open at a phrasing element's end tag, it desynchronises what follows (see `reopening`). */
+  function leftOpenCheck(tag: string, shadow: StreamedElement | undefined): EndTask {
+    return {
+      atEnd(end) {
+        if (FORMATTING.has(end.name)) adoptedAt = end.key;
+        if (reopening || !PHRASING_END.has(end.name)) return;
+        reopening = `a <${tag}> inside a <${end.name}> is still open at </${end.name}>, which the browser ignores or moves the <${tag}> out at: it nests what follows differently`;
+        watches.abandonAll(end, reopening);
+        if (dry && shadow) dry.watches.abandonAll(shadow, reopening);
+      },
+      withoutEndTag() {},
+      atDocumentEnd() {},
+    };
+  }
   // Registered last, so it runs after every other handler of an element: it hands over their end-tag work and only
   // then opens a template or SVG, so the element itself still counts as outside.
   const finisher = {
@@ -590,20 +599,9 @@ export function renderPage(
       showToWatches(element, tag, shadow);
       watches.descendant(element, tag, endTasks.queue);
       if (dry && shadow) dry.watches.descendant(shadow, tag, dry.queue);
-      if (desyncWatched && (tag === "p" || tag === "li"))
-        endTasks.queue({
-          atEnd(end) {
-            if (FORMATTING.has(end.name)) adoptedAt = end.key;
-            if (reopening || !PHRASING_END.has(end.name)) return;
-            reopening = `a <${tag}> inside a <${end.name}> is still open at </${end.name}>, which the browser ignores or moves the <${tag}> out at: it nests what follows differently`;
-            watches.abandonAll(end, reopening);
-            if (dry && shadow) dry.watches.abandonAll(shadow, reopening);
-          },
-          withoutEndTag() {},
-          atDocumentEnd() {},
-        });
-      stepwiseContent(element, real);
-      if (dry && shadow) stepwiseContent(shadow, dry);
+      if (desyncWatched && (tag === "p" || tag === "li")) endTasks.queue(leftOpenCheck(tag, shadow));
+      stepwiseContent(element, tag, real);
+      if (dry && shadow) stepwiseContent(shadow, tag, dry);
       if (context.inert === 0 && context.foreign === 0) styles.at(element, tag, endTasks.queue);
       const leave = enterElement(context, tag);
       endTasks.attach(
@@ -660,6 +658,29 @@ export function renderPage(
     },
   );
   return { response: served, outcome };
+}
+
+/**
+ * An extent op applied at once (on a void element, or ahead of its content): if lol-html's end of the element is not
+ * its own end tag, the edit may have reached past the browser's element, so it is not counted.
+ */
+function endedAsStarted(tag: string, index: number, op: Op, fault: Side["fault"]): EndTask {
+  return {
+    atEnd(end) {
+      if (end.name !== tag && !ENDS_WITH_DOCUMENT.has(tag))
+        fault(
+          index,
+          new OpSkipped(`<${tag}> was ended by </${end.name}>: the ${op.op} may have reached past it`),
+        );
+    },
+    withoutEndTag() {},
+    atDocumentEnd() {},
+  };
+}
+
+/** misnesting for one element, as refusalsByArm asks it; made apart from onMatch so that has no closure. */
+function misnestingOf(tag: string, page: Parameters<typeof misnesting>[2]) {
+  return (op: Op) => misnesting(op, tag, page);
 }
 
 /**
