@@ -20,17 +20,22 @@ export interface ContentEdit {
   skip(why: string): void;
 }
 
+/**
+ * `takes`: the edit removes the element's own tags. `keeps`: what it removes is kept to be written back (not by a dry
+ * run, which writes nothing back, so it is spared reading the attributes of the elements removed).
+ */
 export function createContentEdit(
   element: StreamedElement,
   tag: string,
   html: string,
   takes: boolean,
+  keeps: boolean,
   skip: (why: string) => void,
 ): ContentEdit {
   return {
     tag,
     html,
-    startTag: takes ? startTagHtml(tag, element.attributes) : undefined,
+    startTag: takes && keeps ? startTagHtml(tag, element.attributes) : undefined,
     removed: [],
     placed: false,
     skip,

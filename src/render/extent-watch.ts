@@ -364,7 +364,11 @@ class OpenInside implements EndTask {
   }
 }
 
-export function createExtentWatches(): ExtentWatches {
+/**
+ * `keeps`: content edits keep what they remove, to write it back where the parser disagrees (a dry run writes nothing
+ * back, so it keeps nothing and reads no attributes of the elements it would remove).
+ */
+export function createExtentWatches(keeps = true): ExtentWatches {
   const active: Watch[] = [];
   let current: Watch | undefined;
   // Several removed elements can be paired with one end tag: it is written back once.
@@ -480,7 +484,7 @@ export function createExtentWatches(): ExtentWatches {
         entries.push(entry);
       }
       const owner = enclosing() as Watch;
-      const recording = erase ? owner?.content : undefined;
+      const recording = erase && keeps ? owner?.content : undefined;
       const recorded = recording && recordRemoved(recording, startTagHtml(tag, element.attributes));
       if (erase) element.removeAndKeepContent();
       queue(new OpenInside(tag, tracking, entries, owner, erase, recording, recorded, shared));

@@ -73,6 +73,8 @@ class OpSkipped extends Error {
  */
 interface Side {
   watches: ExtentWatches;
+  /** Are the edits written (real), so that what a content edit removes is kept to be written back? */
+  writes: boolean;
   fault(index: number, error: unknown): void;
   /** Has the decision already been skipped (real) or refused (dry)? */
   done(index: number): boolean;
@@ -128,10 +130,17 @@ export function renderPage(
   const watches = createExtentWatches();
   // Other arms' content and end edits, run dry in this one: their late skips refuse this arm too (dry-run.ts).
   const plan = withDryRuns(edits, decisions);
-  const real: Side = { watches, fault, done: (index) => faulted[index] === true, queue: endTasks.queue };
+  const real: Side = {
+    watches,
+    writes: true,
+    fault,
+    done: (index) => faulted[index] === true,
+    queue: endTasks.queue,
+  };
   const dry: Side | undefined = plan.some(({ actions }) => actions.some((action) => action.dry))
     ? {
-        watches: createExtentWatches(),
+        watches: createExtentWatches(false),
+        writes: false,
         fault: (index) => {
           refused[index] = true;
         },
@@ -197,7 +206,7 @@ export function renderPage(
     const pending = side.pending;
     if (!pending) return;
     side.pending = undefined;
-    if (!side.done(pending.index)) startContentEdit(element, tag, pending, side.fault);
+    if (!side.done(pending.index)) startContentEdit(element, tag, pending, side);
   }
 
   /** Made once per content edit, apart from stepwiseContent (called for every element) so that has no closure. */
@@ -205,15 +214,20 @@ export function renderPage(
     element: StreamedElement,
     tag: string,
     pending: NonNullable<Side["pending"]>,
-    fault: Side["fault"],
+    { fault, writes }: Side,
   ) {
     try {
       // Nothing is removed from an element the rewriter refuses to write at (a fault it raises here costs the op).
       if (pending.takes) element.before("", HTML);
       else element.prepend("", HTML);
       // The new content is written where the element ends, once the parser is known to end it there too.
-      pending.watch.content = createContentEdit(element, tag, pending.html ?? "", pending.takes, (why) =>
-        fault(pending.index, new OpSkipped(`${pending.op}: ${why}`)),
+      pending.watch.content = createContentEdit(
+        element,
+        tag,
+        pending.html ?? "",
+        pending.takes,
+        writes,
+        (why) => fault(pending.index, new OpSkipped(`${pending.op}: ${why}`)),
       );
       if (pending.takes) {
         element.removeAndKeepContent();
