@@ -15,12 +15,12 @@ import { asciiElement, asciiHtml, styleEscapedElement, styleEscapedHtml } from "
 import { isUtf8Label } from "./charset-sniff.ts";
 import { transformInPageEncoding } from "./charset-transform.ts";
 import { createContentEdit } from "./content-edit.ts";
-import { descendantsOf } from "./descendant-selectors.ts";
+import { descendantsOf, nativeContentOf, nativeEditWatches } from "./descendant-selectors.ts";
 import { type Action, dryElement, dryTask, withDryRuns } from "./dry-run.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches, type ExtentWatches } from "./extent-watch.ts";
 import { clonesMatter } from "./formatting-clones.ts";
-import { closesImplicitly, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
+import { closesImplicitly, ENDS_WITH_DOCUMENT, NATIVE_EXTENT, SCOPE_BOUNDARY, VOID } from "./html-facts.ts";
 import {
   ADOPTABLE,
   adoptableSelectors,
@@ -154,7 +154,11 @@ export function renderPage(
     ascii ? asciiHtml(content) : legacy ? styleEscapedHtml(content) : content;
   const styles = createStylePlacement(decisions, html);
   const subjects = subjectTagsFor(plan, (decision) => (decisions[decision] as Decision).compiled);
-  const refusedOnAnyArm = refusalsByArm(decisions, subjects);
+  // Selectors whose content edits the rewriter makes by itself on this page view (nativeContentOf), filled below.
+  const nativeContent = new Set<string>();
+  const refusedOnAnyArm = refusalsByArm(decisions, subjects, nativeContent);
+  /** Content edits the rewriter is making by itself, outermost first, until their element's end tag. */
+  const nativeOpen: NativeEdit[] = [];
   const atDocumentEnd: Array<(end: RewriterDocumentEnd) => void> = [];
 
   function applyAt(
@@ -168,7 +172,7 @@ export function renderPage(
     side: Side,
   ) {
     const fault = side.fault;
-    const why = refusal(op, tag) ?? unwatchedSubject(subjects, selector, op, tag);
+    const why = refusal(op, tag) ?? unwatchedSubject(subjects, selector, op, tag, nativeContent);
     if (why) return fault(index, new OpSkipped(why));
     if (writesBeforeStartTag(op)) {
       // The parser closes the parent here; closing it first changes nothing else and keeps what is put here out of it.
@@ -184,7 +188,8 @@ export function renderPage(
       if (content !== undefined) element.after(html(content), HTML);
       return;
     }
-    if (placement === "end" || (placement === "extent" && !VOID.has(tag)))
+    const native = placement === "extent" && !VOID.has(tag) && nativeContent.has(selector);
+    if (placement === "end" || (placement === "extent" && !VOID.has(tag) && !native))
       return applyStepwise(selector, tag, index, op, placement, ancestors, side);
     applyOp(
       ascii ? asciiElement(element, op) : legacy ? styleEscapedElement(element) : element,
@@ -193,9 +198,41 @@ export function renderPage(
       tag,
     );
     if (placement !== "extent") return;
+    if (native) return followNativeEdit(selector, tag, index, op, side);
     // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
     // been more than the browser's element: not counted, and logged.
     side.queue(endedAsStarted(tag, index, op, fault));
+  }
+
+  /** A content edit the rewriter makes by itself: followed to its end tag (apart from applyAt: no closure there). */
+  function followNativeEdit(selector: string, tag: string, index: number, op: Op, side: Side) {
+    const fault = side.fault;
+    // Followed to its end tag for what is left open inside it there (see the finisher).
+    const edit: NativeEdit = {
+      index,
+      op: op.op,
+      tag,
+      fault,
+      // From the next page view on, edited step by step, which can skip it without a trace.
+      stepwise: () => subjects.noteStepwise(selector),
+    };
+    nativeOpen.push(edit);
+    const closed = () => {
+      const at = nativeOpen.lastIndexOf(edit);
+      if (at >= 0) nativeOpen.splice(at, 1);
+    };
+    side.queue({
+      atEnd(end) {
+        closed();
+        if (end.name !== tag)
+          fault(
+            index,
+            new OpSkipped(`<${tag}> was ended by </${end.name}>: the ${op.op} may have reached past it`),
+          );
+      },
+      withoutEndTag: closed,
+      atDocumentEnd: closed,
+    });
   }
 
   /** End-op closures that put content inside the element (append): a later content op replaces it. */
@@ -386,12 +423,17 @@ export function renderPage(
       if (through !== undefined && closesImplicitly(through, tag, NONE)) ends = through;
     }
     const adopted = adoptable.size > 0 && adoptable.delete(selector) && ADOPTABLE.has(tag);
+    // An unclosed item, term or cell around an element whose content the rewriter would edit by itself: a start tag
+    // inside may end it, and the element with it, where lol-html goes on. Skipped here, edited stepwise from the next
+    // page view on.
+    const around = nativeContent.has(selector) ? endableAround(ancestors, tag) : undefined;
+    if (around !== undefined) subjects.noteStepwise(selector);
     const shadow = dry ? dryElement(element) : undefined;
     showToWatches(element, tag, shadow);
     if (!reachable(context, tag)) return;
     subjects.note(selector, tag);
     if (checksClones && FORMATTING.has(tag)) endTasks.queue(cloneCheck(selector, actions, tag));
-    const page = { ends, adopted, reopening, structural };
+    const page = { ends, adopted, reopening, structural, around };
     let misnested: ((op: Op) => string | undefined) | undefined;
     for (let at = 0; at < actions.length; at++) {
       const { decision: index, op, dry: isDry } = actions[at] as Action;
@@ -449,16 +491,25 @@ export function renderPage(
       registered.push({ selector, actions, content: false });
       continue;
     }
+    // Content edits alone (no end edit in any arm) on elements the rewriter edits by itself: only what would make
+    // the parser ignore their end tag is watched inside (nativeContentOf), and no text.
+    const native =
+      content &&
+      !actions.some(({ op }) => op && op.op !== "addStyle" && placementOf(op) === "end") &&
+      nativeContentOf(selector, subjects.known(selector));
+    if (native) nativeContent.add(selector);
     // What an extent op's watch needs to see inside the element: it is shown those elements by the finisher (or by
     // an op handler that runs first), see showToWatches. Text is removed only by a real edit: a dry one needs none.
     registered.push({
       selector,
       actions,
-      content: actions.some(({ op, dry }) => !dry && op && placementOf(op) === "extent"),
+      content: !native && actions.some(({ op, dry }) => !dry && op && placementOf(op) === "extent"),
     });
     extents.set(selector, {
       actions,
-      inside: descendantsOf(selector, content, subjects.known(selector)),
+      inside: native
+        ? nativeEditWatches(selector)
+        : descendantsOf(selector, content, subjects.known(selector)),
       openChildrenWatched: content ? undefined : subjects.known(selector)?.children,
     });
   }
@@ -486,8 +537,9 @@ export function renderPage(
   // edits, which a start tag inside the element may end, and the element with them (extent-watch.ts).
   const impliedAncestors = new Map<string, string[]>();
   for (const selector of extents.keys()) {
-    // Only where earlier page views saw a start tag inside a subject that may end them (subject-tags.ts).
-    if (!subjects.watchesAround(selector)) continue;
+    // Only where earlier page views saw a start tag inside a subject that may end them (subject-tags.ts), and around
+    // every element whose content the rewriter edits by itself (nothing inside it is watched).
+    if (!subjects.watchesAround(selector) && !nativeContent.has(selector)) continue;
     for (const { tag, selector: around } of impliedAncestorSelectors(selector))
       try {
         rewriter = rewriter.on(around, {
@@ -590,7 +642,7 @@ export function renderPage(
     }
   }
   /** A `<p>` or item: left open at a phrasing element's end tag, it desynchronises what follows (see `reopening`). */
-  function leftOpenCheck(tag: string, shadow: StreamedElement | undefined): EndTask {
+  function desyncCheck(tag: string, shadow: StreamedElement | undefined): EndTask {
     return {
       atEnd(end) {
         if (FORMATTING.has(end.name)) adoptedAt = end.key;
@@ -613,9 +665,11 @@ export function renderPage(
       showToWatches(element, tag, shadow);
       watches.descendant(element, tag, endTasks.queue);
       if (dry && shadow) dry.watches.descendant(shadow, tag, dry.queue);
-      if (desyncWatched && (tag === "p" || tag === "li")) endTasks.queue(leftOpenCheck(tag, shadow));
+      if (desyncWatched && (tag === "p" || tag === "li")) endTasks.queue(desyncCheck(tag, shadow));
       stepwiseContent(element, tag, real);
       if (dry && shadow) stepwiseContent(shadow, tag, dry);
+      if (nativeOpen.length > 0 && (SCOPE_BOUNDARY.has(tag) || FORMATTING.has(tag)))
+        endTasks.queue(leftOpenCheck(tag, [...nativeOpen]));
       if (context.inert === 0 && context.foreign === 0) styles.at(element, tag, endTasks.queue);
       const leave = enterElement(context, tag);
       endTasks.attach(
@@ -692,6 +746,12 @@ function endedAsStarted(tag: string, index: number, op: Op, fault: Side["fault"]
   };
 }
 
+/** The first of the unclosed implied-end `ancestors` that a `<tag>` start tag does not end (it is inside that one). */
+function endableAround(ancestors: readonly string[], tag: string): string | undefined {
+  for (const ancestor of ancestors) if (!closesImplicitly(ancestor, tag, NONE)) return ancestor;
+  return undefined;
+}
+
 /** misnesting for one element, as refusalsByArm asks it; made apart from onMatch so that has no closure. */
 function misnestingOf(tag: string, page: Parameters<typeof misnesting>[2]) {
   return (op: Op) => misnesting(op, tag, page);
@@ -711,9 +771,17 @@ function misnestingOf(tag: string, page: Parameters<typeof misnesting>[2]) {
 function misnesting(
   op: Op,
   tag: string,
-  page: { ends: string | undefined; adopted: boolean; reopening: string | undefined; structural: boolean },
+  page: {
+    ends: string | undefined;
+    adopted: boolean;
+    reopening: string | undefined;
+    structural: boolean;
+    around: string | undefined;
+  },
 ): string | undefined {
   const placement = placementOf(op);
+  if (page.around !== undefined && placement === "extent" && !VOID.has(tag))
+    return `${op.op} on <${tag}>: it is inside an unclosed <${page.around}> (as the rewriter nests it), which a start tag inside it may end; its content is edited step by step from the next page view on`;
   // After a misnesting, lol-html's parents, ancestors and positions are not the browser's either.
   if (page.reopening && page.structural && op.op !== "addStyle")
     return `${op.op} on <${tag}>: ${page.reopening}`;
@@ -762,7 +830,11 @@ function createStylePlacement(decisions: readonly Decision[], html: (content: st
  * Per decision, whether an exposure watch on `selector` matched an element that some arm's op on the same selector
  * would be refused on: then no arm is counted on this page, not only the arm whose op was skipped.
  */
-function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
+function refusalsByArm(
+  decisions: readonly Decision[],
+  subjects: SubjectTags,
+  nativeContent: ReadonlySet<string>,
+) {
   const opsBySelector = decisions.map(({ compiled }) => opsOf(compiled));
   const refused = (
     op: Op,
@@ -772,7 +844,7 @@ function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
     misnested: (op: Op) => string | undefined,
   ) =>
     refusal(op, tag) !== undefined ||
-    unwatchedSubject(subjects, selector, op, tag) !== undefined ||
+    unwatchedSubject(subjects, selector, op, tag, nativeContent) !== undefined ||
     (writesBeforeStartTag(op) && closingBefore(parent, tag).ambiguous !== undefined) ||
     misnested(op) !== undefined;
   /** Per selector, what its ops in any arm do: asked for each registration of the page view, so kept per view. */
@@ -829,10 +901,62 @@ function opsOf(compiled: CompiledExperiment): Map<string, Op[]> {
 
 /**
  * Why an end op is skipped on an element whose subject's closer-aware tag this page view does not watch inside (see
- * subject-tags.ts); undefined when it is watched.
+ * subject-tags.ts), or a content edit on an element the rewriter cannot edit by itself where this page view watches
+ * nothing inside (nativeContentOf); undefined when it is watched.
  */
-function unwatchedSubject(subjects: SubjectTags, selector: string, op: Op, tag: string): string | undefined {
-  if (op.op === "addStyle" || placementOf(op) !== "end" || !subjects.unwatched(selector, tag))
-    return undefined;
+function unwatchedSubject(
+  subjects: SubjectTags,
+  selector: string,
+  op: Op,
+  tag: string,
+  nativeContent: ReadonlySet<string>,
+): string | undefined {
+  if (op.op === "addStyle") return undefined;
+  if (
+    placementOf(op) === "extent" &&
+    nativeContent.has(selector) &&
+    !VOID.has(tag) &&
+    !NATIVE_EXTENT.has(tag)
+  )
+    return `${op.op} on <${tag}>: ${JSON.stringify(selector)} matched only elements whose content the rewriter edits by itself on earlier page views, so what is inside this <${tag}> (where the parser may end it) was not watched; it is applied from the next page view on`;
+  if (placementOf(op) !== "end" || !subjects.unwatched(selector, tag)) return undefined;
   return `${op.op} on <${tag}>: ${JSON.stringify(selector)} matched only other elements on earlier page views, so what is inside this <${tag}> (where the parser may end it) was not watched; it is applied from the next page view on`;
+}
+
+/** A content edit the rewriter is making by itself, until its element's end tag. */
+interface NativeEdit {
+  index: number;
+  op: string;
+  tag: string;
+  fault(index: number, error: unknown): void;
+  stepwise(): void;
+}
+
+/**
+ * A scope boundary (a `<table>`, `<select>`, `<template>`…) or a formatting element inside elements whose content the
+ * rewriter is removing, ended by lol-html at another element's end tag: the parser ignored that end tag and the element
+ * ran on past where lol-html stopped removing, or it reopens the formatting element around what follows the edited
+ * element. The removal cannot be taken back, so those edits are not counted and are logged, and their selectors are
+ * edited step by step (which skips such a page without a trace) from the next page view on.
+ */
+function leftOpenCheck(tag: string, around: readonly NativeEdit[]): EndTask {
+  const why = FORMATTING.has(tag)
+    ? "the browser reopens it around what follows the element"
+    : "where the browser ignores that end tag and the element runs on";
+  return {
+    atEnd(end) {
+      if (end.name === tag) return;
+      for (const edit of around) {
+        edit.stepwise();
+        edit.fault(
+          edit.index,
+          new OpSkipped(
+            `${edit.op} on <${edit.tag}>: a <${tag}> inside it is still open at </${end.name}>, ${why}; it was removed with the content`,
+          ),
+        );
+      }
+    },
+    withoutEndTag() {},
+    atDocumentEnd() {},
+  };
 }
