@@ -11,8 +11,14 @@ const TEXT = { html: false } as const;
 
 const WHITESPACE = /\s+/;
 const SPACE = /\s/;
+/** Whitespace other than the plain space. */
+const OTHER_SPACE = /[^\S ]/;
 /** A class attribute written as names separated by single spaces, as most are: its class list joins back to it. */
-const SINGLE_SPACED = /^\S+(?: \S+)*$/;
+const singleSpaced = (value: string) =>
+  value.charCodeAt(0) !== 32 &&
+  value.charCodeAt(value.length - 1) !== 32 &&
+  !value.includes("  ") &&
+  !OTHER_SPACE.test(value);
 
 function classList(value: string): string[] {
   return value.split(WHITESPACE).filter((name) => name !== "");
@@ -121,7 +127,7 @@ export function applyOp(
       const value = element.getAttribute("class") ?? "";
       if (hasClass(value, op.value)) return;
       // The names are written back separated by single spaces: as they are, when they already are.
-      const names = value === "" || SINGLE_SPACED.test(value) ? value : classList(value).join(" ");
+      const names = value === "" || singleSpaced(value) ? value : classList(value).join(" ");
       element.setAttribute("class", names === "" ? op.value : `${names} ${op.value}`);
       return;
     }

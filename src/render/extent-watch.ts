@@ -241,10 +241,13 @@ class WatchEnd implements EndTask {
       // The parser ends the element here too: at its own end tag, or at an ancestor's. Children whose end tag
       // it implies are closed first, so what is put at the element's end is not put inside them.
       const paired = watch.pairedAtEnd.key === end.key ? watch.pairedAtEnd.entries : [];
-      const open = [...paired]
-        .reverse()
-        .filter((entry) => !entry.ended)
-        .map((entry) => entry.tag);
+      const open =
+        paired.length === 0
+          ? []
+          : [...paired]
+              .reverse()
+              .filter((entry) => !entry.ended)
+              .map((entry) => entry.tag);
       const above = end.name === tag ? open : [tag, ...open];
       if (watch.content) placeContent(watch.content, above, end.name, (html) => end.before(html, HTML));
       const closed = closingOf(paired, tag);
