@@ -37,7 +37,7 @@ import {
   writesBeforeStartTag,
 } from "./implied-parent.ts";
 import { placementOf, refusal } from "./op-placement.ts";
-import { contextTags, createPageContext, enterElement, reachable } from "./page-context.ts";
+import { contextTags, createPageContext, enterElement, reachable, unfollowed } from "./page-context.ts";
 import { FORMATTING } from "./parser-agreement.ts";
 import type {
   RewriterDocumentEnd,
@@ -46,7 +46,7 @@ import type {
   StreamedElement,
 } from "./rewriter-types.ts";
 import { ADOPTED, runWatchSelectors } from "./structural-runs.ts";
-import { type SubjectTags, subjectTagsFor } from "./subject-tags.ts";
+import { type SubjectTags, singletonSubjects, subjectTagsFor } from "./subject-tags.ts";
 
 /** What the streamed page really contained, known once the last byte has passed through. */
 export interface RenderOutcome {
@@ -121,7 +121,8 @@ export function renderPage(
   const outcome = new Promise<RenderOutcome>((resolve) => {
     finish = () => resolve({ matched, faulted: faulted.map((f, i) => f || Boolean(refused[i])) });
   });
-  const context = createPageContext();
+  // Only the singletons a selector may match are followed; one met elsewhere is skipped in every arm (onMatch).
+  const context = createPageContext(singletonSubjects(decisions.map(({ compiled }) => compiled)));
   const endTasks = createEndTasks();
   const watches = createExtentWatches();
   // Other arms' content and end edits, run dry in this one: their late skips refuse this arm too (dry-run.ts).
@@ -348,6 +349,7 @@ export function renderPage(
     showToWatches(element, tag);
     if (!reachable(context, tag)) return;
     subjects.note(selector, tag);
+    if (unfollowed(context, tag)) return refuseEverywhere(actions, unfollowedSingleton(selector, tag));
     if (clonable.has(selector) && FORMATTING.has(tag)) endTasks.queue(cloneCheck(selector, actions, tag));
     // Content put at the element's start before a content edit of it is replaced by that edit, as in the DOM.
     const replaced = actions.findLastIndex(
@@ -378,7 +380,10 @@ export function renderPage(
   }
 
   let rewriter: RewriterLike = createRewriter();
-  const endSelectors = contextTags(plan.map(({ selector }) => selector));
+  const endSelectors = contextTags(
+    plan.map(({ selector }) => selector),
+    styles.placed ? context.followed : new Set([...context.followed, "head", "body"]),
+  );
   const registered: Array<{ selector: string; actions: Action[]; content: boolean }> = [];
   // Extent selectors and what their watches must see inside them: all shown to the finisher.
   const extents = new Map<
@@ -397,6 +402,8 @@ export function renderPage(
       fault(decision, new Error(`selector ${JSON.stringify(selector)}: ${message(error)}`));
   };
   for (const { selector, actions } of plan) {
+    // A style is placed by the renderer (createStylePlacement): its `head` is not looked for unless something else is.
+    if (actions.every(({ op }) => op?.op === "addStyle")) continue;
     // addStyle is placed by the renderer (createStylePlacement), not at its selector's end.
     const extent = actions.some(
       ({ op }) =>
@@ -670,6 +677,10 @@ function createStylePlacement(decisions: readonly Decision[], html: (content: st
     return html(css.join(""));
   };
   return {
+    /** Is there nothing to place (yet)? Then `head` and `body` need not be followed for it. */
+    get placed() {
+      return placed;
+    },
     at(element: StreamedElement, tag: string, queue: (task: EndTask) => void) {
       if (placed) return;
       if (tag === "body") element.before(take(), HTML);
@@ -755,6 +766,11 @@ function opsOf(compiled: CompiledExperiment): Map<string, Op[]> {
     opsByExperiment.set(compiled, bySelector);
   }
   return bySelector;
+}
+
+/** Why the ops of `selector` are skipped at a singleton (see page-context.ts's `unfollowed`). */
+function unfollowedSingleton(selector: string, tag: string): string {
+  return `${JSON.stringify(selector)} matched only other elements than <${tag}> on earlier page views, so whether this <${tag}> is the document's was not followed; it is from the next page view on`;
 }
 
 /**

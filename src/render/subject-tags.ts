@@ -1,7 +1,10 @@
+import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import type { CompiledExperiment } from "../core/decide/compile.ts";
+import { splitList } from "../core/html/selector.ts";
 import type { SelectorPlan } from "../core/page-view/edit-plan.ts";
-import { hasUntypedSubject, type WatchedInside } from "./descendant-selectors.ts";
-import { CLOSER_AWARE } from "./html-facts.ts";
+import { editedSelectors } from "../core/schema/ops.ts";
+import { hasUntypedSubject, lastCompound, typeOf, type WatchedInside } from "./descendant-selectors.ts";
+import { CLOSER_AWARE, SINGLETON } from "./html-facts.ts";
 
 /**
  * What a selector's subjects turned out to be on earlier page views under the same compiled rules, so an end edit
@@ -10,6 +13,8 @@ import { CLOSER_AWARE } from "./html-facts.ts";
  * - `tags`: the closer-aware tags (`p`, `li`, headings…) the subjects had. A subject named without a tag (`#d`,
  *   `.promo`) could be any of 19, each needing its own `p#d *`-style selector, a root tested against every element
  *   of the page;
+ *   The document singletons (`html`, `head`, `body`, `title`) a subject was are kept here too: the renderer follows
+ *   a singleton only where a selector may match one (see singletonSubjects);
  * - `children`: the tags of implied-end children (`p`, `li`, `dd`…) that were still open at the subject's end tag.
  *   Every such child is watched (`S > p`) and its end tag seen; what is inside it (`S > p *`) only matters when its
  *   own end tag is missing, and is watched only for the tags seen so.
@@ -89,9 +94,10 @@ export function subjectTagsFor(
     },
     note(selector, tag) {
       const known = atStart.get(selector);
+      const kept = CLOSER_AWARE.has(tag) || SINGLETON.has(tag);
       // Nothing new to learn: the usual case once the rules have been seen in use, on every matched element.
-      if (known && (!CLOSER_AWARE.has(tag) || known.tags.has(tag))) return;
-      learn(selector, CLOSER_AWARE.has(tag) ? { tag } : {});
+      if (known && (!kept || known.tags.has(tag))) return;
+      learn(selector, kept ? { tag } : {});
     },
     noteOpenChild(selector, tag) {
       learn(selector, { child: tag });
@@ -120,3 +126,56 @@ function union(seen: Array<Learned | undefined>): Learned | undefined {
     endsAround: all.some((entry) => entry.endsAround),
   };
 }
+
+/**
+ * The document singletons (`html`, `head`, `body`, `title`) that a subject of any selector of these experiments may be
+ * on this page view: every arm's op selectors and the exposure watches, so every arm follows the same ones and a
+ * selector that meets another is skipped in every arm alike (render.ts). A subject that names a singleton's tag may
+ * always be one; a subject named without a tag (`.promo`) may be any until its selector has been seen in use, and
+ * from then on only those it was (it is learned at the first page view that meets another, which skips it). Each
+ * singleton left out is a root the rewriter no longer tests against every element of the page, and a call.
+ */
+export function singletonSubjects(experiments: readonly CompiledExperiment[]): ReadonlySet<string> {
+  const found = new Set<string>();
+  for (const experiment of experiments) {
+    const seen = learned.get(experiment);
+    for (const selector of selectorsOf(experiment)) {
+      const { typed, untyped } = subjectSingletons(selector);
+      for (const tag of typed) found.add(tag);
+      if (!untyped) continue;
+      const tags = seen?.get(selector)?.tags;
+      for (const tag of SINGLETON) if (!tags || tags.has(tag)) found.add(tag);
+      if (found.size === SINGLETON.size) return found;
+    }
+  }
+  return found;
+}
+
+/** Every selector an experiment's page views may register an op or exposure handler on, in any arm. */
+const selectorsByExperiment = new WeakMap<CompiledExperiment, readonly string[]>();
+function selectorsOf(experiment: CompiledExperiment): readonly string[] {
+  let selectors = selectorsByExperiment.get(experiment);
+  if (!selectors) {
+    selectors = [
+      ...new Set([...editedSelectors(experiment.experiment.variants), ...experiment.exposureSelectors]),
+    ];
+    selectorsByExperiment.set(experiment, selectors);
+  }
+  return selectors;
+}
+
+/** The singleton tags a selector's subjects name, and whether one of them names no tag (`#d`, `*`, `:not(p)`). */
+function subjectSingletons(selector: string): { typed: readonly string[]; untyped: boolean } {
+  let known = singletonsBySelector.get(selector);
+  if (!known) {
+    const types = splitList(selector).map((part) => typeOf(lastCompound(part).compound));
+    known = {
+      typed: types.filter((type): type is string => type !== undefined && SINGLETON.has(type)),
+      untyped: types.some((type) => type === undefined),
+    };
+    singletonsBySelector.set(selector, known);
+  }
+  return known;
+}
+
+const singletonsBySelector = createBoundedCache<{ typed: readonly string[]; untyped: boolean }>(512);
