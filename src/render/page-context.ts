@@ -1,3 +1,4 @@
+import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import { FOREIGN, INERT, SINGLETON } from "./html-facts.ts";
 
 /**
@@ -64,6 +65,16 @@ export function enterElement(context: PageContext, tag: string): (() => void) | 
  * against every element of the page, and a call where it matches.
  */
 export function contextTags(selectors: readonly string[], singletons: Iterable<string>): string[] {
-  const namesTitle = selectors.some((selector) => /(?:^|[\s>,(])title\b/i.test(selector));
+  const namesTitle = selectors.some((selector) => {
+    let names = titled.get(selector);
+    if (names === undefined) {
+      names = /(?:^|[\s>,(])title\b/i.test(selector);
+      titled.set(selector, names);
+    }
+    return names;
+  });
   return [...INERT, ...(namesTitle ? FOREIGN : []), ...singletons];
 }
+
+/** Asked of every selector on every page view: the same rules' selectors come back each time. */
+const titled = createBoundedCache<boolean>(512);

@@ -587,13 +587,13 @@ export function renderPage(
       dry?.watches.elementDone();
     },
   };
-  const finisherSelectors = () =>
-    [
-      ...endSelectors,
-      ...[...extents].flatMap(([selector, { inside }]) => [selector, inside]),
-      ...(desyncWatched ? [BLOCK_IN_PHRASING] : []),
-      ...clonable,
-    ].join(", ");
+  const finisherSelectors = () => {
+    let list = endSelectors.join(", ");
+    for (const [selector, { inside }] of extents) list += `, ${selector}, ${inside}`;
+    if (desyncWatched) list += `, ${BLOCK_IN_PHRASING}`;
+    for (const selector of clonable) list += `, ${selector}`;
+    return list;
+  };
   try {
     rewriter = rewriter.on(finisherSelectors(), finisher);
   } catch {
@@ -668,13 +668,12 @@ function misnesting(
  * else before `<body>`, else at the end of the page. It is counted once placed.
  */
 function createStylePlacement(decisions: readonly Decision[], html: (content: string) => string) {
-  const css = decisions.flatMap((decision) =>
-    decision.variant.ops.flatMap((op) => (op.op === "addStyle" ? [styleElement(op.css)] : [])),
-  );
-  let placed = css.length === 0;
+  let css = "";
+  for (const { variant } of decisions) css += stylesOf(variant);
+  let placed = css === "";
   const take = () => {
     placed = true;
-    return html(css.join(""));
+    return html(css);
   };
   return {
     /** Is there nothing to place (yet)? Then `head` and `body` need not be followed for it. */
@@ -699,12 +698,24 @@ function createStylePlacement(decisions: readonly Decision[], html: (content: st
   };
 }
 
+/** A variant's `<style>` elements, one per addStyle op: the same for every page view while an isolate keeps its rules. */
+const stylesByVariant = new WeakMap<Decision["variant"], string>();
+function stylesOf(variant: Decision["variant"]): string {
+  let styles = stylesByVariant.get(variant);
+  if (styles === undefined) {
+    styles = variant.ops.flatMap((op) => (op.op === "addStyle" ? [styleElement(op.css)] : [])).join("");
+    stylesByVariant.set(variant, styles);
+  }
+  return styles;
+}
+
 /**
  * Per decision, whether an exposure watch on `selector` matched an element that some arm's op on the same selector
  * would be refused on: then no arm is counted on this page, not only the arm whose op was skipped.
  */
 function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
   const opsBySelector = decisions.map(({ compiled }) => opsOf(compiled));
+  const kindsByDecision = decisions.map(({ compiled }) => kindsOf(compiled));
   const refused = (
     op: Op,
     selector: string,
@@ -717,16 +728,20 @@ function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
     (writesBeforeStartTag(op) && closingBefore(parent, tag).ambiguous !== undefined) ||
     misnested(op) !== undefined;
   /** Per selector, what its ops in any arm do: asked for each registration of the page view, so kept per view. */
-  const kinds = new Map<string, { beyondAttributes: boolean; atStart: boolean; writesBefore: boolean }>();
+  const kinds = new Map<string, OpKind>();
   const kindOf = (selector: string) => {
     let kind = kinds.get(selector);
     if (!kind) {
-      const ops = opsBySelector.flatMap((bySelector) => bySelector.get(selector) ?? []);
-      kind = {
-        beyondAttributes: ops.some((op) => op.op !== "addStyle" && placementOf(op) !== "attribute"),
-        atStart: ops.some((op) => placementOf(op) === "start"),
-        writesBefore: ops.some(writesBeforeStartTag),
-      };
+      kind = NO_OPS;
+      for (const bySelector of kindsByDecision) {
+        const more = bySelector.get(selector);
+        if (more)
+          kind = {
+            beyondAttributes: kind.beyondAttributes || more.beyondAttributes,
+            atStart: kind.atStart || more.atStart,
+            writesBefore: kind.writesBefore || more.writesBefore,
+          };
+      }
       kinds.set(selector, kind);
     }
     return kind;
@@ -750,6 +765,30 @@ function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
       writesBefore: (selector: string) => kindOf(selector).writesBefore,
     },
   );
+}
+
+/** What an experiment's ops on a selector do, in any arm (see refusalsByArm). */
+interface OpKind {
+  beyondAttributes: boolean;
+  atStart: boolean;
+  writesBefore: boolean;
+}
+const NO_OPS: OpKind = { beyondAttributes: false, atStart: false, writesBefore: false };
+
+const kindsByExperiment = new WeakMap<CompiledExperiment, Map<string, OpKind>>();
+function kindsOf(compiled: CompiledExperiment): Map<string, OpKind> {
+  let bySelector = kindsByExperiment.get(compiled);
+  if (!bySelector) {
+    bySelector = new Map();
+    for (const [selector, ops] of opsOf(compiled))
+      bySelector.set(selector, {
+        beyondAttributes: ops.some((op) => op.op !== "addStyle" && placementOf(op) !== "attribute"),
+        atStart: ops.some((op) => placementOf(op) === "start"),
+        writesBefore: ops.some(writesBeforeStartTag),
+      });
+    kindsByExperiment.set(compiled, bySelector);
+  }
+  return bySelector;
 }
 
 /** Every arm's ops of an experiment by selector: the same for every page view while an isolate keeps its rules. */

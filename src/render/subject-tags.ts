@@ -56,7 +56,11 @@ export function subjectTagsFor(
   const owners = (selector: string) => {
     let found = ownersOf.get(selector);
     if (!found) {
-      found = [...new Set((actionsOf.get(selector) ?? []).map(({ decision }) => experimentOf(decision)))];
+      found = [];
+      for (const { decision } of actionsOf.get(selector) ?? []) {
+        const owner = experimentOf(decision);
+        if (!found.includes(owner)) found.push(owner);
+      }
       ownersOf.set(selector, found);
     }
     return found;
