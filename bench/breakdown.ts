@@ -41,6 +41,11 @@ const STEPS: Array<[string, string, string]> = [
     "stylist-10-targeted-price-no-queue",
     "stylist-10-no-queue",
   ],
+  [
+    "one op replacing the 85 KB reviews section instead of 3 small ops (1 experiment)",
+    "stylist-1-no-queue",
+    "stylist-large-edit-no-queue",
+  ],
   ["1,000 rules instead of 1 (1 eligible experiment)", "stylist-1", "stylist-1000-one-eligible"],
   ["1,000 rules instead of 10 (10 eligible)", "stylist-10", "stylist-1000"],
   ["Stylist with no eligible experiment (1,000 rules)", "passthrough-untargeted", "stylist-no-eligible"],

@@ -206,6 +206,13 @@ export const CONTESTANTS: Contestant[] = [
     { group: "diagnostic", target: "stylist-rules-10-page-cache-no-queue" },
   ),
   stylist(
+    "stylist-large-edit-no-queue",
+    "Diagnostic: Stylist, 1 rule, setHtml of the reviews section (85 KB, 1,176 elements inside), exposure sends dropped",
+    "rules-1-large-edit",
+    { rules: 1, eligible: 1, ops: 1 },
+    { group: "diagnostic", target: "stylist-rules-1-large-edit-no-queue" },
+  ),
+  stylist(
     "stylist-1000-one-eligible",
     "Diagnostic: Stylist, 1,000 rules (1 eligible, 3 ops), variant",
     "rules-1000-one-eligible",

@@ -62,6 +62,18 @@ export async function checkCorrectness(input: CorrectnessInput): Promise<Check[]
       ),
       1,
     ),
+    await (async () => {
+      // Twice: the first page view under new rules edits step by step, later ones leave it to the rewriter.
+      const first = await body("stylist-rules-1-large-edit-no-queue", PRODUCT_PATH, "stylist-variant");
+      const later = await body("stylist-rules-1-large-edit-no-queue", PRODUCT_PATH, "stylist-variant");
+      const edited = (page: Buffer) =>
+        countIn(page, 'class="reviews-updating"') === 1 && countIn(page, 'class="review-') === 0;
+      return {
+        name: "Stylist, the large edit: the reviews section's content replaced, on the first page view and a later one",
+        ok: edited(first) && first.equals(later),
+        detail: `first view ${edited(first) ? "edited" : "not edited"}; later view ${first.equals(later) ? "the same bytes" : "different bytes"}`,
+      };
+    })(),
     identical(
       "Stylist with the page cache: a repeat view (served from the kept rendering) is byte-identical to the first",
       ...(await (async () => {

@@ -213,7 +213,8 @@ export type RuleSetName =
   | "rules-1000"
   | "rules-1000-one-eligible"
   | "rules-10-targeted-price"
-  | "rules-10-page-cache";
+  | "rules-10-page-cache"
+  | "rules-1-large-edit";
 
 export interface RuleSet {
   name: RuleSetName;
@@ -221,6 +222,23 @@ export interface RuleSet {
   /** How many of them apply to the product page. */
   eligible: number;
   settings?: SettingsInput;
+}
+
+/**
+ * One op replacing the content of the product page's reviews section (about 85 KB, 1,176 elements and ~2,000 text
+ * chunks inside): the edit a "hide the reviews" test makes, whose cost must not grow with what it removes.
+ */
+export const LARGE_EDIT_OP: OpInput = {
+  op: "setHtml",
+  selector: "#reviews",
+  html: '<p class="reviews-updating">Reviews are being updated</p>',
+};
+
+/** The first product experiment (same id, so the bench's visitor is in its variant) with LARGE_EDIT_OP alone. */
+function largeEditExperiments(): Experiment[] {
+  const [first] = productTests(BROAD_PRICE_OP);
+  if (!first) throw new Error("the product tests are missing");
+  return validated([productExperiment({ ...first, ops: [LARGE_EDIT_OP] })]);
 }
 
 export function productExperiments(priceOp: OpInput = BROAD_PRICE_OP): Experiment[] {
@@ -250,6 +268,7 @@ export function ruleSets(): RuleSet[] {
       eligible: 10,
       settings: { pageCache: { enabled: true } },
     },
+    { name: "rules-1-large-edit", experiments: largeEditExperiments(), eligible: 1 },
   ];
 }
 

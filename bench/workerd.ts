@@ -11,6 +11,7 @@ const NO_QUEUE = [
   "rules-10",
   "rules-10-targeted-price",
   "rules-10-page-cache",
+  "rules-1-large-edit",
 ] as const satisfies readonly RuleSetName[];
 const DATABASE = "stylist-bench-db";
 

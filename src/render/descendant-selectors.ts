@@ -1,6 +1,7 @@
 import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import { splitList } from "../core/html/selector.ts";
-import { CLOSER_AWARE, IMPLIED_END } from "./html-facts.ts";
+import { CLOSER_AWARE, IMPLIED_END, NATIVE_EXTENT, SCOPE_BOUNDARY } from "./html-facts.ts";
+import { FORMATTING } from "./parser-agreement.ts";
 
 /**
  * Children whose end tag the parser may imply at their parent's end tag, in body content: what an element that is
@@ -14,6 +15,8 @@ export interface WatchedInside {
   tags: ReadonlySet<string>;
   /** The implied-end children seen without their end tag. */
   children: ReadonlySet<string>;
+  /** A subject needed its content edited step by step: a tag not in NATIVE_EXTENT, or inside an unclosed item. */
+  stepwise?: boolean;
 }
 
 /**
@@ -55,6 +58,45 @@ function keyOf(learned: WatchedInside): string {
   }
   return key;
 }
+
+/**
+ * Can content edits on what `selector` matches be left to the rewriter (NATIVE_EXTENT) on this page view? Only once the
+ * selector has been seen in use (`learned`: the first page view under new rules edits step by step, which is exact
+ * on any page), when every subject so far was such an element and none needed more (`stepwise`: a subject of another
+ * tag, one inside an unclosed item, or something left open inside one at its end tag). A subject that turns out
+ * otherwise is skipped or not counted on that page view and learned (render.ts).
+ */
+export function nativeContentOf(selector: string, learned?: WatchedInside): boolean {
+  if (learned === undefined || learned.stepwise) return false;
+  let known = native.get(selector);
+  if (known === undefined) {
+    known = splitList(selector).every((part) => {
+      const type = typeOf(lastCompound(part).compound);
+      return type === undefined || NATIVE_EXTENT.has(type);
+    });
+    native.set(selector, known);
+  }
+  return known;
+}
+
+/**
+ * What a content edit the rewriter makes itself must still see inside its element: the elements that, left open at
+ * its end tag, make the parser ignore that end tag (SCOPE_BOUNDARY) or reopen them around what follows (formatting
+ * elements). Few on a page, so nearly free.
+ */
+export function nativeEditWatches(selector: string): string {
+  let list = watchLists.get(selector);
+  if (list === undefined) {
+    list = splitList(selector)
+      .flatMap((part) => [...SCOPE_BOUNDARY, ...FORMATTING].map((tag) => `${part} ${tag}`))
+      .join(", ");
+    watchLists.set(selector, list);
+  }
+  return list;
+}
+
+const native = createBoundedCache<boolean>(512);
+const watchLists = createBoundedCache<string>(512);
 
 /** Does a part of the selector list have a subject that names no tag (`#d`, `.a > *.b`)? */
 export function hasUntypedSubject(selector: string): boolean {

@@ -141,6 +141,32 @@ export function closesImplicitly(target: string, startTag: string, openInside: r
  */
 const EXTENT_REFUSED = new Set(["thead", "tbody", "tfoot", "colgroup", "caption", "head"]);
 
+/**
+ * Elements whose extent lol-html and the parser agree on, however their content is nested, as long as nothing inside
+ * bounds the parser's scope at their end tag (SCOPE_BOUNDARY) and they are not inside an element a start tag within
+ * them may end (an item, a term, a cell): no start tag ends them, and their end tag ends everything open inside (the
+ * "address, article, aside, … ul" end-tag rule of "in body"). A content edit of one is made by the rewriter itself,
+ * with no JS call per element and text chunk inside, which on a large section costs tens of milliseconds. `pre` and
+ * `listing` (whose first newline the parser drops), `button` (ended by a nested one) and `form` (its own end-tag
+ * rules) are not among them.
+ */
+export const NATIVE_EXTENT = new Set(
+  "address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer header hgroup main menu nav ol search section summary ul".split(
+    " ",
+  ),
+);
+
+/**
+ * Elements that, left open inside one of those at its end tag, make the parser ignore that end tag, where lol-html
+ * ends them all there: the scope boundaries of "has an element in scope" (§13.2.4.2) and `select` (whose insertion
+ * mode ignores other end tags). (`noscript` is raw text to lol-html as to a browser that runs scripts: they agree.)
+ */
+export const SCOPE_BOUNDARY = new Set(
+  "applet marquee object table template select foreignobject desc title mi mo mn ms mtext annotation-xml".split(
+    " ",
+  ),
+);
+
 /** A heading start tag ends a heading that is the current node, though a heading's end tag is required. */
 const HEADINGS = new Set(["h1", "h2", "h3", "h4", "h5", "h6"]);
 

@@ -15,12 +15,12 @@ import { asciiElement, asciiHtml, styleEscapedElement, styleEscapedHtml } from "
 import { isUtf8Label } from "./charset-sniff.ts";
 import { transformInPageEncoding } from "./charset-transform.ts";
 import { createContentEdit } from "./content-edit.ts";
-import { descendantsOf } from "./descendant-selectors.ts";
+import { descendantsOf, nativeContentOf, nativeEditWatches } from "./descendant-selectors.ts";
 import { type Action, dryElement, dryTask, withDryRuns } from "./dry-run.ts";
 import { createEndTasks, type EndTask } from "./end-tasks.ts";
 import { createExtentWatches, type ExtentWatches } from "./extent-watch.ts";
 import { clonesMatter } from "./formatting-clones.ts";
-import { closesImplicitly, ENDS_WITH_DOCUMENT, VOID } from "./html-facts.ts";
+import { closesImplicitly, ENDS_WITH_DOCUMENT, NATIVE_EXTENT, SCOPE_BOUNDARY, VOID } from "./html-facts.ts";
 import {
   ADOPTABLE,
   adoptableSelectors,
@@ -144,7 +144,11 @@ export function renderPage(
     ascii ? asciiHtml(content) : legacy ? styleEscapedHtml(content) : content;
   const styles = createStylePlacement(decisions, html);
   const subjects = subjectTagsFor(plan, (decision) => (decisions[decision] as Decision).compiled);
-  const refusedOnAnyArm = refusalsByArm(decisions, subjects);
+  // Selectors whose content edits the rewriter makes by itself on this page view (nativeContentOf), filled below.
+  const nativeContent = new Set<string>();
+  const refusedOnAnyArm = refusalsByArm(decisions, subjects, nativeContent);
+  /** Content edits the rewriter is making by itself, outermost first, until their element's end tag. */
+  const nativeOpen: NativeEdit[] = [];
   const atDocumentEnd: Array<(end: RewriterDocumentEnd) => void> = [];
 
   function applyAt(
@@ -158,7 +162,7 @@ export function renderPage(
     side: Side,
   ) {
     const fault = side.fault;
-    const why = refusal(op, tag) ?? unwatchedSubject(subjects, selector, op, tag);
+    const why = refusal(op, tag) ?? unwatchedSubject(subjects, selector, op, tag, nativeContent);
     if (why) return fault(index, new OpSkipped(why));
     if (writesBeforeStartTag(op)) {
       // The parser closes the parent here; closing it first changes nothing else and keeps what is put here out of it.
@@ -174,7 +178,8 @@ export function renderPage(
       if (content !== undefined) element.after(html(content), HTML);
       return;
     }
-    if (placement === "end" || (placement === "extent" && !VOID.has(tag)))
+    const native = placement === "extent" && !VOID.has(tag) && nativeContent.has(selector);
+    if (placement === "end" || (placement === "extent" && !VOID.has(tag) && !native))
       return applyStepwise(selector, tag, index, op, placement, ancestors, side);
     applyOp(
       ascii ? asciiElement(element, op) : legacy ? styleEscapedElement(element) : element,
@@ -183,6 +188,35 @@ export function renderPage(
       tag,
     );
     if (placement !== "extent") return;
+    if (native) {
+      // Followed to its end tag for what is left open inside it there (see the finisher).
+      const edit: NativeEdit = {
+        index,
+        op: op.op,
+        tag,
+        fault,
+        // From the next page view on, edited step by step, which can skip it without a trace.
+        stepwise: () => subjects.noteStepwise(selector),
+      };
+      nativeOpen.push(edit);
+      const closed = () => {
+        const at = nativeOpen.lastIndexOf(edit);
+        if (at >= 0) nativeOpen.splice(at, 1);
+      };
+      side.queue({
+        atEnd(end) {
+          closed();
+          if (end.name !== tag)
+            fault(
+              index,
+              new OpSkipped(`<${tag}> was ended by </${end.name}>: the ${op.op} may have reached past it`),
+            );
+        },
+        withoutEndTag: closed,
+        atDocumentEnd: closed,
+      });
+      return;
+    }
     // A content edit removed what lol-html took for the element; if its end tag was implied after all, that may have
     // been more than the browser's element: not counted, and logged.
     side.queue({
@@ -345,7 +379,14 @@ export function renderPage(
     const ends = through !== undefined && closesImplicitly(through, tag, []) ? through : undefined;
     const adopted = adoptable.delete(selector) && ADOPTABLE.has(tag);
     const structural = runWatchSelectors(selector).length > 0;
-    const misnested = (op: Op) => misnesting(op, tag, { ends, adopted, reopening, structural });
+    // An unclosed item, term or cell around an element whose content the rewriter would edit by itself: a start tag
+    // inside may end it, and the element with it, where lol-html goes on. Skipped here, edited stepwise from the next
+    // page view on.
+    const around = nativeContent.has(selector)
+      ? ancestors.find((ancestor) => !closesImplicitly(ancestor, tag, []))
+      : undefined;
+    if (around !== undefined) subjects.noteStepwise(selector);
+    const misnested = (op: Op) => misnesting(op, tag, { ends, adopted, reopening, structural, around });
     showToWatches(element, tag);
     if (!reachable(context, tag)) return;
     subjects.note(selector, tag);
@@ -414,16 +455,25 @@ export function renderPage(
       registered.push({ selector, actions, content: false });
       continue;
     }
+    // Content edits alone (no end edit in any arm) on elements the rewriter edits by itself: only what would make
+    // the parser ignore their end tag is watched inside (nativeContentOf), and no text.
+    const native =
+      content &&
+      !actions.some(({ op }) => op && op.op !== "addStyle" && placementOf(op) === "end") &&
+      nativeContentOf(selector, subjects.known(selector));
+    if (native) nativeContent.add(selector);
     // What an extent op's watch needs to see inside the element: it is shown those elements by the finisher (or by
     // an op handler that runs first), see showToWatches. Text is removed only by a real edit: a dry one needs none.
     registered.push({
       selector,
       actions,
-      content: actions.some(({ op, dry }) => !dry && op && placementOf(op) === "extent"),
+      content: !native && actions.some(({ op, dry }) => !dry && op && placementOf(op) === "extent"),
     });
     extents.set(selector, {
       actions,
-      inside: descendantsOf(selector, content, subjects.known(selector)),
+      inside: native
+        ? nativeEditWatches(selector)
+        : descendantsOf(selector, content, subjects.known(selector)),
       openChildrenWatched: content ? undefined : subjects.known(selector)?.children,
     });
   }
@@ -451,8 +501,9 @@ export function renderPage(
   // edits, which a start tag inside the element may end, and the element with them (extent-watch.ts).
   const impliedAncestors = new Map<string, string[]>();
   for (const selector of extents.keys()) {
-    // Only where earlier page views saw a start tag inside a subject that may end them (subject-tags.ts).
-    if (!subjects.watchesAround(selector)) continue;
+    // Only where earlier page views saw a start tag inside a subject that may end them (subject-tags.ts), and around
+    // every element whose content the rewriter edits by itself (nothing inside it is watched).
+    if (!subjects.watchesAround(selector) && !nativeContent.has(selector)) continue;
     for (const { tag, selector: around } of impliedAncestorSelectors(selector))
       try {
         rewriter = rewriter.on(around, {
@@ -576,6 +627,8 @@ export function renderPage(
         });
       stepwiseContent(element, real);
       if (dry) stepwiseContent(dryElement(element), dry);
+      if (nativeOpen.length > 0 && (SCOPE_BOUNDARY.has(tag) || FORMATTING.has(tag)))
+        endTasks.queue(leftOpenCheck(tag, [...nativeOpen]));
       if (context.inert === 0 && context.foreign === 0) styles.at(element, tag, endTasks.queue);
       const leave = enterElement(context, tag);
       endTasks.attach(
@@ -648,9 +701,17 @@ export function renderPage(
 function misnesting(
   op: Op,
   tag: string,
-  page: { ends: string | undefined; adopted: boolean; reopening: string | undefined; structural: boolean },
+  page: {
+    ends: string | undefined;
+    adopted: boolean;
+    reopening: string | undefined;
+    structural: boolean;
+    around: string | undefined;
+  },
 ): string | undefined {
   const placement = placementOf(op);
+  if (page.around !== undefined && placement === "extent" && !VOID.has(tag))
+    return `${op.op} on <${tag}>: it is inside an unclosed <${page.around}> (as the rewriter nests it), which a start tag inside it may end; its content is edited step by step from the next page view on`;
   // After a misnesting, lol-html's parents, ancestors and positions are not the browser's either.
   if (page.reopening && page.structural && op.op !== "addStyle")
     return `${op.op} on <${tag}>: ${page.reopening}`;
@@ -713,7 +774,11 @@ function stylesOf(variant: Decision["variant"]): string {
  * Per decision, whether an exposure watch on `selector` matched an element that some arm's op on the same selector
  * would be refused on: then no arm is counted on this page, not only the arm whose op was skipped.
  */
-function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
+function refusalsByArm(
+  decisions: readonly Decision[],
+  subjects: SubjectTags,
+  nativeContent: ReadonlySet<string>,
+) {
   const opsBySelector = decisions.map(({ compiled }) => opsOf(compiled));
   const kindsByDecision = decisions.map(({ compiled }) => kindsOf(compiled));
   const refused = (
@@ -724,7 +789,7 @@ function refusalsByArm(decisions: readonly Decision[], subjects: SubjectTags) {
     misnested: (op: Op) => string | undefined,
   ) =>
     refusal(op, tag) !== undefined ||
-    unwatchedSubject(subjects, selector, op, tag) !== undefined ||
+    unwatchedSubject(subjects, selector, op, tag, nativeContent) !== undefined ||
     (writesBeforeStartTag(op) && closingBefore(parent, tag).ambiguous !== undefined) ||
     misnested(op) !== undefined;
   /** Per selector, what its ops in any arm do: asked for each registration of the page view, so kept per view. */
@@ -814,10 +879,62 @@ function unfollowedSingleton(selector: string, tag: string): string {
 
 /**
  * Why an end op is skipped on an element whose subject's closer-aware tag this page view does not watch inside (see
- * subject-tags.ts); undefined when it is watched.
+ * subject-tags.ts), or a content edit on an element the rewriter cannot edit by itself where this page view watches
+ * nothing inside (nativeContentOf); undefined when it is watched.
  */
-function unwatchedSubject(subjects: SubjectTags, selector: string, op: Op, tag: string): string | undefined {
-  if (op.op === "addStyle" || placementOf(op) !== "end" || !subjects.unwatched(selector, tag))
-    return undefined;
+function unwatchedSubject(
+  subjects: SubjectTags,
+  selector: string,
+  op: Op,
+  tag: string,
+  nativeContent: ReadonlySet<string>,
+): string | undefined {
+  if (op.op === "addStyle") return undefined;
+  if (
+    placementOf(op) === "extent" &&
+    nativeContent.has(selector) &&
+    !VOID.has(tag) &&
+    !NATIVE_EXTENT.has(tag)
+  )
+    return `${op.op} on <${tag}>: ${JSON.stringify(selector)} matched only elements whose content the rewriter edits by itself on earlier page views, so what is inside this <${tag}> (where the parser may end it) was not watched; it is applied from the next page view on`;
+  if (placementOf(op) !== "end" || !subjects.unwatched(selector, tag)) return undefined;
   return `${op.op} on <${tag}>: ${JSON.stringify(selector)} matched only other elements on earlier page views, so what is inside this <${tag}> (where the parser may end it) was not watched; it is applied from the next page view on`;
+}
+
+/** A content edit the rewriter is making by itself, until its element's end tag. */
+interface NativeEdit {
+  index: number;
+  op: string;
+  tag: string;
+  fault(index: number, error: unknown): void;
+  stepwise(): void;
+}
+
+/**
+ * A scope boundary (a `<table>`, `<select>`, `<template>`…) or a formatting element inside elements whose content the
+ * rewriter is removing, ended by lol-html at another element's end tag: the parser ignored that end tag and the element
+ * ran on past where lol-html stopped removing, or it reopens the formatting element around what follows the edited
+ * element. The removal cannot be taken back, so those edits are not counted and are logged, and their selectors are
+ * edited step by step (which skips such a page without a trace) from the next page view on.
+ */
+function leftOpenCheck(tag: string, around: readonly NativeEdit[]): EndTask {
+  const why = FORMATTING.has(tag)
+    ? "the browser reopens it around what follows the element"
+    : "where the browser ignores that end tag and the element runs on";
+  return {
+    atEnd(end) {
+      if (end.name === tag) return;
+      for (const edit of around) {
+        edit.stepwise();
+        edit.fault(
+          edit.index,
+          new OpSkipped(
+            `${edit.op} on <${edit.tag}>: a <${tag}> inside it is still open at </${end.name}>, ${why}; it was removed with the content`,
+          ),
+        );
+      }
+    },
+    withoutEndTag() {},
+    atDocumentEnd() {},
+  };
 }

@@ -4,7 +4,7 @@ import { splitList } from "../core/html/selector.ts";
 import type { SelectorPlan } from "../core/page-view/edit-plan.ts";
 import { editedSelectors } from "../core/schema/ops.ts";
 import { hasUntypedSubject, lastCompound, typeOf, type WatchedInside } from "./descendant-selectors.ts";
-import { CLOSER_AWARE, SINGLETON } from "./html-facts.ts";
+import { CLOSER_AWARE, NATIVE_EXTENT, SINGLETON, VOID } from "./html-facts.ts";
 
 /**
  * What a selector's subjects turned out to be on earlier page views under the same compiled rules, so an end edit
@@ -24,6 +24,7 @@ import { CLOSER_AWARE, SINGLETON } from "./html-facts.ts";
  */
 interface Learned extends WatchedInside {
   endsAround: boolean;
+  stepwise: boolean;
 }
 
 /** Each entry's sets are replaced, never changed, so a page view's snapshot stays as it was when read. */
@@ -45,7 +46,12 @@ export interface SubjectTags {
   watchesAround(selector: string): boolean;
   /** Notes a start tag inside a subject that may end an unclosed `<p>`/`<li>` around it. */
   noteEndsAround(selector: string): void;
+  /** Notes a subject whose content must be edited step by step (inside an unclosed item, term or cell) and around. */
+  noteStepwise(selector: string): void;
 }
+
+/** A subject whose content edits the rewriter cannot make by itself (descendant-selectors.ts, nativeContentOf). */
+const editedStepwise = (tag: string) => !NATIVE_EXTENT.has(tag) && !VOID.has(tag);
 
 export function subjectTagsFor(
   plan: readonly SelectorPlan[],
@@ -75,16 +81,21 @@ export function subjectTagsFor(
     },
   };
   /** Adds what was seen to every owner's entry for `selector`, creating it on first sight. */
-  const learn = (selector: string, seen: { tag?: string; child?: string; endsAround?: boolean }) => {
+  const learn = (
+    selector: string,
+    seen: { tag?: string; child?: string; endsAround?: boolean; stepwise?: boolean },
+  ) => {
     for (const owner of owners(selector)) {
       const bySelector = learned.get(owner) ?? new Map<string, Learned>();
       learned.set(owner, bySelector);
       const entry = bySelector.get(selector) ?? NOTHING;
-      const { tag, child, endsAround } = seen;
+      const { tag, child, endsAround, stepwise } = seen;
       bySelector.set(selector, {
-        tags: tag && !entry.tags.has(tag) ? new Set([...entry.tags, tag]) : entry.tags,
+        tags:
+          tag && keptTag(tag) && !entry.tags.has(tag) ? new Set([...entry.tags, tag]) : entry.tags,
         children: child && !entry.children.has(child) ? new Set([...entry.children, child]) : entry.children,
         endsAround: entry.endsAround || endsAround === true,
+        stepwise: entry.stepwise || stepwise === true || (tag !== undefined && editedStepwise(tag)),
       });
     }
   };
@@ -98,10 +109,9 @@ export function subjectTagsFor(
     },
     note(selector, tag) {
       const known = atStart.get(selector);
-      const kept = CLOSER_AWARE.has(tag) || SINGLETON.has(tag);
       // Nothing new to learn: the usual case once the rules have been seen in use, on every matched element.
-      if (known && (!kept || known.tags.has(tag))) return;
-      learn(selector, kept ? { tag } : {});
+      if (known && (!keptTag(tag) || known.tags.has(tag)) && (known.stepwise || !editedStepwise(tag))) return;
+      learn(selector, { tag });
     },
     noteOpenChild(selector, tag) {
       learn(selector, { child: tag });
@@ -110,6 +120,10 @@ export function subjectTagsFor(
       const known = atStart.get(selector);
       return known === undefined || known.endsAround;
     },
+    noteStepwise(selector) {
+      // It was inside an unclosed item: the next page view watches what is around it too (watchesAround).
+      learn(selector, { stepwise: true, endsAround: true });
+    },
     noteEndsAround(selector) {
       if (owners(selector).every((owner) => learned.get(owner)?.get(selector)?.endsAround)) return;
       learn(selector, { endsAround: true });
@@ -117,7 +131,10 @@ export function subjectTagsFor(
   };
 }
 
-const NOTHING: Learned = { tags: new Set(), children: new Set(), endsAround: false };
+/** The subject tags kept: those whose end is followed, and the document singletons (see singletonSubjects). */
+const keptTag = (tag: string) => CLOSER_AWARE.has(tag) || SINGLETON.has(tag);
+
+const NOTHING: Learned = { tags: new Set(), children: new Set(), endsAround: false, stepwise: false };
 
 /** What every owner has seen together; undefined while any owner has not seen the selector yet. */
 function union(seen: Array<Learned | undefined>): Learned | undefined {
@@ -128,6 +145,7 @@ function union(seen: Array<Learned | undefined>): Learned | undefined {
     tags: new Set(all.flatMap((entry) => [...entry.tags])),
     children: new Set(all.flatMap((entry) => [...entry.children])),
     endsAround: all.some((entry) => entry.endsAround),
+    stepwise: all.some((entry) => entry.stepwise),
   };
 }
 

@@ -199,12 +199,20 @@ describe("later page views under the same rules, which watch only what earlier p
         await view(earlier.html);
         for (const _ of [1, 2]) {
           const rendered = await view(later.html);
+          // The one documented exception (docs/architecture.md, "Content ops on block containers"): a container whose
+          // content the rewriter removed by itself, with a formatting element or scope boundary left open inside at
+          // its end tag, is known only once removed: that view is not counted, and the next one is made step by step.
+          if (rendered.faults.some((fault) => / inside it is still open at <\//.test(fault))) {
+            expect(rendered.outcome.faulted[0]).toBe(true);
+            continue;
+          }
           if (rendered.outcome.faulted[0] && !first.outcome.faulted[0])
             expect(serialize(parse(rendered.html))).toBe(serialize(parse(later.html)));
           // Both skipped: one may have written back what it removed (attributes quoted), the other removed nothing.
-          else if (rendered.outcome.faulted[0])
-            expect(serialize(parse(rendered.html))).toBe(serialize(parse(first.html)));
-          else expect(rendered.html).toBe(first.html);
+          // Both placed: the same DOM. A later view may leave a block container's content edit to the rewriter
+          // itself, which drops an end tag the step-by-step edit writes back for the parser to ignore
+          // (`<span><ul class=t><li></ul>` replaced: `<span>R` against `<span>R</ul>`).
+          else expect(serialize(parse(rendered.html))).toBe(serialize(parse(first.html)));
         }
       }),
       RUNS,
