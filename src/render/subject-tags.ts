@@ -91,8 +91,7 @@ export function subjectTagsFor(
       const entry = bySelector.get(selector) ?? NOTHING;
       const { tag, child, endsAround, stepwise } = seen;
       bySelector.set(selector, {
-        tags:
-          tag && keptTag(tag) && !entry.tags.has(tag) ? new Set([...entry.tags, tag]) : entry.tags,
+        tags: tag && keptTag(tag) && !entry.tags.has(tag) ? new Set([...entry.tags, tag]) : entry.tags,
         children: child && !entry.children.has(child) ? new Set([...entry.children, child]) : entry.children,
         endsAround: entry.endsAround || endsAround === true,
         stepwise: entry.stepwise || stepwise === true || (tag !== undefined && editedStepwise(tag)),
