@@ -40,14 +40,22 @@ const UNSUPPORTED = new Set([
 ]);
 
 const normal = (label: string) => label.trim().toLowerCase();
-export const isUtf8Label = (label: string) => UTF8.has(normal(label));
+export const isUtf8Label = (label: string) => label === "utf-8" || UTF8.has(normal(label));
 
 /** The charset parameter of a Content-Type header, if any. */
 export function headerCharset(contentType: string | null): string | undefined {
+  // An origin sends the same Content-Type on nearly every page: the last one is kept.
+  if (contentType === lastHeader.contentType) return lastHeader.label;
   const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? "");
-  const label = match?.[1] ?? match?.[2];
-  return label ? label : undefined;
+  const label = match?.[1] || match?.[2] || undefined;
+  lastHeader = { contentType, label };
+  return label;
 }
+
+let lastHeader: { contentType: string | null | undefined; label: string | undefined } = {
+  contentType: undefined,
+  label: undefined,
+};
 
 function fromBom(bytes: Uint8Array): string | undefined {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";

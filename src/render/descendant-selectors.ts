@@ -39,13 +39,24 @@ export interface WatchedInside {
  * as the ~90 structural tags it replaced): it is kept short.
  */
 export function descendantsOf(selector: string, content: boolean, learned?: WatchedInside): string {
-  const seen = learned ? `${[...learned.tags].sort()}/${[...learned.children].sort()}` : "*";
+  const seen = learned ? keyOf(learned) : "*";
   const key = `${content ? "c" : "e"}${seen}|${selector}`;
   const known = built.get(key);
   if (known !== undefined) return known;
   const list = build(selector, content, learned);
   built.set(key, list);
   return list;
+}
+
+/** What was learned, as part of a cache key: kept per entry, which subject-tags.ts replaces rather than changes. */
+const keys = new WeakMap<WatchedInside, string>();
+function keyOf(learned: WatchedInside): string {
+  let key = keys.get(learned);
+  if (key === undefined) {
+    key = `${[...learned.tags].sort()}/${[...learned.children].sort()}`;
+    keys.set(learned, key);
+  }
+  return key;
 }
 
 /**

@@ -31,19 +31,11 @@ export function withDryRuns(
 ): Array<{ selector: string; actions: Action[] }> {
   const extra = new Map<string, Action[]>();
   decisions.forEach((decision, index) => {
-    const own = new Set(decision.variant.ops.filter(skippedLate).map(opSelector));
-    const added = new Set<string>();
-    for (const variant of decision.compiled.experiment.variants) {
-      if (variant.id === decision.variant.id) continue;
-      for (const op of variant.ops) {
-        const selector = opSelector(op);
-        if (selector === undefined || !skippedLate(op) || own.has(selector)) continue;
-        // One dry op per kind of edit is enough: what decides a skip is where the edit lands, not what it writes.
-        const kind = `${selector}\n${op.op}`;
-        if (added.has(kind)) continue;
-        added.add(kind);
-        extra.set(selector, [...(extra.get(selector) ?? []), { decision: index, op, dry: true }]);
-      }
+    for (const { selector, op } of dryOpsOf(decision)) {
+      const actions = extra.get(selector);
+      const action: Action = { decision: index, op, dry: true };
+      if (actions) actions.push(action);
+      else extra.set(selector, [action]);
     }
   });
   if (extra.size === 0) return plan as Array<{ selector: string; actions: Action[] }>;
@@ -54,6 +46,40 @@ export function withDryRuns(
   for (const [selector, actions] of extra)
     if (!plan.some((entry) => entry.selector === selector)) planned.push({ selector, actions });
   return planned;
+}
+
+/** The other arms' ops a decision runs dry, per compiled experiment and arm: the same on every page view. */
+const dryOpsByExperiment = new WeakMap<
+  Decision["compiled"],
+  Map<string, ReadonlyArray<{ selector: string; op: Op }>>
+>();
+function dryOpsOf(decision: Decision): ReadonlyArray<{ selector: string; op: Op }> {
+  let byArm = dryOpsByExperiment.get(decision.compiled);
+  if (!byArm) {
+    byArm = new Map();
+    dryOpsByExperiment.set(decision.compiled, byArm);
+  }
+  let found = byArm.get(decision.variant.id);
+  if (!found) {
+    const own = new Set(decision.variant.ops.filter(skippedLate).map(opSelector));
+    const added = new Set<string>();
+    const dry: Array<{ selector: string; op: Op }> = [];
+    for (const variant of decision.compiled.experiment.variants) {
+      if (variant.id === decision.variant.id) continue;
+      for (const op of variant.ops) {
+        const selector = opSelector(op);
+        if (selector === undefined || !skippedLate(op) || own.has(selector)) continue;
+        // One dry op per kind of edit is enough: what decides a skip is where the edit lands, not what it writes.
+        const kind = `${selector}\n${op.op}`;
+        if (added.has(kind)) continue;
+        added.add(kind);
+        dry.push({ selector, op });
+      }
+    }
+    found = dry;
+    byArm.set(decision.variant.id, found);
+  }
+  return found;
 }
 
 const nothing = () => undefined;

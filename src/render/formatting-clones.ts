@@ -1,3 +1,4 @@
+import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import { splitList } from "../core/html/selector.ts";
 import { lastCompound, typeOf } from "./descendant-selectors.ts";
 import { FORMATTING } from "./parser-agreement.ts";
@@ -12,9 +13,17 @@ import { isStructural } from "./structural-runs.ts";
  * where lol-html did not match the original.
  */
 export function clonesMatter(selector: string): boolean {
-  return splitList(selector).some((part) => {
-    const { prefix, compound } = lastCompound(part);
-    const type = typeOf(compound);
-    return (type === undefined || FORMATTING.has(type)) && (prefix !== "" || isStructural(compound));
-  });
+  let known = clonable.get(selector);
+  if (known === undefined) {
+    known = splitList(selector).some((part) => {
+      const { prefix, compound } = lastCompound(part);
+      const type = typeOf(compound);
+      return (type === undefined || FORMATTING.has(type)) && (prefix !== "" || isStructural(compound));
+    });
+    clonable.set(selector, known);
+  }
+  return known;
 }
+
+/** Asked of every selector on every page view: the same rules' selectors come back each time. */
+const clonable = createBoundedCache<boolean>(512);

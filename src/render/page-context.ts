@@ -1,3 +1,4 @@
+import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import { FOREIGN, INERT, SINGLETON } from "./html-facts.ts";
 
 /**
@@ -9,10 +10,15 @@ export interface PageContext {
   inert: number;
   foreign: number;
   seen: Set<string>;
+  /**
+   * The singletons a selector of this page view's experiments may match (subject-tags.ts), each seen by the renderer
+   * wherever it is on the page. Whether another singleton is the document's cannot be told: see `unfollowed`.
+   */
+  followed: ReadonlySet<string>;
 }
 
-export function createPageContext(): PageContext {
-  return { inert: 0, foreign: 0, seen: new Set() };
+export function createPageContext(followed: ReadonlySet<string> = SINGLETON): PageContext {
+  return { inert: 0, foreign: 0, seen: new Set(), followed };
 }
 
 /** Does a DOM selector reach this element? False inside a template, for a repeated singleton, or an SVG title. */
@@ -20,6 +26,14 @@ export function reachable(context: PageContext, tag: string): boolean {
   if (context.inert > 0) return false;
   if (!SINGLETON.has(tag)) return true;
   return context.foreign === 0 && !context.seen.has(tag);
+}
+
+/**
+ * Is `tag` a singleton this page view does not follow, so that whether this one is the document's (the first `<body>`
+ * tag, the first `<title>` outside SVG) is not known? A selector that meets one skips its ops there and learns it.
+ */
+export function unfollowed(context: PageContext, tag: string): boolean {
+  return SINGLETON.has(tag) && !context.followed.has(tag);
 }
 
 /**
@@ -44,11 +58,23 @@ export function enterElement(context: PageContext, tag: string): (() => void) | 
 }
 
 /**
- * The tags the context needs to see for these selectors. SVG and MathML only matter to a selector that names `title`
- * (whose document element is the first `<title>` outside them): a product page can hold hundreds of inline SVG icons, and each watched one costs
- * handler calls.
+ * The tags the context needs to see for these selectors: templates and noscript always, and the singletons given
+ * (those a selector may match, and `head` and `body` where a style is placed). SVG and MathML only matter to a
+ * selector that names `title` (whose document element is the first `<title>` outside them): a product page can hold
+ * hundreds of inline SVG icons, and each watched one costs handler calls. Each tag is a root the rewriter tests
+ * against every element of the page, and a call where it matches.
  */
-export function contextTags(selectors: readonly string[]): string[] {
-  const namesTitle = selectors.some((selector) => /(?:^|[\s>,(])title\b/i.test(selector));
-  return [...INERT, ...(namesTitle ? FOREIGN : []), ...SINGLETON];
+export function contextTags(selectors: readonly string[], singletons: Iterable<string>): string[] {
+  const namesTitle = selectors.some((selector) => {
+    let names = titled.get(selector);
+    if (names === undefined) {
+      names = /(?:^|[\s>,(])title\b/i.test(selector);
+      titled.set(selector, names);
+    }
+    return names;
+  });
+  return [...INERT, ...(namesTitle ? FOREIGN : []), ...singletons];
 }
+
+/** Asked of every selector on every page view: the same rules' selectors come back each time. */
+const titled = createBoundedCache<boolean>(512);

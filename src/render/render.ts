@@ -37,7 +37,7 @@ import {
   writesBeforeStartTag,
 } from "./implied-parent.ts";
 import { placementOf, refusal } from "./op-placement.ts";
-import { contextTags, createPageContext, enterElement, reachable } from "./page-context.ts";
+import { contextTags, createPageContext, enterElement, reachable, unfollowed } from "./page-context.ts";
 import { FORMATTING } from "./parser-agreement.ts";
 import type {
   RewriterDocumentEnd,
@@ -46,7 +46,7 @@ import type {
   StreamedElement,
 } from "./rewriter-types.ts";
 import { ADOPTED, runWatchSelectors } from "./structural-runs.ts";
-import { type SubjectTags, subjectTagsFor } from "./subject-tags.ts";
+import { type SubjectTags, singletonSubjects, subjectTagsFor } from "./subject-tags.ts";
 
 /** What the streamed page really contained, known once the last byte has passed through. */
 export interface RenderOutcome {
@@ -125,7 +125,8 @@ export function renderPage(
   const outcome = new Promise<RenderOutcome>((resolve) => {
     finish = () => resolve({ matched, faulted: faulted.map((f, i) => f || Boolean(refused[i])) });
   });
-  const context = createPageContext();
+  // Only the singletons a selector may match are followed; one met elsewhere is skipped in every arm (onMatch).
+  const context = createPageContext(singletonSubjects(decisions.map(({ compiled }) => compiled)));
   const endTasks = createEndTasks();
   const watches = createExtentWatches();
   // Other arms' content and end edits, run dry in this one: their late skips refuse this arm too (dry-run.ts).
@@ -432,6 +433,7 @@ export function renderPage(
     showToWatches(element, tag, shadow);
     if (!reachable(context, tag)) return;
     subjects.note(selector, tag);
+    if (unfollowed(context, tag)) return refuseEverywhere(actions, unfollowedSingleton(selector, tag));
     if (checksClones && FORMATTING.has(tag)) endTasks.queue(cloneCheck(selector, actions, tag));
     const page = { ends, adopted, reopening, structural, around };
     let misnested: ((op: Op) => string | undefined) | undefined;
@@ -462,7 +464,10 @@ export function renderPage(
   }
 
   let rewriter: RewriterLike = createRewriter();
-  const endSelectors = contextTags(plan.map(({ selector }) => selector));
+  const endSelectors = contextTags(
+    plan.map(({ selector }) => selector),
+    styles.placed ? context.followed : new Set([...context.followed, "head", "body"]),
+  );
   const registered: Array<{ selector: string; actions: Action[]; content: boolean }> = [];
   // Extent selectors and what their watches must see inside them: all shown to the finisher.
   const extents = new Map<
@@ -481,6 +486,8 @@ export function renderPage(
       fault(decision, new Error(`selector ${JSON.stringify(selector)}: ${message(error)}`));
   };
   for (const { selector, actions } of plan) {
+    // A style is placed by the renderer (createStylePlacement): its `head` is not looked for unless something else is.
+    if (actions.every(({ op }) => op?.op === "addStyle")) continue;
     // addStyle is placed by the renderer (createStylePlacement), not at its selector's end.
     const extent = actions.some(
       ({ op }) =>
@@ -681,13 +688,13 @@ export function renderPage(
       dry?.watches.elementDone();
     },
   };
-  const finisherSelectors = () =>
-    [
-      ...endSelectors,
-      ...[...extents].flatMap(([selector, { inside }]) => [selector, inside]),
-      ...(desyncWatched ? [BLOCK_IN_PHRASING] : []),
-      ...clonable,
-    ].join(", ");
+  const finisherSelectors = () => {
+    let list = endSelectors.join(", ");
+    for (const [selector, { inside }] of extents) list += `, ${selector}, ${inside}`;
+    if (desyncWatched) list += `, ${BLOCK_IN_PHRASING}`;
+    for (const selector of clonable) list += `, ${selector}`;
+    return list;
+  };
   try {
     rewriter = rewriter.on(finisherSelectors(), finisher);
   } catch {
@@ -799,15 +806,18 @@ function misnesting(
  * else before `<body>`, else at the end of the page. It is counted once placed.
  */
 function createStylePlacement(decisions: readonly Decision[], html: (content: string) => string) {
-  const css = decisions.flatMap((decision) =>
-    decision.variant.ops.flatMap((op) => (op.op === "addStyle" ? [styleElement(op.css)] : [])),
-  );
-  let placed = css.length === 0;
+  let css = "";
+  for (const { variant } of decisions) css += stylesOf(variant);
+  let placed = css === "";
   const take = () => {
     placed = true;
-    return html(css.join(""));
+    return html(css);
   };
   return {
+    /** Is there nothing to place (yet)? Then `head` and `body` need not be followed for it. */
+    get placed() {
+      return placed;
+    },
     at(element: StreamedElement, tag: string, queue: (task: EndTask) => void) {
       if (placed) return;
       if (tag === "body") element.before(take(), HTML);
@@ -826,6 +836,17 @@ function createStylePlacement(decisions: readonly Decision[], html: (content: st
   };
 }
 
+/** A variant's `<style>` elements, one per addStyle op: the same for every page view while an isolate keeps its rules. */
+const stylesByVariant = new WeakMap<Decision["variant"], string>();
+function stylesOf(variant: Decision["variant"]): string {
+  let styles = stylesByVariant.get(variant);
+  if (styles === undefined) {
+    styles = variant.ops.flatMap((op) => (op.op === "addStyle" ? [styleElement(op.css)] : [])).join("");
+    stylesByVariant.set(variant, styles);
+  }
+  return styles;
+}
+
 /**
  * Per decision, whether an exposure watch on `selector` matched an element that some arm's op on the same selector
  * would be refused on: then no arm is counted on this page, not only the arm whose op was skipped.
@@ -836,6 +857,7 @@ function refusalsByArm(
   nativeContent: ReadonlySet<string>,
 ) {
   const opsBySelector = decisions.map(({ compiled }) => opsOf(compiled));
+  const kindsByDecision = decisions.map(({ compiled }) => kindsOf(compiled));
   const refused = (
     op: Op,
     selector: string,
@@ -848,16 +870,20 @@ function refusalsByArm(
     (writesBeforeStartTag(op) && closingBefore(parent, tag).ambiguous !== undefined) ||
     misnested(op) !== undefined;
   /** Per selector, what its ops in any arm do: asked for each registration of the page view, so kept per view. */
-  const kinds = new Map<string, { beyondAttributes: boolean; atStart: boolean; writesBefore: boolean }>();
+  const kinds = new Map<string, OpKind>();
   const kindOf = (selector: string) => {
     let kind = kinds.get(selector);
     if (!kind) {
-      const ops = opsBySelector.flatMap((bySelector) => bySelector.get(selector) ?? []);
-      kind = {
-        beyondAttributes: ops.some((op) => op.op !== "addStyle" && placementOf(op) !== "attribute"),
-        atStart: ops.some((op) => placementOf(op) === "start"),
-        writesBefore: ops.some(writesBeforeStartTag),
-      };
+      kind = NO_OPS;
+      for (const bySelector of kindsByDecision) {
+        const more = bySelector.get(selector);
+        if (more)
+          kind = {
+            beyondAttributes: kind.beyondAttributes || more.beyondAttributes,
+            atStart: kind.atStart || more.atStart,
+            writesBefore: kind.writesBefore || more.writesBefore,
+          };
+      }
       kinds.set(selector, kind);
     }
     return kind;
@@ -883,6 +909,30 @@ function refusalsByArm(
   );
 }
 
+/** What an experiment's ops on a selector do, in any arm (see refusalsByArm). */
+interface OpKind {
+  beyondAttributes: boolean;
+  atStart: boolean;
+  writesBefore: boolean;
+}
+const NO_OPS: OpKind = { beyondAttributes: false, atStart: false, writesBefore: false };
+
+const kindsByExperiment = new WeakMap<CompiledExperiment, Map<string, OpKind>>();
+function kindsOf(compiled: CompiledExperiment): Map<string, OpKind> {
+  let bySelector = kindsByExperiment.get(compiled);
+  if (!bySelector) {
+    bySelector = new Map();
+    for (const [selector, ops] of opsOf(compiled))
+      bySelector.set(selector, {
+        beyondAttributes: ops.some((op) => op.op !== "addStyle" && placementOf(op) !== "attribute"),
+        atStart: ops.some((op) => placementOf(op) === "start"),
+        writesBefore: ops.some(writesBeforeStartTag),
+      });
+    kindsByExperiment.set(compiled, bySelector);
+  }
+  return bySelector;
+}
+
 /** Every arm's ops of an experiment by selector: the same for every page view while an isolate keeps its rules. */
 const opsByExperiment = new WeakMap<CompiledExperiment, Map<string, Op[]>>();
 function opsOf(compiled: CompiledExperiment): Map<string, Op[]> {
@@ -897,6 +947,11 @@ function opsOf(compiled: CompiledExperiment): Map<string, Op[]> {
     opsByExperiment.set(compiled, bySelector);
   }
   return bySelector;
+}
+
+/** Why the ops of `selector` are skipped at a singleton (see page-context.ts's `unfollowed`). */
+function unfollowedSingleton(selector: string, tag: string): string {
+  return `${JSON.stringify(selector)} matched only other elements than <${tag}> on earlier page views, so whether this <${tag}> is the document's was not followed; it is from the next page view on`;
 }
 
 /**

@@ -24,11 +24,13 @@ const P_CLOSERS = CLOSERS.filter((closer) => closesImplicitly("p", closer, []));
 
 /** Pseudo-classes that count siblings: lol-html counts them among its nesting, not the parser's. */
 const SIBLING_PSEUDO = /:(?:first-child|first-of-type|nth-child\([^)]*\)|nth-of-type\([^)]*\))/g;
+/** The same, for a test: without the global flag, which would carry `lastIndex` from one call to the next. */
+const HAS_SIBLING_PSEUDO = new RegExp(SIBLING_PSEUDO.source);
 
 /** Does the selector depend on parents or sibling positions (`ul > li`, `p:first-of-type`, `li:nth-child(2)`)? */
 export function isStructural(selector: string): boolean {
   const bare = selector.replace(/"[^"]*"|'[^']*'/g, '""');
-  return />/.test(bare) || new RegExp(SIBLING_PSEUDO.source).test(bare);
+  return />/.test(bare) || HAS_SIBLING_PSEUDO.test(bare);
 }
 
 /** The compound selectors of a complex one, outermost first (`ul > li.a b` → `ul`, `li.a`, `b`). */

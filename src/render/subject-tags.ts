@@ -1,7 +1,10 @@
+import { createBoundedCache } from "../core/cache/bounded-cache.ts";
 import type { CompiledExperiment } from "../core/decide/compile.ts";
+import { splitList } from "../core/html/selector.ts";
 import type { SelectorPlan } from "../core/page-view/edit-plan.ts";
-import { hasUntypedSubject, type WatchedInside } from "./descendant-selectors.ts";
-import { CLOSER_AWARE, NATIVE_EXTENT, VOID } from "./html-facts.ts";
+import { editedSelectors } from "../core/schema/ops.ts";
+import { hasUntypedSubject, lastCompound, typeOf, type WatchedInside } from "./descendant-selectors.ts";
+import { CLOSER_AWARE, NATIVE_EXTENT, SINGLETON, VOID } from "./html-facts.ts";
 
 /**
  * What a selector's subjects turned out to be on earlier page views under the same compiled rules, so an end edit
@@ -10,6 +13,8 @@ import { CLOSER_AWARE, NATIVE_EXTENT, VOID } from "./html-facts.ts";
  * - `tags`: the closer-aware tags (`p`, `li`, headings…) the subjects had. A subject named without a tag (`#d`,
  *   `.promo`) could be any of 19, each needing its own `p#d *`-style selector, a root tested against every element
  *   of the page;
+ *   The document singletons (`html`, `head`, `body`, `title`) a subject was are kept here too: the renderer follows
+ *   a singleton only where a selector may match one (see singletonSubjects);
  * - `children`: the tags of implied-end children (`p`, `li`, `dd`…) that were still open at the subject's end tag.
  *   Every such child is watched (`S > p`) and its end tag seen; what is inside it (`S > p *`) only matters when its
  *   own end tag is missing, and is watched only for the tags seen so.
@@ -57,7 +62,11 @@ export function subjectTagsFor(
   const owners = (selector: string) => {
     let found = ownersOf.get(selector);
     if (!found) {
-      found = [...new Set((actionsOf.get(selector) ?? []).map(({ decision }) => experimentOf(decision)))];
+      found = [];
+      for (const { decision } of actionsOf.get(selector) ?? []) {
+        const owner = experimentOf(decision);
+        if (!found.includes(owner)) found.push(owner);
+      }
       ownersOf.set(selector, found);
     }
     return found;
@@ -82,8 +91,7 @@ export function subjectTagsFor(
       const entry = bySelector.get(selector) ?? NOTHING;
       const { tag, child, endsAround, stepwise } = seen;
       bySelector.set(selector, {
-        tags:
-          tag && CLOSER_AWARE.has(tag) && !entry.tags.has(tag) ? new Set([...entry.tags, tag]) : entry.tags,
+        tags: tag && keptTag(tag) && !entry.tags.has(tag) ? new Set([...entry.tags, tag]) : entry.tags,
         children: child && !entry.children.has(child) ? new Set([...entry.children, child]) : entry.children,
         endsAround: entry.endsAround || endsAround === true,
         stepwise: entry.stepwise || stepwise === true || (tag !== undefined && editedStepwise(tag)),
@@ -101,12 +109,7 @@ export function subjectTagsFor(
     note(selector, tag) {
       const known = atStart.get(selector);
       // Nothing new to learn: the usual case once the rules have been seen in use, on every matched element.
-      if (
-        known &&
-        (!CLOSER_AWARE.has(tag) || known.tags.has(tag)) &&
-        (known.stepwise || !editedStepwise(tag))
-      )
-        return;
+      if (known && (!keptTag(tag) || known.tags.has(tag)) && (known.stepwise || !editedStepwise(tag))) return;
       learn(selector, { tag });
     },
     noteOpenChild(selector, tag) {
@@ -127,6 +130,9 @@ export function subjectTagsFor(
   };
 }
 
+/** The subject tags kept: those whose end is followed, and the document singletons (see singletonSubjects). */
+const keptTag = (tag: string) => CLOSER_AWARE.has(tag) || SINGLETON.has(tag);
+
 const NOTHING: Learned = { tags: new Set(), children: new Set(), endsAround: false, stepwise: false };
 
 /** What every owner has seen together; undefined while any owner has not seen the selector yet. */
@@ -141,3 +147,56 @@ function union(seen: Array<Learned | undefined>): Learned | undefined {
     stepwise: all.some((entry) => entry.stepwise),
   };
 }
+
+/**
+ * The document singletons (`html`, `head`, `body`, `title`) that a subject of any selector of these experiments may be
+ * on this page view: every arm's op selectors and the exposure watches, so every arm follows the same ones and a
+ * selector that meets another is skipped in every arm alike (render.ts). A subject that names a singleton's tag may
+ * always be one; a subject named without a tag (`.promo`) may be any until its selector has been seen in use, and
+ * from then on only those it was (it is learned at the first page view that meets another, which skips it). Each
+ * singleton left out is a root the rewriter no longer tests against every element of the page, and a call.
+ */
+export function singletonSubjects(experiments: readonly CompiledExperiment[]): ReadonlySet<string> {
+  const found = new Set<string>();
+  for (const experiment of experiments) {
+    const seen = learned.get(experiment);
+    for (const selector of selectorsOf(experiment)) {
+      const { typed, untyped } = subjectSingletons(selector);
+      for (const tag of typed) found.add(tag);
+      if (!untyped) continue;
+      const tags = seen?.get(selector)?.tags;
+      for (const tag of SINGLETON) if (!tags || tags.has(tag)) found.add(tag);
+      if (found.size === SINGLETON.size) return found;
+    }
+  }
+  return found;
+}
+
+/** Every selector an experiment's page views may register an op or exposure handler on, in any arm. */
+const selectorsByExperiment = new WeakMap<CompiledExperiment, readonly string[]>();
+function selectorsOf(experiment: CompiledExperiment): readonly string[] {
+  let selectors = selectorsByExperiment.get(experiment);
+  if (!selectors) {
+    selectors = [
+      ...new Set([...editedSelectors(experiment.experiment.variants), ...experiment.exposureSelectors]),
+    ];
+    selectorsByExperiment.set(experiment, selectors);
+  }
+  return selectors;
+}
+
+/** The singleton tags a selector's subjects name, and whether one of them names no tag (`#d`, `*`, `:not(p)`). */
+function subjectSingletons(selector: string): { typed: readonly string[]; untyped: boolean } {
+  let known = singletonsBySelector.get(selector);
+  if (!known) {
+    const types = splitList(selector).map((part) => typeOf(lastCompound(part).compound));
+    known = {
+      typed: types.filter((type): type is string => type !== undefined && SINGLETON.has(type)),
+      untyped: types.some((type) => type === undefined),
+    };
+    singletonsBySelector.set(selector, known);
+  }
+  return known;
+}
+
+const singletonsBySelector = createBoundedCache<{ typed: readonly string[]; untyped: boolean }>(512);

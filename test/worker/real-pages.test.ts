@@ -219,6 +219,51 @@ describe("document singletons", () => {
       "<head><title>New</title></head><body><svg><title>Cart</title></svg><math><title>m</title></math>",
     );
   });
+
+  // A later page view follows only the singletons a selector may match (subject-tags.ts's singletonSubjects): a
+  // subject named without a tag that was only ever a <div> does not have <html>, <head>, <body> or <title> watched.
+  describe("on later page views under the same rules", () => {
+    const ADD_CLASS = [{ op: "addClass", selector: ".t", value: "x" }];
+    const DIV = "<div class=t>a</div>";
+    const BODY = "<body class=t>x<body class=t>y";
+
+    it("skips a subject named without a tag, in every arm, the first time it is a singleton, then follows it", async () => {
+      const view = samePageViews(rewriter, ADD_CLASS);
+      expect(counted((await view(DIV)).outcome)).toBe(true);
+      const skipped = await view(BODY);
+      expect(skipped.html).toBe(BODY);
+      expect(skipped.faults).toEqual([
+        expect.stringMatching(/^exp: ".t" matched only other elements than <body> on earlier page views/),
+      ]);
+      expect(counted(skipped.outcome)).toBe(false);
+      // Followed from here on: the second <body> tag, which the parser folds into the first, is not edited.
+      const placed = await view(BODY);
+      expect(placed.html).toBe('<body class="t x">x<body class=t>y');
+      expect(placed.faults).toEqual([]);
+      expect(counted(placed.outcome)).toBe(true);
+    });
+
+    it("refuses the control arm by the same rule, and learns the singleton from it too", async () => {
+      const view = samePageViews(rewriter, ADD_CLASS);
+      await view(DIV, "control");
+      const control = await view(BODY, "control");
+      expect(control.html).toBe(BODY);
+      expect(control.outcome.matched[0]).toBe(false);
+      expect(counted(control.outcome)).toBe(false);
+      const variant = await view(BODY);
+      expect(variant.html).toBe('<body class="t x">x<body class=t>y');
+      expect(counted(variant.outcome)).toBe(true);
+    });
+
+    it("follows the singleton a subject names on every page view", async () => {
+      const view = samePageViews(rewriter, [{ op: "prepend", selector: "body", html: "<i>!</i>" }]);
+      for (const _ of [1, 2]) {
+        const { html, outcome } = await view(BODY);
+        expect(html).toBe("<body class=t><i>!</i>x<body class=t>y");
+        expect(counted(outcome)).toBe(true);
+      }
+    });
+  });
 });
 
 describe("selectors the engine refuses", () => {
