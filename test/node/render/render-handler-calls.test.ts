@@ -113,17 +113,21 @@ function allIn(experiments: readonly Experiment[], arm: "variant" | "control"): 
  * Renders the product page `views` times under the same compiled rules, as an isolate serves page views between two
  * rule refreshes, and counts the last page view.
  */
-async function renderProductPage(arm: "variant" | "control" | "every control", views = 1) {
+async function renderProductPage(
+  arm: "variant" | "control" | "every control",
+  views = 1,
+  experimentsOnPage: readonly Experiment[] = productExperiments(),
+) {
   const product = findProduct("skarn-ridgeline-ultra");
   if (!product) throw new Error("the bench's product is missing from the catalogue");
   const page = productPage(product);
   // "control": the bench's visitor, in the control arm of 8 of the 10; "every control": of all 10 (ARM=control).
   const experiments =
     arm === "variant"
-      ? allIn(productExperiments(), "variant")
+      ? allIn(experimentsOnPage, "variant")
       : arm === "every control"
-        ? allIn(productExperiments(), "control")
-        : productExperiments();
+        ? allIn(experimentsOnPage, "control")
+        : [...experimentsOnPage];
   const rules = compileRules({ version: 1, experiments, killed: [] });
   const decisions = decide(
     syntheticContext({ visitorId: "0".repeat(32), now: 0, path: "/products/skarn-ridgeline-ultra" }),
@@ -254,9 +258,6 @@ describe("content edits of a large container (machine-independent: calls, not ti
     ["remove", { op: "remove", selector: "#reviews" }],
     ["setText", { op: "setText", selector: "section#reviews", value: "Reviews are being updated" }],
   ])("%s on the reviews section costs a handful of JS calls on a later page view", async (_name, op) => {
-    const product = findProduct("skarn-ridgeline-ultra");
-    if (!product) throw new Error("the bench's product is missing from the catalogue");
-    const page = productPage(product);
     const [base] = productExperiments();
     if (!base) throw new Error("the bench's experiments are missing");
     const experiment = {
@@ -265,26 +266,9 @@ describe("content edits of a large container (machine-independent: calls, not ti
         variant.id === "control" ? variant : { ...variant, ops: [op] },
       ),
     } as Experiment;
-    const rules = compileRules({ version: 1, experiments: allIn([experiment], "variant"), killed: [] });
-    const decisions = decide(
-      syntheticContext({ visitorId: "0".repeat(32), now: 0, path: "/products/skarn-ridgeline-ultra" }),
-      rules,
-    );
-    const view = async (factory: RewriterFactory) => {
-      const faults: string[] = [];
-      const rendered = renderPage(
-        new Response(page, { headers: { "content-type": "text/html; charset=utf-8" } }),
-        decisions,
-        planEdits(decisions),
-        NO_RENDER_DATA,
-        factory,
-        (error) => faults.push(String(error)),
-      );
-      return { html: await rendered.response.text(), outcome: await rendered.outcome, faults };
-    };
-    const first = await view(wasmRewriterFactory);
-    const calls: Calls = { element: 0, text: 0, endTag: 0, selectors: 0, roots: new Set() };
-    const later = await view(countingFactory(calls));
+    const first = await renderProductPage("variant", 1, [experiment]);
+    const later = await renderProductPage("variant", 2, [experiment]);
+    const calls = later.calls;
     expect(later.faults).toEqual([]);
     expect(later.outcome.faulted).toEqual([false]);
     expect(later.html).toBe(first.html);
