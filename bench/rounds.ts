@@ -69,7 +69,7 @@ export async function runLoadRounds(input: RoundsInput): Promise<Map<string, Loa
         entry.counters = add(entry.counters ?? EMPTY, measured);
         const delivered = contestant.target.endsWith("-no-queue")
           ? 0
-          : warmup.queueMessages + measured.queueMessages;
+          : warmup.queueEvents + measured.queueEvents;
         const drained = await drainQueue(input.workerd, storedBefore + delivered);
         if (!drained.complete)
           input.log(`queue not drained after ${contestant.label}: ${drained.stored} stored`);

@@ -47,6 +47,10 @@ export async function pushRuleSets(workerd: Workerd, ruleSets: readonly RuleSet[
 
 export async function storedEventCount(workerd: Workerd): Promise<number> {
   const db = await workerd.mf.getD1Database("DB", "stylist-consumer");
-  const row = await db.prepare("SELECT COUNT(*) AS n FROM events").first<{ n: number }>();
+  // D1 keeps one row per visitor, experiment phase and arm, folding repeats into `views` (migration 0004): the bench's
+  // visitor is one cookie, so rows stop growing after the first page view and only `views` counts what was stored.
+  const row = await db
+    .prepare("SELECT (SELECT COALESCE(SUM(views), 0) FROM events) + (SELECT COUNT(*) FROM conversions) AS n")
+    .first<{ n: number }>();
   return row?.n ?? 0;
 }
