@@ -17,6 +17,7 @@ import type {
   RewriterLike,
   StreamedElement,
 } from "../../../src/render/rewriter-types.ts";
+import { everyVisitorIn } from "../../support/every-visitor-in.ts";
 
 /** Every JS call lol-html makes into the renderer: element, text and comment handlers, and end-tag handlers. */
 interface Calls {
@@ -98,17 +99,6 @@ function countingFactory(calls: Calls): RewriterFactory {
   return () => wrap(wasmRewriterFactory());
 }
 
-/** The bench's 10 product experiments with every visitor in the variant arm, or in the control arm. */
-function allIn(experiments: readonly Experiment[], arm: "variant" | "control"): Experiment[] {
-  return experiments.map((experiment) => ({
-    ...experiment,
-    variants: experiment.variants.map((variant) => ({
-      ...variant,
-      weight: (variant.id === "control") === (arm === "control") ? 100 : 0,
-    })),
-  }));
-}
-
 /**
  * Renders the product page `views` times under the same compiled rules, as an isolate serves page views between two
  * rule refreshes, and counts the last page view.
@@ -124,9 +114,9 @@ async function renderProductPage(
   // "control": the bench's visitor, in the control arm of 8 of the 10; "every control": of all 10 (ARM=control).
   const experiments =
     arm === "variant"
-      ? allIn(experimentsOnPage, "variant")
+      ? everyVisitorIn(experimentsOnPage, "variant")
       : arm === "every control"
-        ? allIn(experimentsOnPage, "control")
+        ? everyVisitorIn(experimentsOnPage, "control")
         : [...experimentsOnPage];
   const rules = compileRules({ version: 1, experiments, killed: [] });
   const decisions = decide(

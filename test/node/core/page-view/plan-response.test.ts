@@ -5,19 +5,10 @@ import { decide } from "../../../../src/core/decide/decide.ts";
 import { planResponse, reusePlan } from "../../../../src/core/page-view/plan-response.ts";
 import type { Experiment } from "../../../../src/core/schema/experiment.ts";
 import { syntheticContext } from "../../../../src/core/visitor/context.ts";
+import { everyVisitorIn } from "../../../support/every-visitor-in.ts";
 
 const PATH = "/products/skarn-ridgeline-ultra";
 const URL_OF_PAGE = new URL(`https://shop.example${PATH}`);
-
-function allIn(experiments: readonly Experiment[], arm: "variant" | "control"): Experiment[] {
-  return experiments.map((experiment) => ({
-    ...experiment,
-    variants: experiment.variants.map((variant) => ({
-      ...variant,
-      weight: (variant.id === "control") === (arm === "control") ? 100 : 0,
-    })),
-  }));
-}
 
 /** The product experiments, plus one whose variant redirects off-site: refused at run time, so never its arm. */
 function decisionsFor(arm: "variant" | "control") {
@@ -34,7 +25,7 @@ function decisionsFor(arm: "variant" | "control") {
   };
   const rules = compileRules({
     version: 1,
-    experiments: allIn([...productExperiments(), offSite], arm),
+    experiments: everyVisitorIn([...productExperiments(), offSite], arm),
     killed: [],
   });
   return {
