@@ -222,14 +222,12 @@ export function renderPage(
       const at = nativeOpen.lastIndexOf(edit);
       if (at >= 0) nativeOpen.splice(at, 1);
     };
+    // The same check at its end as any content edit the rewriter makes (endedAsStarted), once it is no longer open.
+    const ended = endedAsStarted(tag, index, op, fault);
     side.queue({
       atEnd(end) {
         closed();
-        if (end.name !== tag)
-          fault(
-            index,
-            new OpSkipped(`<${tag}> was ended by </${end.name}>: the ${op.op} may have reached past it`),
-          );
+        ended.atEnd(end);
       },
       withoutEndTag: closed,
       atDocumentEnd: closed,
